@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	// Embedded zone data: results must not depend on the machine's zoneinfo.
+	_ "time/tzdata"
 	"unicode/utf8"
 )
 

@@ -1,0 +1,118 @@
+// Package samtemplate reads template.yaml, the single source of truth for Tandem's routes and
+// table. The local gateway serves the routes it lists, the route tests compare them with the
+// handlers, and the test helper and the local tool create tables from its table definition,
+// so local and deployed shapes cannot drift.
+package samtemplate
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/awslabs/goformation/v7"
+	"github.com/awslabs/goformation/v7/cloudformation"
+)
+
+// FileName is the template's name at the repository root.
+const FileName = "template.yaml"
+
+// Template is a parsed SAM template.
+type Template struct {
+	cf *cloudformation.Template
+}
+
+// Load parses the template at path.
+func Load(path string) (*Template, error) {
+	cf, err := goformation.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("samtemplate.Load(%q): %w", path, err)
+	}
+	return &Template{cf: cf}, nil
+}
+
+// Find returns the path of template.yaml in dir or the nearest parent that has one; tests use
+// it to find the repository root from their package directory.
+func Find(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for {
+		p := filepath.Join(dir, FileName)
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("samtemplate: no " + FileName + " in this directory or its parents")
+		}
+		dir = parent
+	}
+}
+
+// LoadNearest finds and loads the template nearest to the working directory.
+func LoadNearest() (*Template, error) {
+	p, err := Find(".")
+	if err != nil {
+		return nil, err
+	}
+	return Load(p)
+}
+
+// Route is one HttpApi event of a function.
+type Route struct {
+	Function string // logical id, e.g. ExpertsFunction
+	Event    string // event name in the template, e.g. GetExpert
+	Method   string // upper case
+	Path     string // API Gateway path, e.g. /v1/experts/{expertId}
+	// Public is true when the route opts out of the JWT authorizer (Auth: Authorizer: NONE).
+	Public bool
+}
+
+// Key returns the API Gateway route key, "GET /v1/experts/{expertId}", which is also a valid
+// Go 1.22 ServeMux pattern.
+func (r Route) Key() string { return r.Method + " " + r.Path }
+
+// Routes returns every HttpApi route, sorted by path then method.
+func (t *Template) Routes() []Route {
+	var routes []Route
+	for name, fn := range t.cf.GetAllServerlessFunctionResources() {
+		for evName, ev := range fn.Events {
+			if ev.Type != "HttpApi" || ev.Properties == nil || ev.Properties.HttpApiEvent == nil {
+				continue
+			}
+			h := ev.Properties.HttpApiEvent
+			r := Route{Function: name, Event: evName}
+			if h.Method != nil {
+				r.Method = strings.ToUpper(*h.Method)
+			}
+			if h.Path != nil {
+				r.Path = *h.Path
+			}
+			if h.Auth != nil && h.Auth.Authorizer != nil && *h.Auth.Authorizer == "NONE" {
+				r.Public = true
+			}
+			routes = append(routes, r)
+		}
+	}
+	sort.Slice(routes, func(i, j int) bool {
+		if routes[i].Path != routes[j].Path {
+			return routes[i].Path < routes[j].Path
+		}
+		return routes[i].Method < routes[j].Method
+	})
+	return routes
+}
+
+// Functions returns the logical ids of all serverless functions, sorted.
+func (t *Template) Functions() []string {
+	var names []string
+	for name := range t.cf.GetAllServerlessFunctionResources() {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
