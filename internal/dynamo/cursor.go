@@ -1,0 +1,68 @@
+package dynamo
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// A cursor is the opaque, URL-safe form of a page's LastEvaluatedKey. The partition part of
+// an index key is not stored: it is rebuilt from the query, so a cursor cannot steer a query
+// into another partition, and every key in it must carry the caller's org prefix.
+type cursor struct {
+	PK  string `json:"p"`
+	SK  string `json:"s"`
+	GSK string `json:"g,omitempty"`
+}
+
+var errBadCursor = &tandem.Error{Code: tandem.EInvalid, Message: "The cursor is not valid.",
+	Fields: []tandem.FieldError{{Field: "cursor", Message: "is not a cursor returned by this API"}}}
+
+func encodeCursor(lek map[string]types.AttributeValue) string {
+	if len(lek) == 0 {
+		return ""
+	}
+	c := cursor{PK: str(lek["PK"]), SK: str(lek["SK"]), GSK: str(lek["GSI1SK"])}
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// decodeCursor turns a cursor back into an ExclusiveStartKey for a GSI1 query over gsi1pk.
+func decodeCursor(s, org, gsi1pk string) (map[string]types.AttributeValue, error) {
+	if s == "" {
+		return nil, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) > 1024 {
+		return nil, errBadCursor
+	}
+	var c cursor
+	if err := json.Unmarshal(b, &c); err != nil || c.PK == "" || c.SK == "" {
+		return nil, errBadCursor
+	}
+	if !strings.HasPrefix(c.PK, orgPrefix(org)) {
+		return nil, errBadCursor
+	}
+	key := map[string]types.AttributeValue{
+		"PK": &types.AttributeValueMemberS{Value: c.PK},
+		"SK": &types.AttributeValueMemberS{Value: c.SK},
+	}
+	if gsi1pk != "" {
+		if c.GSK == "" {
+			return nil, errBadCursor
+		}
+		key["GSI1PK"] = &types.AttributeValueMemberS{Value: gsi1pk}
+		key["GSI1SK"] = &types.AttributeValueMemberS{Value: c.GSK}
+	}
+	return key, nil
+}
+
+func str(av types.AttributeValue) string {
+	if s, ok := av.(*types.AttributeValueMemberS); ok {
+		return s.Value
+	}
+	return ""
+}

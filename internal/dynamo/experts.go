@@ -1,0 +1,235 @@
+package dynamo
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// expertItem is the stored form of an expert profile. The same shape is stored under
+// SK=PROFILE and, as a copy, under SK=TOPIC#t for each topic (search by topic in one Query).
+type expertItem struct {
+	PK, SK         string
+	GSI1PK, GSI1SK string
+	Type           string               `dynamodbav:"type"`
+	ID             string               `dynamodbav:"id"`
+	Org            string               `dynamodbav:"org"`
+	Name           string               `dynamodbav:"name"`
+	Email          string               `dynamodbav:"email"`
+	Department     string               `dynamodbav:"department"`
+	Headline       string               `dynamodbav:"headline"`
+	Bio            string               `dynamodbav:"bio,omitempty"`
+	Topics         []string             `dynamodbav:"topics"`
+	Languages      []string             `dynamodbav:"languages"`
+	Timezone       string               `dynamodbav:"timezone"`
+	SessionTypes   []tandem.SessionType `dynamodbav:"sessionTypes"`
+	MeetingURL     string               `dynamodbav:"meetingUrl,omitempty"`
+	BookingMode    string               `dynamodbav:"bookingMode"`
+	Limits         tandem.Limits        `dynamodbav:"limits"`
+	Rating         tandem.RatingSummary `dynamodbav:"rating"`
+	SearchText     string               `dynamodbav:"searchText"`
+	Version        int64                `dynamodbav:"version"`
+	UpdatedAt      string               `dynamodbav:"updatedAt"`
+}
+
+func toExpertItem(e *tandem.Expert, version int64) expertItem {
+	search := strings.ToLower(strings.Join(append([]string{e.Name, e.Headline, e.Bio, e.Department}, e.Topics...), " "))
+	return expertItem{
+		PK: expertPK(e.OrgID, e.ID), SK: skProfile,
+		GSI1PK: expertsGSI1PK(e.OrgID), GSI1SK: expertGSI1SK(e.Name, e.ID),
+		Type: typeExpert, ID: e.ID, Org: e.OrgID, Name: e.Name, Email: e.Email, Department: e.Department,
+		Headline: e.Headline, Bio: e.Bio, Topics: e.Topics, Languages: e.Languages, Timezone: e.Timezone,
+		SessionTypes: e.SessionTypes, MeetingURL: e.MeetingURL, BookingMode: string(e.BookingMode),
+		Limits: e.Limits, Rating: e.Rating, SearchText: search, Version: version,
+		UpdatedAt: e.UpdatedAt.UTC().Format(time.RFC3339),
+	}
+}
+
+func (it *expertItem) toDomain() *tandem.Expert {
+	updated, _ := time.Parse(time.RFC3339, it.UpdatedAt)
+	return &tandem.Expert{
+		ID: it.ID, OrgID: it.Org, Name: it.Name, Email: it.Email, Department: it.Department,
+		Headline: it.Headline, Bio: it.Bio, Topics: it.Topics, Languages: it.Languages,
+		Timezone: it.Timezone, SessionTypes: it.SessionTypes, MeetingURL: it.MeetingURL,
+		BookingMode: tandem.BookingMode(it.BookingMode), Limits: it.Limits, Rating: it.Rating,
+		UpdatedAt: updated,
+	}
+}
+
+// GetExpert returns the expert's profile (one GetItem). Errors: not_found.
+func (s *Store) GetExpert(ctx context.Context, org, id string) (_ *tandem.Expert, err error) {
+	defer tandem.Wrap(&err, "Store.GetExpert(%q)", id)
+	it, err := s.getExpertItem(ctx, org, id, false)
+	if err != nil {
+		return nil, err
+	}
+	return it.toDomain(), nil
+}
+
+func (s *Store) getExpertItem(ctx context.Context, org, id string, consistent bool) (*expertItem, error) {
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:      &s.table,
+		Key:            pkSK(expertPK(org, id), skProfile),
+		ConsistentRead: aws.Bool(consistent),
+	})
+	if err != nil {
+		return nil, translate(err, "")
+	}
+	if out.Item == nil {
+		return nil, tandem.Errorf(tandem.ENotFound, "No expert with this id.")
+	}
+	var it expertItem
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return nil, err
+	}
+	return &it, nil
+}
+
+// PutExpert creates or replaces the expert's profile and its topic index entries atomically.
+// It reads the current profile to learn which topic entries to remove, then writes in one
+// transaction guarded by the version it read; a concurrent edit makes it re-read and retry,
+// so the topic entries always match the profile. The rating summary is server-owned and kept.
+func (s *Store) PutExpert(ctx context.Context, e *tandem.Expert) (err error) {
+	defer tandem.Wrap(&err, "Store.PutExpert(%q)", e.ID)
+	for attempt := 0; ; attempt++ {
+		err = s.putExpertOnce(ctx, e)
+		if tandem.ErrorCode(err) != tandem.EConflict || attempt == 2 {
+			return err
+		}
+	}
+}
+
+func (s *Store) putExpertOnce(ctx context.Context, e *tandem.Expert) error {
+	old, err := s.getExpertItem(ctx, e.OrgID, e.ID, true)
+	var version int64
+	var oldTopics []string
+	switch {
+	case err == nil:
+		version = old.Version
+		oldTopics = old.Topics
+		e.Rating = old.Rating
+	case tandem.ErrorCode(err) == tandem.ENotFound:
+	default:
+		return err
+	}
+	e.UpdatedAt = s.now().UTC().Truncate(time.Second)
+	item := toExpertItem(e, version+1)
+	profile, err := attributevalue.MarshalMap(item)
+	if err != nil {
+		return err
+	}
+	put := &types.Put{TableName: &s.table, Item: profile}
+	if old == nil {
+		put.ConditionExpression = aws.String("attribute_not_exists(PK)")
+	} else {
+		put.ConditionExpression = aws.String("version = :v")
+		put.ExpressionAttributeValues = map[string]types.AttributeValue{":v": num(version)}
+	}
+	tx := []types.TransactWriteItem{{Put: put}}
+	for _, t := range e.Topics {
+		ti := item
+		ti.SK = topicSK(t)
+		ti.GSI1PK = topicGSI1PK(e.OrgID, t)
+		ti.Type = typeExpertTopic
+		ti.Bio = "" // the card needs no bio; keeps copies small
+		av, err := attributevalue.MarshalMap(ti)
+		if err != nil {
+			return err
+		}
+		tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: av}})
+	}
+	for _, t := range oldTopics {
+		if !slices.Contains(e.Topics, t) {
+			tx = append(tx, types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: pkSK(item.PK, topicSK(t))}})
+		}
+	}
+	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
+	return translate(err, "The profile was changed at the same time; please retry.")
+}
+
+// ExpertQuery selects experts. Topic narrows to one topic's index partition; Language and
+// Text filter within the page.
+type ExpertQuery struct {
+	Topic    string
+	Language string
+	Text     string
+	Cursor   string
+	Limit    int
+}
+
+// ExpertPage is one page of search results; Cursor is empty on the last page.
+type ExpertPage struct {
+	Experts []*tandem.Expert
+	Cursor  string
+}
+
+// SearchExperts runs exactly one Query on GSI1 per page (no Scan). Errors: invalid (cursor).
+func (s *Store) SearchExperts(ctx context.Context, org string, q ExpertQuery) (_ *ExpertPage, err error) {
+	defer tandem.Wrap(&err, "Store.SearchExperts")
+	partition := expertsGSI1PK(org)
+	if q.Topic != "" {
+		partition = topicGSI1PK(org, q.Topic)
+	}
+	start, err := decodeCursor(q.Cursor, org, partition)
+	if err != nil {
+		return nil, err
+	}
+	in := &dynamodb.QueryInput{
+		TableName:                 &s.table,
+		IndexName:                 aws.String("GSI1"),
+		KeyConditionExpression:    aws.String("GSI1PK = :p"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":p": &types.AttributeValueMemberS{Value: partition}},
+		ExclusiveStartKey:         start,
+		Limit:                     aws.Int32(int32(q.Limit)),
+	}
+	var filters []string
+	if q.Language != "" {
+		filters = append(filters, "contains(languages, :lang)")
+		in.ExpressionAttributeValues[":lang"] = &types.AttributeValueMemberS{Value: q.Language}
+	}
+	if text := strings.ToLower(strings.TrimSpace(q.Text)); text != "" {
+		for i, word := range strings.Fields(text) {
+			if i == 5 {
+				break
+			}
+			name := ":q" + string(rune('0'+i))
+			filters = append(filters, "contains(searchText, "+name+")")
+			in.ExpressionAttributeValues[name] = &types.AttributeValueMemberS{Value: word}
+		}
+	}
+	if len(filters) > 0 {
+		in.FilterExpression = aws.String(strings.Join(filters, " AND "))
+	}
+	out, err := s.client.Query(ctx, in)
+	if err != nil {
+		return nil, translate(err, "")
+	}
+	page := &ExpertPage{Cursor: encodeCursor(out.LastEvaluatedKey)}
+	for _, raw := range out.Items {
+		var it expertItem
+		if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
+			return nil, err
+		}
+		page.Experts = append(page.Experts, it.toDomain())
+	}
+	return page, nil
+}
+
+func pkSK(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		"PK": &types.AttributeValueMemberS{Value: pk},
+		"SK": &types.AttributeValueMemberS{Value: sk},
+	}
+}
+
+func num(n int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
+}

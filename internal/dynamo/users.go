@@ -1,0 +1,75 @@
+package dynamo
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// userItem is the stored form of a user's record.
+type userItem struct {
+	PK, SK     string
+	Type       string   `dynamodbav:"type"`
+	ID         string   `dynamodbav:"id"`
+	Org        string   `dynamodbav:"org"`
+	Email      string   `dynamodbav:"email"`
+	Name       string   `dynamodbav:"name"`
+	Department string   `dynamodbav:"department"`
+	Roles      []string `dynamodbav:"roles"`
+	Timezone   string   `dynamodbav:"timezone"`
+	UpdatedAt  string   `dynamodbav:"updatedAt"`
+}
+
+func toUserItem(u *tandem.User) userItem {
+	roles := make([]string, len(u.Roles))
+	for i, r := range u.Roles {
+		roles[i] = string(r)
+	}
+	return userItem{
+		PK: userPK(u.OrgID, u.ID), SK: skProfile, Type: typeUser,
+		ID: u.ID, Org: u.OrgID, Email: u.Email, Name: u.Name, Department: u.Department,
+		Roles: roles, Timezone: u.Timezone, UpdatedAt: u.UpdatedAt.UTC().Format(time.RFC3339),
+	}
+}
+
+func (it *userItem) toDomain() *tandem.User {
+	updated, _ := time.Parse(time.RFC3339, it.UpdatedAt)
+	u := &tandem.User{ID: it.ID, OrgID: it.Org, Email: it.Email, Name: it.Name,
+		Department: it.Department, Timezone: it.Timezone, UpdatedAt: updated}
+	for _, r := range it.Roles {
+		u.Roles = append(u.Roles, tandem.Role(r))
+	}
+	return u
+}
+
+// GetUser returns the user's record (one GetItem). Errors: not_found.
+func (s *Store) GetUser(ctx context.Context, org, id string) (_ *tandem.User, err error) {
+	defer tandem.Wrap(&err, "Store.GetUser(%q)", id)
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(userPK(org, id), skProfile)})
+	if err != nil {
+		return nil, translate(err, "")
+	}
+	if out.Item == nil {
+		return nil, tandem.Errorf(tandem.ENotFound, "No user record yet.")
+	}
+	var it userItem
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return nil, err
+	}
+	return it.toDomain(), nil
+}
+
+// PutUser creates or replaces the user's record (one PutItem).
+func (s *Store) PutUser(ctx context.Context, u *tandem.User) (err error) {
+	defer tandem.Wrap(&err, "Store.PutUser(%q)", u.ID)
+	u.UpdatedAt = s.now().UTC().Truncate(time.Second)
+	av, err := attributevalue.MarshalMap(toUserItem(u))
+	if err != nil {
+		return err
+	}
+	_, err = s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av})
+	return translate(err, "")
+}

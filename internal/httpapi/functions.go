@@ -1,0 +1,31 @@
+package httpapi
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/dynamo"
+)
+
+// Deps are what the handlers need, built once per cold start.
+type Deps struct {
+	Store  *dynamo.Store
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// NewExperts serves ExpertsFunction: /v1/me and /v1/experts.
+func NewExperts(d Deps) *Router {
+	rt := newRouter(d.Logger)
+	meAPI{store: d.Store}.register(rt)
+	expertsAPI{store: d.Store}.register(rt)
+	return rt
+}
+
+// Functions maps each HTTP function's logical id in template.yaml to its router. The local
+// gateway serves them in-process and the route test compares them with the template.
+func Functions(d Deps) map[string]*Router {
+	return map[string]*Router{
+		"ExpertsFunction": NewExperts(d),
+	}
+}

@@ -1,0 +1,137 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+	"github.com/tandemhq/tandem/internal/dynamo"
+	"github.com/tandemhq/tandem/internal/dynamo/dynamotest"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// lambdaClient calls a router exactly as the Lambda does: a v2 event with JWT claims through
+// httpadapter.NewV2(...).ProxyWithContext.
+type lambdaClient struct {
+	t       testing.TB
+	adapter *httpadapter.HandlerAdapterV2
+}
+
+func newLambdaClient(t testing.TB, h http.Handler) *lambdaClient {
+	return &lambdaClient{t: t, adapter: httpadapter.NewV2(h)}
+}
+
+type response struct {
+	Status  int
+	Headers map[string]string
+	Body    string
+}
+
+func (r response) problem(t testing.TB) Problem {
+	t.Helper()
+	if ct := r.Headers["Content-Type"]; ct != "application/problem+json" {
+		t.Fatalf("Content-Type = %q, want application/problem+json (body %s)", ct, r.Body)
+	}
+	var p Problem
+	if err := json.Unmarshal([]byte(r.Body), &p); err != nil {
+		t.Fatalf("problem body %q: %v", r.Body, err)
+	}
+	if p.Status != r.Status || p.Code == "" || p.Type == "" || p.Title == "" {
+		t.Fatalf("incomplete problem %+v for status %d", p, r.Status)
+	}
+	return p
+}
+
+func (r response) decode(t testing.TB, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(r.Body), v); err != nil {
+		t.Fatalf("decode %q: %v", r.Body, err)
+	}
+}
+
+// claimsOf renders a caller as API Gateway hands JWT claims to Lambda.
+func claimsOf(c *tandem.Caller) map[string]string {
+	groups := make([]string, len(c.Roles))
+	for i, r := range c.Roles {
+		groups[i] = string(r)
+	}
+	return map[string]string{
+		"sub": c.UserID, "email": c.Email, "name": c.Name,
+		"custom:org": c.OrgID, "custom:department": c.Department,
+		"cognito:groups": "[" + strings.Join(groups, " ") + "]",
+	}
+}
+
+func (lc *lambdaClient) do(method, target, body string, caller *tandem.Caller, headers ...string) response {
+	lc.t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		lc.t.Fatal(err)
+	}
+	ev := events.APIGatewayV2HTTPRequest{
+		Version: "2.0", RouteKey: "$default", RawPath: u.Path, RawQueryString: u.RawQuery,
+		Headers: map[string]string{"content-type": "application/json"},
+		Body:    body,
+		RequestContext: events.APIGatewayV2HTTPRequestContext{
+			DomainName: "api.test", RequestID: "req-test", Stage: "$default",
+			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: u.Path, SourceIP: "127.0.0.1"},
+		},
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		ev.Headers[strings.ToLower(headers[i])] = headers[i+1]
+	}
+	if caller != nil {
+		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claimsOf(caller)},
+		}
+	}
+	res, err := lc.adapter.ProxyWithContext(context.Background(), ev)
+	if err != nil {
+		lc.t.Fatalf("%s %s: %v", method, target, err)
+	}
+	return response{Status: res.StatusCode, Headers: res.Headers, Body: res.Body}
+}
+
+// fixture is a store on a fresh table plus the experts function.
+type fixture struct {
+	store   *dynamo.Store
+	counter *dynamo.CallCounter
+	api     *lambdaClient
+}
+
+func newFixture(t testing.TB) *fixture {
+	t.Helper()
+	counter := &dynamo.CallCounter{}
+	store := dynamotest.New(t, dynamotest.Options{Counter: counter})
+	return &fixture{store: store, counter: counter, api: newLambdaClient(t, NewExperts(Deps{Store: store, Logger: quietLog}))}
+}
+
+var quietLog = slog.New(slog.NewJSONHandler(io.Discard, nil))
+
+var (
+	aliceExpert = &tandem.Caller{UserID: "u-alice", OrgID: "acme", Email: "alice@acme.test", Name: "Alice Adams",
+		Department: "Engineering", Roles: []tandem.Role{tandem.RoleExpert, tandem.RoleLearner}}
+	bobLearner = &tandem.Caller{UserID: "u-bob", OrgID: "acme", Email: "bob@acme.test", Name: "Bob Brown",
+		Department: "Sales", Roles: []tandem.Role{tandem.RoleLearner}}
+	oscarOtherOrg = &tandem.Caller{UserID: "u-oscar", OrgID: "globex", Email: "oscar@globex.test", Name: "Oscar Olsen",
+		Department: "Finance", Roles: []tandem.Role{tandem.RoleExpert, tandem.RoleLearner, tandem.RoleHR}}
+)
+
+const aliceProfile = `{
+  "headline": "Staff engineer, Go and distributed systems",
+  "bio": "I help people grow into senior engineering roles.",
+  "topics": ["Go", "Distributed Systems", "career-growth"],
+  "languages": ["en", "de"],
+  "timezone": "America/New_York",
+  "sessionTypes": [{"id": "intro", "name": "Intro chat", "durationMin": 30, "bufferBeforeMin": 0, "bufferAfterMin": 10}],
+  "meetingUrl": "https://meet.example.com/alice",
+  "bookingMode": "instant",
+  "limits": {"minNoticeMin": 120, "horizonDays": 30, "maxPerDay": 4, "maxPerWeek": 10, "startIncrementMin": 30}
+}`
