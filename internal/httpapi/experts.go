@@ -116,11 +116,11 @@ func (a expertsAPI) getMine(w http.ResponseWriter, r *http.Request, c Caller) er
 // putMine: PUT /v1/experts/me — create or replace the caller's own profile (expert role).
 // Identity fields (id, org, name, department) come from the token, never from the body.
 func (a expertsAPI) putMine(w http.ResponseWriter, r *http.Request, c Caller) error {
-	var in tandem.ExpertProfileInput
-	if err := decodeJSON(r, &in); err != nil {
+	if err := c.Require(tandem.RoleExpert); err != nil {
 		return err
 	}
-	if err := c.Require(tandem.RoleExpert); err != nil {
+	var in tandem.ExpertProfileInput
+	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
 	in.Normalize()

@@ -1,0 +1,36 @@
+# Tandem — the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+GO ?= go
+PORT ?=
+TABLE ?= tandem-local
+DDB_STATE := .local/dynamodb-persistent
+
+.PHONY: run test tools ddb-start ddb-stop seed dev build clean
+
+## run: set up everything and start Tandem locally (DynamoDB Local, demo data, API, web app)
+run:
+	@infra/run.sh
+
+## test: vet, lint, template checks and every Go test against a fresh DynamoDB Local
+test:
+	@infra/test.sh
+
+ddb-start:
+	@infra/dynamodb-local.sh start --persistent --state-dir $(DDB_STATE)
+
+ddb-stop:
+	@infra/dynamodb-local.sh stop --state-dir $(DDB_STATE)
+
+## build: compile every Lambda bootstrap for arm64 into dist/<Function>/bootstrap
+build:
+	@for fn in $$($(GO) run ./cmd/tandem functions); do \
+		$(MAKE) --no-print-directory build-$$fn ARTIFACTS_DIR=dist/$$fn || exit 1; done
+
+# SAM `BuildMethod: makefile` targets: one per function, writing $(ARTIFACTS_DIR)/bootstrap.
+LAMBDA_BUILD = GOOS=linux GOARCH=$${GOARCH:-arm64} CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags "-s -w"
+
+build-ExpertsFunction:
+	$(LAMBDA_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/experts
+
+clean:
+	rm -rf dist .aws-sam

@@ -1,0 +1,163 @@
+// Package seed holds Tandem's demo data: a realistic org ("acme") with departments, experts
+// with varied topics, languages and time zones, learners and an HR user, plus a small second
+// org ("globex") that shows tenant isolation. Load writes it through the store's ordinary
+// write path and is idempotent: running it again leaves the same data.
+package seed
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tandemhq/tandem/internal/dynamo"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// Person is a demo user as the identity provider would know them.
+type Person struct {
+	ID         string
+	OrgID      string
+	Email      string
+	Name       string
+	Department string
+	Roles      []tandem.Role
+	Timezone   string
+	// Profile is set for experts.
+	Profile *tandem.ExpertProfileInput
+}
+
+// Caller returns the identity the person's token carries.
+func (p Person) Caller() tandem.Caller {
+	return tandem.Caller{UserID: p.ID, OrgID: p.OrgID, Email: p.Email, Name: p.Name, Department: p.Department, Roles: p.Roles}
+}
+
+var (
+	learner = []tandem.Role{tandem.RoleLearner}
+	expert  = []tandem.Role{tandem.RoleExpert, tandem.RoleLearner}
+	hr      = []tandem.Role{tandem.RoleHR, tandem.RoleLearner}
+)
+
+func standard(duration int) []tandem.SessionType {
+	return []tandem.SessionType{
+		{ID: "intro", Name: "Intro chat", DurationMin: 30, BufferAfterMin: 5, Seats: 1},
+		{ID: "deep-dive", Name: "Deep dive", DurationMin: duration, BufferBeforeMin: 5, BufferAfterMin: 10, Seats: 1},
+	}
+}
+
+func profile(headline, bio, tz string, topics, langs []string, mode tandem.BookingMode, duration int) *tandem.ExpertProfileInput {
+	return &tandem.ExpertProfileInput{
+		Headline: headline, Bio: bio, Topics: topics, Languages: langs, Timezone: tz,
+		SessionTypes: standard(duration), MeetingURL: "https://meet.example.com/" + topics[0],
+		BookingMode: mode,
+		Limits:      tandem.Limits{MinNoticeMin: 240, HorizonDays: 45, MaxPerDay: 4, MaxPerWeek: 12, StartIncrementMin: 30},
+	}
+}
+
+// People returns every demo user of every demo org, in a stable order.
+func People() []Person {
+	acme := func(id, name, dept, tz string, roles []tandem.Role, p *tandem.ExpertProfileInput) Person {
+		email := fmt.Sprintf("%s@acme.example", id)
+		return Person{ID: "acme-" + id, OrgID: "acme", Email: email, Name: name, Department: dept, Roles: roles, Timezone: tz, Profile: p}
+	}
+	people := []Person{
+		acme("maya", "Maya Okafor", "Engineering", "America/New_York", expert, profile(
+			"Principal engineer: Go, distributed systems and technical leadership",
+			"Twenty years of building backends. I coach engineers moving into staff roles and teams adopting Go.",
+			"America/New_York", []string{"go", "distributed-systems", "technical-leadership"}, []string{"en"}, tandem.BookingInstant, 60)),
+		acme("lukas", "Lukas Becker", "Engineering", "Europe/Berlin", expert, profile(
+			"Engineering manager: career growth, hiring and 1:1s that work",
+			"I have built three teams from scratch and love helping new managers find their feet.",
+			"Europe/Berlin", []string{"engineering-management", "career-growth", "hiring"}, []string{"de", "en"}, tandem.BookingApproval, 45)),
+		acme("priya", "Priya Raman", "Product", "Asia/Kolkata", expert, profile(
+			"Product lead: discovery, roadmaps and stakeholder management",
+			"From customer interviews to a roadmap people believe in.",
+			"Asia/Kolkata", []string{"product-management", "stakeholder-management", "discovery"}, []string{"en", "hi"}, tandem.BookingInstant, 60)),
+		acme("sofia", "Sofia Alves", "Sales", "Europe/Lisbon", expert, profile(
+			"Enterprise sales: negotiation, discovery calls and public speaking",
+			"I coach people to sell ideas as well as products, inside and outside the company.",
+			"Europe/Lisbon", []string{"negotiation", "public-speaking", "sales"}, []string{"pt-BR", "en", "es"}, tandem.BookingInstant, 45)),
+		acme("kenji", "Kenji Watanabe", "Engineering", "Asia/Tokyo", expert, profile(
+			"Data engineer: SQL, data modelling and analytics",
+			"Clean data, honest dashboards and the SQL behind them.",
+			"Asia/Tokyo", []string{"sql", "data-modelling", "analytics"}, []string{"ja", "en"}, tandem.BookingInstant, 60)),
+		acme("amara", "Amara Nwosu", "People", "Europe/London", expert, profile(
+			"People partner: feedback, difficult conversations and wellbeing",
+			"Better conversations make better teams. Practical, kind and direct.",
+			"Europe/London", []string{"feedback", "difficult-conversations", "wellbeing"}, []string{"en", "fr"}, tandem.BookingInstant, 45)),
+		acme("diego", "Diego Hernández", "Finance", "America/Mexico_City", expert, profile(
+			"Finance director: budgeting, business cases and finance for non-finance people",
+			"I make numbers approachable and help you build business cases that get approved.",
+			"America/Mexico_City", []string{"budgeting", "business-cases", "analytics"}, []string{"es", "en"}, tandem.BookingApproval, 60)),
+		acme("chloe", "Chloé Martin", "Product", "Australia/Sydney", expert, profile(
+			"Design lead: UX research, accessibility and design critique",
+			"Accessible, researched design and critiques that help rather than hurt.",
+			"Australia/Sydney", []string{"ux-research", "accessibility", "public-speaking"}, []string{"en", "fr"}, tandem.BookingInstant, 45)),
+		acme("omar", "Omar Haddad", "Sales", "Asia/Dubai", expert, profile(
+			"Customer success: renewals, account planning and negotiation",
+			"Keep customers, grow accounts and negotiate with confidence.",
+			"Asia/Dubai", []string{"customer-success", "negotiation", "account-planning"}, []string{"ar", "en"}, tandem.BookingInstant, 30)),
+		acme("grace", "Grace Liu", "Engineering", "America/Los_Angeles", expert, profile(
+			"Security engineer: threat modelling, secure code review and Go",
+			"Security that ships: threat models, reviews and habits teams keep.",
+			"America/Los_Angeles", []string{"security", "go", "code-review"}, []string{"en", "zh"}, tandem.BookingInstant, 60)),
+		acme("hana", "Hana Novak", "People", "Europe/Prague", hr, nil),
+	}
+	learners := []struct{ id, name, dept, tz string }{
+		{"ben", "Ben Carter", "Sales", "Europe/London"},
+		{"ines", "Inês Costa", "Sales", "Europe/Lisbon"},
+		{"tom", "Tom Fischer", "Engineering", "Europe/Berlin"},
+		{"aisha", "Aisha Bello", "Engineering", "Africa/Lagos"},
+		{"li", "Li Wei", "Engineering", "Asia/Shanghai"},
+		{"noah", "Noah Smith", "Product", "America/Chicago"},
+		{"emma", "Emma Johansson", "Product", "Europe/Stockholm"},
+		{"raj", "Raj Patel", "Finance", "Asia/Kolkata"},
+		{"lucia", "Lucía Romero", "Finance", "Europe/Madrid"},
+		{"sam", "Sam Taylor", "People", "America/New_York"},
+		{"yuki", "Yuki Sato", "Engineering", "Asia/Tokyo"},
+		{"olga", "Olga Ivanova", "Sales", "Europe/Warsaw"},
+		{"marco", "Marco Rossi", "Product", "Europe/Rome"},
+		{"zoe", "Zoe Clarke", "Finance", "Australia/Melbourne"},
+		{"kwame", "Kwame Mensah", "Engineering", "Europe/London"},
+		{"nina", "Nina Horvat", "People", "Europe/Zagreb"},
+	}
+	for _, l := range learners {
+		people = append(people, acme(l.id, l.name, l.dept, l.tz, learner, nil))
+	}
+	globex := func(id, name, dept, tz string, roles []tandem.Role, p *tandem.ExpertProfileInput) Person {
+		return Person{ID: "globex-" + id, OrgID: "globex", Email: id + "@globex.example", Name: name, Department: dept, Roles: roles, Timezone: tz, Profile: p}
+	}
+	people = append(people,
+		globex("vera", "Vera Lind", "Engineering", "Europe/Stockholm", expert, profile(
+			"Platform engineer at Globex: Go and Kubernetes",
+			"Globex's own Go coach. Acme users must never see this profile.",
+			"Europe/Stockholm", []string{"go", "kubernetes"}, []string{"sv", "en"}, tandem.BookingInstant, 45)),
+		globex("paul", "Paul Girard", "Sales", "Europe/Paris", learner, nil),
+		globex("hugo", "Hugo Brandt", "People", "Europe/Zurich", hr, nil),
+	)
+	return people
+}
+
+// Load writes every demo user and expert profile. It is idempotent.
+func Load(ctx context.Context, store *dynamo.Store) error {
+	for _, p := range People() {
+		u := &tandem.User{ID: p.ID, OrgID: p.OrgID, Email: p.Email, Name: p.Name,
+			Department: p.Department, Roles: p.Roles, Timezone: p.Timezone}
+		if err := store.PutUser(ctx, u); err != nil {
+			return fmt.Errorf("seed user %s: %w", p.ID, err)
+		}
+		if p.Profile == nil {
+			continue
+		}
+		in := *p.Profile
+		in.Normalize()
+		if err := in.Validate(); err != nil {
+			return fmt.Errorf("seed profile %s: %w", p.ID, err)
+		}
+		e := &tandem.Expert{ID: p.ID, OrgID: p.OrgID, Name: p.Name, Email: p.Email, Department: p.Department,
+			Headline: in.Headline, Bio: in.Bio, Topics: in.Topics, Languages: in.Languages, Timezone: in.Timezone,
+			SessionTypes: in.SessionTypes, MeetingURL: in.MeetingURL, BookingMode: in.BookingMode, Limits: in.Limits}
+		if err := store.PutExpert(ctx, e); err != nil {
+			return fmt.Errorf("seed expert %s: %w", p.ID, err)
+		}
+	}
+	return nil
+}
