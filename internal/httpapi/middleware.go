@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
+	"github.com/tandemhq/tandem/internal/problem"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -103,7 +104,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(cap, r)
 		if cap.status == http.StatusMethodNotAllowed {
 			w.Header().Set("Allow", cap.h.Get("Allow"))
-			writeError(rec, r, tandem.Errorf(codeMethodNotAllowed, "%s is not allowed on %s.", r.Method, r.URL.Path))
+			writeError(rec, r, tandem.Errorf(problem.CodeMethodNotAllowed, "%s is not allowed on %s.", r.Method, r.URL.Path))
 			return
 		}
 		writeError(rec, r, tandem.Errorf(tandem.ENotFound, "No route for %s %s.", r.Method, r.URL.Path))

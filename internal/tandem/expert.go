@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	// Embedded zone data: results must not depend on the machine's zoneinfo.
 	_ "time/tzdata"
@@ -216,14 +217,23 @@ func fieldIndex(name string, i int) string {
 	return name + "[" + strconv.Itoa(i) + "]"
 }
 
+// zones caches loaded locations: time.LoadLocation parses zone data on every call, which
+// dominated slot computation before this cache.
+var zones sync.Map // name → *time.Location
+
 // LoadZone loads an IANA zone, refusing "Local" and "" whose meaning depends on the machine.
+// Zone data comes from the system when present, else from the embedded copy (time/tzdata).
 func LoadZone(name string) (*time.Location, error) {
-	if name == "" || name == "Local" {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	if name == "" || name == "Local" || len(name) > 64 {
 		return nil, Errorf(EInvalid, "unknown time zone %q", name)
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return nil, Errorf(EInvalid, "unknown time zone %q", name)
 	}
+	zones.Store(name, loc)
 	return loc, nil
 }

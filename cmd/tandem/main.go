@@ -1,0 +1,54 @@
+// Command tandem is the local tool:
+//
+//	tandem dev        the local API Gateway (template.yaml routes, JWT checks, dev sign-in) and web app
+//	tandem seed       load the demo orgs into a table (idempotent)
+//	tandem functions  list the template's function logical ids (used by `make build`)
+//
+// Run `tandem <command> -h` for flags. `make run` wires all of it together.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch cmd, args := os.Args[1], os.Args[2:]; cmd {
+	case "dev":
+		err = runDev(ctx, args)
+	case "seed":
+		err = runSeed(ctx, args)
+	case "functions":
+		err = runFunctions(args)
+	case "-h", "--help", "help":
+		usage()
+		return
+	default:
+		fmt.Fprintf(os.Stderr, "tandem: unknown command %q\n", cmd)
+		usage()
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tandem:", err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, `usage: tandem <command> [flags]
+
+commands:
+  dev        serve the API (routes from template.yaml) and the web app locally
+  seed       load the demo orgs (idempotent)
+  functions  list the template's function logical ids`)
+}
