@@ -2,7 +2,9 @@ package dynamo
 
 import (
 	"context"
+	"sort"
 	"sync"
+	"time"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/smithy-go/middleware"
@@ -15,18 +17,23 @@ type CallCounter struct {
 	mu    sync.Mutex
 	calls map[string]int
 	order []string
+	spans []span
 }
+
+type span struct{ start, end time.Time }
 
 // Middleware is the SDK API option that installs the counter.
 func (c *CallCounter) Middleware(stack *middleware.Stack) error {
 	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("tandemCallCounter",
 		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			c.record(awsmiddleware.GetOperationName(ctx))
-			return next.HandleInitialize(ctx, in)
+			i := c.record(awsmiddleware.GetOperationName(ctx))
+			out, md, err := next.HandleInitialize(ctx, in)
+			c.finish(i)
+			return out, md, err
 		}), middleware.After)
 }
 
-func (c *CallCounter) record(op string) {
+func (c *CallCounter) record(op string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.calls == nil {
@@ -34,6 +41,37 @@ func (c *CallCounter) record(op string) {
 	}
 	c.calls[op]++
 	c.order = append(c.order, op)
+	c.spans = append(c.spans, span{start: time.Now()})
+	return len(c.spans) - 1
+}
+
+func (c *CallCounter) finish(i int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if i < len(c.spans) {
+		c.spans[i].end = time.Now()
+	}
+}
+
+// Rounds returns the number of sequential round trips: the longest chain of calls in which
+// each starts only after the previous one has finished. Calls made in parallel count once.
+func (c *CallCounter) Rounds() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	spans := append([]span(nil), c.spans...)
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start.Before(spans[j].start) })
+	depth := make([]int, len(spans))
+	best := 0
+	for i := range spans {
+		depth[i] = 1
+		for j := range i {
+			if !spans[j].end.After(spans[i].start) && depth[j]+1 > depth[i] {
+				depth[i] = depth[j] + 1
+			}
+		}
+		best = max(best, depth[i])
+	}
+	return best
 }
 
 // Reset forgets all counts.
@@ -42,6 +80,7 @@ func (c *CallCounter) Reset() {
 	defer c.mu.Unlock()
 	c.calls = nil
 	c.order = nil
+	c.spans = nil
 }
 
 // Count returns the number of calls of op ("GetItem", "Query", ...).

@@ -8,16 +8,19 @@ import (
 // Every key string of the table is built here and nowhere else.
 
 const (
-	skProfile   = "PROFILE"
-	prefixTopic = "TOPIC#"
-	keyTime     = "2006-01-02T15:04:05Z" // fixed-width UTC: sorts as text
+	skProfile      = "PROFILE"
+	skAvailability = "AVAILABILITY"
+	prefixTopic    = "TOPIC#"
+	keyTime        = "2006-01-02T15:04:05Z" // fixed-width UTC: sorts as text
 )
 
 // Entity types, stored in the `type` attribute of every item.
 const (
-	typeExpert      = "expert"
-	typeExpertTopic = "expertTopic"
-	typeUser        = "user"
+	typeExpert       = "expert"
+	typeExpertTopic  = "expertTopic"
+	typeUser         = "user"
+	typeAvailability = "availability"
+	typeBusy         = "busy"
 )
 
 func orgPrefix(org string) string { return "ORG#" + org + "#" }
@@ -41,6 +44,11 @@ func sortName(name string) string {
 		n = n[:48]
 	}
 	return n
+}
+
+// busySK sorts an expert's busy entries by start; suffix "" or "~" bound a range.
+func busySK(start time.Time, bookingID string) string {
+	return "BUSY#" + timeKey(start) + "#" + bookingID
 }
 
 func timeKey(t time.Time) string { return t.UTC().Format(keyTime) }

@@ -25,6 +25,9 @@ var wantStatus = map[string]int{
 	"experts/get-expert.json":            200,
 	"experts/get-my-expert-profile.json": 200,
 	"experts/put-my-expert-profile.json": 200,
+	"experts/get-my-availability.json":   200,
+	"experts/put-my-availability.json":   200,
+	"experts/list-slots.json":            200,
 }
 
 // TestSampleEventsReplay sends every API Gateway v2 sample event through its function's

@@ -14,11 +14,19 @@ type Deps struct {
 	Logger *slog.Logger
 }
 
-// NewExperts serves ExpertsFunction: /v1/me and /v1/experts.
+func (d Deps) now() func() time.Time {
+	if d.Now == nil {
+		return time.Now
+	}
+	return d.Now
+}
+
+// NewExperts serves ExpertsFunction: /v1/me, /v1/experts, availability and slots.
 func NewExperts(d Deps) *Router {
 	rt := newRouter(d.Logger)
 	meAPI{store: d.Store}.register(rt)
 	expertsAPI{store: d.Store}.register(rt)
+	availabilityAPI{store: d.Store, now: d.now()}.register(rt)
 	return rt
 }
 

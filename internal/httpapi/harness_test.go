@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
@@ -108,9 +109,16 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
+	return newFixtureAt(t, time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC))
+}
+
+// newFixtureAt is a fixture whose clock stands still at now.
+func newFixtureAt(t testing.TB, now time.Time) *fixture {
+	t.Helper()
+	clock := func() time.Time { return now }
 	counter := &dynamo.CallCounter{}
-	store := dynamotest.New(t, dynamotest.Options{Counter: counter})
-	return &fixture{store: store, counter: counter, api: newLambdaClient(t, NewExperts(Deps{Store: store, Logger: quietLog}))}
+	store := dynamotest.New(t, dynamotest.Options{Counter: counter, Now: clock})
+	return &fixture{store: store, counter: counter, api: newLambdaClient(t, NewExperts(Deps{Store: store, Logger: quietLog, Now: clock}))}
 }
 
 var quietLog = slog.New(slog.NewJSONHandler(io.Discard, nil))

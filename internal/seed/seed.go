@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/tandemhq/tandem/internal/availability"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -136,6 +137,26 @@ func People() []Person {
 	return people
 }
 
+// Availability returns an expert's demo schedule in their own zone: office hours with a
+// lunch break on weekdays, varied by person so the slot grids differ.
+func Availability(p Person) availability.Schedule {
+	iv := func(start, end string) availability.LocalInterval {
+		return availability.LocalInterval{Start: start, End: end}
+	}
+	morning, afternoon := iv("09:00", "12:00"), iv("13:00", "17:00")
+	day := []availability.LocalInterval{morning, afternoon}
+	w := availability.Weekly{Mon: day, Tue: day, Wed: day, Thu: day, Fri: day}
+	switch len(p.Name) % 3 {
+	case 0: // an early starter who keeps Friday afternoons free
+		early := []availability.LocalInterval{iv("07:30", "11:30"), iv("12:30", "15:30")}
+		w = availability.Weekly{Mon: early, Tue: early, Wed: early, Thu: early, Fri: early[:1]}
+	case 1: // evenings on Tuesday and Thursday as well
+		evening := append(append([]availability.LocalInterval{}, day...), iv("18:00", "20:00"))
+		w.Tue, w.Thu = evening, evening
+	}
+	return availability.Schedule{Timezone: p.Profile.Timezone, Weekly: w}
+}
+
 // Load writes every demo user and expert profile. It is idempotent.
 func Load(ctx context.Context, store *dynamo.Store) error {
 	for _, p := range People() {
@@ -157,6 +178,14 @@ func Load(ctx context.Context, store *dynamo.Store) error {
 			SessionTypes: in.SessionTypes, MeetingURL: in.MeetingURL, BookingMode: in.BookingMode, Limits: in.Limits}
 		if err := store.PutExpert(ctx, e); err != nil {
 			return fmt.Errorf("seed expert %s: %w", p.ID, err)
+		}
+		sch := Availability(p)
+		sch.Normalize()
+		if err := sch.Validate(); err != nil {
+			return fmt.Errorf("seed availability %s: %w", p.ID, err)
+		}
+		if err := store.PutAvailability(ctx, p.OrgID, p.ID, &sch); err != nil {
+			return fmt.Errorf("seed availability %s: %w", p.ID, err)
 		}
 	}
 	return nil

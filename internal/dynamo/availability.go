@@ -1,0 +1,160 @@
+package dynamo
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/tandemhq/tandem/internal/availability"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// availabilityItem stores an expert's schedule as one JSON document: it is always read and
+// written whole, and its shape belongs to internal/availability.
+type availabilityItem struct {
+	PK, SK    string
+	Type      string `dynamodbav:"type"`
+	Org       string `dynamodbav:"org"`
+	ExpertID  string `dynamodbav:"expertId"`
+	Schedule  string `dynamodbav:"schedule"`
+	UpdatedAt string `dynamodbav:"updatedAt"`
+}
+
+// busyItem is the expert's view of one live booking, kept in the expert's partition by the
+// booking transactions so a slot listing reads all of an expert's busy time with one
+// strongly consistent Query. HoldUntil is set while an approval-mode booking is pending;
+// past it the hold no longer blocks (checked at read, never left to TTL).
+type busyItem struct {
+	PK, SK       string
+	Type         string `dynamodbav:"type"`
+	BookingID    string `dynamodbav:"bookingId"`
+	Start        string `dynamodbav:"start"`
+	End          string `dynamodbav:"end"`
+	BufferBefore int    `dynamodbav:"bufferBeforeMin"`
+	BufferAfter  int    `dynamodbav:"bufferAfterMin"`
+	HoldUntil    int64  `dynamodbav:"holdUntil,omitempty"`
+	ExpiresAt    int64  `dynamodbav:"expiresAt,omitempty"`
+}
+
+// ErrNoAvailability is returned (code not_found) when an expert has not set availability.
+var errNoAvailability = tandem.Errorf(tandem.ENotFound, "The expert has not published availability yet.")
+
+// GetAvailability returns the expert's schedule (one GetItem). Errors: not_found.
+func (s *Store) GetAvailability(ctx context.Context, org, expertID string) (_ *availability.Schedule, err error) {
+	defer tandem.Wrap(&err, "Store.GetAvailability(%q)", expertID)
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(expertPK(org, expertID), skAvailability)})
+	if err != nil {
+		return nil, translate(err, "")
+	}
+	if out.Item == nil {
+		return nil, errNoAvailability
+	}
+	return decodeSchedule(out.Item)
+}
+
+func decodeSchedule(item map[string]types.AttributeValue) (*availability.Schedule, error) {
+	var it availabilityItem
+	if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+		return nil, err
+	}
+	var sch availability.Schedule
+	if err := json.Unmarshal([]byte(it.Schedule), &sch); err != nil {
+		return nil, err
+	}
+	return &sch, nil
+}
+
+// PutAvailability replaces the expert's schedule (one PutItem). Validation is the caller's.
+func (s *Store) PutAvailability(ctx context.Context, org, expertID string, sch *availability.Schedule) (err error) {
+	defer tandem.Wrap(&err, "Store.PutAvailability(%q)", expertID)
+	doc, err := json.Marshal(sch)
+	if err != nil {
+		return err
+	}
+	av, err := attributevalue.MarshalMap(availabilityItem{
+		PK: expertPK(org, expertID), SK: skAvailability, Type: typeAvailability, Org: org, ExpertID: expertID,
+		Schedule: string(doc), UpdatedAt: s.now().UTC().Format(time.RFC3339),
+	})
+	if err != nil {
+		return err
+	}
+	_, err = s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av})
+	return translate(err, "")
+}
+
+// busyLookBack is how far before a range busy intervals can still matter: the longest
+// session plus buffers is under a day, and per-week limits look at the whole local week.
+const busyLookBack = 8 * 24 * time.Hour
+
+// Busy returns the expert's live busy intervals starting in [from-8d, to+8d) (one Query,
+// strongly consistent, all pages). Expired holds are left out. Every busy booking counts
+// toward the per-day and per-week limits.
+func (s *Store) Busy(ctx context.Context, org, expertID string, from, to time.Time) (_ []availability.Busy, err error) {
+	defer tandem.Wrap(&err, "Store.Busy(%q)", expertID)
+	now := s.now()
+	in := &dynamodb.QueryInput{
+		TableName:              &s.table,
+		ConsistentRead:         aws.Bool(true),
+		KeyConditionExpression: aws.String("PK = :pk AND SK BETWEEN :lo AND :hi"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": &types.AttributeValueMemberS{Value: expertPK(org, expertID)},
+			":lo": &types.AttributeValueMemberS{Value: busySK(from.Add(-busyLookBack), "")},
+			":hi": &types.AttributeValueMemberS{Value: busySK(to.Add(busyLookBack), "~")},
+		},
+	}
+	var busy []availability.Busy
+	p := dynamodb.NewQueryPaginator(s.client, in)
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, translate(err, "")
+		}
+		for _, raw := range out.Items {
+			var it busyItem
+			if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
+				return nil, err
+			}
+			if it.HoldUntil != 0 && !now.Before(time.Unix(it.HoldUntil, 0)) {
+				continue
+			}
+			start, _ := time.Parse(keyTime, it.Start)
+			end, _ := time.Parse(keyTime, it.End)
+			busy = append(busy, availability.Busy{Start: start, End: end, Counts: true,
+				BufferBefore: time.Duration(it.BufferBefore) * time.Minute, BufferAfter: time.Duration(it.BufferAfter) * time.Minute})
+		}
+	}
+	return busy, nil
+}
+
+// SlotInputs is everything the slot engine needs about one expert.
+type SlotInputs struct {
+	Expert   *tandem.Expert
+	Schedule *availability.Schedule
+	Busy     []availability.Busy
+}
+
+// LoadSlotInputs reads the profile, the schedule and the busy intervals around [from, to)
+// in parallel: one sequential round trip. Errors: not_found (expert or availability).
+func (s *Store) LoadSlotInputs(ctx context.Context, org, expertID string, from, to time.Time) (*SlotInputs, error) {
+	var (
+		in   SlotInputs
+		errs [3]error
+		wg   sync.WaitGroup
+	)
+	wg.Add(3)
+	go func() { defer wg.Done(); in.Expert, errs[0] = s.GetExpert(ctx, org, expertID) }()
+	go func() { defer wg.Done(); in.Schedule, errs[1] = s.GetAvailability(ctx, org, expertID) }()
+	go func() { defer wg.Done(); in.Busy, errs[2] = s.Busy(ctx, org, expertID, from, to) }()
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return &in, nil
+}
