@@ -34,3 +34,9 @@ build-ExpertsFunction:
 
 clean:
 	rm -rf dist .aws-sam
+
+build-BookingsFunction:
+	$(LAMBDA_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/bookings
+
+build-SchedulerFunction:
+	$(LAMBDA_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/scheduler

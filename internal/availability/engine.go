@@ -223,8 +223,10 @@ func newEngine(p *plan, r Rules, busy []Busy, now time.Time, lo, hi int64) *engi
 		e.counted = make([]int64, 0, len(busy))
 	}
 	for _, b := range busy {
-		lo, hi := e.cells(floorSec(b.Start.Add(-max(b.BufferBefore, 0))), ceilSec(b.End.Add(max(b.BufferAfter, 0))))
-		blocks = append(blocks, interval{lo, hi})
+		if !b.Free {
+			lo, hi := e.cells(floorSec(b.Start.Add(-max(b.BufferBefore, 0))), ceilSec(b.End.Add(max(b.BufferAfter, 0))))
+			blocks = append(blocks, interval{lo, hi})
+		}
 		if b.Counts && limited {
 			e.counted = append(e.counted, e.z.localDay(floorSec(b.Start)))
 		}

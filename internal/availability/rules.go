@@ -72,6 +72,10 @@ type Busy struct {
 	BufferBefore time.Duration
 	BufferAfter  time.Duration
 	Counts       bool
+	// Free marks an entry that no longer blocks time but still counts toward the limits: an
+	// approval hold that expired and has not been cleaned up yet, whose limit counter the
+	// booking transaction still sees. Listing and booking then agree until the cleanup.
+	Free bool
 }
 
 // Slot is a bookable session [Start, End). Open reuses it for plain available intervals.

@@ -2,8 +2,8 @@
 // for email (an iTIP message, RFC 5546) and a subscription feed for calendar apps. It is pure:
 // no I/O and no clock, so the same sessions always render the same bytes.
 //
-//	func Invite(s Session) ([]byte, error)                // METHOD:REQUEST, or METHOD:CANCEL
-//	func Feed(name string, sessions []Session) ([]byte, error) // no METHOD, one VEVENT per session
+//	func Invite(s Session) ([]byte, error)                     // METHOD:REQUEST, or METHOD:CANCEL
+//	func Feed(name string, sessions []Session) ([]byte, error) // no METHOD, a VEVENT per session
 //
 // Both answer with ContentType. Errors are tandem.EInvalid with field errors; nothing else can
 // fail.
@@ -13,8 +13,10 @@
 // A session's UID is "<BookingID>@tandem" and never changes. A reschedule is the same UID with a
 // higher SEQUENCE and a new DTSTART/DTEND; a cancellation is the same UID with a higher SEQUENCE
 // and STATUS:CANCELLED (and METHOD:CANCEL in an invite). The caller bumps Session.Sequence; this
-// package only writes it. Feeds keep cancelled sessions as STATUS:CANCELLED events, because a
-// subscribed client that merely stops seeing an event may keep it; the status removes it.
+// package only writes it. Feeds keep cancelled sessions as STATUS:CANCELLED events rather than
+// dropping them, so subscribed clients remove them explicitly instead of depending on how each
+// treats an event that vanished. A feed may be empty: RFC 5545's grammar asks for at least one
+// component, but clients accept none, and a placeholder event would be worse.
 //
 // Session.Status is a tandem.BookingStatus:
 //
@@ -42,7 +44,9 @@
 //
 // Documents are built with github.com/arran4/golang-ical, never by joining lines. The library
 // escapes TEXT values (\\ \; \, \n) and folds lines longer than 75 octets without splitting
-// UTF-8 sequences. Three of its habits are corrected here:
+// UTF-8 sequences. It folds at the last space that fits rather than at octet 75, so a
+// continuation line may start with two spaces; that is correct (unfolding removes exactly one)
+// but looks odd. Three of its habits are corrected here:
 //
 //   - It ends lines with LF on every platform; RFC 5545 requires CRLF, so output is serialized
 //     with ics.WithNewLineWindows.

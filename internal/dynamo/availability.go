@@ -91,10 +91,11 @@ func (s *Store) PutAvailability(ctx context.Context, org, expertID string, sch *
 // session plus buffers is under a day, and per-week limits look at the whole local week.
 const busyLookBack = 8 * 24 * time.Hour
 
-// Busy returns the expert's live busy intervals starting in [from-8d, to+8d) (one Query,
-// strongly consistent, all pages). Expired holds are left out. Every busy booking counts
-// toward the per-day and per-week limits.
-func (s *Store) Busy(ctx context.Context, org, expertID string, from, to time.Time) (_ []availability.Busy, err error) {
+// Busy returns the expert's busy intervals starting in [from-8d, to+8d) (one Query, strongly
+// consistent, all pages), leaving out the booking exceptBooking (the one being rescheduled).
+// Every entry counts toward the per-day and per-week limits; a lapsed hold no longer blocks
+// time (Free) but counts until the scheduler releases it, exactly as the limit counters do.
+func (s *Store) Busy(ctx context.Context, org, expertID string, from, to time.Time, exceptBooking string) (_ []availability.Busy, err error) {
 	defer tandem.Wrap(&err, "Store.Busy(%q)", expertID)
 	now := s.now()
 	in := &dynamodb.QueryInput{
@@ -119,12 +120,11 @@ func (s *Store) Busy(ctx context.Context, org, expertID string, from, to time.Ti
 			if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
 				return nil, err
 			}
-			if it.HoldUntil != 0 && !now.Before(time.Unix(it.HoldUntil, 0)) {
+			if it.BookingID == exceptBooking && exceptBooking != "" {
 				continue
 			}
-			start, _ := time.Parse(keyTime, it.Start)
-			end, _ := time.Parse(keyTime, it.End)
-			busy = append(busy, availability.Busy{Start: start, End: end, Counts: true,
+			lapsed := it.HoldUntil != 0 && !now.Before(time.Unix(it.HoldUntil, 0))
+			busy = append(busy, availability.Busy{Start: parseKeyTime(it.Start), End: parseKeyTime(it.End), Counts: true, Free: lapsed,
 				BufferBefore: time.Duration(it.BufferBefore) * time.Minute, BufferAfter: time.Duration(it.BufferAfter) * time.Minute})
 		}
 	}
@@ -140,7 +140,7 @@ type SlotInputs struct {
 
 // LoadSlotInputs reads the profile, the schedule and the busy intervals around [from, to)
 // in parallel: one sequential round trip. Errors: not_found (expert or availability).
-func (s *Store) LoadSlotInputs(ctx context.Context, org, expertID string, from, to time.Time) (*SlotInputs, error) {
+func (s *Store) LoadSlotInputs(ctx context.Context, org, expertID string, from, to time.Time, exceptBooking string) (*SlotInputs, error) {
 	var (
 		in   SlotInputs
 		errs [3]error
@@ -149,7 +149,7 @@ func (s *Store) LoadSlotInputs(ctx context.Context, org, expertID string, from, 
 	wg.Add(3)
 	go func() { defer wg.Done(); in.Expert, errs[0] = s.GetExpert(ctx, org, expertID) }()
 	go func() { defer wg.Done(); in.Schedule, errs[1] = s.GetAvailability(ctx, org, expertID) }()
-	go func() { defer wg.Done(); in.Busy, errs[2] = s.Busy(ctx, org, expertID, from, to) }()
+	go func() { defer wg.Done(); in.Busy, errs[2] = s.Busy(ctx, org, expertID, from, to, exceptBooking) }()
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {

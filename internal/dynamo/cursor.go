@@ -21,17 +21,19 @@ type cursor struct {
 var errBadCursor = &tandem.Error{Code: tandem.EInvalid, Message: "The cursor is not valid.",
 	Fields: []tandem.FieldError{{Field: "cursor", Message: "is not a cursor returned by this API"}}}
 
-func encodeCursor(lek map[string]types.AttributeValue) string {
+// encodeIndexCursor encodes the LastEvaluatedKey of a query on an index with sort key skName.
+func encodeIndexCursor(lek map[string]types.AttributeValue, skName string) string {
 	if len(lek) == 0 {
 		return ""
 	}
-	c := cursor{PK: str(lek["PK"]), SK: str(lek["SK"]), GSK: str(lek["GSI1SK"])}
+	c := cursor{PK: str(lek["PK"]), SK: str(lek["SK"]), GSK: str(lek[skName])}
 	b, _ := json.Marshal(c)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// decodeCursor turns a cursor back into an ExclusiveStartKey for a GSI1 query over gsi1pk.
-func decodeCursor(s, org, gsi1pk string) (map[string]types.AttributeValue, error) {
+// decodeIndexCursor turns a cursor back into an ExclusiveStartKey for a query on an index
+// (key attributes pkName = partition, skName) in the caller's org.
+func decodeIndexCursor(s, org, pkName, partition, skName string) (map[string]types.AttributeValue, error) {
 	if s == "" {
 		return nil, nil
 	}
@@ -50,13 +52,11 @@ func decodeCursor(s, org, gsi1pk string) (map[string]types.AttributeValue, error
 		"PK": &types.AttributeValueMemberS{Value: c.PK},
 		"SK": &types.AttributeValueMemberS{Value: c.SK},
 	}
-	if gsi1pk != "" {
-		if c.GSK == "" {
-			return nil, errBadCursor
-		}
-		key["GSI1PK"] = &types.AttributeValueMemberS{Value: gsi1pk}
-		key["GSI1SK"] = &types.AttributeValueMemberS{Value: c.GSK}
+	if c.GSK == "" {
+		return nil, errBadCursor
 	}
+	key[pkName] = &types.AttributeValueMemberS{Value: partition}
+	key[skName] = &types.AttributeValueMemberS{Value: c.GSK}
 	return key, nil
 }
 

@@ -33,6 +33,8 @@ func translate(err error, conflictMsg string) error {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
 		switch ae.ErrorCode() {
+		case "IdempotentParameterMismatchException":
+			return &tandem.Error{Code: tandem.EUnprocessable, Message: "This request repeats an earlier one with different content.", Err: err}
 		case "ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded":
 			return &tandem.Error{Code: tandem.ELimitExceeded, Message: "The service is busy; please retry shortly.", Err: err}
 		}

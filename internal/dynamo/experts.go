@@ -178,7 +178,7 @@ func (s *Store) SearchExperts(ctx context.Context, org string, q ExpertQuery) (_
 	if q.Topic != "" {
 		partition = topicGSI1PK(org, q.Topic)
 	}
-	start, err := decodeCursor(q.Cursor, org, partition)
+	start, err := decodeIndexCursor(q.Cursor, org, "GSI1PK", partition, "GSI1SK")
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +212,7 @@ func (s *Store) SearchExperts(ctx context.Context, org string, q ExpertQuery) (_
 	if err != nil {
 		return nil, translate(err, "")
 	}
-	page := &ExpertPage{Cursor: encodeCursor(out.LastEvaluatedKey)}
+	page := &ExpertPage{Cursor: encodeIndexCursor(out.LastEvaluatedKey, "GSI1SK")}
 	for _, raw := range out.Items {
 		var it expertItem
 		if err := attributevalue.UnmarshalMap(raw, &it); err != nil {

@@ -10,6 +10,10 @@ import (
 const (
 	skProfile      = "PROFILE"
 	skAvailability = "AVAILABILITY"
+	skBooking      = "BOOKING"
+	skCell         = "CELL"
+	skIdem         = "IDEM"
+	skActive       = "COUNT#ACTIVE"
 	prefixTopic    = "TOPIC#"
 	keyTime        = "2006-01-02T15:04:05Z" // fixed-width UTC: sorts as text
 )
@@ -21,6 +25,12 @@ const (
 	typeUser         = "user"
 	typeAvailability = "availability"
 	typeBusy         = "busy"
+	typeBooking      = "booking"
+	typeCell         = "cell"
+	typeIdem         = "idempotency"
+	typeCounter      = "counter"
+	typeDue          = "due"
+	typeCalToken     = "calendarToken"
 )
 
 func orgPrefix(org string) string { return "ORG#" + org + "#" }
@@ -50,5 +60,37 @@ func sortName(name string) string {
 func busySK(start time.Time, bookingID string) string {
 	return "BUSY#" + timeKey(start) + "#" + bookingID
 }
+
+func bookingPK(org, id string) string         { return orgPrefix(org) + "BOOKING#" + id }
+func expertBookingsPK(org, id string) string  { return orgPrefix(org) + "EXPERT#" + id + "#BOOKINGS" }
+func learnerBookingsPK(org, id string) string { return orgPrefix(org) + "LEARNER#" + id + "#BOOKINGS" }
+
+// bookingIndexSK orders a participant's bookings by end time (upcoming = not ended yet).
+func bookingIndexSK(end time.Time, id string) string { return timeKey(end) + "#" + id }
+
+// Cells are the fixed 15-minute lock items (tandem.LockCellMin): one item per cell per
+// person, so any two overlapping spans collide on at least one key.
+func expertCellPK(org, id string, cell time.Time) string {
+	return orgPrefix(org) + "CELL#E#" + id + "#" + timeKey(cell)
+}
+func learnerCellPK(org, id string, cell time.Time) string {
+	return orgPrefix(org) + "CELL#L#" + id + "#" + timeKey(cell)
+}
+
+func idemPK(org, userID, key string) string { return orgPrefix(org) + "IDEM#" + userID + "#" + key }
+
+// Limit counters in the expert's partition: sessions per local day and per local week.
+func dayCounterSK(localDate string) string { return "COUNT#DAY#" + localDate }
+func weekCounterSK(monday string) string   { return "COUNT#WEEK#" + monday }
+
+// Due entries let the scheduler find, without a Scan, the bookings whose end or hold falls
+// in an hour: one partition per UTC hour, across orgs.
+func duePK(at time.Time) string { return "DUE#" + at.UTC().Format("2006-01-02T15") }
+func dueSK(org, bookingID, kind string) string {
+	return orgPrefix(org) + "BOOKING#" + bookingID + "#" + kind
+}
+
+func calTokenPK(token string) string { return "CALTOKEN#" + token }
+func userCalTokenSK() string         { return "CALTOKEN" }
 
 func timeKey(t time.Time) string { return t.UTC().Format(keyTime) }

@@ -100,7 +100,7 @@ func (a availabilityAPI) slots(w http.ResponseWriter, r *http.Request, c Caller)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		inputs, errIn = a.store.LoadSlotInputs(r.Context(), c.OrgID, r.PathValue("expertId"), from, to)
+		inputs, errIn = a.store.LoadSlotInputs(r.Context(), c.OrgID, r.PathValue("expertId"), from, to, "")
 	}()
 	if tzName == "" {
 		user, _ = a.store.GetUser(r.Context(), c.OrgID, c.UserID) // no record yet: UTC

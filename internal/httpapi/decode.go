@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,11 +15,49 @@ import (
 // decodeJSON reads exactly one JSON object into dst. Unknown fields, trailing data, wrong
 // types and oversize bodies are client errors with field details, never 5xx.
 func decodeJSON(r *http.Request, dst any) error {
+	if err := checkContentType(r); err != nil {
+		return err
+	}
+	return decodeFrom(r.Body, dst)
+}
+
+// readJSON reads the whole body (for hashing it) and decodes it into dst like decodeJSON.
+func readJSON(r *http.Request, dst any) ([]byte, error) {
+	if err := checkContentType(r); err != nil {
+		return nil, err
+	}
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, decodeError(err)
+	}
+	return raw, decodeFrom(bytes.NewReader(raw), dst)
+}
+
+// decodeOptionalJSON decodes a body that may be absent (lifecycle actions with no options).
+func decodeOptionalJSON(r *http.Request, dst any) error {
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		return decodeError(err)
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil
+	}
+	if err := checkContentType(r); err != nil {
+		return err
+	}
+	return decodeFrom(bytes.NewReader(raw), dst)
+}
+
+func checkContentType(r *http.Request) error {
 	ct := r.Header.Get("Content-Type")
 	if ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return invalidBody("Content-Type must be application/json")
 	}
-	dec := json.NewDecoder(r.Body)
+	return nil
+}
+
+func decodeFrom(body io.Reader, dst any) error {
+	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeError(err)

@@ -30,10 +30,19 @@ func NewExperts(d Deps) *Router {
 	return rt
 }
 
+// NewBookings serves BookingsFunction: booking, the lifecycle and calendars.
+func NewBookings(d Deps) *Router {
+	rt := newRouter(d.Logger)
+	bookingsAPI{store: d.Store, now: d.now()}.register(rt)
+	calendarAPI{store: d.Store, now: d.now()}.register(rt)
+	return rt
+}
+
 // Functions maps each HTTP function's logical id in template.yaml to its router. The local
 // gateway serves them in-process and the route test compares them with the template.
 func Functions(d Deps) map[string]*Router {
 	return map[string]*Router{
-		"ExpertsFunction": NewExperts(d),
+		"ExpertsFunction":  NewExperts(d),
+		"BookingsFunction": NewBookings(d),
 	}
 }

@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -100,11 +102,30 @@ func (lc *lambdaClient) do(method, target, body string, caller *tandem.Caller, h
 	return response{Status: res.StatusCode, Headers: res.Headers, Body: res.Body}
 }
 
-// fixture is a store on a fresh table plus the experts function.
+// fixture is a store on a fresh table plus the experts and bookings functions, on a clock
+// the test can move.
 type fixture struct {
-	store   *dynamo.Store
-	counter *dynamo.CallCounter
-	api     *lambdaClient
+	store    *dynamo.Store
+	counter  *dynamo.CallCounter
+	api      *lambdaClient // ExpertsFunction
+	bookings *lambdaClient // BookingsFunction
+	cfg      dynamo.Config
+	mu       sync.Mutex
+	now      time.Time
+}
+
+// clock returns the fixture's current time.
+func (f *fixture) clock() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.now
+}
+
+// setNow moves the fixture's clock.
+func (f *fixture) setNow(t time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.now = t
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -115,13 +136,20 @@ func newFixture(t testing.TB) *fixture {
 // newFixtureAt is a fixture whose clock stands still at now.
 func newFixtureAt(t testing.TB, now time.Time) *fixture {
 	t.Helper()
-	clock := func() time.Time { return now }
-	counter := &dynamo.CallCounter{}
-	store := dynamotest.New(t, dynamotest.Options{Counter: counter, Now: clock})
-	return &fixture{store: store, counter: counter, api: newLambdaClient(t, NewExperts(Deps{Store: store, Logger: quietLog, Now: clock}))}
+	f := &fixture{counter: &dynamo.CallCounter{}, now: now}
+	f.cfg = dynamotest.Config(t, dynamotest.Options{Counter: f.counter, Now: f.clock})
+	store, err := dynamo.New(context.Background(), f.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.store = store
+	deps := Deps{Store: store, Logger: quietLog, Now: f.clock}
+	f.api = newLambdaClient(t, NewExperts(deps))
+	f.bookings = newLambdaClient(t, NewBookings(deps))
+	return f
 }
 
-var quietLog = slog.New(slog.NewJSONHandler(io.Discard, nil))
+var quietLog = slog.New(slog.NewJSONHandler(logSink(), nil))
 
 var (
 	aliceExpert = &tandem.Caller{UserID: "u-alice", OrgID: "acme", Email: "alice@acme.test", Name: "Alice Adams",
@@ -143,3 +171,11 @@ const aliceProfile = `{
   "bookingMode": "instant",
   "limits": {"minNoticeMin": 120, "horizonDays": 30, "maxPerDay": 4, "maxPerWeek": 10, "startIncrementMin": 30}
 }`
+
+// logSink discards handler logs unless TANDEM_TEST_LOGS=1.
+func logSink() io.Writer {
+	if os.Getenv("TANDEM_TEST_LOGS") == "1" {
+		return os.Stderr
+	}
+	return io.Discard
+}

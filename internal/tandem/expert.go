@@ -105,6 +105,10 @@ const (
 	MaxSessionTypes = 8
 	MaxMeetingURL   = 500
 	MaxSeats        = 50
+	// A session and its buffers must fit the 100-item transaction that locks its 15-minute
+	// cells, even when a reschedule releases one span and takes another in one go.
+	MaxDurationMin = 240
+	MaxBufferMin   = 60
 )
 
 var (
@@ -194,9 +198,9 @@ func validateSessionTypes(v *Validation, types []SessionType) {
 		v.Check(!ids[st.ID], f+".id", "is used twice")
 		ids[st.ID] = true
 		v.Check(st.Name != "" && utf8.RuneCountInString(st.Name) <= 80, f+".name", "must be 1-80 characters")
-		v.Check(st.DurationMin >= 10 && st.DurationMin <= 480 && st.DurationMin%5 == 0, f+".durationMin", "must be 10-480 minutes in steps of 5")
-		v.Check(st.BufferBeforeMin >= 0 && st.BufferBeforeMin <= 120, f+".bufferBeforeMin", "must be 0-120 minutes")
-		v.Check(st.BufferAfterMin >= 0 && st.BufferAfterMin <= 120, f+".bufferAfterMin", "must be 0-120 minutes")
+		v.Check(st.DurationMin >= 10 && st.DurationMin <= MaxDurationMin && st.DurationMin%5 == 0, f+".durationMin", "must be 10-%d minutes in steps of 5", MaxDurationMin)
+		v.Check(st.BufferBeforeMin >= 0 && st.BufferBeforeMin <= MaxBufferMin, f+".bufferBeforeMin", "must be 0-%d minutes", MaxBufferMin)
+		v.Check(st.BufferAfterMin >= 0 && st.BufferAfterMin <= MaxBufferMin, f+".bufferAfterMin", "must be 0-%d minutes", MaxBufferMin)
 		v.Check(st.Seats >= 1 && st.Seats <= MaxSeats, f+".seats", "must be 1-%d", MaxSeats)
 	}
 }

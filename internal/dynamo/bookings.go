@@ -1,0 +1,197 @@
+package dynamo
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// bookingItem is the stored booking. GSI1 lists an expert's bookings by start, GSI2 a
+// learner's. Counter keys remember which limit counters the booking incremented, so every
+// release decrements exactly those.
+type bookingItem struct {
+	PK, SK         string
+	GSI1PK, GSI1SK string
+	GSI2PK, GSI2SK string
+	Type           string             `dynamodbav:"type"`
+	ID             string             `dynamodbav:"id"`
+	Org            string             `dynamodbav:"org"`
+	Expert         tandem.Party       `dynamodbav:"expert"`
+	Learner        tandem.Party       `dynamodbav:"learner"`
+	SessionType    tandem.SessionType `dynamodbav:"sessionType"`
+	Start          string             `dynamodbav:"start"`
+	End            string             `dynamodbav:"end"`
+	Status         string             `dynamodbav:"status"`
+	Note           string             `dynamodbav:"note,omitempty"`
+	RequestID      string             `dynamodbav:"requestId,omitempty"`
+	MeetingURL     string             `dynamodbav:"meetingUrl,omitempty"`
+	HoldUntil      int64              `dynamodbav:"holdUntil,omitempty"`
+	Reschedules    int                `dynamodbav:"reschedules"`
+	Sequence       int                `dynamodbav:"sequence"`
+	CancelledBy    string             `dynamodbav:"cancelledBy,omitempty"`
+	CancelReason   string             `dynamodbav:"cancelReason,omitempty"`
+	LateCancel     bool               `dynamodbav:"lateCancel,omitempty"`
+	NoShow         string             `dynamodbav:"noShow,omitempty"`
+	DayCounter     string             `dynamodbav:"dayCounter,omitempty"`
+	WeekCounter    string             `dynamodbav:"weekCounter,omitempty"`
+	ActiveCounted  bool               `dynamodbav:"activeCounted,omitempty"`
+	CreatedAt      string             `dynamodbav:"createdAt"`
+	UpdatedAt      string             `dynamodbav:"updatedAt"`
+	Version        int64              `dynamodbav:"version"`
+}
+
+func (it *bookingItem) toDomain() *tandem.Booking {
+	b := &tandem.Booking{
+		ID: it.ID, OrgID: it.Org, Expert: it.Expert, Learner: it.Learner, SessionType: it.SessionType,
+		Start: parseKeyTime(it.Start), End: parseKeyTime(it.End), Status: tandem.BookingStatus(it.Status),
+		Note: it.Note, RequestID: it.RequestID, MeetingURL: it.MeetingURL, Reschedules: it.Reschedules,
+		Sequence: it.Sequence, CancelledBy: it.CancelledBy, CancelReason: it.CancelReason,
+		LateCancel: it.LateCancel, NoShow: it.NoShow, Version: it.Version,
+	}
+	if it.HoldUntil != 0 {
+		b.HoldUntil = time.Unix(it.HoldUntil, 0).UTC()
+	}
+	b.CreatedAt, _ = time.Parse(time.RFC3339, it.CreatedAt)
+	b.UpdatedAt, _ = time.Parse(time.RFC3339, it.UpdatedAt)
+	return b
+}
+
+func parseKeyTime(s string) time.Time {
+	t, _ := time.Parse(keyTime, s)
+	return t
+}
+
+// GetBooking returns the booking (one strongly consistent GetItem). Errors: not_found.
+func (s *Store) GetBooking(ctx context.Context, org, id string) (_ *tandem.Booking, err error) {
+	defer tandem.Wrap(&err, "Store.GetBooking(%q)", id)
+	it, err := s.getBookingItem(ctx, org, id)
+	if err != nil {
+		return nil, err
+	}
+	return it.toDomain(), nil
+}
+
+func (s *Store) getBookingItem(ctx context.Context, org, id string) (*bookingItem, error) {
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: &s.table, Key: pkSK(bookingPK(org, id), skBooking), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return nil, translate(err, "")
+	}
+	if out.Item == nil {
+		return nil, tandem.Errorf(tandem.ENotFound, "No booking with this id.")
+	}
+	var it bookingItem
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return nil, err
+	}
+	return &it, nil
+}
+
+// BookingQuery selects one participant's bookings.
+type BookingQuery struct {
+	UserID   string
+	AsExpert bool // false: as learner
+	Upcoming bool // true: end ≥ now, soonest first; false: end < now, latest first
+	Cursor   string
+	Limit    int
+}
+
+// BookingPage is a page of bookings; Cursor is empty on the last page.
+type BookingPage struct {
+	Bookings []*tandem.Booking
+	Cursor   string
+}
+
+// ListBookings runs one Query on GSI1 (as expert) or GSI2 (as learner) per page. Upcoming
+// means the session has not ended yet. Errors: invalid (cursor).
+func (s *Store) ListBookings(ctx context.Context, org string, q BookingQuery) (_ *BookingPage, err error) {
+	defer tandem.Wrap(&err, "Store.ListBookings")
+	index, pkName, skName, partition := "GSI2", "GSI2PK", "GSI2SK", learnerBookingsPK(org, q.UserID)
+	if q.AsExpert {
+		index, pkName, skName, partition = "GSI1", "GSI1PK", "GSI1SK", expertBookingsPK(org, q.UserID)
+	}
+	start, err := decodeIndexCursor(q.Cursor, org, pkName, partition, skName)
+	if err != nil {
+		return nil, err
+	}
+	op := ">="
+	if !q.Upcoming {
+		op = "<"
+	}
+	out, err := s.client.Query(ctx, &dynamodb.QueryInput{
+		TableName:              &s.table,
+		IndexName:              aws.String(index),
+		KeyConditionExpression: aws.String(pkName + " = :p AND " + skName + " " + op + " :now"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":p":   &types.AttributeValueMemberS{Value: partition},
+			":now": &types.AttributeValueMemberS{Value: timeKey(s.now())},
+		},
+		ScanIndexForward:  aws.Bool(q.Upcoming),
+		ExclusiveStartKey: start,
+		Limit:             aws.Int32(int32(q.Limit)),
+	})
+	if err != nil {
+		return nil, translate(err, "")
+	}
+	page := &BookingPage{Cursor: encodeIndexCursor(out.LastEvaluatedKey, skName)}
+	for _, raw := range out.Items {
+		var it bookingItem
+		if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
+			return nil, err
+		}
+		page.Bookings = append(page.Bookings, it.toDomain())
+	}
+	return page, nil
+}
+
+// ListUserBookings returns up to 500 of the user's bookings (as expert and as learner) that
+// end after since, for the calendar feed: two Queries run in parallel.
+func (s *Store) ListUserBookings(ctx context.Context, org, userID string, since time.Time) (_ []*tandem.Booking, err error) {
+	defer tandem.Wrap(&err, "Store.ListUserBookings(%q)", userID)
+	type result struct {
+		items []*tandem.Booking
+		err   error
+	}
+	run := func(index, pkName, skName, partition string, ch chan<- result) {
+		out, err := s.client.Query(ctx, &dynamodb.QueryInput{
+			TableName: &s.table, IndexName: aws.String(index),
+			KeyConditionExpression: aws.String(pkName + " = :p AND " + skName + " >= :since"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":p":     &types.AttributeValueMemberS{Value: partition},
+				":since": &types.AttributeValueMemberS{Value: timeKey(since)},
+			},
+			Limit: aws.Int32(250),
+		})
+		if err != nil {
+			ch <- result{err: translate(err, "")}
+			return
+		}
+		var r result
+		for _, raw := range out.Items {
+			var it bookingItem
+			if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
+				ch <- result{err: err}
+				return
+			}
+			r.items = append(r.items, it.toDomain())
+		}
+		ch <- r
+	}
+	ch := make(chan result, 2)
+	go run("GSI1", "GSI1PK", "GSI1SK", expertBookingsPK(org, userID), ch)
+	go run("GSI2", "GSI2PK", "GSI2SK", learnerBookingsPK(org, userID), ch)
+	var all []*tandem.Booking
+	for range 2 {
+		r := <-ch
+		if r.err != nil {
+			err = r.err
+		}
+		all = append(all, r.items...)
+	}
+	return all, err
+}

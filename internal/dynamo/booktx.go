@@ -1,0 +1,307 @@
+package dynamo
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// IdemRecord is a stored response to an unsafe request with an Idempotency-Key: a retry with
+// the same key and body gets Body back; the same key with another body is refused.
+type IdemRecord struct {
+	UserID string
+	Key    string
+	Hash   string // hash of the request body
+	Status int
+	Body   []byte
+}
+
+type idemItem struct {
+	PK, SK    string
+	Type      string `dynamodbav:"type"`
+	Hash      string `dynamodbav:"hash"`
+	Status    int    `dynamodbav:"status"`
+	Body      string `dynamodbav:"body"`
+	BookingID string `dynamodbav:"bookingId"`
+	ExpiresAt int64  `dynamodbav:"expiresAt"`
+}
+
+// IdempotencyTTL is how long a stored response can be replayed.
+const IdempotencyTTL = 24 * time.Hour
+
+// GetIdempotent returns the stored response for the user's key (one GetItem), or nil.
+func (s *Store) GetIdempotent(ctx context.Context, org, userID, key string) (_ *IdemRecord, err error) {
+	defer tandem.Wrap(&err, "Store.GetIdempotent")
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(idemPK(org, userID, key), skIdem), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return nil, translate(err, "")
+	}
+	return s.idemFrom(out.Item, userID, key)
+}
+
+func (s *Store) idemFrom(item map[string]types.AttributeValue, userID, key string) (*IdemRecord, error) {
+	if item == nil {
+		return nil, nil
+	}
+	var it idemItem
+	if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+		return nil, err
+	}
+	if it.ExpiresAt != 0 && s.now().Unix() >= it.ExpiresAt {
+		return nil, nil // expired: TTL deletes lazily, so reads ignore it
+	}
+	return &IdemRecord{UserID: userID, Key: key, Hash: it.Hash, Status: it.Status, Body: []byte(it.Body)}, nil
+}
+
+// BookRequest is everything the booking transaction writes.
+type BookRequest struct {
+	Booking *tandem.Booking // complete: id, parties, session type, times, status, hold
+	// DayKey and WeekKey are the expert-local date and week (Monday) of the start; each is
+	// set only when the matching limit is, and then the counter is checked and incremented.
+	DayKey, WeekKey       string
+	MaxPerDay, MaxPerWeek int
+	// ActiveLimit caps the learner's live bookings (0: no cap).
+	ActiveLimit int
+	Idem        IdemRecord
+}
+
+// Book writes a booking in exactly one TransactWriteItems: the booking, the expert's busy
+// entry, one lock per 15-minute cell for the expert (buffers included) and for the learner,
+// the idempotency record, the limit counters and the scheduler's due entries. Every part is
+// conditional, so a conflict anywhere writes nothing. A stored response for the same key is
+// returned as replay (same body) or refused (unprocessable, different body).
+// Errors: conflict (Detail.conflict = expert_busy | learner_busy), limit_exceeded
+// (Detail.limit = day | week | active), unprocessable.
+func (s *Store) Book(ctx context.Context, r BookRequest) (replay *IdemRecord, err error) {
+	b := r.Booking
+	defer tandem.Wrap(&err, "Store.Book(%q)", b.ID)
+	now := s.now()
+	tx := newTx(s.table)
+	item := bookingItemFrom(b, now)
+	item.DayCounter, item.WeekCounter, item.ActiveCounted = "", "", r.ActiveLimit > 0
+	if r.MaxPerDay > 0 {
+		item.DayCounter = dayCounterSK(r.DayKey)
+	}
+	if r.MaxPerWeek > 0 {
+		item.WeekCounter = weekCounterSK(r.WeekKey)
+	}
+	if err := tx.put("booking", item, "attribute_not_exists(PK)", nil); err != nil {
+		return nil, err
+	}
+	idem := idemItem{PK: idemPK(b.OrgID, r.Idem.UserID, r.Idem.Key), SK: skIdem, Type: typeIdem, Hash: r.Idem.Hash,
+		Status: r.Idem.Status, Body: string(r.Idem.Body), BookingID: b.ID, ExpiresAt: now.Add(IdempotencyTTL).Unix()}
+	if err := tx.put("idempotency", idem, "attribute_not_exists(PK) OR expiresAt < :nowUnix",
+		map[string]types.AttributeValue{":nowUnix": num(now.Unix())}); err != nil {
+		return nil, err
+	}
+	if err := s.addLiveParts(tx, b, now); err != nil {
+		return nil, err
+	}
+	if item.DayCounter != "" {
+		tx.increment("day", expertPK(b.OrgID, b.Expert.ID), item.DayCounter, r.MaxPerDay)
+	}
+	if item.WeekCounter != "" {
+		tx.increment("week", expertPK(b.OrgID, b.Expert.ID), item.WeekCounter, r.MaxPerWeek)
+	}
+	if item.ActiveCounted {
+		tx.increment("active", userPK(b.OrgID, b.Learner.ID), skActive, r.ActiveLimit)
+	}
+	// The token covers this attempt only (the booking id is new per request): it makes the
+	// SDK's own retries of this call safe, while a client retry after a failed attempt is a
+	// new transaction. Replays of a committed booking are answered from the stored response.
+	token := requestToken(b.OrgID, r.Idem.UserID, r.Idem.Key, b.ID)
+	failed, err := s.commit(ctx, tx, token)
+	if failed == nil {
+		return nil, err
+	}
+	switch failed.kind {
+	case "idempotency":
+		rec, err := s.idemFrom(failed.old, r.Idem.UserID, r.Idem.Key)
+		if err != nil {
+			return nil, err
+		}
+		if rec != nil && rec.Hash == r.Idem.Hash {
+			return rec, nil
+		}
+		return nil, tandem.Errorf(tandem.EUnprocessable, "This Idempotency-Key was already used with a different request.")
+	default:
+		return nil, explain(failed)
+	}
+}
+
+// addLiveParts adds what a live booking holds: the busy entry, due entries and the cells.
+func (s *Store) addLiveParts(tx *txBuilder, b *tandem.Booking, now time.Time) error {
+	hold := int64(0)
+	if b.Status == tandem.StatusPending && !b.HoldUntil.IsZero() {
+		hold = b.HoldUntil.Unix()
+	}
+	st := b.SessionType
+	busy := busyItem{PK: expertPK(b.OrgID, b.Expert.ID), SK: busySK(b.Start, b.ID), Type: typeBusy, BookingID: b.ID,
+		Start: timeKey(b.Start), End: timeKey(b.End), BufferBefore: st.BufferBeforeMin, BufferAfter: st.BufferAfterMin,
+		HoldUntil: hold, ExpiresAt: b.End.Add(60 * 24 * time.Hour).Unix()}
+	if err := tx.put("busy", busy, "attribute_not_exists(PK)", nil); err != nil {
+		return err
+	}
+	if err := tx.put("due", dueItem{PK: duePK(b.End), SK: dueSK(b.OrgID, b.ID, "END"), Type: typeDue, Org: b.OrgID, BookingID: b.ID}, "", nil); err != nil {
+		return err
+	}
+	if hold != 0 {
+		if err := tx.put("due", dueItem{PK: duePK(b.HoldUntil), SK: dueSK(b.OrgID, b.ID, "HOLD"), Type: typeDue, Org: b.OrgID, BookingID: b.ID}, "", nil); err != nil {
+			return err
+		}
+	}
+	for _, c := range expertCells(b) {
+		tx.lockCell("expert", expertCellPK(b.OrgID, b.Expert.ID, c), b, hold, now)
+	}
+	for _, c := range learnerCells(b) {
+		tx.lockCell("learner", learnerCellPK(b.OrgID, b.Learner.ID, c), b, hold, now)
+	}
+	return nil
+}
+
+type dueItem struct {
+	PK, SK    string
+	Type      string `dynamodbav:"type"`
+	Org       string `dynamodbav:"org"`
+	BookingID string `dynamodbav:"bookingId"`
+}
+
+// expertCells are the cells of the session and its buffers; learnerCells of the session.
+func expertCells(b *tandem.Booking) []time.Time {
+	return cellsOf(b.Start.Add(-time.Duration(b.SessionType.BufferBeforeMin)*time.Minute),
+		b.End.Add(time.Duration(b.SessionType.BufferAfterMin)*time.Minute))
+}
+
+func learnerCells(b *tandem.Booking) []time.Time { return cellsOf(b.Start, b.End) }
+
+// cellsOf lists the starts of the lock cells covering [lo, hi). Truncate counts from the
+// zero time, which is a whole number of cells before the Unix epoch, so cells line up with
+// the slot engine's (availability.Rules.LockCellMin).
+func cellsOf(lo, hi time.Time) []time.Time {
+	cell := tandem.LockCellMin * time.Minute
+	var out []time.Time
+	for c := lo.UTC().Truncate(cell); c.Before(hi); c = c.Add(cell) {
+		out = append(out, c)
+	}
+	return out
+}
+
+func bookingItemFrom(b *tandem.Booking, now time.Time) bookingItem {
+	if b.CreatedAt.IsZero() {
+		b.CreatedAt = now.UTC().Truncate(time.Second)
+	}
+	b.UpdatedAt = now.UTC().Truncate(time.Second)
+	it := bookingItem{
+		PK: bookingPK(b.OrgID, b.ID), SK: skBooking,
+		GSI1PK: expertBookingsPK(b.OrgID, b.Expert.ID), GSI1SK: bookingIndexSK(b.End, b.ID),
+		GSI2PK: learnerBookingsPK(b.OrgID, b.Learner.ID), GSI2SK: bookingIndexSK(b.End, b.ID),
+		Type: typeBooking, ID: b.ID, Org: b.OrgID, Expert: b.Expert, Learner: b.Learner, SessionType: b.SessionType,
+		Start: timeKey(b.Start), End: timeKey(b.End), Status: string(b.Status), Note: b.Note, RequestID: b.RequestID,
+		MeetingURL: b.MeetingURL, Reschedules: b.Reschedules, Sequence: b.Sequence, CancelledBy: b.CancelledBy,
+		CancelReason: b.CancelReason, LateCancel: b.LateCancel, NoShow: b.NoShow,
+		CreatedAt: b.CreatedAt.Format(time.RFC3339), UpdatedAt: b.UpdatedAt.Format(time.RFC3339), Version: b.Version + 1,
+	}
+	if b.Status == tandem.StatusPending && !b.HoldUntil.IsZero() {
+		it.HoldUntil = b.HoldUntil.Unix()
+	}
+	b.Version = it.Version
+	return it
+}
+
+// requestToken derives a transaction's ClientRequestToken (at most 36 characters).
+func requestToken(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:36]
+}
+
+// failure is the part of a cancelled transaction whose condition failed, with the item as it
+// was (ReturnValuesOnConditionCheckFailure=ALL_OLD), so no extra read is needed to explain it.
+type failure struct {
+	kind string
+	old  map[string]types.AttributeValue
+}
+
+// commit runs the transaction. It retries (a few times, with jitter) only when DynamoDB
+// cancelled it for a concurrent transaction on the same items and no condition failed; the
+// happy path is exactly one call. It returns the first failed condition, if any.
+func (s *Store) commit(ctx context.Context, tx *txBuilder, token string) (*failure, error) {
+	for attempt := 0; ; attempt++ {
+		in := &dynamodb.TransactWriteItemsInput{TransactItems: tx.items}
+		if token != "" {
+			in.ClientRequestToken = aws.String(requestToken(token, strconv.Itoa(attempt)))
+		}
+		_, err := s.client.TransactWriteItems(ctx, in)
+		if err == nil {
+			return nil, nil
+		}
+		var tce *types.TransactionCanceledException
+		if !errors.As(err, &tce) {
+			return nil, translate(err, "")
+		}
+		contended := false
+		for i, r := range tce.CancellationReasons {
+			switch aws.ToString(r.Code) {
+			case "ConditionalCheckFailed":
+				return &failure{kind: tx.kinds[i], old: r.Item}, err
+			case "TransactionConflict":
+				contended = true
+			}
+		}
+		if !contended || attempt == 4 {
+			return nil, &tandem.Error{Code: tandem.EConflict, Message: "Another change to this time is in progress; please retry.", Err: err}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Duration(5+rand.IntN(20*(attempt+1))) * time.Millisecond):
+		}
+	}
+}
+
+// explain turns a failed condition into the client-facing error.
+func explain(f *failure) error {
+	switch f.kind {
+	case "expert":
+		return &tandem.Error{Code: tandem.EConflict, Message: "The expert is no longer free at this time.",
+			Detail: map[string]any{"conflict": "expert_busy"}}
+	case "learner":
+		return &tandem.Error{Code: tandem.EConflict, Message: "You already have a session at this time.",
+			Detail: map[string]any{"conflict": "learner_busy"}}
+	case "day":
+		return &tandem.Error{Code: tandem.ELimitExceeded, Message: "The expert takes no more sessions that day.",
+			Detail: map[string]any{"limit": "day"}}
+	case "week":
+		return &tandem.Error{Code: tandem.ELimitExceeded, Message: "The expert takes no more sessions that week.",
+			Detail: map[string]any{"limit": "week"}}
+	case "active":
+		return &tandem.Error{Code: tandem.ELimitExceeded, Message: "You have reached the number of upcoming sessions you may hold.",
+			Detail: map[string]any{"limit": "active"}}
+	case "state":
+		return stateConflict(f.old)
+	}
+	return &tandem.Error{Code: tandem.EConflict, Message: "The booking changed at the same time; please retry."}
+}
+
+// stateConflict explains an illegal transition with the booking's current state.
+func stateConflict(old map[string]types.AttributeValue) error {
+	e := &tandem.Error{Code: tandem.EConflict, Message: "The booking is not in a state that allows this."}
+	var it bookingItem
+	if old != nil && attributevalue.UnmarshalMap(old, &it) == nil {
+		e.Detail = map[string]any{"status": it.Status}
+	}
+	return e
+}

@@ -1,0 +1,90 @@
+package dynamo
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// A calendar feed token is a secret in the URL calendar apps poll. It is looked up directly
+// (PK = CALTOKEN#token, outside any org, since the request carries no identity) and the
+// user's record points back at it, so rotating or revoking removes the old one.
+type calTokenItem struct {
+	PK, SK string
+	Type   string `dynamodbav:"type"`
+	Org    string `dynamodbav:"org"`
+	UserID string `dynamodbav:"userId"`
+	Token  string `dynamodbav:"token"`
+}
+
+// SetCalendarToken makes token the user's only feed token (one transaction after one read).
+func (s *Store) SetCalendarToken(ctx context.Context, org, userID, token string) (err error) {
+	defer tandem.Wrap(&err, "Store.SetCalendarToken")
+	old, err := s.userCalToken(ctx, org, userID)
+	if err != nil {
+		return err
+	}
+	tx := newTx(s.table)
+	if old != "" {
+		tx.delete("token", calTokenPK(old), userCalTokenSK(), "", nil)
+	}
+	if err := tx.put("token", calTokenItem{PK: calTokenPK(token), SK: userCalTokenSK(), Type: typeCalToken, Org: org, UserID: userID, Token: token}, "attribute_not_exists(PK)", nil); err != nil {
+		return err
+	}
+	if err := tx.put("pointer", calTokenItem{PK: userPK(org, userID), SK: userCalTokenSK(), Type: typeCalToken, Org: org, UserID: userID, Token: token}, "", nil); err != nil {
+		return err
+	}
+	_, err = s.commit(ctx, tx, "")
+	return err
+}
+
+// RevokeCalendarToken removes the user's feed token, if any.
+func (s *Store) RevokeCalendarToken(ctx context.Context, org, userID string) (err error) {
+	defer tandem.Wrap(&err, "Store.RevokeCalendarToken")
+	old, err := s.userCalToken(ctx, org, userID)
+	if err != nil || old == "" {
+		return err
+	}
+	tx := newTx(s.table)
+	tx.delete("token", calTokenPK(old), userCalTokenSK(), "", nil)
+	tx.delete("pointer", userPK(org, userID), userCalTokenSK(), "", nil)
+	_, err = s.commit(ctx, tx, "")
+	return err
+}
+
+func (s *Store) userCalToken(ctx context.Context, org, userID string) (string, error) {
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(userPK(org, userID), userCalTokenSK()), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return "", translate(err, "")
+	}
+	var it calTokenItem
+	if out.Item != nil {
+		if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+			return "", err
+		}
+	}
+	return it.Token, nil
+}
+
+// CalendarTokenOwner returns the org and user a feed token belongs to. Errors: not_found.
+func (s *Store) CalendarTokenOwner(ctx context.Context, token string) (org, userID string, err error) {
+	defer tandem.Wrap(&err, "Store.CalendarTokenOwner")
+	if len(token) < 32 || len(token) > 128 {
+		return "", "", tandem.Errorf(tandem.ENotFound, "No such calendar feed.")
+	}
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(calTokenPK(token), userCalTokenSK()), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return "", "", translate(err, "")
+	}
+	if out.Item == nil {
+		return "", "", tandem.Errorf(tandem.ENotFound, "No such calendar feed.")
+	}
+	var it calTokenItem
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return "", "", err
+	}
+	return it.Org, it.UserID, nil
+}

@@ -1,0 +1,190 @@
+package dynamo
+
+import (
+	"context"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// Change describes one lifecycle step. Apply checks the booking's current state (as of now)
+// and mutates it; it returns a conflict error for an illegal transition. The store then
+// writes the booking back conditioned on the version it read, together with the side
+// effects the status change implies (releasing cells, counters, due entries), in one
+// transaction. A concurrent change makes it re-read and re-apply, so two transitions can
+// never both win (confirm vs decline, cancel vs reschedule).
+type Change struct {
+	Apply func(b *tandem.Booking, now time.Time) error
+	// Reschedule, when set, moves the booking's cells and counters to the new span after
+	// Apply has set the new Start and End.
+	Reschedule *RescheduleLimits
+}
+
+// RescheduleLimits are the counter keys and limits for the new start of a reschedule.
+type RescheduleLimits struct {
+	DayKey, WeekKey       string
+	MaxPerDay, MaxPerWeek int
+}
+
+// UpdateBooking applies change to the booking and writes it with its side effects in one
+// transaction (after one consistent read). Errors: not_found, conflict (Detail.status is the
+// current status; Detail.conflict for a reschedule into a busy time), limit_exceeded.
+func (s *Store) UpdateBooking(ctx context.Context, org, id string, change Change) (_ *tandem.Booking, err error) {
+	defer tandem.Wrap(&err, "Store.UpdateBooking(%q)", id)
+	for attempt := 0; ; attempt++ {
+		it, err := s.getBookingItem(ctx, org, id)
+		if err != nil {
+			return nil, err
+		}
+		before := it.toDomain()
+		after := it.toDomain()
+		now := s.now()
+		if err := change.Apply(after, now); err != nil {
+			return nil, err
+		}
+		tx, err := s.transitionTx(it, before, after, change.Reschedule, now)
+		if err != nil {
+			return nil, err
+		}
+		failed, err := s.commit(ctx, tx, "")
+		if failed == nil && err == nil {
+			return after, nil
+		}
+		if failed == nil {
+			return nil, err
+		}
+		// A condition on the booking itself or on a cell we meant to release means someone
+		// else changed things since our read: read again and re-decide.
+		if (failed.kind == "state" || failed.kind == "release") && attempt < 3 {
+			continue
+		}
+		return nil, explain(failed)
+	}
+}
+
+func (s *Store) transitionTx(old *bookingItem, before, after *tandem.Booking, rs *RescheduleLimits, now time.Time) (*txBuilder, error) {
+	tx := newTx(s.table)
+	item := bookingItemFrom(after, now)
+	item.DayCounter, item.WeekCounter, item.ActiveCounted = old.DayCounter, old.WeekCounter, old.ActiveCounted
+	org, id := old.Org, old.ID
+	wasLive := before.EffectiveStatus(now).Live()
+	// A hold that lapsed no longer owns its cells (another booking may have taken them).
+	ownsCells := before.Status == tandem.StatusConfirmed || (before.Status == tandem.StatusPending && wasLive)
+	switch {
+	case rs != nil:
+		s.moveParts(tx, &item, before, after, rs, now)
+	case before.Status == tandem.StatusPending && after.Status == tandem.StatusConfirmed:
+		tx.update("busy", expertPK(org, after.Expert.ID), busySK(after.Start, id), "REMOVE holdUntil", "attribute_exists(PK)", nil, nil)
+		tx.delete("due", duePK(before.HoldUntil), dueSK(org, id, "HOLD"), "", nil)
+		for _, c := range expertCells(after) {
+			tx.update("release", expertCellPK(org, after.Expert.ID, c), skCell, "REMOVE holdUntil", "bookingId = :b", nil,
+				map[string]types.AttributeValue{":b": strAttr(id)})
+		}
+		for _, c := range learnerCells(after) {
+			tx.update("release", learnerCellPK(org, after.Learner.ID, c), skCell, "REMOVE holdUntil", "bookingId = :b", nil,
+				map[string]types.AttributeValue{":b": strAttr(id)})
+		}
+	case before.Status.Live() && !after.Status.Live():
+		ended := after.Status == tandem.StatusCompleted || after.Status == tandem.StatusNoShow
+		if !ended {
+			// Cancelled, declined or expired: give the time back.
+			tx.delete("busy", expertPK(org, before.Expert.ID), busySK(before.Start, id), "", nil)
+			if ownsCells {
+				for _, c := range expertCells(before) {
+					tx.releaseCell("release", expertCellPK(org, before.Expert.ID, c), id)
+				}
+				for _, c := range learnerCells(before) {
+					tx.releaseCell("release", learnerCellPK(org, before.Learner.ID, c), id)
+				}
+			}
+			if item.DayCounter != "" {
+				tx.decrement("counter", expertPK(org, before.Expert.ID), item.DayCounter)
+			}
+			if item.WeekCounter != "" {
+				tx.decrement("counter", expertPK(org, before.Expert.ID), item.WeekCounter)
+			}
+		}
+		if item.ActiveCounted {
+			tx.decrement("counter", userPK(org, before.Learner.ID), skActive)
+		}
+		tx.delete("due", duePK(before.End), dueSK(org, id, "END"), "", nil)
+		if !before.HoldUntil.IsZero() {
+			tx.delete("due", duePK(before.HoldUntil), dueSK(org, id, "HOLD"), "", nil)
+		}
+	}
+	if err := tx.put("state", item, "version = :v", map[string]types.AttributeValue{":v": num(old.Version)}); err != nil {
+		return nil, err
+	}
+	return tx, nil
+}
+
+// moveParts releases the old span and takes the new one: cells only where they differ (a
+// cell in both spans stays), the busy and due entries, and the counters if the day or week
+// changed.
+func (s *Store) moveParts(tx *txBuilder, item *bookingItem, before, after *tandem.Booking, rs *RescheduleLimits, now time.Time) {
+	org, id := before.OrgID, before.ID
+	hold := int64(0)
+	if after.Status == tandem.StatusPending && !after.HoldUntil.IsZero() {
+		hold = after.HoldUntil.Unix()
+	}
+	tx.delete("busy", expertPK(org, before.Expert.ID), busySK(before.Start, id), "", nil)
+	st := after.SessionType
+	_ = tx.put("busy", busyItem{PK: expertPK(org, after.Expert.ID), SK: busySK(after.Start, id), Type: typeBusy, BookingID: id,
+		Start: timeKey(after.Start), End: timeKey(after.End), BufferBefore: st.BufferBeforeMin, BufferAfter: st.BufferAfterMin,
+		HoldUntil: hold, ExpiresAt: after.End.Add(60 * 24 * time.Hour).Unix()}, "attribute_not_exists(PK)", nil)
+	if duePK(before.End) != duePK(after.End) {
+		tx.delete("due", duePK(before.End), dueSK(org, id, "END"), "", nil)
+		_ = tx.put("due", dueItem{PK: duePK(after.End), SK: dueSK(org, id, "END"), Type: typeDue, Org: org, BookingID: id}, "", nil)
+	}
+	diffCells(expertCells(before), expertCells(after), func(c time.Time) {
+		tx.releaseCell("release", expertCellPK(org, before.Expert.ID, c), id)
+	}, func(c time.Time) {
+		tx.lockCell("expert", expertCellPK(org, after.Expert.ID, c), after, hold, now)
+	})
+	diffCells(learnerCells(before), learnerCells(after), func(c time.Time) {
+		tx.releaseCell("release", learnerCellPK(org, before.Learner.ID, c), id)
+	}, func(c time.Time) {
+		tx.lockCell("learner", learnerCellPK(org, after.Learner.ID, c), after, hold, now)
+	})
+	expert := expertPK(org, after.Expert.ID)
+	move := func(kind string, oldKey *string, newKey string, max int) {
+		if max <= 0 {
+			newKey = ""
+		}
+		if *oldKey == newKey {
+			return
+		}
+		if *oldKey != "" {
+			tx.decrement("counter", expert, *oldKey)
+		}
+		if newKey != "" {
+			tx.increment(kind, expert, newKey, max)
+		}
+		*oldKey = newKey
+	}
+	move("day", &item.DayCounter, dayCounterSK(rs.DayKey), rs.MaxPerDay)
+	move("week", &item.WeekCounter, weekCounterSK(rs.WeekKey), rs.MaxPerWeek)
+}
+
+// diffCells calls release for cells only in old and lock for cells only in new.
+func diffCells(old, new []time.Time, release, lock func(time.Time)) {
+	in := func(list []time.Time, c time.Time) bool {
+		for _, x := range list {
+			if x.Equal(c) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range old {
+		if !in(new, c) {
+			release(c)
+		}
+	}
+	for _, c := range new {
+		if !in(old, c) {
+			lock(c)
+		}
+	}
+}
