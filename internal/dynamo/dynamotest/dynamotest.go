@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/samtemplate"
 )
@@ -96,6 +99,31 @@ func sanitize(s string) string {
 	out := b.String()
 	if len(out) > 180 {
 		out = out[:180]
+	}
+	return out
+}
+
+// Items returns every item of the table as plain Go values (strings, float64 numbers, maps,
+// lists) for invariant checks in tests. It scans: tests only, never a request path.
+func Items(tb testing.TB, cfg dynamo.Config) []map[string]any {
+	tb.Helper()
+	ctx := context.Background()
+	client, err := dynamo.NewClient(ctx, dynamo.Config{Endpoint: cfg.Endpoint, Table: cfg.Table})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []map[string]any
+	p := dynamodb.NewScanPaginator(client, &dynamodb.ScanInput{TableName: &cfg.Table, ConsistentRead: aws.Bool(true)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		var items []map[string]any
+		if err := attributevalue.UnmarshalListOfMaps(page.Items, &items); err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, items...)
 	}
 	return out
 }

@@ -1,0 +1,244 @@
+package httpapi
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/dynamo/dynamotest"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// TestRandomizedBookingInvariants runs hundreds of concurrent bookings, cancels and
+// reschedules of random, overlapping intervals across three experts and six learners, then
+// checks the table: no two live bookings overlap for any expert (buffers included, as
+// locked) or learner, every lock belongs to a live booking that covers it, every live
+// booking holds all its locks, busy entries match live bookings, and the day counters match.
+func TestRandomizedBookingInvariants(t *testing.T) {
+	f := newFixture(t)
+	experts := []*tandem.Caller{aliceExpert,
+		{UserID: "u-e2", OrgID: "acme", Name: "Expert Two", Department: "Ops", Roles: []tandem.Role{tandem.RoleExpert}},
+		{UserID: "u-e3", OrgID: "acme", Name: "Expert Three", Department: "Ops", Roles: []tandem.Role{tandem.RoleExpert}},
+	}
+	for _, e := range experts {
+		profile := strings.Replace(fmt.Sprintf(bookingProfile, "instant", 6), `"startIncrementMin":30`, `"startIncrementMin":15`, 1)
+		if res := f.api.do("PUT", "/v1/experts/me", profile, e); res.Status != 200 {
+			t.Fatalf("profile: %s", res.Body)
+		}
+		if res := f.api.do("PUT", "/v1/experts/me/availability", bookingSchedule, e); res.Status != 200 {
+			t.Fatalf("availability: %s", res.Body)
+		}
+	}
+	rng := rand.New(rand.NewPCG(2027, 3))
+	day := time.Date(2027, 3, 3, 14, 0, 0, 0, time.UTC) // Wednesday 09:00 New York
+	randomStart := func(r *rand.Rand) string {
+		return day.Add(time.Duration(r.IntN(2))*24*time.Hour + time.Duration(r.IntN(30))*15*time.Minute).Format(time.RFC3339)
+	}
+	var (
+		mu       sync.Mutex
+		ids      []string
+		statuses = map[int]int{}
+	)
+	const ops, workers = 360, 12
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(w), 99))
+			for i := range jobs {
+				l := learner(r.IntN(6))
+				var res response
+				mu.Lock()
+				pick := ""
+				if len(ids) > 0 {
+					pick = ids[r.IntN(len(ids))]
+				}
+				mu.Unlock()
+				switch op := r.IntN(10); {
+				case op < 6 || pick == "":
+					e := experts[r.IntN(len(experts))]
+					st := []string{"intro", "deep"}[r.IntN(2)]
+					body := fmt.Sprintf(`{"expertId":"%s","sessionType":"%s","start":"%s"}`, e.UserID, st, randomStart(r))
+					res = f.bookings.do("POST", "/v1/bookings", body, l, "Idempotency-Key", fmt.Sprintf("rnd-%04d", i))
+					if res.Status == 201 {
+						var b bookingJSON
+						res.decode(t, &b)
+						mu.Lock()
+						ids = append(ids, b.ID)
+						mu.Unlock()
+					}
+				case op < 8:
+					owner := f.ownerOf(t, pick)
+					res = f.bookings.do("POST", "/v1/bookings/"+pick+"/cancel", `{"reason":"random"}`, owner)
+				default:
+					owner := f.ownerOf(t, pick)
+					res = f.bookings.do("POST", "/v1/bookings/"+pick+"/reschedule", fmt.Sprintf(`{"start":"%s"}`, randomStart(r)), owner)
+				}
+				mu.Lock()
+				statuses[res.Status]++
+				mu.Unlock()
+				if res.Status >= 500 {
+					t.Errorf("5xx: %s", res.Body)
+				}
+			}
+		}()
+	}
+	for i := range ops {
+		_ = rng
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	t.Logf("statuses: %v", statuses)
+	if statuses[201] < 20 || statuses[409] < 20 {
+		t.Errorf("the run should both book and collide a lot: %v", statuses)
+	}
+	checkBookingInvariants(t, dynamotest.Items(t, f.cfg), f.clock())
+}
+
+// ownerOf returns a participant allowed to change the booking (its learner).
+func (f *fixture) ownerOf(t *testing.T, id string) *tandem.Caller {
+	b, err := f.store.GetBooking(t.Context(), "acme", id)
+	if err != nil {
+		t.Fatalf("GetBooking(%s): %v", id, err)
+	}
+	for i := range 6 {
+		if l := learner(i); l.UserID == b.Learner.ID {
+			return l
+		}
+	}
+	t.Fatalf("no learner %s", b.Learner.ID)
+	return nil
+}
+
+type heldBooking struct {
+	id, expert, learner string
+	start, end          time.Time
+	bb, ba              time.Duration
+}
+
+// checkBookingInvariants checks the table as of now. Bookings that hold time are the live
+// ones (confirmed, or pending within the hold) and the ended ones (completed, no-show keep
+// their past locks until TTL). A lapsed hold keeps its dead locks (holdUntil passed, free for
+// anyone to take) and, until the scheduler expires it, its busy entry and counters.
+func checkBookingInvariants(t *testing.T, items []map[string]any, now time.Time) {
+	t.Helper()
+	str := func(m map[string]any, k string) string { s, _ := m[k].(string); return s }
+	held := map[string]heldBooking{}
+	lapsed := map[string]heldBooking{} // pending past its hold, not yet expired by the scheduler
+	var cells, busy []map[string]any
+	counters := map[string]float64{}
+	for _, it := range items {
+		switch str(it, "type") {
+		case "booking":
+			stype, _ := it["sessionType"].(map[string]any)
+			num := func(k string) time.Duration { v, _ := stype[k].(float64); return time.Duration(v) * time.Minute }
+			start, _ := time.Parse("2006-01-02T15:04:05Z", str(it, "start"))
+			end, _ := time.Parse("2006-01-02T15:04:05Z", str(it, "end"))
+			expert, _ := it["expert"].(map[string]any)
+			learner, _ := it["learner"].(map[string]any)
+			b := heldBooking{id: str(it, "id"), expert: str(expert, "ID"), learner: str(learner, "ID"),
+				start: start, end: end, bb: num("BufferBeforeMin"), ba: num("BufferAfterMin")}
+			hold, _ := it["holdUntil"].(float64)
+			switch st := tandem.BookingStatus(str(it, "status")); {
+			case st == tandem.StatusPending && hold != 0 && !now.Before(time.Unix(int64(hold), 0)):
+				lapsed[b.id] = b
+			case st.Live(), st == tandem.StatusCompleted, st == tandem.StatusNoShow:
+				held[b.id] = b
+			}
+		case "cell":
+			cells = append(cells, it)
+		case "busy":
+			busy = append(busy, it)
+		case "counter":
+			if strings.Contains(str(it, "SK"), "#DAY#") {
+				n, _ := it["n"].(float64)
+				counters[str(it, "PK")+"|"+strings.TrimPrefix(str(it, "SK"), "COUNT#DAY#")] = n
+			}
+		}
+	}
+	cell := 15 * time.Minute
+	span := func(lo, hi time.Time) map[int64]bool {
+		out := map[int64]bool{}
+		for c := lo.Truncate(cell); c.Before(hi); c = c.Add(cell) {
+			out[c.Unix()] = true
+		}
+		return out
+	}
+	key := func(t int64) string { return time.Unix(t, 0).UTC().Format("2006-01-02T15:04:05Z") }
+	// Expected locks, and overlap checks through them: a shared cell is an overlap.
+	want := map[string]string{} // cell PK → booking id
+	for _, b := range held {
+		for c := range span(b.start.Add(-b.bb), b.end.Add(b.ba)) {
+			pk := "ORG#acme#CELL#E#" + b.expert + "#" + key(c)
+			if other, ok := want[pk]; ok {
+				t.Errorf("expert %s double booked: %s and %s share %s", b.expert, other, b.id, pk)
+			}
+			want[pk] = b.id
+		}
+		for c := range span(b.start, b.end) {
+			pk := "ORG#acme#CELL#L#" + b.learner + "#" + key(c)
+			if other, ok := want[pk]; ok {
+				t.Errorf("learner %s double booked: %s and %s share %s", b.learner, other, b.id, pk)
+			}
+			want[pk] = b.id
+		}
+	}
+	got := map[string]string{}
+	for _, c := range cells {
+		pk, id := str(c, "PK"), str(c, "bookingId")
+		got[pk] = id
+		hold, _ := c["holdUntil"].(float64)
+		dead := hold != 0 && !now.Before(time.Unix(int64(hold), 0))
+		if want[pk] != id && !(dead && want[pk] == "") {
+			t.Errorf("orphan or wrong lock %s → %s (want %q)", pk, id, want[pk])
+		}
+	}
+	for pk, id := range want {
+		if got[pk] != id {
+			t.Errorf("booking %s is missing its lock %s", id, pk)
+		}
+	}
+	for _, b := range busy {
+		id := str(b, "bookingId")
+		if _, ok := held[id]; !ok {
+			if _, ok := lapsed[id]; !ok {
+				t.Errorf("busy entry of a booking that holds no time: %v", b)
+			}
+		}
+	}
+	if len(busy) != len(held)+len(lapsed) {
+		t.Errorf("%d busy entries for %d bookings holding time and %d lapsed holds", len(busy), len(held), len(lapsed))
+	}
+	if len(counters) == 0 {
+		t.Logf("%d bookings holding time, %d locks checked (no limit counters)", len(held), len(got))
+		return
+	}
+	perDay := map[string]float64{}
+	loc, _ := tandem.LoadZone("America/New_York")
+	for _, set := range []map[string]heldBooking{held, lapsed} {
+		for _, b := range set {
+			perDay["ORG#acme#EXPERT#"+b.expert+"|"+b.start.In(loc).Format(time.DateOnly)]++
+		}
+	}
+	for k, n := range counters {
+		if perDay[k] != n {
+			t.Errorf("day counter %s = %v, want %v", k, n, perDay[k])
+		}
+	}
+	for k, n := range perDay {
+		if counters[k] != n {
+			t.Errorf("day %s has %v bookings but counter %v", k, n, counters[k])
+		}
+	}
+	t.Logf("%d bookings holding time, %d locks and %d day counters checked", len(held), len(got), len(counters))
+}
+
+func itemsOf(t *testing.T, f *fixture) []map[string]any { return dynamotest.Items(t, f.cfg) }
+
+func stringsReader(s string) *strings.Reader { return strings.NewReader(s) }
