@@ -32,7 +32,7 @@ func newDevStack(t *testing.T) *devStack {
 	s := &devStack{now: time.Date(2027, 3, 10, 12, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return s.now.Add(time.Duration(s.offset.Load())) }
 	store := dynamotest.New(t, dynamotest.Options{Now: clock})
-	if err := seed.Load(context.Background(), store); err != nil {
+	if err := seed.Load(context.Background(), store, s.now); err != nil {
 		t.Fatal(err)
 	}
 	tpl, err := samtemplate.LoadNearest()

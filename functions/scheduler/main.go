@@ -21,8 +21,9 @@ func main() {
 		log.Error("init", slog.String("error", err.Error()))
 		os.Exit(1)
 	}
+	run := scheduler.Handler(store, time.Now)
 	lambda.Start(func(ctx context.Context, ev events.EventBridgeEvent) (scheduler.Result, error) {
-		res, err := scheduler.Run(ctx, store, time.Now())
+		res, err := run(ctx, ev)
 		log.Info("scheduler run", slog.Int("completed", res.Completed), slog.Int("expired", res.Expired), slog.Int("skipped", res.Skipped))
 		return res, err
 	})

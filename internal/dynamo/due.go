@@ -43,3 +43,42 @@ func (s *Store) DueIn(ctx context.Context, at time.Time) (_ []Due, err error) {
 	}
 	return out, nil
 }
+
+// watermarkItem remembers up to which hour the scheduler has processed due entries, so a
+// run after an outage catches up on every hour it missed.
+type watermarkItem struct {
+	PK, SK string
+	Type   string `dynamodbav:"type"`
+	Hour   string `dynamodbav:"hour"`
+}
+
+const (
+	pkScheduler = "SCHEDULER"
+	skWatermark = "WATERMARK"
+)
+
+// SchedulerWatermark returns the start of the last hour the scheduler finished, or the zero
+// time if it never ran.
+func (s *Store) SchedulerWatermark(ctx context.Context) (_ time.Time, err error) {
+	defer tandem.Wrap(&err, "Store.SchedulerWatermark")
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(pkScheduler, skWatermark), ConsistentRead: aws.Bool(true)})
+	if err != nil || out.Item == nil {
+		return time.Time{}, translate(err, "")
+	}
+	var it watermarkItem
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return time.Time{}, err
+	}
+	return time.Parse(keyTime, it.Hour)
+}
+
+// SetSchedulerWatermark records that every hour before hour has been processed.
+func (s *Store) SetSchedulerWatermark(ctx context.Context, hour time.Time) (err error) {
+	defer tandem.Wrap(&err, "Store.SetSchedulerWatermark")
+	av, err := attributevalue.MarshalMap(watermarkItem{PK: pkScheduler, SK: skWatermark, Type: "watermark", Hour: timeKey(hour)})
+	if err != nil {
+		return err
+	}
+	_, err = s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av})
+	return translate(err, "")
+}

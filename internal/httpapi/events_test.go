@@ -6,8 +6,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
@@ -16,9 +18,30 @@ import (
 	"github.com/tandemhq/tandem/internal/seed"
 )
 
-// wantStatus is the expected status of every HTTP sample event in events/ when replayed
-// against the demo data. A file without an entry, or an entry without a file, fails the test.
+// eventsNow is the clock of the replay: the demo bookings are placed around it, and the
+// sample events' times (new starts, reschedules) are slots as of then. A Monday noon UTC.
+var eventsNow = time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+
+// wantStatus is the expected status of every HTTP sample event in events/ when replayed, in
+// path order, against one store with the demo data loaded as of eventsNow. A file without an
+// entry, or an entry without a file, fails the test. The booking events each act on their
+// own demo booking (see seed.Bookings), so their order does not matter to one another.
 var wantStatus = map[string]int{
+	"bookings/create.json":                201, // ben books omar, 2026-12-10T10:00Z
+	"bookings/list.json":                  200,
+	"bookings/list-expert-past.json":      200,
+	"bookings/get.json":                   200, // demo-b01
+	"bookings/invite-ics.json":            200, // demo-b01
+	"bookings/cancel.json":                200, // demo-b03, by ben
+	"bookings/reschedule.json":            200, // demo-b04 to 2026-12-15T14:00Z, by ben
+	"bookings/confirm.json":               200, // demo-b05 (pending), by lukas
+	"bookings/decline.json":               200, // demo-b06 (pending), by diego
+	"bookings/complete.json":              200, // demo-b07 (ended), by maya
+	"bookings/no-show.json":               200, // demo-b08 (ended), by grace
+	"bookings/calendar-feed.json":         200, // ben's seeded feed token
+	"bookings/calendar-token-create.json": 201, // maya
+	"bookings/calendar-token-revoke.json": 204, // maya
+
 	"experts/get-me.json":                200,
 	"experts/put-me.json":                200,
 	"experts/list-experts.json":          200,
@@ -42,30 +65,41 @@ func TestSampleEventsReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	fnOf := map[string]string{}
+	public := map[string]bool{}
 	for _, r := range tpl.Routes() {
 		fnOf[r.Key()] = r.Function
+		public[r.Key()] = r.Public
 	}
-	store := dynamotest.New(t, dynamotest.Options{})
-	if err := seed.Load(context.Background(), store); err != nil {
+	clock := func() time.Time { return eventsNow }
+	store := dynamotest.New(t, dynamotest.Options{Now: clock})
+	if err := seed.Load(context.Background(), store, eventsNow); err != nil {
 		t.Fatal(err)
 	}
-	routers := Functions(Deps{Store: store, Logger: quietLog})
+	routers := Functions(Deps{Store: store, Now: clock, Logger: quietLog})
 	root := filepath.Join(filepath.Dir(tplPath), "events")
-	seen := map[string]bool{}
+	var paths []string
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
-			return err
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".json") {
+			paths = append(paths, path)
 		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(paths)
+	seen := map[string]bool{}
+	for _, path := range paths {
 		raw, err := os.ReadFile(path)
 		if err != nil {
-			return err
+			t.Fatal(err)
 		}
 		var probe struct {
 			Version  string `json:"version"`
 			RouteKey string `json:"routeKey"`
 		}
 		if json.Unmarshal(raw, &probe) != nil || probe.Version != "2.0" || probe.RouteKey == "" {
-			return nil // not an HTTP API event; replayed by its own function's test
+			continue // not an HTTP API event; replayed by its own function's test
 		}
 		rel, _ := filepath.Rel(root, path)
 		rel = filepath.ToSlash(rel)
@@ -79,7 +113,11 @@ func TestSampleEventsReplay(t *testing.T) {
 			if fn == "" || routers[fn] == nil {
 				t.Fatalf("routeKey %q is not a route of any function in template.yaml", ev.RouteKey)
 			}
-			if ev.RequestContext.Authorizer == nil || ev.RequestContext.Authorizer.JWT == nil || ev.RequestContext.Authorizer.JWT.Claims["custom:org"] == "" {
+			hasClaims := ev.RequestContext.Authorizer != nil && ev.RequestContext.Authorizer.JWT != nil
+			switch {
+			case public[ev.RouteKey] && hasClaims:
+				t.Fatal("sample event of a public route (Auth: NONE) carries JWT claims; API Gateway runs no authorizer there")
+			case !public[ev.RouteKey] && (!hasClaims || ev.RequestContext.Authorizer.JWT.Claims["custom:org"] == ""):
 				t.Fatal("sample event lacks realistic JWT claims")
 			}
 			res, err := httpadapter.NewV2(routers[fn]).ProxyWithContext(context.Background(), ev)
@@ -94,10 +132,6 @@ func TestSampleEventsReplay(t *testing.T) {
 				t.Errorf("status = %d, want %d; body %s", res.StatusCode, want, res.Body)
 			}
 		})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	for rel := range wantStatus {
 		if !seen[rel] {

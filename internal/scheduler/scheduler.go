@@ -12,12 +12,18 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
-// LookBack is how many hours back each run looks, so missed runs catch up.
-const LookBack = 48
+// A run resumes from the last hour a run finished (the watermark), so an outage is caught up
+// hour by hour, at most MaxCatchUp back. A first run, with no watermark, looks FirstLookBack
+// back.
+const (
+	MaxCatchUp    = 30 * 24 * time.Hour
+	FirstLookBack = 48 * time.Hour
+)
 
 // Result counts what a run did.
 type Result struct {
@@ -26,12 +32,37 @@ type Result struct {
 	Skipped   int `json:"skipped"`
 }
 
-// Run processes the due entries of the last LookBack hours up to now.
+// Handler is the Lambda handler for the EventBridge schedule: it runs at the event's time
+// (or now, if the event has none), so a replayed sample event processes its own moment.
+func Handler(store *dynamo.Store, now func() time.Time) func(context.Context, events.EventBridgeEvent) (Result, error) {
+	return func(ctx context.Context, ev events.EventBridgeEvent) (Result, error) {
+		at := now()
+		if !ev.Time.IsZero() && ev.Time.Before(at) {
+			at = ev.Time
+		}
+		return Run(ctx, store, at)
+	}
+}
+
+// Run processes the due entries of every hour from the watermark (the last hour a run
+// finished) through the current hour, then moves the watermark to the current hour, which
+// the next run processes again since it is not over yet.
 func Run(ctx context.Context, store *dynamo.Store, now time.Time) (Result, error) {
 	var res Result
 	var errs []error
-	for h := LookBack; h >= 0; h-- {
-		due, err := store.DueIn(ctx, now.Add(-time.Duration(h)*time.Hour))
+	current := now.UTC().Truncate(time.Hour)
+	from, err := store.SchedulerWatermark(ctx)
+	if err != nil {
+		return res, err
+	}
+	switch {
+	case from.IsZero():
+		from = current.Add(-FirstLookBack)
+	case from.Before(current.Add(-MaxCatchUp)):
+		from = current.Add(-MaxCatchUp)
+	}
+	for hour := from; !hour.After(current); hour = hour.Add(time.Hour) {
+		due, err := store.DueIn(ctx, hour)
 		if err != nil {
 			return res, err
 		}
@@ -45,7 +76,10 @@ func Run(ctx context.Context, store *dynamo.Store, now time.Time) (Result, error
 			}
 		}
 	}
-	return res, errors.Join(errs...)
+	if len(errs) > 0 {
+		return res, errors.Join(errs...)
+	}
+	return res, store.SetSchedulerWatermark(ctx, current)
 }
 
 func process(ctx context.Context, store *dynamo.Store, d dynamo.Due, res *Result) error {

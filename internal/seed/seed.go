@@ -7,6 +7,7 @@ package seed
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/availability"
 	"github.com/tandemhq/tandem/internal/dynamo"
@@ -157,8 +158,11 @@ func Availability(p Person) availability.Schedule {
 	return availability.Schedule{Timezone: p.Profile.Timezone, Weekly: w}
 }
 
-// Load writes every demo user and expert profile. It is idempotent.
-func Load(ctx context.Context, store *dynamo.Store) error {
+// Load writes every demo user, expert profile and schedule, the demo bookings of org acme as
+// of now (see Bookings) and ben's calendar feed token (DemoFeedToken). It is idempotent: users,
+// profiles and schedules are overwritten with the same data, and bookings that exist already
+// (by their fixed ids) are left as they are, so loading again, with any now, changes nothing.
+func Load(ctx context.Context, store *dynamo.Store, now time.Time) error {
 	for _, p := range People() {
 		u := &tandem.User{ID: p.ID, OrgID: p.OrgID, Email: p.Email, Name: p.Name,
 			Department: p.Department, Roles: p.Roles, Timezone: p.Timezone}
@@ -168,14 +172,12 @@ func Load(ctx context.Context, store *dynamo.Store) error {
 		if p.Profile == nil {
 			continue
 		}
+		e := expertOf(p)
 		in := *p.Profile
 		in.Normalize()
 		if err := in.Validate(); err != nil {
 			return fmt.Errorf("seed profile %s: %w", p.ID, err)
 		}
-		e := &tandem.Expert{ID: p.ID, OrgID: p.OrgID, Name: p.Name, Email: p.Email, Department: p.Department,
-			Headline: in.Headline, Bio: in.Bio, Topics: in.Topics, Languages: in.Languages, Timezone: in.Timezone,
-			SessionTypes: in.SessionTypes, MeetingURL: in.MeetingURL, BookingMode: in.BookingMode, Limits: in.Limits}
 		if err := store.PutExpert(ctx, e); err != nil {
 			return fmt.Errorf("seed expert %s: %w", p.ID, err)
 		}
@@ -188,5 +190,20 @@ func Load(ctx context.Context, store *dynamo.Store) error {
 			return fmt.Errorf("seed availability %s: %w", p.ID, err)
 		}
 	}
-	return nil
+	if err := loadBookings(ctx, store, now); err != nil {
+		return err
+	}
+	return loadFeedToken(ctx, store)
+}
+
+// expertOf is an expert's stored profile (p.Profile normalized); p must be an expert.
+func expertOf(p Person) *tandem.Expert {
+	in := *p.Profile
+	in.Topics = append([]string(nil), in.Topics...)
+	in.Languages = append([]string(nil), in.Languages...)
+	in.SessionTypes = append([]tandem.SessionType(nil), in.SessionTypes...)
+	in.Normalize()
+	return &tandem.Expert{ID: p.ID, OrgID: p.OrgID, Name: p.Name, Email: p.Email, Department: p.Department,
+		Headline: in.Headline, Bio: in.Bio, Topics: in.Topics, Languages: in.Languages, Timezone: in.Timezone,
+		SessionTypes: in.SessionTypes, MeetingURL: in.MeetingURL, BookingMode: in.BookingMode, Limits: in.Limits}
 }
