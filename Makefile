@@ -40,3 +40,6 @@ build-BookingsFunction:
 
 build-SchedulerFunction:
 	$(LAMBDA_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/scheduler
+
+build-FeedbackFunction:
+	$(LAMBDA_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/feedback

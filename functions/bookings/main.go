@@ -1,26 +1,7 @@
-// Command bookings is the BookingsFunction Lambda: booking, the booking lifecycle, invites
-// and calendar feeds. It only wires: configuration, the store (built once per cold start)
-// and the handler.
+// Command bookings is the BookingsFunction: booking, the booking lifecycle, invites and calendar feeds.
+// Wiring only: httpapi.Start builds the store once per cold start and serves the router.
 package main
 
-import (
-	"context"
-	"log/slog"
-	"os"
+import "github.com/tandemhq/tandem/internal/httpapi"
 
-	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
-	"github.com/tandemhq/tandem/internal/dynamo"
-	"github.com/tandemhq/tandem/internal/httpapi"
-)
-
-func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-	store, err := dynamo.New(context.TODO(), dynamo.ConfigFromEnv())
-	if err != nil {
-		log.Error("init", slog.String("error", err.Error()))
-		os.Exit(1)
-	}
-	h := httpapi.NewBookings(httpapi.Deps{Store: store, Logger: log})
-	lambda.Start(httpadapter.NewV2(h).ProxyWithContext)
-}
+func main() { httpapi.Start(httpapi.NewBookings) }

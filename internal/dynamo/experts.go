@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,10 +35,10 @@ type expertItem struct {
 	MeetingURL     string               `dynamodbav:"meetingUrl,omitempty"`
 	BookingMode    string               `dynamodbav:"bookingMode"`
 	Limits         tandem.Limits        `dynamodbav:"limits"`
-	Rating         tandem.RatingSummary `dynamodbav:"rating"`
-	SearchText     string               `dynamodbav:"searchText"`
-	Version        int64                `dynamodbav:"version"`
-	UpdatedAt      string               `dynamodbav:"updatedAt"`
+	ratingTally
+	SearchText string `dynamodbav:"searchText"`
+	Version    int64  `dynamodbav:"version"`
+	UpdatedAt  string `dynamodbav:"updatedAt"`
 }
 
 func toExpertItem(e *tandem.Expert, version int64) expertItem {
@@ -48,7 +49,7 @@ func toExpertItem(e *tandem.Expert, version int64) expertItem {
 		Type: typeExpert, ID: e.ID, Org: e.OrgID, Name: e.Name, Email: e.Email, Department: e.Department,
 		Headline: e.Headline, Bio: e.Bio, Topics: e.Topics, Languages: e.Languages, Timezone: e.Timezone,
 		SessionTypes: e.SessionTypes, MeetingURL: e.MeetingURL, BookingMode: string(e.BookingMode),
-		Limits: e.Limits, Rating: e.Rating, SearchText: search, Version: version,
+		Limits: e.Limits, ratingTally: tallyOf(e.Rating), SearchText: search, Version: version,
 		UpdatedAt: e.UpdatedAt.UTC().Format(time.RFC3339),
 	}
 }
@@ -59,7 +60,7 @@ func (it *expertItem) toDomain() *tandem.Expert {
 		ID: it.ID, OrgID: it.Org, Name: it.Name, Email: it.Email, Department: it.Department,
 		Headline: it.Headline, Bio: it.Bio, Topics: it.Topics, Languages: it.Languages,
 		Timezone: it.Timezone, SessionTypes: it.SessionTypes, MeetingURL: it.MeetingURL,
-		BookingMode: tandem.BookingMode(it.BookingMode), Limits: it.Limits, Rating: it.Rating,
+		BookingMode: tandem.BookingMode(it.BookingMode), Limits: it.Limits, Rating: it.summary(),
 		UpdatedAt: updated,
 	}
 }
@@ -115,7 +116,7 @@ func (s *Store) putExpertOnce(ctx context.Context, e *tandem.Expert) error {
 	case err == nil:
 		version = old.Version
 		oldTopics = old.Topics
-		e.Rating = old.Rating
+		e.Rating = old.summary()
 	case tandem.ErrorCode(err) == tandem.ENotFound:
 	default:
 		return err
@@ -153,6 +154,37 @@ func (s *Store) putExpertOnce(ctx context.Context, e *tandem.Expert) error {
 	}
 	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
 	return translate(err, "The profile was changed at the same time; please retry.")
+}
+
+// ratingTally is an expert's rating summary as top-level counters, so a feedback
+// transaction can adjust it with ADD (exact under concurrency, no read-modify-write). It is
+// kept on the profile and on every topic copy; each adjustment also bumps the profile's
+// version, so a concurrent profile edit re-reads instead of writing back stale counts.
+type ratingTally struct {
+	RatingCount int `dynamodbav:"ratingCount"`
+	RatingSum   int `dynamodbav:"ratingSum"`
+	Rating1     int `dynamodbav:"rating1"`
+	Rating2     int `dynamodbav:"rating2"`
+	Rating3     int `dynamodbav:"rating3"`
+	Rating4     int `dynamodbav:"rating4"`
+	Rating5     int `dynamodbav:"rating5"`
+}
+
+func tallyOf(r tandem.RatingSummary) ratingTally {
+	sum := 0
+	for i, n := range r.Distribution {
+		sum += (i + 1) * n
+	}
+	d := r.Distribution
+	return ratingTally{RatingCount: r.Count, RatingSum: sum, Rating1: d[0], Rating2: d[1], Rating3: d[2], Rating4: d[3], Rating5: d[4]}
+}
+
+func (t ratingTally) summary() tandem.RatingSummary {
+	r := tandem.RatingSummary{Count: t.RatingCount, Distribution: [5]int{t.Rating1, t.Rating2, t.Rating3, t.Rating4, t.Rating5}}
+	if t.RatingCount > 0 {
+		r.Average = math.Round(float64(t.RatingSum)/float64(t.RatingCount)*100) / 100
+	}
+	return r
 }
 
 // ExpertQuery selects experts. Topic narrows to one topic's index partition; Language and

@@ -90,6 +90,10 @@ func dueSK(org, bookingID, kind string) string {
 	return orgPrefix(org) + "BOOKING#" + bookingID + "#" + kind
 }
 
+func requestPK(org, id string) string { return orgPrefix(org) + "REQUEST#" + id }
+
+const skRequest = "REQUEST"
+
 func calTokenPK(token string) string { return "CALTOKEN#" + token }
 func userCalTokenSK() string         { return "CALTOKEN" }
 

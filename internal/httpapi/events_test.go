@@ -28,6 +28,10 @@ var eventsNow = time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
 // own demo booking (see seed.Bookings), so their order does not matter to one another.
 var wantStatus = map[string]int{
 	"bookings/create.json":                201, // ben books omar, 2026-12-10T10:00Z
+	"feedback/1-submit.json":              201, // ben on demo-b07 (ended, completed by complete.json)
+	"feedback/2-edit.json":                200,
+	"feedback/3-get.json":                 200,
+	"feedback/reviews.json":               200,
 	"bookings/list.json":                  200,
 	"bookings/list-expert-past.json":      200,
 	"bookings/get.json":                   200, // demo-b01

@@ -38,11 +38,19 @@ func NewBookings(d Deps) *Router {
 	return rt
 }
 
+// NewFeedback serves FeedbackFunction: feedback on sessions and experts' reviews.
+func NewFeedback(d Deps) *Router {
+	rt := newRouter(d.Logger)
+	feedbackAPI{store: d.Store, now: d.now()}.register(rt)
+	return rt
+}
+
 // Functions maps each HTTP function's logical id in template.yaml to its router. The local
 // gateway serves them in-process and the route test compares them with the template.
 func Functions(d Deps) map[string]*Router {
 	return map[string]*Router{
 		"ExpertsFunction":  NewExperts(d),
 		"BookingsFunction": NewBookings(d),
+		"FeedbackFunction": NewFeedback(d),
 	}
 }

@@ -109,6 +109,7 @@ type fixture struct {
 	counter  *dynamo.CallCounter
 	api      *lambdaClient // ExpertsFunction
 	bookings *lambdaClient // BookingsFunction
+	feedback *lambdaClient // FeedbackFunction
 	cfg      dynamo.Config
 	mu       sync.Mutex
 	now      time.Time
@@ -146,6 +147,7 @@ func newFixtureAt(t testing.TB, now time.Time) *fixture {
 	deps := Deps{Store: store, Logger: quietLog, Now: f.clock}
 	f.api = newLambdaClient(t, NewExperts(deps))
 	f.bookings = newLambdaClient(t, NewBookings(deps))
+	f.feedback = newLambdaClient(t, NewFeedback(deps))
 	return f
 }
 

@@ -1,0 +1,24 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+	"github.com/tandemhq/tandem/internal/dynamo"
+)
+
+// Start is the whole cold start of an HTTP function: JSON logs to stdout, the store built
+// once from the environment, the function's router behind the API Gateway v2 adapter.
+// functions/<domain>/main.go calls it with its constructor and nothing else.
+func Start(newRouter func(Deps) *Router) {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	store, err := dynamo.New(context.TODO(), dynamo.ConfigFromEnv())
+	if err != nil {
+		log.Error("init", slog.String("error", err.Error()))
+		os.Exit(1)
+	}
+	lambda.Start(httpadapter.NewV2(newRouter(Deps{Store: store, Logger: log})).ProxyWithContext)
+}
