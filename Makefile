@@ -43,3 +43,6 @@ build-SchedulerFunction:
 
 build-FeedbackFunction:
 	$(LAMBDA_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/feedback
+
+build-RequestsFunction:
+	$(LAMBDA_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/requests

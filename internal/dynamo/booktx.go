@@ -119,6 +119,17 @@ func (s *Store) Book(ctx context.Context, r BookRequest) (replay *IdemRecord, er
 	// The token covers this attempt only (the booking id is new per request): it makes the
 	// SDK's own retries of this call safe, while a client retry after a failed attempt is a
 	// new transaction. Replays of a committed booking are answered from the stored response.
+	if b.RequestID != "" {
+		// The learner's request becomes booked in the same transaction, only if it is theirs
+		// and still looking: an offer cannot be accepted twice. The first booking's time
+		// stays as the match time (time to match), even after a reopen.
+		tx.update("request", requestPK(b.OrgID, b.RequestID), skRequest,
+			"SET #s = :booked, bookingId = :b, matchedAt = if_not_exists(matchedAt, :at) ADD version :one",
+			"learnerId = :l AND #s IN (:open, :offered) AND expiresAtUnix > :now", map[string]string{"#s": "status"},
+			map[string]types.AttributeValue{":booked": strAttr(string(tandem.RequestBooked)), ":b": strAttr(b.ID),
+				":at": strAttr(now.UTC().Truncate(time.Second).Format(time.RFC3339)), ":one": num(1), ":l": strAttr(b.Learner.ID),
+				":open": strAttr(string(tandem.RequestOpen)), ":offered": strAttr(string(tandem.RequestOffered)), ":now": num(now.Unix())})
+	}
 	token := requestToken(s.table, b.OrgID, r.Idem.UserID, r.Idem.Key, b.ID)
 	failed, err := s.commit(ctx, tx, token)
 	if failed == nil {
@@ -292,6 +303,8 @@ func explain(f *failure) error {
 			Detail: map[string]any{"limit": "active"}}
 	case "state":
 		return stateConflict(f.old)
+	case "request":
+		return requestClosed(f.old)
 	}
 	return &tandem.Error{Code: tandem.EConflict, Message: "The booking changed at the same time; please retry."}
 }

@@ -89,16 +89,30 @@ func (a bookingsAPI) create(w http.ResponseWriter, r *http.Request, c Caller) er
 	if err := c.Require(tandem.RoleLearner); err != nil {
 		return err
 	}
-	key := r.Header.Get("Idempotency-Key")
-	if !idemKeyRe.MatchString(key) {
-		return &tandem.Error{Code: tandem.EInvalid, Message: "An Idempotency-Key header is required.",
-			Fields: []tandem.FieldError{{Field: "Idempotency-Key", Message: "must be 8-100 letters, digits or . _ : -"}}}
+	key, err := idempotencyKey(r)
+	if err != nil {
+		return err
 	}
 	var in tandem.BookInput
 	raw, err := readJSON(r, &in)
 	if err != nil {
 		return err
 	}
+	return a.book(w, r, c, key, raw, in)
+}
+
+func idempotencyKey(r *http.Request) (string, error) {
+	key := r.Header.Get("Idempotency-Key")
+	if !idemKeyRe.MatchString(key) {
+		return "", &tandem.Error{Code: tandem.EInvalid, Message: "An Idempotency-Key header is required.",
+			Fields: []tandem.FieldError{{Field: "Idempotency-Key", Message: "must be 8-100 letters, digits or . _ : -"}}}
+	}
+	return key, nil
+}
+
+// book is the one booking path: POST /v1/bookings and accepting a request's offer both end
+// here. raw is the request body the idempotency key is bound to.
+func (a bookingsAPI) book(w http.ResponseWriter, r *http.Request, c Caller, key string, raw []byte, in tandem.BookInput) error {
 	if err := in.Validate(); err != nil {
 		return err
 	}

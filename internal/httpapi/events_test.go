@@ -32,6 +32,15 @@ var wantStatus = map[string]int{
 	"feedback/2-edit.json":                200,
 	"feedback/3-get.json":                 200,
 	"feedback/reviews.json":               200,
+	"requests/create.json":                201,
+	"requests/list.json":                  200,
+	"requests/board.json":                 200,
+	"requests/get.json":                   200,
+	"requests/matches.json":               200,
+	"requests/offers.json":                201, // omar on demo-r02
+	"requests/accept.json":                201, // tom takes grace's offer on demo-r03
+	"requests/settings-get.json":          200,
+	"requests/settings-put.json":          200,
 	"bookings/list.json":                  200,
 	"bookings/list-expert-past.json":      200,
 	"bookings/get.json":                   200, // demo-b01

@@ -45,6 +45,15 @@ func NewFeedback(d Deps) *Router {
 	return rt
 }
 
+// NewRequests serves RequestsFunction: learners' requests, matching, the request board,
+// offers and org settings.
+func NewRequests(d Deps) *Router {
+	rt := newRouter(d.Logger)
+	requestsAPI{store: d.Store, now: d.now(), bookings: bookingsAPI{store: d.Store, now: d.now()}}.register(rt)
+	settingsAPI{store: d.Store, now: d.now()}.register(rt)
+	return rt
+}
+
 // Functions maps each HTTP function's logical id in template.yaml to its router. The local
 // gateway serves them in-process and the route test compares them with the template.
 func Functions(d Deps) map[string]*Router {
@@ -52,5 +61,6 @@ func Functions(d Deps) map[string]*Router {
 		"ExpertsFunction":  NewExperts(d),
 		"BookingsFunction": NewBookings(d),
 		"FeedbackFunction": NewFeedback(d),
+		"RequestsFunction": NewRequests(d),
 	}
 }

@@ -110,6 +110,7 @@ type fixture struct {
 	api      *lambdaClient // ExpertsFunction
 	bookings *lambdaClient // BookingsFunction
 	feedback *lambdaClient // FeedbackFunction
+	requests *lambdaClient // RequestsFunction
 	cfg      dynamo.Config
 	mu       sync.Mutex
 	now      time.Time
@@ -148,6 +149,7 @@ func newFixtureAt(t testing.TB, now time.Time) *fixture {
 	f.api = newLambdaClient(t, NewExperts(deps))
 	f.bookings = newLambdaClient(t, NewBookings(deps))
 	f.feedback = newLambdaClient(t, NewFeedback(deps))
+	f.requests = newLambdaClient(t, NewRequests(deps))
 	return f
 }
 

@@ -49,7 +49,7 @@ type reasonInput struct {
 }
 
 // cancel: POST /v1/bookings/{id}/cancel {reason} — learner or expert, before the start.
-// Cancelling inside the late-cancel window (24 h) is recorded as a late cancel.
+// Cancelling inside the org's late-cancel window (default 24 h) is recorded as a late cancel.
 func (a bookingsAPI) cancel(w http.ResponseWriter, r *http.Request, c Caller) error {
 	var in reasonInput
 	if err := decodeOptionalJSON(r, &in); err != nil {
@@ -59,12 +59,16 @@ func (a bookingsAPI) cancel(w http.ResponseWriter, r *http.Request, c Caller) er
 	if err != nil {
 		return err
 	}
+	settings, err := a.store.GetSettings(r.Context(), c.OrgID)
+	if err != nil {
+		return err
+	}
 	by := "learner"
 	return a.transition(w, r, c, anyParticipant, dynamo.Change{Apply: func(b *tandem.Booking, now time.Time) error {
 		if b.Expert.ID == c.UserID {
 			by = "expert"
 		}
-		return b.Cancel(by, reason, tandem.DefaultLateCancel, now)
+		return b.Cancel(by, reason, settings.LateCancelWindow(), now)
 	}})
 }
 

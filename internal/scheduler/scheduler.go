@@ -1,6 +1,6 @@
 // Package scheduler is the periodic housekeeping of bookings, run by SchedulerFunction on an
-// EventBridge schedule: it completes confirmed sessions that have ended and expires approval
-// requests whose hold has passed. It finds them through the hourly due entries the booking
+// EventBridge schedule: it completes confirmed sessions that have ended, expires approval
+// requests whose hold has passed and learners' requests past their expiry. It finds them through the hourly due entries the booking
 // transactions write (no Scan), and changes each through the store's ordinary conditional
 // transition, so it is safe to run twice or alongside people using the app. Reads never wait
 // for it: an ended hold is already shown as expired and no longer blocks time.
@@ -29,7 +29,9 @@ const (
 type Result struct {
 	Completed int `json:"completed"`
 	Expired   int `json:"expired"`
-	Skipped   int `json:"skipped"`
+	// RequestsExpired counts learners' requests that passed their expiry unmatched.
+	RequestsExpired int `json:"requestsExpired"`
+	Skipped         int `json:"skipped"`
 }
 
 // Handler is the Lambda handler for the EventBridge schedule: it runs at the event's time
@@ -90,6 +92,12 @@ func process(ctx context.Context, store *dynamo.Store, d dynamo.Due, res *Result
 		step, count = (*tandem.Booking).Complete, &res.Completed
 	case "HOLD":
 		step, count = (*tandem.Booking).Expire, &res.Expired
+	case "REQEXP":
+		if err := store.ExpireRequest(ctx, d.Org, d.BookingID); err != nil {
+			return err
+		}
+		res.RequestsExpired++
+		return nil
 	default:
 		return nil
 	}
