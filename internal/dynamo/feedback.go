@@ -24,6 +24,8 @@ type feedbackItem struct {
 	ExpertID     string `dynamodbav:"expertId"`
 	LearnerID    string `dynamodbav:"learnerId"`
 	Role         string `dynamodbav:"role"`
+	LearnerDept  string `dynamodbav:"learnerDepartment"`
+	ExpertDept   string `dynamodbav:"expertDepartment"`
 	Rating       int    `dynamodbav:"rating,omitempty"`
 	Recommend    int    `dynamodbav:"recommend,omitempty"`
 	MatchFit     string `dynamodbav:"matchFit,omitempty"`
@@ -101,6 +103,7 @@ func (s *Store) SaveFeedback(ctx context.Context, w FeedbackWrite) (err error) {
 	f.UpdatedAt = now
 	it := feedbackItem{PK: bookingPK(b.OrgID, b.ID), SK: feedbackSK(f.Role), Type: "feedback", Org: b.OrgID,
 		BookingID: b.ID, ExpertID: b.Expert.ID, LearnerID: b.Learner.ID, Role: string(f.Role), Rating: f.Rating,
+		LearnerDept: b.Learner.Department, ExpertDept: b.Expert.Department,
 		Recommend: f.Recommend, MatchFit: string(f.MatchFit), Comment: f.Comment, ShareComment: f.ShareComment,
 		Progress: f.Progress, Notes: f.Notes, Attended: f.Attended, SessionStart: timeKey(b.Start),
 		CreatedAt: f.CreatedAt.Format(time.RFC3339), UpdatedAt: now.Format(time.RFC3339), Version: f.Version + 1}
@@ -131,9 +134,9 @@ func (s *Store) SaveFeedback(ctx context.Context, w FeedbackWrite) (err error) {
 	}
 	if w.ReopenRequest && b.RequestID != "" {
 		tx.update("request", requestPK(b.OrgID, b.RequestID), skRequest,
-			"SET #s = :open, reopenedAt = :now, reopenedFrom = :b", "attribute_exists(PK)",
+			"SET #s = :open, reopenedAt = :now, reopenedFrom = :b ADD version :one", "attribute_exists(PK)",
 			map[string]string{"#s": "status"},
-			map[string]types.AttributeValue{":open": strAttr("open"), ":now": strAttr(now.Format(time.RFC3339)), ":b": strAttr(b.ID)})
+			map[string]types.AttributeValue{":open": strAttr("open"), ":now": strAttr(now.Format(time.RFC3339)), ":b": strAttr(b.ID), ":one": num(1)})
 	}
 	f.Version = it.Version
 	failed, err := s.commit(ctx, tx, "")

@@ -1,0 +1,55 @@
+// Package analytics turns the aggregates the stream consumer keeps (per org × month × group)
+// into HR's utilization and connection metrics, with the formulas of DESIGN.md section 9.
+// It is pure: no I/O, so every figure can be checked by hand.
+package analytics
+
+// Counts are the additive counters of one group (the org, a department or an expert) in one
+// month. Months are UTC calendar months of a session's start. Departments are the learner's.
+// Every field is a plain sum, so groups and months add up.
+type Counts struct {
+	Booked           int64 `json:"booked"`           // sessions booked (confirmed at least once; not declined or expired)
+	Completed        int64 `json:"completed"`        // sessions completed
+	Cancelled        int64 `json:"cancelled"`        // booked sessions cancelled
+	LateCancelled    int64 `json:"lateCancelled"`    // of those, inside the policy window
+	NoShowHost       int64 `json:"noShowHost"`       // expert did not come
+	NoShowGuest      int64 `json:"noShowGuest"`      // learner did not come
+	Started          int64 `json:"started"`          // booked, not cancelled, start in the past (completion's denominator)
+	MinutesBooked    int64 `json:"minutesBooked"`    // minutes of booked, not cancelled sessions
+	MinutesDelivered int64 `json:"minutesDelivered"` // minutes of completed sessions
+	MinutesOffered   int64 `json:"minutesOffered"`   // experts' open minutes (expert rows; org and department rows sum their experts)
+	CrossDept        int64 `json:"crossDept"`        // completed sessions whose learner and expert are in different departments
+	ActiveLearners   int64 `json:"activeLearners"`   // distinct learners with ≥1 completed session
+	Ratings          int64 `json:"ratings"`          // learner ratings given (1..5)
+	RatingSum        int64 `json:"ratingSum"`
+	Satisfied        int64 `json:"satisfied"` // ratings of 4 or 5
+	Recommends       int64 `json:"recommends"`
+	Promoters        int64 `json:"promoters"`  // recommend 9..10
+	Detractors       int64 `json:"detractors"` // recommend 0..6
+	Requests         int64 `json:"requests"`   // learners' requests created
+	Matched          int64 `json:"matched"`    // requests with a first booking
+	NewTies          int64 `json:"newTies"`    // learner–expert pairs meeting for the first time (first completed session)
+	// MatchMinutes are the times from request to first booking, for the median.
+	MatchMinutes []int64 `json:"matchMinutes,omitempty"`
+}
+
+// Group is one row's identity.
+type Group struct {
+	Kind string `json:"kind"` // "org", "department" or "expert"
+	Key  string `json:"key"`  // "" for the org, the department name, or the expert id
+	Name string `json:"name"` // a display name
+}
+
+// MonthGroup is the aggregate of one group in one month ("2027-03").
+type MonthGroup struct {
+	Month  string
+	Group  Group
+	Counts Counts
+}
+
+// Edge is the number of completed sessions between learners of department From and experts
+// of department To in a month (From == To for sessions inside a department).
+type Edge struct {
+	Month    string
+	From, To string
+	Sessions int64
+}

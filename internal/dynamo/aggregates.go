@@ -1,0 +1,262 @@
+package dynamo
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/tandemhq/tandem/internal/analytics"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// Aggregates live in one partition per org and month, so a report reads O(months) pages
+// whatever the number of bookings:
+//
+//	ORG#o#AGG#2027-03 / ORG | DEPT#<department> | EXPERT#<id> | EDGE#<from>#<to>
+//
+// The stream consumer changes them only through AggStep, each guarded by a marker item
+// (ORG#o#AGGMARK#<marker>) put in the same transaction with attribute_not_exists: a step is
+// applied at most once however often its record is delivered.
+
+func aggPK(org, month string) string   { return orgPrefix(org) + "AGG#" + month }
+func aggMarkPK(org, key string) string { return orgPrefix(org) + "AGGMARK#" + key }
+func aggSK(g analytics.Group) string {
+	switch g.Kind {
+	case "department":
+		return "DEPT#" + g.Key
+	case "expert":
+		return "EXPERT#" + g.Key
+	case "edge":
+		return "EDGE#" + g.Key
+	}
+	return "ORG"
+}
+
+// AggAdd adds to the counters (analytics.Counts JSON names) of one group in one month.
+type AggAdd struct {
+	Month  string
+	Group  analytics.Group // Kind "org", "department", "expert" or "edge" (Key "from#to")
+	Fields map[string]int64
+	Append []int64 // values appended to matchMinutes
+}
+
+// AggStep is one idempotent change to the aggregates.
+type AggStep struct {
+	Org    string
+	Marker string
+	Adds   []AggAdd
+}
+
+// ApplyStep applies the step once: if its marker exists it was applied before and nothing
+// happens (returns false).
+func (s *Store) ApplyStep(ctx context.Context, st AggStep) (applied bool, err error) {
+	defer tandem.Wrap(&err, "Store.ApplyStep(%q)", st.Marker)
+	tx := newTx(s.table)
+	if err := tx.put("marker", map[string]any{"PK": aggMarkPK(st.Org, st.Marker), "SK": "MARK", "type": "aggMarker",
+		"expiresAt": s.now().Add(400 * 24 * time.Hour).Unix()}, "attribute_not_exists(PK)", nil); err != nil {
+		return false, err
+	}
+	for _, a := range mergeAdds(st.Adds) {
+		names := map[string]string{"#kind": "kind", "#key": "key"}
+		values := map[string]types.AttributeValue{":kind": strAttr(a.Group.Kind), ":key": strAttr(a.Group.Key)}
+		set := []string{"#kind = :kind", "#key = :key"}
+		if a.Group.Name != "" {
+			names["#name"], values[":name"] = "name", strAttr(a.Group.Name)
+			set = append(set, "#name = :name")
+		}
+		var add []string
+		keys := make([]string, 0, len(a.Fields))
+		for k := range a.Fields {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for i, k := range keys {
+			if a.Fields[k] == 0 {
+				continue
+			}
+			n, v := "#f"+strconv.Itoa(i), ":f"+strconv.Itoa(i)
+			names[n], values[v] = k, num(a.Fields[k])
+			add = append(add, n+" "+v)
+		}
+		if len(a.Append) > 0 {
+			names["#mm"] = "matchMinutes"
+			list := make([]types.AttributeValue, len(a.Append))
+			for i, m := range a.Append {
+				list[i] = num(m)
+			}
+			values[":mm"], values[":empty"] = &types.AttributeValueMemberL{Value: list}, &types.AttributeValueMemberL{Value: []types.AttributeValue{}}
+			set = append(set, "#mm = list_append(if_not_exists(#mm, :empty), :mm)")
+		}
+		expr := "SET " + strings.Join(set, ", ")
+		if len(add) > 0 {
+			expr += " ADD " + strings.Join(add, ", ")
+		}
+		tx.update("agg", aggPK(st.Org, a.Month), aggSK(a.Group), expr, "", names, values)
+	}
+	failed, err := s.commit(ctx, tx, "")
+	if failed != nil && failed.kind == "marker" {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// mergeAdds folds additions to the same month and group into one (a transaction may touch
+// an item only once).
+func mergeAdds(adds []AggAdd) []AggAdd {
+	type key struct {
+		month string
+		group analytics.Group
+	}
+	index := map[key]int{}
+	var out []AggAdd
+	for _, a := range adds {
+		k := key{a.Month, a.Group}
+		i, ok := index[k]
+		if !ok {
+			index[k] = len(out)
+			out = append(out, AggAdd{Month: a.Month, Group: a.Group, Fields: map[string]int64{}})
+			i = len(out) - 1
+		}
+		for f, n := range a.Fields {
+			out[i].Fields[f] += n
+		}
+		out[i].Append = append(out[i].Append, a.Append...)
+	}
+	return out
+}
+
+// SetOffered records an expert's offered minutes for a month as computed from their
+// availability at asOf; an older computation never overwrites a newer one.
+func (s *Store) SetOffered(ctx context.Context, org, month string, expert analytics.Group, minutes int64, asOf time.Time) (err error) {
+	defer tandem.Wrap(&err, "Store.SetOffered")
+	_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table, Key: pkSK(aggPK(org, month), aggSK(expert)),
+		UpdateExpression:         aws.String("SET #kind = :kind, #key = :key, #name = :name, minutesOffered = :m, offeredAsOf = :ts"),
+		ConditionExpression:      aws.String("attribute_not_exists(offeredAsOf) OR offeredAsOf <= :ts"),
+		ExpressionAttributeNames: map[string]string{"#kind": "kind", "#key": "key", "#name": "name"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":kind": strAttr(expert.Kind), ":key": strAttr(expert.Key),
+			":name": strAttr(expert.Name), ":m": num(minutes), ":ts": num(asOf.UnixMilli())}})
+	if tandem.ErrorCode(translate(err, "")) == tandem.EConflict {
+		return nil // a newer schedule already set this month
+	}
+	return translate(err, "")
+}
+
+// LoadAggregates reads the aggregates of the months, one Query per month in parallel: the
+// number of calls depends on the months asked for, never on the number of bookings. The org
+// row's offered minutes are the sum of its experts'.
+func (s *Store) LoadAggregates(ctx context.Context, org string, months []string) (_ []analytics.MonthGroup, _ []analytics.Edge, err error) {
+	defer tandem.Wrap(&err, "Store.LoadAggregates")
+	type result struct {
+		groups []analytics.MonthGroup
+		edges  []analytics.Edge
+		err    error
+	}
+	results := make([]result, len(months))
+	var wg sync.WaitGroup
+	for i, month := range months {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := &results[i]
+			p := dynamodb.NewQueryPaginator(s.client, &dynamodb.QueryInput{TableName: &s.table,
+				KeyConditionExpression:    aws.String("PK = :pk"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{":pk": strAttr(aggPK(org, month))}})
+			orgRow := -1
+			var offered int64
+			for p.HasMorePages() {
+				page, err := p.NextPage(ctx)
+				if err != nil {
+					r.err = translate(err, "")
+					return
+				}
+				for _, raw := range page.Items {
+					var c analytics.Counts
+					if err := attributevalue.UnmarshalMapWithOptions(raw, &c, func(o *attributevalue.DecoderOptions) { o.TagKey = "json" }); err != nil {
+						r.err = err
+						return
+					}
+					g := analytics.Group{Kind: str(raw["kind"]), Key: str(raw["key"]), Name: str(raw["name"])}
+					if g.Kind == "edge" {
+						from, to, _ := strings.Cut(g.Key, "#")
+						r.edges = append(r.edges, analytics.Edge{Month: month, From: from, To: to, Sessions: c.Completed})
+						continue
+					}
+					if g.Kind == "expert" {
+						offered += c.MinutesOffered
+					}
+					r.groups = append(r.groups, analytics.MonthGroup{Month: month, Group: g, Counts: c})
+					if g.Kind == "org" {
+						orgRow = len(r.groups) - 1
+					}
+				}
+			}
+			if orgRow < 0 && offered > 0 {
+				r.groups = append(r.groups, analytics.MonthGroup{Month: month, Group: analytics.Group{Kind: "org", Name: org}})
+				orgRow = len(r.groups) - 1
+			}
+			if orgRow >= 0 {
+				r.groups[orgRow].Counts.MinutesOffered = offered
+			}
+		}()
+	}
+	wg.Wait()
+	var groups []analytics.MonthGroup
+	var edges []analytics.Edge
+	for _, r := range results {
+		if r.err != nil {
+			return nil, nil, r.err
+		}
+		groups = append(groups, r.groups...)
+		edges = append(edges, r.edges...)
+	}
+	return groups, edges, nil
+}
+
+// RecordTie counts a learner–expert pair as a new tie in the month of their first completed
+// session. Completions can be processed in any order, so the pair's marker remembers the
+// month it is counted in and moves the tie to an earlier month when one turns up: the tie is
+// always in the month of the earliest completion, exactly once.
+func (s *Store) RecordTie(ctx context.Context, org, learnerID, expertID, month string, groups []analytics.Group) (err error) {
+	defer tandem.Wrap(&err, "Store.RecordTie")
+	pk := aggMarkPK(org, "PAIR#"+learnerID+"#"+expertID)
+	for attempt := 0; attempt < 5; attempt++ {
+		out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(pk, "MARK"), ConsistentRead: aws.Bool(true)})
+		if err != nil {
+			return translate(err, "")
+		}
+		old := str(out.Item["firstMonth"])
+		if old != "" && old <= month {
+			return nil
+		}
+		tx := newTx(s.table)
+		cond, values := "attribute_not_exists(PK)", map[string]types.AttributeValue{}
+		if old != "" {
+			cond, values = "firstMonth = :old", map[string]types.AttributeValue{":old": strAttr(old)}
+		}
+		if err := tx.put("marker", map[string]any{"PK": pk, "SK": "MARK", "type": "aggMarker", "firstMonth": month}, cond, values); err != nil {
+			return err
+		}
+		for _, g := range groups {
+			tx.update("agg", aggPK(org, month), aggSK(g), "SET #kind = :kind, #key = :key ADD newTies :one", "",
+				map[string]string{"#kind": "kind", "#key": "key"},
+				map[string]types.AttributeValue{":kind": strAttr(g.Kind), ":key": strAttr(g.Key), ":one": num(1)})
+			if old != "" {
+				tx.update("agg", aggPK(org, old), aggSK(g), "ADD newTies :minus", "", nil,
+					map[string]types.AttributeValue{":minus": num(-1)})
+			}
+		}
+		failed, err := s.commit(ctx, tx, "")
+		if failed != nil && failed.kind == "marker" {
+			continue // another completion of the pair moved it meanwhile: decide again
+		}
+		return err
+	}
+	return tandem.Errorf(tandem.EConflict, "The pair's first session kept changing; retry.")
+}

@@ -1,0 +1,180 @@
+package dynamo
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/tandemhq/tandem/internal/availability"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// StreamChange is one stream record decoded into domain values: the old and new state of a
+// booking, a learner's feedback, a request or an expert's availability. Other items are
+// Kind "" and ignored by the consumer.
+type StreamChange struct {
+	EventID string
+	At      time.Time // approximate time of the change
+	Kind    string    // "booking", "feedback", "request", "availability" or ""
+	Org     string
+
+	OldBooking, NewBooking   *tandem.Booking
+	OldFeedback, NewFeedback *FeedbackFact
+	OldRequest, NewRequest   *tandem.LearnerRequest
+	Availability             *AvailabilityFact
+}
+
+// FeedbackFact is a learner's feedback with what aggregation needs about its session.
+type FeedbackFact struct {
+	Feedback          tandem.Feedback
+	SessionStart      time.Time
+	LearnerDepartment string
+	ExpertDepartment  string
+}
+
+// AvailabilityFact is an expert's schedule as of a change.
+type AvailabilityFact struct {
+	ExpertID  string
+	Schedule  availability.Schedule
+	UpdatedAt time.Time
+}
+
+// DecodeStreamRecord reads a DynamoDB stream record (as Lambda delivers it) into a change.
+func DecodeStreamRecord(rec events.DynamoDBEventRecord) (*StreamChange, error) {
+	c := &StreamChange{EventID: rec.EventID, At: rec.Change.ApproximateCreationDateTime.Time.UTC()}
+	oldItem, err := fromEventImage(rec.Change.OldImage)
+	if err != nil {
+		return nil, err
+	}
+	newItem, err := fromEventImage(rec.Change.NewImage)
+	if err != nil {
+		return nil, err
+	}
+	kind := str(newItem["type"])
+	if kind == "" {
+		kind = str(oldItem["type"])
+	}
+	decode := func(item map[string]types.AttributeValue, v any) (bool, error) {
+		if len(item) == 0 {
+			return false, nil
+		}
+		return true, attributevalue.UnmarshalMap(item, v)
+	}
+	switch kind {
+	case typeBooking:
+		c.Kind = "booking"
+		for _, pair := range []struct {
+			item map[string]types.AttributeValue
+			out  **tandem.Booking
+		}{{oldItem, &c.OldBooking}, {newItem, &c.NewBooking}} {
+			var it bookingItem
+			if ok, err := decode(pair.item, &it); err != nil {
+				return nil, err
+			} else if ok {
+				*pair.out = it.toDomain()
+				c.Org = it.Org
+			}
+		}
+	case "feedback":
+		for _, pair := range []struct {
+			item map[string]types.AttributeValue
+			out  **FeedbackFact
+		}{{oldItem, &c.OldFeedback}, {newItem, &c.NewFeedback}} {
+			var it feedbackItem
+			if ok, err := decode(pair.item, &it); err != nil {
+				return nil, err
+			} else if ok && it.Role == string(tandem.RoleLearner) {
+				c.Kind, c.Org = "feedback", it.Org
+				*pair.out = &FeedbackFact{Feedback: *it.toDomain(), SessionStart: parseKeyTime(it.SessionStart),
+					LearnerDepartment: it.LearnerDept, ExpertDepartment: it.ExpertDept}
+			}
+		}
+	case "request":
+		c.Kind = "request"
+		for _, pair := range []struct {
+			item map[string]types.AttributeValue
+			out  **tandem.LearnerRequest
+		}{{oldItem, &c.OldRequest}, {newItem, &c.NewRequest}} {
+			var it requestItem
+			if ok, err := decode(pair.item, &it); err != nil {
+				return nil, err
+			} else if ok {
+				*pair.out = it.toDomain()
+				c.Org = it.Org
+			}
+		}
+	case typeAvailability:
+		var it availabilityItem
+		if ok, err := decode(newItem, &it); err != nil || !ok {
+			return c, err
+		}
+		sch, err := decodeSchedule(newItem)
+		if err != nil {
+			return nil, err
+		}
+		c.Kind, c.Org = "availability", it.Org
+		updated, _ := time.Parse(time.RFC3339, it.UpdatedAt)
+		c.Availability = &AvailabilityFact{ExpertID: it.ExpertID, Schedule: *sch, UpdatedAt: updated}
+	}
+	return c, nil
+}
+
+// fromEventImage converts a Lambda stream image into SDK attribute values.
+func fromEventImage(img map[string]events.DynamoDBAttributeValue) (map[string]types.AttributeValue, error) {
+	if len(img) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]types.AttributeValue, len(img))
+	for k, v := range img {
+		av, err := fromEventValue(v)
+		if err != nil {
+			return nil, fmt.Errorf("attribute %s: %w", k, err)
+		}
+		out[k] = av
+	}
+	return out, nil
+}
+
+func fromEventValue(v events.DynamoDBAttributeValue) (types.AttributeValue, error) {
+	switch v.DataType() {
+	case events.DataTypeString:
+		return &types.AttributeValueMemberS{Value: v.String()}, nil
+	case events.DataTypeNumber:
+		return &types.AttributeValueMemberN{Value: v.Number()}, nil
+	case events.DataTypeBoolean:
+		return &types.AttributeValueMemberBOOL{Value: v.Boolean()}, nil
+	case events.DataTypeNull:
+		return &types.AttributeValueMemberNULL{Value: true}, nil
+	case events.DataTypeBinary:
+		return &types.AttributeValueMemberB{Value: v.Binary()}, nil
+	case events.DataTypeStringSet:
+		return &types.AttributeValueMemberSS{Value: v.StringSet()}, nil
+	case events.DataTypeNumberSet:
+		return &types.AttributeValueMemberNS{Value: v.NumberSet()}, nil
+	case events.DataTypeBinarySet:
+		return &types.AttributeValueMemberBS{Value: v.BinarySet()}, nil
+	case events.DataTypeList:
+		list := v.List()
+		out := make([]types.AttributeValue, len(list))
+		for i, e := range list {
+			av, err := fromEventValue(e)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = av
+		}
+		return &types.AttributeValueMemberL{Value: out}, nil
+	case events.DataTypeMap:
+		m, err := fromEventImage(v.Map())
+		if err != nil {
+			return nil, err
+		}
+		return &types.AttributeValueMemberM{Value: m}, nil
+	}
+	return nil, fmt.Errorf("unsupported stream attribute type %v", v.DataType())
+}
+
+// MonthOf is the aggregation month of an instant: its UTC calendar month, "2027-03".
+func MonthOf(t time.Time) string { return t.UTC().Format("2006-01") }

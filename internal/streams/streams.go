@@ -1,0 +1,144 @@
+// Package streams is the table's stream consumer (StreamsFunction): it keeps HR's aggregates
+// (internal/analytics) current from booking, feedback, request and availability changes.
+//
+// Delivery is at least once, in any order across items, and the records of one transaction
+// may arrive apart. Every change is applied as contribution(new) − contribution(old) in one
+// transaction with a marker item keyed by the item and its version, so a redelivered record
+// changes nothing and any order gives the same sums. Facts that are not differences — a
+// learner's first completed session in a month, a pair's first session ever — have markers
+// of their own. A failing record is reported in batchItemFailures so Lambda retries from it.
+package streams
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/tandemhq/tandem/internal/analytics"
+	"github.com/tandemhq/tandem/internal/availability"
+	"github.com/tandemhq/tandem/internal/dynamo"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// Handler is the Lambda handler: it processes the batch in order and reports the first
+// failed record (Lambda retries the batch from there; every step is idempotent).
+func Handler(store *dynamo.Store, log *slog.Logger) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+		var resp events.DynamoDBEventResponse
+		for _, rec := range ev.Records {
+			if err := Process(ctx, store, rec); err != nil {
+				log.ErrorContext(ctx, "stream record failed", slog.String("eventId", rec.EventID), slog.String("error", err.Error()))
+				resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: rec.EventID})
+				break
+			}
+		}
+		return resp, nil
+	}
+}
+
+// Process applies one stream record to the aggregates.
+func Process(ctx context.Context, store *dynamo.Store, rec events.DynamoDBEventRecord) error {
+	c, err := dynamo.DecodeStreamRecord(rec)
+	if err != nil {
+		return err
+	}
+	switch c.Kind {
+	case "booking":
+		return booking(ctx, store, c)
+	case "feedback":
+		old, nw := c.OldFeedback, c.NewFeedback
+		if nw == nil {
+			return nil
+		}
+		_, err := store.ApplyStep(ctx, dynamo.AggStep{Org: c.Org, Marker: "F#" + nw.Feedback.BookingID + "#v" + strconv.FormatInt(nw.Feedback.Version, 10),
+			Adds: minus(feedbackContribution(nw), feedbackContribution(old))})
+		return err
+	case "request":
+		return request(ctx, store, c)
+	case "availability":
+		return offered(ctx, store, c)
+	}
+	return nil
+}
+
+func booking(ctx context.Context, store *dynamo.Store, c *dynamo.StreamChange) error {
+	nw, old := c.NewBooking, c.OldBooking
+	if nw == nil {
+		return nil // bookings are never deleted; nothing to undo
+	}
+	marker := "B#" + nw.ID + "#v" + strconv.FormatInt(nw.Version, 10)
+	if adds := minus(bookingContribution(nw), bookingContribution(old)); len(adds) > 0 {
+		if _, err := store.ApplyStep(ctx, dynamo.AggStep{Org: c.Org, Marker: marker, Adds: adds}); err != nil {
+			return err
+		}
+	}
+	if nw.Status != tandem.StatusCompleted || (old != nil && old.Status == tandem.StatusCompleted) {
+		return nil
+	}
+	// First completed session facts: exact distinct counts through their own markers.
+	month := dynamo.MonthOf(nw.Start)
+	one := map[string]int64{"activeLearners": 1}
+	steps := []dynamo.AggStep{
+		{Org: c.Org, Marker: "SEEN#" + month + "#L#" + nw.Learner.ID, Adds: []dynamo.AggAdd{
+			{Month: month, Group: orgGroup(), Fields: one}, {Month: month, Group: deptGroup(nw.Learner.Department), Fields: one}}},
+		{Org: c.Org, Marker: "SEEN#" + month + "#E#" + nw.Expert.ID + "#L#" + nw.Learner.ID, Adds: []dynamo.AggAdd{
+			{Month: month, Group: expertGroup(nw.Expert), Fields: one}}},
+	}
+	for _, st := range steps {
+		if _, err := store.ApplyStep(ctx, st); err != nil {
+			return err
+		}
+	}
+	ties := []analytics.Group{orgGroup(), deptGroup(nw.Learner.Department), expertGroup(nw.Expert)}
+	return store.RecordTie(ctx, c.Org, nw.Learner.ID, nw.Expert.ID, month, ties)
+}
+
+func request(ctx context.Context, store *dynamo.Store, c *dynamo.StreamChange) error {
+	nw, old := c.NewRequest, c.OldRequest
+	if nw == nil {
+		return nil
+	}
+	adds := minus(requestContribution(nw), requestContribution(old))
+	if !nw.MatchedAt.IsZero() && (old == nil || old.MatchedAt.IsZero()) {
+		minutes := int64(nw.MatchedAt.Sub(nw.CreatedAt) / time.Minute)
+		month := dynamo.MonthOf(nw.CreatedAt)
+		for _, g := range []analytics.Group{orgGroup(), deptGroup(nw.LearnerDepartment)} {
+			adds = append(adds, dynamo.AggAdd{Month: month, Group: g, Append: []int64{minutes}})
+		}
+	}
+	if len(adds) == 0 {
+		return nil
+	}
+	_, err := store.ApplyStep(ctx, dynamo.AggStep{Org: c.Org, Marker: "R#" + nw.ID + "#v" + strconv.FormatInt(nw.Version, 10), Adds: adds})
+	return err
+}
+
+// offered recomputes the expert's offered minutes (availability minus time off) for the
+// month of the change, the month before and the two after.
+func offered(ctx context.Context, store *dynamo.Store, c *dynamo.StreamChange) error {
+	a := c.Availability
+	at := c.At
+	if at.IsZero() {
+		at = a.UpdatedAt
+	}
+	first := time.Date(at.Year(), at.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -1, 0)
+	expert := analytics.Group{Kind: "expert", Key: a.ExpertID}
+	for m := 0; m < 4; m++ {
+		from, to := first.AddDate(0, m, 0), first.AddDate(0, m+1, 0)
+		open, err := availability.Open(a.Schedule, from, to)
+		if err != nil {
+			return fmt.Errorf("offered minutes of %s: %w", a.ExpertID, err)
+		}
+		var minutes int64
+		for _, s := range open {
+			minutes += int64(s.End.Sub(s.Start) / time.Minute)
+		}
+		if err := store.SetOffered(ctx, c.Org, dynamo.MonthOf(from), expert, minutes, a.UpdatedAt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
