@@ -5,7 +5,7 @@ PORT ?=
 TABLE ?= tandem-local
 DDB_STATE := .local/dynamodb-persistent
 
-.PHONY: run test tools ddb-start ddb-stop seed dev build clean
+.PHONY: run test web-test scale-test ddb-start ddb-stop build clean
 
 ## run: set up everything and start Tandem locally (DynamoDB Local, demo data, API, web app)
 run:
@@ -14,6 +14,14 @@ run:
 ## test: vet, lint, template checks and every Go test against a fresh DynamoDB Local
 test:
 	@infra/test.sh
+
+## web-test: web type checks, build (size budget), unit tests, end-to-end in headless Chromium
+web-test:
+	@infra/web-test.sh
+
+## scale-test: the report-cost test with 100,000 bookings of history (about 10 minutes)
+scale-test:
+	@TANDEM_REPORT_SCALE=100000 GOTEST_FLAGS="-run TestReportCostIndependentOfHistory -timeout 40m" infra/test.sh
 
 ddb-start:
 	@infra/dynamodb-local.sh start --persistent --state-dir $(DDB_STATE)
@@ -46,3 +54,11 @@ build-FeedbackFunction:
 
 build-RequestsFunction:
 	$(LAMBDA_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/requests
+
+build-ReportsFunction:
+	$(LAMBDA_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/reports
+
+build-StreamsFunction:
+	$(LAMBDA_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/streams
+
+include infra/lambda.mk

@@ -21,5 +21,5 @@ if [ -f web/package.json ]; then
   (cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build) >&2
 fi
 
-bin/tandem seed -endpoint "$EP" -table "$TABLE"
+bin/tandem seed -endpoint "$EP" -table "$TABLE" -bookings "${DEMO_HISTORY:-1200}"
 bin/tandem dev -endpoint "$EP" -table "$TABLE" ${PORT:+-port "$PORT"} "$@"

@@ -23,4 +23,10 @@ infra/check-template.sh
 echo "== go test (DynamoDB Local in memory)"
 DYNAMODB_ENDPOINT=$(infra/dynamodb-local.sh start --in-memory --state-dir "$STATE")
 export DYNAMODB_ENDPOINT REQUIRE_DYNAMODB=1
-go test -race -count=1 ${GOTEST_FLAGS:-} ./...
+go test -race -count=1 -timeout 20m ${GOTEST_FLAGS:-} ./...
+infra/dynamodb-local.sh stop --state-dir "$STATE" >/dev/null 2>&1 || true
+
+if [ -z "${GOTEST_FLAGS:-}" ]; then
+  echo "== web (type checks, build and size budget, unit tests, end-to-end in headless Chromium)"
+  infra/web-test.sh
+fi

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/gateway"
 	"github.com/tandemhq/tandem/internal/httpapi"
 	"github.com/tandemhq/tandem/internal/samtemplate"
@@ -36,6 +35,7 @@ func runDev(ctx context.Context, args []string) error {
 	web := fs.String("web", "web/dist", "directory of the built web app (served at /)")
 	keyPath := fs.String("key", ".local/dev-signing-key.pem", "RSA key for dev tokens (created if missing)")
 	nowFlag := fs.String("now", "", "start the clock at this RFC 3339 instant and let it run (demos, reproductions, tests)")
+	mode := fs.String("lambda", "inprocess", "how functions run: inprocess (handlers in this process) or rie (the real bootstrap binaries under the Lambda Runtime Interface Emulator; -now does not reach them)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -56,10 +56,26 @@ func runDev(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	gw, err := newDevGateway(store, tpl, issuer, *web, log, now)
+	functions := map[string]gateway.Invoker{}
+	switch *mode {
+	case "inprocess":
+		for name, router := range httpapi.Functions(httpapi.Deps{Store: store, Now: now, Logger: log}) {
+			functions[name] = gateway.InProcess(router)
+		}
+	case "rie":
+		stop, err := startRIE(ctx, tpl, sf, functions)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	default:
+		return fmt.Errorf("-lambda must be inprocess or rie, not %q", *mode)
+	}
+	gw, err := newDevGateway(tpl, functions, issuer, *web, log, now)
 	if err != nil {
 		return err
 	}
+	go pollStream(ctx, sf, store, log)
 	ln, err := listen(*port)
 	if err != nil {
 		return err
@@ -82,12 +98,8 @@ func runDev(ctx context.Context, args []string) error {
 	return nil
 }
 
-// newDevGateway serves every function of the template in-process behind the local gateway.
-func newDevGateway(store *dynamo.Store, tpl *samtemplate.Template, issuer *gateway.Issuer, web string, log *slog.Logger, now func() time.Time) (*gateway.Gateway, error) {
-	functions := map[string]gateway.Invoker{}
-	for name, router := range httpapi.Functions(httpapi.Deps{Store: store, Now: now, Logger: log}) {
-		functions[name] = gateway.InProcess(router)
-	}
+// newDevGateway serves the template's routes through the given function invokers.
+func newDevGateway(tpl *samtemplate.Template, functions map[string]gateway.Invoker, issuer *gateway.Issuer, web string, log *slog.Logger, now func() time.Time) (*gateway.Gateway, error) {
 	return gateway.New(gateway.Config{
 		Routes: tpl.Routes(), Functions: functions, Verifier: issuer.Verifier(), Issuer: issuer,
 		Users: devDirectory(), WebDir: web, Logger: log, Now: now,

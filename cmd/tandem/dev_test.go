@@ -15,6 +15,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/tandemhq/tandem/internal/dynamo/dynamotest"
 	"github.com/tandemhq/tandem/internal/gateway"
+	"github.com/tandemhq/tandem/internal/httpapi"
 	"github.com/tandemhq/tandem/internal/samtemplate"
 	"github.com/tandemhq/tandem/internal/seed"
 )
@@ -47,7 +48,12 @@ func newDevStack(t *testing.T) *devStack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gw, err := newDevGateway(store, tpl, issuer, t.TempDir(), slog.New(slog.NewJSONHandler(io.Discard, nil)), clock)
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	functions := map[string]gateway.Invoker{}
+	for name, router := range httpapi.Functions(httpapi.Deps{Store: store, Now: clock, Logger: log}) {
+		functions[name] = gateway.InProcess(router)
+	}
+	gw, err := newDevGateway(tpl, functions, issuer, t.TempDir(), log, clock)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@
 //
 //	tandem dev        the local API Gateway (template.yaml routes, JWT checks, dev sign-in) and web app
 //	tandem seed       load the demo orgs into a table (idempotent)
+//	tandem invoke     run one function's real bootstrap under the Lambda RIE with an event
 //	tandem functions  list the template's function logical ids (used by `make build`)
 //
 // Run `tandem <command> -h` for flags. `make run` wires all of it together.
@@ -28,6 +29,8 @@ func main() {
 		err = runDev(ctx, args)
 	case "seed":
 		err = runSeed(ctx, args)
+	case "invoke":
+		err = runInvoke(ctx, args)
 	case "functions":
 		err = runFunctions(args)
 	case "-h", "--help", "help":
@@ -49,6 +52,7 @@ func usage() {
 
 commands:
   dev        serve the API (routes from template.yaml) and the web app locally
-  seed       load the demo orgs (idempotent)
+  seed       load the demo orgs (idempotent); -bookings N adds N past sessions
+  invoke     run a function's real bootstrap under the Lambda RIE with an event
   functions  list the template's function logical ids`)
 }

@@ -13,6 +13,7 @@ func runSeed(ctx context.Context, args []string) error {
 	var sf storeFlags
 	sf.register(fs)
 	nowFlag := fs.String("now", "", "place the demo bookings around this RFC 3339 instant instead of the current time (use the same value as tandem dev -now)")
+	history := fs.Int("bookings", 0, "also import this many past sessions (six months of history, aggregated for the HR reports)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -27,6 +28,9 @@ func runSeed(ctx context.Context, args []string) error {
 	if err := seed.Load(ctx, store, clock()); err != nil {
 		return err
 	}
-	fmt.Printf("seeded %d demo users and their bookings into table %s\n", len(seed.People()), sf.table)
+	if err := seed.LoadHistory(ctx, store, clock(), *history); err != nil {
+		return err
+	}
+	fmt.Printf("seeded %d demo users, their bookings and %d past sessions into table %s\n", len(seed.People()), *history, sf.table)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/dynamo"
+	"github.com/tandemhq/tandem/internal/dynamo/tables"
 	"github.com/tandemhq/tandem/internal/samtemplate"
 )
 
@@ -48,7 +49,7 @@ func (f *storeFlags) open(ctx context.Context, now func() time.Time) (*dynamo.St
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := dynamo.CreateTable(ctx, client, f.table, def); err != nil {
+	if err := tables.Create(ctx, client, f.table, def); err != nil {
 		return nil, nil, err
 	}
 	return dynamo.NewWithClient(client, f.table, now), tpl, nil

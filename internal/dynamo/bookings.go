@@ -43,6 +43,9 @@ type bookingItem struct {
 	CreatedAt      string             `dynamodbav:"createdAt"`
 	UpdatedAt      string             `dynamodbav:"updatedAt"`
 	Version        int64              `dynamodbav:"version"`
+	// Imported marks history written by the bulk path, whose aggregates the bulk path
+	// computes itself (the stream consumer skips its inserts).
+	Imported bool `dynamodbav:"imported,omitempty"`
 }
 
 func (it *bookingItem) toDomain() *tandem.Booking {

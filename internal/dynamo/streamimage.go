@@ -19,6 +19,8 @@ type StreamChange struct {
 	At      time.Time // approximate time of the change
 	Kind    string    // "booking", "feedback", "request", "availability" or ""
 	Org     string
+	// Imported is an insert by the bulk history import, already counted by it.
+	Imported bool
 
 	OldBooking, NewBooking   *tandem.Booking
 	OldFeedback, NewFeedback *FeedbackFact
@@ -75,6 +77,7 @@ func DecodeStreamRecord(rec events.DynamoDBEventRecord) (*StreamChange, error) {
 			} else if ok {
 				*pair.out = it.toDomain()
 				c.Org = it.Org
+				c.Imported = it.Imported && len(oldItem) == 0
 			}
 		}
 	case "feedback":

@@ -41,6 +41,9 @@ var wantStatus = map[string]int{
 	"requests/accept.json":                201, // tom takes grace's offer on demo-r03
 	"requests/settings-get.json":          200,
 	"requests/settings-put.json":          200,
+	"reports/utilization.json":            200,
+	"reports/utilization-csv.json":        200,
+	"reports/connections.json":            200,
 	"bookings/list.json":                  200,
 	"bookings/list-expert-past.json":      200,
 	"bookings/get.json":                   200, // demo-b01

@@ -54,6 +54,13 @@ func NewRequests(d Deps) *Router {
 	return rt
 }
 
+// NewReports serves ReportsFunction: HR's utilization and connection reports.
+func NewReports(d Deps) *Router {
+	rt := newRouter(d.Logger)
+	reportsAPI{store: d.Store, now: d.now()}.register(rt)
+	return rt
+}
+
 // Functions maps each HTTP function's logical id in template.yaml to its router. The local
 // gateway serves them in-process and the route test compares them with the template.
 func Functions(d Deps) map[string]*Router {
@@ -62,5 +69,6 @@ func Functions(d Deps) map[string]*Router {
 		"BookingsFunction": NewBookings(d),
 		"FeedbackFunction": NewFeedback(d),
 		"RequestsFunction": NewRequests(d),
+		"ReportsFunction":  NewReports(d),
 	}
 }

@@ -111,6 +111,7 @@ type fixture struct {
 	bookings *lambdaClient // BookingsFunction
 	feedback *lambdaClient // FeedbackFunction
 	requests *lambdaClient // RequestsFunction
+	reports  *lambdaClient // ReportsFunction
 	cfg      dynamo.Config
 	mu       sync.Mutex
 	now      time.Time
@@ -150,6 +151,7 @@ func newFixtureAt(t testing.TB, now time.Time) *fixture {
 	f.bookings = newLambdaClient(t, NewBookings(deps))
 	f.feedback = newLambdaClient(t, NewFeedback(deps))
 	f.requests = newLambdaClient(t, NewRequests(deps))
+	f.reports = newLambdaClient(t, NewReports(deps))
 	return f
 }
 

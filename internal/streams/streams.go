@@ -66,8 +66,8 @@ func Process(ctx context.Context, store *dynamo.Store, rec events.DynamoDBEventR
 
 func booking(ctx context.Context, store *dynamo.Store, c *dynamo.StreamChange) error {
 	nw, old := c.NewBooking, c.OldBooking
-	if nw == nil {
-		return nil // bookings are never deleted; nothing to undo
+	if nw == nil || c.Imported {
+		return nil // bookings are never deleted; imported history is counted by Import
 	}
 	marker := "B#" + nw.ID + "#v" + strconv.FormatInt(nw.Version, 10)
 	if adds := minus(bookingContribution(nw), bookingContribution(old)); len(adds) > 0 {

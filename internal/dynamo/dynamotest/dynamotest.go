@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/tandemhq/tandem/internal/dynamo"
+	"github.com/tandemhq/tandem/internal/dynamo/tables"
 	"github.com/tandemhq/tandem/internal/samtemplate"
 )
 
@@ -61,11 +62,11 @@ func Config(tb testing.TB, opts Options) dynamo.Config {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if err := dynamo.CreateTable(ctx, admin, name, def); err != nil {
+	if err := tables.Create(ctx, admin, name, def); err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() {
-		if err := dynamo.DeleteTable(context.Background(), admin, name); err != nil {
+		if err := tables.Delete(context.Background(), admin, name); err != nil {
 			tb.Errorf("cleanup: %v", err)
 		}
 	})

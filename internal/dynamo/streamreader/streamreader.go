@@ -1,4 +1,7 @@
-package dynamo
+// Package streamreader reads a table's DynamoDB stream the way Lambda's event source mapping
+// does, for the local tool and tests. It is kept out of package dynamo so the Lambda
+// binaries do not link the streams client.
+package streamreader
 
 import (
 	"context"
@@ -10,12 +13,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	st "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
+	"github.com/tandemhq/tandem/internal/dynamo"
 )
 
-// StreamReader reads the table's stream the way Lambda's event source mapping does and
+// Reader reads the table's stream the way Lambda's event source mapping does and
 // hands back records in the Lambda event shape, so locally (tandem dev, tests) the same
 // handler processes the same records as in AWS. It remembers its position per shard.
-type StreamReader struct {
+type Reader struct {
 	ddb     *dynamodb.Client
 	streams *dynamodbstreams.Client
 	table   string
@@ -24,9 +28,9 @@ type StreamReader struct {
 	done    map[string]bool   // closed shards read to the end
 }
 
-// NewStreamReader reads the stream of the table described by cfg.
-func NewStreamReader(ctx context.Context, cfg Config) (*StreamReader, error) {
-	ddb, err := NewClient(ctx, cfg)
+// New reads the stream of the table described by cfg.
+func New(ctx context.Context, cfg dynamo.Config) (*Reader, error) {
+	ddb, err := dynamo.NewClient(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -41,11 +45,11 @@ func NewStreamReader(ctx context.Context, cfg Config) (*StreamReader, error) {
 		}(),
 		HTTPClient: ddb.Options().HTTPClient,
 	})
-	return &StreamReader{ddb: ddb, streams: sc, table: cfg.Table, after: map[string]string{}, done: map[string]bool{}}, nil
+	return &Reader{ddb: ddb, streams: sc, table: cfg.Table, after: map[string]string{}, done: map[string]bool{}}, nil
 }
 
 // Read returns every record written since the last Read (all of them the first time).
-func (r *StreamReader) Read(ctx context.Context) ([]events.DynamoDBEventRecord, error) {
+func (r *Reader) Read(ctx context.Context) ([]events.DynamoDBEventRecord, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	desc, err := r.ddb.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &r.table})
@@ -81,7 +85,7 @@ func (r *StreamReader) Read(ctx context.Context) ([]events.DynamoDBEventRecord, 
 	}
 }
 
-func (r *StreamReader) readShard(ctx context.Context, arn *string, shard string, closed bool) ([]events.DynamoDBEventRecord, error) {
+func (r *Reader) readShard(ctx context.Context, arn *string, shard string, closed bool) ([]events.DynamoDBEventRecord, error) {
 	in := &dynamodbstreams.GetShardIteratorInput{StreamArn: arn, ShardId: &shard, ShardIteratorType: st.ShardIteratorTypeTrimHorizon}
 	if seq := r.after[shard]; seq != "" {
 		in.ShardIteratorType, in.SequenceNumber = st.ShardIteratorTypeAfterSequenceNumber, &seq

@@ -1,4 +1,7 @@
-package dynamo
+// Package tables creates and deletes Tandem tables from the definition in template.yaml (local
+// tool and tests). It is kept out of package dynamo so the Lambda binaries do not link the
+// template parser.
+package tables
 
 import (
 	"context"
@@ -16,7 +19,7 @@ import (
 // CreateTable creates a table named name from the template's definition (keys, indexes,
 // stream, TTL) and waits until it is active. An existing table is left as it is, so the
 // local tool can call it on every start.
-func CreateTable(ctx context.Context, client *dynamodb.Client, name string, def samtemplate.Table) error {
+func Create(ctx context.Context, client *dynamodb.Client, name string, def samtemplate.Table) error {
 	in := &dynamodb.CreateTableInput{
 		TableName:   aws.String(name),
 		BillingMode: types.BillingModePayPerRequest,
@@ -49,14 +52,14 @@ func CreateTable(ctx context.Context, client *dynamodb.Client, name string, def 
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("dynamo.CreateTable(%q): %w", name, err)
+		return fmt.Errorf("tables.Create(%q): %w", name, err)
 	}
 	w := dynamodb.NewTableExistsWaiter(client, func(o *dynamodb.TableExistsWaiterOptions) {
 		o.MinDelay = 50 * time.Millisecond
 		o.MaxDelay = time.Second
 	})
 	if err := w.Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)}, 30*time.Second); err != nil {
-		return fmt.Errorf("dynamo.CreateTable(%q): wait: %w", name, err)
+		return fmt.Errorf("tables.Create(%q): wait: %w", name, err)
 	}
 	if def.TTLAttribute != "" {
 		_, err = client.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{
@@ -65,18 +68,18 @@ func CreateTable(ctx context.Context, client *dynamodb.Client, name string, def 
 				AttributeName: aws.String(def.TTLAttribute), Enabled: aws.Bool(true)},
 		})
 		if err != nil {
-			return fmt.Errorf("dynamo.CreateTable(%q): ttl: %w", name, err)
+			return fmt.Errorf("tables.Create(%q): ttl: %w", name, err)
 		}
 	}
 	return nil
 }
 
 // DeleteTable deletes the table; a missing table is not an error.
-func DeleteTable(ctx context.Context, client *dynamodb.Client, name string) error {
+func Delete(ctx context.Context, client *dynamodb.Client, name string) error {
 	_, err := client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(name)})
 	var nf *types.ResourceNotFoundException
 	if err != nil && !errors.As(err, &nf) {
-		return fmt.Errorf("dynamo.DeleteTable(%q): %w", name, err)
+		return fmt.Errorf("tables.Delete(%q): %w", name, err)
 	}
 	return nil
 }

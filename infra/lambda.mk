@@ -1,0 +1,34 @@
+# infra/lambda.mk — run the real compiled functions locally under the Lambda Runtime Interface
+# Emulator (no Docker; internal/rie). Included from the Makefile.
+#
+#   make invoke FN=ExpertsFunction EVENT=events/experts/get-expert.json
+#       builds FN's bootstrap for this machine's architecture, runs it under aws-lambda-rie
+#       against DynamoDB Local ($DYNAMODB_ENDPOINT, else the persistent instance of
+#       `make ddb-start` / `make run`) and table $(TABLE), and prints the response.
+#   make coldstart [RUNS=5]
+#       arm64 binary size and init time under RIE of every function against a hello-world
+#       bootstrap, as a markdown table (infra/coldstart.sh).
+
+# Wherever the Makefile includes this file, it keeps its own default goal (`make` = `make run`).
+_lambda_mk_default_goal := $(.DEFAULT_GOAL)
+
+GO ?= go
+TABLE ?= tandem-local
+FN ?=
+EVENT ?=
+RUNS ?= 5
+
+.PHONY: invoke coldstart
+
+invoke:
+	@if [ -z "$(FN)" ] || [ -z "$(EVENT)" ]; then \
+		echo "usage: make invoke FN=ExpertsFunction EVENT=events/experts/get-expert.json" >&2; exit 2; fi
+	@ep="$${DYNAMODB_ENDPOINT:-}"; \
+	if [ -z "$$ep" ]; then ep=$$(infra/dynamodb-local.sh endpoint --persistent 2>/dev/null) || { \
+		echo "invoke: no DynamoDB Local: set DYNAMODB_ENDPOINT or run 'make ddb-start' (and 'make run' once for demo data)" >&2; exit 1; }; fi; \
+	$(GO) run ./internal/rie/cmd/rierun invoke -fn "$(FN)" -event "$(EVENT)" -endpoint "$$ep" -table "$(TABLE)"
+
+coldstart:
+	@RUNS=$(RUNS) infra/coldstart.sh
+
+.DEFAULT_GOAL := $(_lambda_mk_default_goal)
