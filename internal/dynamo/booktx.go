@@ -283,28 +283,31 @@ func (s *Store) commit(ctx context.Context, tx *txBuilder, token string) (*failu
 	}
 }
 
+// conditionErrors explain a failed condition by the kind of transaction item it guarded:
+// the error code, a client-safe message and the Detail member that names it.
+var conditionErrors = map[string]struct {
+	code, message, key, value string
+}{
+	"expert":          {tandem.EConflict, "The expert is no longer free at this time.", "conflict", "expert_busy"},
+	"learner":         {tandem.EConflict, "You already have a session at this time.", "conflict", "learner_busy"},
+	"day":             {tandem.ELimitExceeded, "The expert takes no more sessions that day.", "limit", "day"},
+	"week":            {tandem.ELimitExceeded, "The expert takes no more sessions that week.", "limit", "week"},
+	"active":          {tandem.ELimitExceeded, "You have reached the number of upcoming sessions you may hold.", "limit", "active"},
+	"duplicate":       {tandem.EConflict, "You have already given feedback on this session; edit it instead.", "conflict", "duplicate"},
+	"changed":         {tandem.EConflict, "The feedback changed at the same time; please retry.", "conflict", "changed"},
+	"profile_changed": {tandem.EConflict, "The expert's profile changed at the same time; please retry.", "conflict", "profile_changed"},
+}
+
 // explain turns a failed condition into the client-facing error.
 func explain(f *failure) error {
 	switch f.kind {
-	case "expert":
-		return &tandem.Error{Code: tandem.EConflict, Message: "The expert is no longer free at this time.",
-			Detail: map[string]any{"conflict": "expert_busy"}}
-	case "learner":
-		return &tandem.Error{Code: tandem.EConflict, Message: "You already have a session at this time.",
-			Detail: map[string]any{"conflict": "learner_busy"}}
-	case "day":
-		return &tandem.Error{Code: tandem.ELimitExceeded, Message: "The expert takes no more sessions that day.",
-			Detail: map[string]any{"limit": "day"}}
-	case "week":
-		return &tandem.Error{Code: tandem.ELimitExceeded, Message: "The expert takes no more sessions that week.",
-			Detail: map[string]any{"limit": "week"}}
-	case "active":
-		return &tandem.Error{Code: tandem.ELimitExceeded, Message: "You have reached the number of upcoming sessions you may hold.",
-			Detail: map[string]any{"limit": "active"}}
 	case "state":
 		return stateConflict(f.old)
 	case "request":
 		return requestClosed(f.old)
+	}
+	if e, ok := conditionErrors[f.kind]; ok {
+		return &tandem.Error{Code: e.code, Message: e.message, Detail: map[string]any{e.key: e.value}}
 	}
 	return &tandem.Error{Code: tandem.EConflict, Message: "The booking changed at the same time; please retry."}
 }

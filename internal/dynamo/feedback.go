@@ -143,17 +143,6 @@ func (s *Store) SaveFeedback(ctx context.Context, w FeedbackWrite) (err error) {
 	if failed == nil {
 		return err
 	}
-	switch failed.kind {
-	case "duplicate":
-		return &tandem.Error{Code: tandem.EConflict, Message: "You have already given feedback on this session; edit it instead.",
-			Detail: map[string]any{"conflict": "duplicate"}}
-	case "changed":
-		return &tandem.Error{Code: tandem.EConflict, Message: "The feedback changed at the same time; please retry.",
-			Detail: map[string]any{"conflict": "changed"}}
-	case "profile_changed":
-		return &tandem.Error{Code: tandem.EConflict, Message: "The expert's profile changed at the same time; please retry.",
-			Detail: map[string]any{"conflict": "profile_changed"}}
-	}
 	return explain(failed)
 }
 
