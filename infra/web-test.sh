@@ -2,15 +2,16 @@
 # infra/web-test.sh — the web app's tests: type checks and the production build (with its size
 # budget), Vitest unit tests, then end-to-end tests in headless Chromium (playwright-core, run
 # by `node --test`) against a real `tandem dev` on a fresh in-memory DynamoDB Local with the
-# demo seed, its clock started at a fixed instant. Everything it starts is stopped on any exit.
+# demo seed (plus HISTORY past sessions, aggregated, so the HR reports have something to
+# show), its clock started at a fixed instant. Everything it starts is stopped on any exit.
 #
 #   infra/web-test.sh            all of the above
 #   WEB_E2E=0 infra/web-test.sh  build and unit tests only
 #   WEB_E2E_ONLY=regex infra/web-test.sh   only the end-to-end tests whose names match
 #
 # Needs Go, Node 20.19+ and Debian's chromium, which it installs with apt-get when missing and
-# run as root (never a browser download). Screenshots, the downloaded invite and the server
-# log go to web/e2e/artifacts/ (git-ignored).
+# run as root (never a browser download). Screenshots, the downloaded invite and CSV and the
+# server log go to web/e2e/artifacts/ (git-ignored).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -19,6 +20,9 @@ TABLE=web-e2e
 # A Wednesday between the US (14 March) and UK (28 March) clock changes: New York and London
 # are 4 hours apart for the weeks the tests book in, 5 before and after.
 NOW=${WEB_E2E_NOW:-2027-03-10T12:00:00Z}
+# Six months of past sessions before NOW: enough people per department and month that the
+# HR breakdowns and the connection graph are not all hidden (groups under 3 people are).
+HISTORY=${WEB_E2E_HISTORY:-360}
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 ARTIFACTS=web/e2e/artifacts
 WORK=$(mktemp -d)
@@ -67,12 +71,12 @@ fi
 
 echo "== web e2e: DynamoDB Local, seed, tandem dev -now $NOW"
 mkdir -p "$ARTIFACTS"
-rm -f "$ARTIFACTS"/*.png "$ARTIFACTS"/*.ics "$ARTIFACTS"/*.log
+rm -f "$ARTIFACTS"/*.png "$ARTIFACTS"/*.ics "$ARTIFACTS"/*.log "$ARTIFACTS"/*.csv
 EP=$(infra/dynamodb-local.sh start --in-memory --state-dir "$STATE")
 # One binary for seed and dev: a `go run` in the background would leave its child running
 # when the wrapper is killed.
 go build -o "$WORK/tandem" ./cmd/tandem
-"$WORK/tandem" seed -endpoint "$EP" -table "$TABLE" -now "$NOW" >&2
+"$WORK/tandem" seed -endpoint "$EP" -table "$TABLE" -now "$NOW" -bookings "$HISTORY" >&2
 
 # An explicit free loopback port (tandem dev -port 0 prefers 4780, which `make run` may hold).
 PORT=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
@@ -94,7 +98,7 @@ echo "tandem dev is up at $URL" >&2
 echo "== web e2e: headless Chromium"
 # In the background and waited for, so a signal reaches the trap at once (bash defers traps
 # while a foreground child runs); playwright closes Chromium when node is terminated.
-TANDEM_URL="$URL" E2E_NOW="$NOW" CHROMIUM="$CHROMIUM" \
+TANDEM_URL="$URL" E2E_NOW="$NOW" E2E_HISTORY="$HISTORY" CHROMIUM="$CHROMIUM" \
   node --test --test-concurrency=1 ${WEB_E2E_ONLY:+--test-name-pattern="$WEB_E2E_ONLY"} web/e2e/ &
 E2E_PID=$!
 wait "$E2E_PID"

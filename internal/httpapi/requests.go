@@ -252,7 +252,7 @@ func (a requestsAPI) offer(w http.ResponseWriter, r *http.Request, c Caller) err
 			e := fieldOf(err, "starts["+strconv.Itoa(i)+"]").(*tandem.Error)
 			if e.Code == tandem.EConflict {
 				e.Message = "You are no longer free at " + start.UTC().Format(time.RFC3339) + "."
-				e.Detail["conflict"] = "slot_taken"
+				e.Detail["conflict"], e.Detail["start"] = "slot_taken", start.UTC()
 			}
 			return e
 		}

@@ -41,11 +41,15 @@ func (a settingsAPI) put(w http.ResponseWriter, r *http.Request, c Caller) error
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	if err := matching.Weights(in.Matching).Validate(); err != nil {
-		return prefixFields(err, "matching.")
+	// Report every problem at once: the weights' fields under "matching.", the policies' own.
+	var fields []tandem.FieldError
+	for _, err := range []error{prefixFields(matching.Weights(in.Matching).Validate(), "matching"), in.Validate()} {
+		if e, ok := err.(*tandem.Error); ok {
+			fields = append(fields, e.Fields...)
+		}
 	}
-	if err := in.Validate(); err != nil {
-		return err
+	if len(fields) > 0 {
+		return &tandem.Error{Code: tandem.EInvalid, Message: "The request has invalid fields.", Fields: fields}
 	}
 	if err := a.store.PutSettings(r.Context(), c.OrgID, &in); err != nil {
 		return err
@@ -54,11 +58,16 @@ func (a settingsAPI) put(w http.ResponseWriter, r *http.Request, c Caller) error
 	return nil
 }
 
-// prefixFields names field errors from a nested validator after their place in the body.
+// prefixFields names field errors from a nested validator after their place in the body
+// ("matching.topic"; an error about the whole object is named "matching").
 func prefixFields(err error, prefix string) error {
 	if e, ok := err.(*tandem.Error); ok {
 		for i := range e.Fields {
-			e.Fields[i].Field = prefix + e.Fields[i].Field
+			if e.Fields[i].Field == "" {
+				e.Fields[i].Field = prefix
+			} else {
+				e.Fields[i].Field = prefix + "." + e.Fields[i].Field
+			}
 		}
 	}
 	return err

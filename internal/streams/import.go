@@ -70,7 +70,9 @@ func History(org string, experts, learners []tandem.Party, sessionTypes []tandem
 	out := make([]*tandem.Booking, 0, n)
 	span := 180 * 24 * time.Hour
 	for i := range n {
-		e, l := experts[(i*7)%len(experts)], learners[(i*13+i/len(experts))%len(learners)]
+		// The expert index drifts against the outcome cycle (i % 20) so every expert gets the
+		// whole mix of outcomes, not the same few.
+		e, l := experts[(i*7+i/20)%len(experts)], learners[(i*13+i/len(experts))%len(learners)]
 		st := sessionTypes[i%len(sessionTypes)]
 		start := now.Add(-span + span/time.Duration(n+1)*time.Duration(i)).Truncate(15 * time.Minute)
 		b := &tandem.Booking{ID: fmt.Sprintf("hist-%s-%06d", org, i), OrgID: org, Expert: e, Learner: l, SessionType: st,

@@ -19,7 +19,7 @@ type OrgSettings struct {
 	Matching          MatchingWeights `json:"matching"`
 	LateCancelHours   int             `json:"lateCancelHours"`
 	RequestExpiryDays int             `json:"requestExpiryDays"`
-	UpdatedAt         time.Time       `json:"updatedAt"`
+	UpdatedAt         time.Time       `json:"updatedAt,omitzero"`
 }
 
 // DefaultOrgSettings are an org's settings until HR changes them.

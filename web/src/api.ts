@@ -1,0 +1,685 @@
+// The typed API client: the only module that calls fetch. Every response that is not 2xx
+// becomes an ApiError parsed from RFC 9457 problem+json (code, detail, field errors), so
+// screens never look at raw responses. The web app and the API share one origin, so every
+// URL is relative (/v1/..., /dev/...).
+
+/** One field-level problem, e.g. {field: "sessionTypes[0].durationMin", message: "..."}. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** The stable error codes of the API, plus 'network' when no answer came at all. */
+export type ErrorCode =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'unprocessable'
+  | 'limit_exceeded'
+  | 'internal'
+  | 'network';
+
+/** ApiError is every failed call: a problem document, or a synthesised one for non-JSON answers. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly title: string;
+  readonly detail: string;
+  readonly fields: FieldError[];
+  readonly extra: Record<string, unknown>;
+  readonly requestId: string;
+
+  constructor(p: {
+    status: number;
+    code: ErrorCode;
+    title: string;
+    detail: string;
+    fields?: FieldError[];
+    extra?: Record<string, unknown>;
+    requestId?: string;
+  }) {
+    super(p.detail || p.title);
+    this.name = 'ApiError';
+    this.status = p.status;
+    this.code = p.code;
+    this.title = p.title;
+    this.detail = p.detail;
+    this.fields = p.fields ?? [];
+    this.extra = p.extra ?? {};
+    this.requestId = p.requestId ?? '';
+  }
+
+  /** The message for exactly this field, if any. */
+  field(name: string): string | undefined {
+    return this.fields.find((f) => f.field === name)?.message;
+  }
+
+  /** Messages for this field and its children ("topics" matches "topics[1]" and "topics.x"). */
+  fieldsUnder(prefix: string): FieldError[] {
+    return this.fields.filter(
+      (f) => f.field === prefix || f.field.startsWith(prefix + '[') || f.field.startsWith(prefix + '.'),
+    );
+  }
+}
+
+const codeByStatus: Record<number, ErrorCode> = {
+  400: 'invalid',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'invalid',
+  422: 'unprocessable',
+  429: 'limit_exceeded',
+};
+const knownCodes = new Set<string>([...Object.values(codeByStatus), 'internal']);
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown, def = ''): string => (typeof v === 'string' ? v : def);
+
+/**
+ * parseProblem turns a failed response's status, content type and body text into an ApiError.
+ * It accepts problem+json (and plain JSON that looks like it) and falls back to a generic
+ * error derived from the status for anything else (an HTML error page, an empty body).
+ */
+export function parseProblem(status: number, contentType: string, text: string): ApiError {
+  const fallbackCode = codeByStatus[status] ?? 'internal';
+  let doc: unknown;
+  if (/json/i.test(contentType) && text.trim() !== '') {
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      doc = undefined;
+    }
+  }
+  if (!isRecord(doc)) {
+    return new ApiError({
+      status,
+      code: fallbackCode,
+      title: status >= 500 ? 'Server error' : 'Request failed',
+      detail: `The server answered ${status}${status >= 500 ? '; please try again' : ''}.`,
+    });
+  }
+  const rawCode = str(doc.code);
+  const fields: FieldError[] = Array.isArray(doc.errors)
+    ? doc.errors.filter(isRecord).map((e) => ({ field: str(e.field), message: str(e.message) }))
+    : [];
+  return new ApiError({
+    status: typeof doc.status === 'number' ? doc.status : status,
+    code: (knownCodes.has(rawCode) ? rawCode : fallbackCode) as ErrorCode,
+    title: str(doc.title, 'Request failed'),
+    // API Gateway's own 401 is {"message":"Unauthorized"}.
+    detail: str(doc.detail) || str(doc.message) || str(doc.title, 'Request failed'),
+    fields,
+    extra: isRecord(doc.extra) ? doc.extra : {},
+    requestId: str(doc.requestId),
+  });
+}
+
+// ---------------------------------------------------------------------------------- transport
+
+type TokenSource = () => string | null;
+let tokenSource: TokenSource = () => null;
+let onUnauthenticated: () => void = () => {};
+
+/** configure tells the client where the bearer token comes from and what to do on a 401. */
+export function configure(opts: { token: TokenSource; onUnauthenticated?: () => void }): void {
+  tokenSource = opts.token;
+  onUnauthenticated = opts.onUnauthenticated ?? (() => {});
+}
+
+type Query = Record<string, string | number | undefined | null>;
+
+interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  headers?: Record<string, string>;
+  auth?: boolean; // send the bearer token (default true)
+  signal?: AbortSignal;
+}
+
+/** url builds a relative URL, dropping empty query values. */
+export function url(path: string, query?: Query): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
+  }
+  const s = qs.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+async function send(method: string, path: string, o: RequestOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...o.headers };
+  if (o.auth !== false) {
+    const t = tokenSource();
+    if (t) headers.Authorization = `Bearer ${t}`;
+  }
+  let body: string | undefined;
+  if (o.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(o.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(url(path, o.query), { method, headers, body, signal: o.signal ?? null });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError({ status: 0, code: 'network', title: 'Network error', detail: 'Could not reach the server. Check your connection and try again.' });
+  }
+  if (!res.ok) {
+    const err = parseProblem(res.status, res.headers.get('Content-Type') ?? '', await res.text());
+    if (err.status === 401 && o.auth !== false) onUnauthenticated();
+    throw err;
+  }
+  return res;
+}
+
+async function json<T>(method: string, path: string, o?: RequestOptions): Promise<T> {
+  const res = await send(method, path, o);
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+// ---------------------------------------------------------------------------------- shapes
+
+export type Role = 'learner' | 'expert' | 'hr';
+
+export interface Me {
+  id: string;
+  org: string;
+  email: string;
+  name: string;
+  department: string;
+  roles: Role[];
+  timezone: string; // empty until the user saves one
+}
+
+export interface SessionType {
+  id: string;
+  name: string;
+  durationMin: number;
+  bufferBeforeMin: number;
+  bufferAfterMin: number;
+  seats: number;
+}
+
+export interface Limits {
+  minNoticeMin: number;
+  horizonDays: number;
+  maxPerDay: number;
+  maxPerWeek: number;
+  startIncrementMin: number;
+}
+
+export type BookingMode = 'instant' | 'approval';
+
+export interface Expert {
+  id: string;
+  name: string;
+  department: string;
+  headline: string;
+  bio?: string;
+  topics: string[];
+  languages: string[];
+  timezone: string;
+  sessionTypes: SessionType[];
+  meetingUrl?: string;
+  bookingMode: BookingMode;
+  limits: Limits;
+  rating: { count: number; average: number; distribution: number[] };
+  updatedAt: string;
+}
+
+export interface ExpertProfileInput {
+  headline: string;
+  bio: string;
+  topics: string[];
+  languages: string[];
+  timezone: string;
+  sessionTypes: SessionType[];
+  meetingUrl: string;
+  bookingMode: BookingMode;
+  limits: Limits;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string;
+}
+
+export interface Slot {
+  start: string; // RFC 3339 in the requested zone
+  end: string;
+}
+
+export interface SlotList {
+  expertId: string;
+  sessionType: string;
+  durationMin: number;
+  timezone: string;
+  from: string;
+  to: string;
+  slots: Slot[];
+}
+
+export interface LocalInterval {
+  start: string; // "HH:MM"
+  end: string; // "HH:MM", "24:00" = end of day
+}
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+export const weekdays: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+export interface Schedule {
+  timezone: string;
+  weekly: Record<Weekday, LocalInterval[]>;
+  overrides: { date: string; intervals: LocalInterval[] }[];
+  timeOff: { start: string; end: string }[];
+}
+
+export type BookingStatus = 'pending' | 'confirmed' | 'declined' | 'expired' | 'cancelled' | 'completed' | 'no_show';
+
+export interface Party {
+  id: string;
+  name: string;
+  email?: string;
+  department: string;
+}
+
+export interface Booking {
+  id: string;
+  status: BookingStatus;
+  expert: Party;
+  learner: Party;
+  sessionType: SessionType;
+  start: string;
+  end: string;
+  note?: string;
+  meetingUrl?: string;
+  requestId?: string; // set when the booking came from a learner's request
+  holdUntil?: string;
+  reschedules: number;
+  cancelledBy?: string;
+  cancelReason?: string;
+  lateCancel?: boolean;
+  noShow?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+// ---- requests and matching
+
+export type RequestStatus = 'open' | 'offered' | 'booked' | 'closed' | 'expired';
+export type Urgency = 'low' | 'normal' | 'high';
+
+/** PreferredTime is a weekly window on the learner's own clock (whole hours, end ≤ 24). */
+export interface PreferredTime {
+  weekday: Weekday;
+  startHour: number;
+  endHour: number;
+}
+
+export interface RequestInput {
+  topics: string[];
+  goal: string;
+  durationMin: number;
+  preferredTimes: PreferredTime[];
+  language: string;
+  urgency: Urgency;
+  timezone: string;
+}
+
+/** Offer is an expert's proposal of up to three concrete starts for a request. */
+export interface Offer {
+  expertId: string;
+  expertName: string;
+  sessionType: string;
+  starts: string[];
+  createdAt: string;
+}
+
+export interface LearnerRequest {
+  id: string;
+  learnerName: string;
+  learnerDepartment: string;
+  topics: string[];
+  goal: string;
+  durationMin: number;
+  preferredTimes: PreferredTime[];
+  language?: string;
+  urgency: Urgency;
+  timezone: string;
+  status: RequestStatus;
+  createdAt: string;
+  expiresAt: string;
+  matchedAt?: string;
+  bookingId?: string;
+  offers?: Offer[]; // the owner's view only
+}
+
+export type SignalName = 'topic' | 'capacity' | 'language' | 'timezone' | 'rating' | 'load' | 'connection';
+
+/** Signal is one line of a match's explanation: points = value × weight (4 decimals). */
+export interface Signal {
+  name: SignalName | string;
+  value: number;
+  weight: number;
+  points: number;
+  reason: string;
+}
+
+export interface Match {
+  expert: Expert;
+  score: number;
+  signals: Signal[];
+}
+
+export type MatchingWeights = Record<SignalName, number>;
+
+export interface MatchList {
+  requestId: string;
+  status: RequestStatus;
+  weights: MatchingWeights;
+  items: Match[];
+}
+
+// ---- feedback and reviews
+
+export type MatchFit = 'good' | 'unsure' | 'poor';
+
+export interface LearnerFeedbackInput {
+  rating?: number;
+  recommend?: number;
+  matchFit?: MatchFit;
+  comment: string;
+  shareComment: boolean;
+  progress?: number;
+}
+
+export interface ExpertFeedbackInput {
+  notes: string;
+  attended: boolean;
+}
+
+interface FeedbackTimes {
+  createdAt: string;
+  updatedAt: string;
+  editableUntil: string;
+}
+
+export interface LearnerFeedback extends FeedbackTimes {
+  rating: number;
+  recommend: number;
+  matchFit: MatchFit;
+  comment: string;
+  shareComment: boolean;
+  progress: number;
+}
+
+export interface ExpertFeedback extends FeedbackTimes {
+  notes: string;
+  attended: boolean;
+}
+
+/** FeedbackView is what the caller may see: learners their own part, experts both. */
+export interface FeedbackView {
+  learner: LearnerFeedback | null;
+  expert?: ExpertFeedback | null;
+  /** rematchOffered: the learner marked the match poor and their request is open again. */
+  rematchOffered?: boolean;
+}
+
+export interface RatingSummary {
+  count: number;
+  average: number;
+  distribution: number[]; // counts of 1..5 stars
+}
+
+export interface Review {
+  rating: number;
+  comment?: string;
+  createdAt: string;
+}
+
+export interface Reviews extends Page<Review> {
+  summary: RatingSummary;
+}
+
+// ---- HR: settings and reports
+
+export interface OrgSettings {
+  matching: MatchingWeights;
+  lateCancelHours: number;
+  requestExpiryDays: number;
+  updatedAt: string; // 0001-01-01T00:00:00Z until HR first saves
+}
+
+export type OrgSettingsInput = Omit<OrgSettings, 'updatedAt'>;
+
+export type GroupBy = 'month' | 'department' | 'expert';
+
+export interface ReportGroup {
+  kind: 'org' | 'department' | 'expert';
+  key: string;
+  name: string;
+}
+
+/** Metrics of one report row (DESIGN.md section 9); ratios are 0..1, null without data. */
+export interface Metrics {
+  booked: number;
+  completed: number;
+  cancelled: number;
+  lateCancelled: number;
+  noShowHost: number;
+  noShowGuest: number;
+  hoursBooked: number;
+  hoursDelivered: number;
+  hoursOffered: number;
+  requests: number;
+  matched: number;
+  newTies: number;
+  activeLearners: number;
+  utilizationBooked: number | null;
+  utilizationDelivered: number | null;
+  completionRate: number | null;
+  noShowRateHost: number | null;
+  noShowRateGuest: number | null;
+  lateCancelRate: number | null;
+  csat: number | null;
+  nps: number | null;
+  averageRating: number | null;
+  timeToMatchMedianHours: number | null;
+  crossFunctionalReach: number | null;
+  budgetHours: number | null;
+  budgetUsedHours: number | null;
+  budgetUsedShare: number | null;
+}
+
+export interface ReportRow {
+  month?: string;
+  group: ReportGroup;
+  metrics: Metrics;
+  suppressed: boolean;
+  suppressedReason?: string;
+  withheld?: string[];
+}
+
+export interface UtilizationReport {
+  from: string;
+  to: string;
+  groupBy: GroupBy;
+  total: ReportRow;
+  rows: ReportRow[];
+}
+
+export interface GraphNode {
+  department: string;
+  sessions: number;
+  suppressed: boolean;
+}
+
+export interface GraphEdge {
+  from: string; // the learners' department
+  to: string; // the experts' department
+  sessions: number;
+}
+
+export interface ConnectionGraph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  eiIndex: number | null;
+  density: number | null;
+  internalSessions: number;
+  externalSessions: number;
+  newTies: number;
+}
+
+export interface ConnectionsReport {
+  from: string;
+  to: string;
+  graph: ConnectionGraph;
+}
+
+export type ReportQuery = {
+  from?: string; // YYYY-MM
+  to?: string;
+};
+
+export interface DevUser {
+  id: string;
+  email: string;
+  name: string;
+  org: string;
+  department: string;
+  roles: string[];
+}
+
+/** RuntimeConfig is /config.json, written at deploy time next to the app (Cognito mode). */
+export interface RuntimeConfig {
+  cognito?: {
+    domain: string; // https://<prefix>.auth.<region>.amazoncognito.com
+    clientId: string;
+    redirectUri?: string; // default: <origin>/auth/callback
+    logoutUri?: string; // default: <origin>/
+    scopes?: string[];
+  };
+}
+
+export interface TokenSet {
+  id_token: string;
+  access_token: string;
+  expires_in: number;
+  token_type: string;
+  refresh_token?: string;
+}
+
+// ---------------------------------------------------------------------------------- endpoints
+
+const seg = encodeURIComponent;
+
+export const api = {
+  me: () => json<Me>('GET', '/v1/me'),
+  putMe: (body: { name: string; timezone: string }) => json<Me>('PUT', '/v1/me', { body }),
+
+  experts: (q: { topic?: string; language?: string; q?: string; cursor?: string; limit?: number }, signal?: AbortSignal) =>
+    json<Page<Expert>>('GET', '/v1/experts', { query: q, ...(signal ? { signal } : {}) }),
+  expert: (id: string) => json<Expert>('GET', `/v1/experts/${seg(id)}`),
+  myProfile: () => json<Expert>('GET', '/v1/experts/me'),
+  putMyProfile: (body: ExpertProfileInput) => json<Expert>('PUT', '/v1/experts/me', { body }),
+  myAvailability: () => json<Schedule>('GET', '/v1/experts/me/availability'),
+  putMyAvailability: (body: Schedule) => json<Schedule>('PUT', '/v1/experts/me/availability', { body }),
+  slots: (id: string, q: { from: string; to: string; sessionType?: string; tz: string }, signal?: AbortSignal) =>
+    json<SlotList>('GET', `/v1/experts/${seg(id)}/slots`, { query: q, ...(signal ? { signal } : {}) }),
+
+  book: (body: { expertId: string; sessionType: string; start: string; note: string; requestId?: string }, idempotencyKey: string) =>
+    json<Booking>('POST', '/v1/bookings', { body, headers: { 'Idempotency-Key': idempotencyKey } }),
+  bookings: (q: { as: 'learner' | 'expert'; when: 'upcoming' | 'past'; cursor?: string }) =>
+    json<Page<Booking>>('GET', '/v1/bookings', { query: q }),
+  booking: (id: string) => json<Booking>('GET', `/v1/bookings/${seg(id)}`),
+  cancel: (id: string, reason: string) => json<Booking>('POST', `/v1/bookings/${seg(id)}/cancel`, { body: { reason } }),
+  reschedule: (id: string, start: string) => json<Booking>('POST', `/v1/bookings/${seg(id)}/reschedule`, { body: { start } }),
+  confirm: (id: string) => json<Booking>('POST', `/v1/bookings/${seg(id)}/confirm`, { body: {} }),
+  decline: (id: string, reason: string) => json<Booking>('POST', `/v1/bookings/${seg(id)}/decline`, { body: { reason } }),
+  complete: (id: string) => json<Booking>('POST', `/v1/bookings/${seg(id)}/complete`, { body: {} }),
+  noShow: (id: string) => json<Booking>('POST', `/v1/bookings/${seg(id)}/no-show`, { body: {} }),
+
+  /** invite downloads the booking's .ics with the caller's token (a plain link would carry none). */
+  async invite(id: string): Promise<{ blob: Blob; filename: string }> {
+    const res = await send('GET', `/v1/bookings/${seg(id)}/invite.ics`, { headers: { Accept: 'text/calendar' } });
+    return { blob: await res.blob(), filename: filenameOf(res, `tandem-${id}.ics`) };
+  },
+
+  // Learners' requests, matching, the experts' board, offers.
+  createRequest: (body: RequestInput) => json<LearnerRequest>('POST', '/v1/requests', { body }),
+  requests: (cursor = '') => json<Page<LearnerRequest>>('GET', '/v1/requests', { query: { cursor } }),
+  request: (id: string) => json<LearnerRequest>('GET', `/v1/requests/${seg(id)}`),
+  matches: (id: string) => json<MatchList>('GET', `/v1/requests/${seg(id)}/matches`),
+  board: () => json<{ items: LearnerRequest[] }>('GET', '/v1/requests/board'),
+  offer: (id: string, body: { sessionType: string; starts: string[] }) => json<Offer>('POST', `/v1/requests/${seg(id)}/offers`, { body }),
+  accept: (id: string, body: { expertId: string; start: string; note: string }, idempotencyKey: string) =>
+    json<Booking>('POST', `/v1/requests/${seg(id)}/accept`, { body, headers: { 'Idempotency-Key': idempotencyKey } }),
+
+  // Feedback after a session (POST once, PUT to edit within 7 days) and experts' reviews.
+  feedback: (bookingId: string) => json<FeedbackView>('GET', `/v1/bookings/${seg(bookingId)}/feedback`),
+  giveFeedback: (bookingId: string, body: LearnerFeedbackInput | ExpertFeedbackInput, edit: boolean) =>
+    json<FeedbackView>(edit ? 'PUT' : 'POST', `/v1/bookings/${seg(bookingId)}/feedback`, { body }),
+  reviews: (expertId: string, cursor = '') => json<Reviews>('GET', `/v1/experts/${seg(expertId)}/reviews`, { query: { cursor } }),
+
+  // HR: org settings and reports.
+  orgSettings: () => json<OrgSettings>('GET', '/v1/org/settings'),
+  putOrgSettings: (body: OrgSettingsInput) => json<OrgSettings>('PUT', '/v1/org/settings', { body }),
+  utilization: (q: ReportQuery & { groupBy: GroupBy }, signal?: AbortSignal) =>
+    json<UtilizationReport>('GET', '/v1/reports/utilization', { query: q, ...(signal ? { signal } : {}) }),
+  connections: (q: ReportQuery, signal?: AbortSignal) =>
+    json<ConnectionsReport>('GET', '/v1/reports/connections', { query: q, ...(signal ? { signal } : {}) }),
+  /** utilizationCsv downloads the report as CSV with the caller's token (a plain link would carry none). */
+  async utilizationCsv(q: ReportQuery & { groupBy: GroupBy }): Promise<{ blob: Blob; filename: string }> {
+    const res = await send('GET', '/v1/reports/utilization', { query: { ...q, format: 'csv' }, headers: { Accept: 'text/csv' } });
+    return { blob: await res.blob(), filename: filenameOf(res, `tandem-utilization-${q.groupBy}.csv`) };
+  },
+
+  // Dev sign-in (tandem dev only) and runtime config; no bearer token on these.
+  devUsers: async (): Promise<DevUser[]> => {
+    const res = await send('GET', '/dev/users', { auth: false });
+    // In AWS /dev/users does not exist; a static host may answer index.html with 200.
+    if (!/json/i.test(res.headers.get('Content-Type') ?? '')) throw notDev();
+    const body: unknown = await res.json();
+    if (!isRecord(body) || !Array.isArray(body.users)) throw notDev();
+    return body.users as DevUser[];
+  },
+  devToken: (email: string) => json<{ token: string; expiresAt: string }>('POST', '/dev/token', { body: { email }, auth: false }),
+  runtimeConfig: () => json<RuntimeConfig>('GET', '/config.json', { auth: false }),
+
+  /** cognitoToken posts to the hosted UI's token endpoint (form-encoded, public client, no secret). */
+  async cognitoToken(domain: string, form: Record<string, string>): Promise<TokenSet> {
+    let res: Response;
+    try {
+      res = await fetch(`${domain.replace(/\/$/, '')}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        body: new URLSearchParams(form).toString(),
+      });
+    } catch {
+      throw new ApiError({ status: 0, code: 'network', title: 'Network error', detail: 'Could not reach the sign-in service.' });
+    }
+    const body: unknown = await res.json().catch(() => undefined);
+    if (!res.ok || !isRecord(body) || typeof body.id_token !== 'string') {
+      const reason = isRecord(body) ? str(body.error_description) || str(body.error) : '';
+      throw new ApiError({ status: res.status || 400, code: 'unauthenticated', title: 'Sign-in failed', detail: reason || 'The sign-in service refused the code.' });
+    }
+    return body as unknown as TokenSet;
+  },
+};
+
+/** filenameOf reads the file name from Content-Disposition, else the fallback. */
+function filenameOf(res: Response, fallback: string): string {
+  return /filename="?([^";]+)"?/.exec(res.headers.get('Content-Disposition') ?? '')?.[1] ?? fallback;
+}
+
+function notDev(): ApiError {
+  return new ApiError({ status: 404, code: 'not_found', title: 'Not found', detail: 'Dev sign-in is not available.' });
+}

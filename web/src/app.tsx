@@ -1,0 +1,211 @@
+// The shell: sign-in state, the signed-in user and display zone, navigation by role, routes
+// with role guards, and focus moved to each new page's heading for screen-reader users.
+import type { JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, configure, type Me, type Role } from './api';
+import { clearSession, cognitoLogoutUrl, completeCognitoSignIn, detectMode, loadSession, type AuthSetup, type Session } from './auth';
+import { ZonePicker } from './components/ZonePicker';
+import { Availability } from './pages/Availability';
+import { Board, OfferTimes } from './pages/Board';
+import { ExpertPage } from './pages/ExpertPage';
+import { ExpertProfile } from './pages/ExpertProfile';
+import { Experts } from './pages/Experts';
+import { HrPage } from './pages/hr/HrPage';
+import { NotAllowed, NotFound } from './pages/misc';
+import { Reschedule } from './pages/Reschedule';
+import { MyRequests } from './pages/requests/MyRequests';
+import { NewRequest } from './pages/requests/NewRequest';
+import { RequestPage } from './pages/requests/RequestPage';
+import { Schedule } from './pages/Schedule';
+import { Sessions } from './pages/Sessions';
+import { SignIn } from './pages/SignIn';
+import { Link, match, navigate, useLocation } from './router';
+import { AppContext, hasRole, type AppState } from './state';
+import { browserZone, isZone } from './time';
+import { ErrorBanner, Loading } from './ui';
+
+export function App() {
+  const loc = useLocation();
+  const [setup, setSetup] = useState<AuthSetup | null>(null);
+  const [session, setSession] = useState<Session | null>(() => loadSession());
+  const [me, setMe] = useState<Me | null>(null);
+  const [zone, setZone] = useState('');
+  const [fatal, setFatal] = useState<unknown>(null);
+  const [notice, setNoticeState] = useState<{ text: string; path: string }>({ text: '', path: '' });
+  const sessionRef = useRef(session);
+  sessionRef.current = session;
+
+  const signOut = () => {
+    clearSession();
+    setSession(null);
+    setMe(null);
+    if (setup?.mode === 'cognito' && setup.config) location.assign(cognitoLogoutUrl(setup.config));
+    else navigate('/signin');
+  };
+  configure({
+    token: () => sessionRef.current?.token ?? null,
+    onUnauthenticated: () => {
+      clearSession();
+      setSession(null);
+      setMe(null);
+    },
+  });
+
+  useEffect(() => {
+    void detectMode().then(setSetup);
+  }, []);
+
+  useEffect(() => {
+    if (loc.path !== '/auth/callback' || setup?.mode !== 'cognito' || !setup.config) return;
+    completeCognitoSignIn(setup.config, location.search).then(({ session: s, returnTo }) => {
+      setSession(s);
+      navigate(returnTo, { replace: true });
+    }, setFatal);
+  }, [setup, loc.path]);
+
+  useEffect(() => {
+    if (!session) return;
+    setFatal(null);
+    api.me().then((m) => {
+      setMe(m);
+      setZone((z) => z || (isZone(m.timezone) ? m.timezone : browserZone()));
+    }, setFatal);
+  }, [session]);
+
+  // Notices are shown on the page they were meant for, then dropped.
+  useEffect(() => {
+    if (notice.text && notice.path !== loc.path) setNoticeState({ text: '', path: '' });
+  }, [loc.path]);
+
+  // After in-app navigation, move focus to the new page's heading.
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: false }));
+  }, [loc.path]);
+
+  if (!setup || (session && !me && !fatal) || (loc.path === '/auth/callback' && !fatal && !session)) {
+    return (
+      <div class="boot">
+        <Loading what="Starting Tandem…" />
+      </div>
+    );
+  }
+  if (fatal && (!session || !me)) {
+    return (
+      <main id="main" class="boot">
+        <h1 tabIndex={-1}>Tandem could not start</h1>
+        <ErrorBanner error={fatal} />
+        <button type="button" onClick={signOut}>
+          Sign in again
+        </button>
+      </main>
+    );
+  }
+  if (!session || !me) {
+    const returnTo = loc.path === '/signin' || loc.path === '/auth/callback' ? '/' : loc.path + location.search;
+    return (
+      <SignIn
+        setup={setup}
+        returnTo={returnTo}
+        onSignedIn={(s) => {
+          setSession(s);
+          if (loc.path === '/signin') navigate('/', { replace: true });
+        }}
+      />
+    );
+  }
+
+  const state: AppState = {
+    me,
+    zone,
+    setZone,
+    setMe,
+    signOut,
+    notice: notice.path === loc.path ? notice.text : '',
+    setNotice: (text, path) => setNoticeState({ text, path }),
+  };
+  return (
+    <AppContext.Provider value={state}>
+      <a class="skip" href="#main">
+        Skip to main content
+      </a>
+      <Header me={me} path={loc.path} onSignOut={signOut} />
+      <div class="toolbar">
+        <ZonePicker />
+      </div>
+      <Routes path={loc.path} me={me} />
+      <footer class="footer">
+        <p class="muted">Tandem · signed in as {me.email} ({me.org})</p>
+      </footer>
+    </AppContext.Provider>
+  );
+}
+
+function Header({ me, path, onSignOut }: { me: Me; path: string; onSignOut: () => void }) {
+  const links: { href: string; label: string; role?: Role }[] = [
+    { href: '/experts', label: 'Find experts' },
+    { href: '/requests', label: 'My requests' },
+    { href: '/sessions', label: 'My sessions' },
+    { href: '/expert/board', label: 'Request board', role: 'expert' },
+    { href: '/expert/schedule', label: 'Schedule', role: 'expert' },
+    { href: '/expert/availability', label: 'Availability', role: 'expert' },
+    { href: '/expert/profile', label: 'Profile', role: 'expert' },
+    { href: '/hr', label: 'HR', role: 'hr' },
+  ];
+  return (
+    <header class="header">
+      <Link href="/" class="brand">
+        Tandem
+      </Link>
+      <nav aria-label="Main">
+        <ul>
+          {links
+            .filter((l) => !l.role || hasRole(me, l.role))
+            .map((l) => (
+              <li key={l.href}>
+                <Link href={l.href} aria-current={path === l.href || path.startsWith(l.href + '/') ? 'page' : undefined}>
+                  {l.label}
+                </Link>
+              </li>
+            ))}
+        </ul>
+      </nav>
+      <div class="who">
+        <span class="who-name">{me.name}</span>
+        <button type="button" class="secondary small" onClick={onSignOut}>
+          Sign out
+        </button>
+      </div>
+    </header>
+  );
+}
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}
+
+function Routes({ path, me }: { path: string; me: Me }) {
+  const guard = (role: Role, el: JSX.Element) => (hasRole(me, role) ? el : <NotAllowed need={role} />);
+  let p: Record<string, string> | null;
+  if (path === '/' || path === '/signin') return <Redirect to="/experts" />;
+  if (match('/experts', path)) return <Experts />;
+  if ((p = match('/experts/:id', path))) return <ExpertPage id={p.id!} />;
+  if (match('/sessions', path)) return <Sessions />;
+  if ((p = match('/sessions/:id/reschedule', path))) return <Reschedule id={p.id!} />;
+  if (match('/requests', path)) return <MyRequests />;
+  if (match('/requests/new', path)) return <NewRequest />;
+  if ((p = match('/requests/:id', path))) return <RequestPage id={p.id!} />;
+  if (match('/expert/board', path)) return guard('expert', <Board />);
+  if ((p = match('/expert/board/:id', path))) return guard('expert', <OfferTimes id={p.id!} />);
+  if (match('/expert/profile', path)) return guard('expert', <ExpertProfile />);
+  if (match('/expert/availability', path)) return guard('expert', <Availability />);
+  if (match('/expert/schedule', path)) return guard('expert', <Schedule />);
+  if (match('/hr', path)) return guard('hr', <HrPage view="dashboard" />);
+  if (match('/hr/settings', path)) return guard('hr', <HrPage view="settings" />);
+  return <NotFound />;
+}

@@ -1,0 +1,114 @@
+// An expert's page: profile, session types and a week of free times in the viewer's zone.
+import { useEffect, useState } from 'preact/hooks';
+import { api, type Expert } from '../api';
+import { BookDialog } from '../components/BookDialog';
+import { Reviews } from '../components/Reviews';
+import { WeekView } from '../components/WeekView';
+import { Link, navigate, useLocation, withQuery } from '../router';
+import { useApp } from '../state';
+import { formatDuration, zoneLabel, type LocalSlot } from '../time';
+import { ErrorBanner, Loading, useTitle } from '../ui';
+import { Rating } from './Experts';
+
+export function ExpertPage({ id }: { id: string }) {
+  const { zone, me } = useApp();
+  const { path, query } = useLocation();
+  const [expert, setExpert] = useState<Expert | null>(null);
+  const [err, setErr] = useState<unknown>(null);
+  const [slot, setSlot] = useState<LocalSlot | null>(null);
+  const [refresh, setRefresh] = useState(0);
+  useTitle(expert?.name ?? 'Expert');
+
+  useEffect(() => {
+    setExpert(null);
+    setErr(null);
+    api.expert(id).then(setExpert, setErr);
+  }, [id]);
+
+  const typeId = query.get('type') || expert?.sessionTypes[0]?.id || '';
+  const sessionType = expert?.sessionTypes.find((t) => t.id === typeId) ?? expert?.sessionTypes[0];
+  const setQuery = (set: Record<string, string>) => navigate(withQuery(path, query, set), { replace: true });
+
+  if (err) {
+    return (
+      <main id="main">
+        <h1 tabIndex={-1}>Expert</h1>
+        <ErrorBanner error={err} />
+      </main>
+    );
+  }
+  if (!expert || !sessionType) {
+    return (
+      <main id="main">
+        <h1 tabIndex={-1}>Expert</h1>
+        {expert ? <p class="empty">This expert offers no sessions yet.</p> : <Loading what="Loading the expert…" />}
+      </main>
+    );
+  }
+  const self = expert.id === me.id;
+  // Opened from a request's matches: a booking made here is linked to that request.
+  const requestId = query.get('request') ?? '';
+  return (
+    <main id="main" class="expert-page">
+      <header class="profile">
+        <h1 tabIndex={-1}>{expert.name}</h1>
+        <p class="headline">{expert.headline}</p>
+        <p class="meta">
+          {expert.department} · <Rating e={expert} /> · speaks {expert.languages.join(', ')} · works in {zoneLabel(expert.timezone)}
+        </p>
+        {expert.bio && <p class="bio">{expert.bio}</p>}
+        <ul class="chips" aria-label="Topics">
+          {expert.topics.map((t) => (
+            <li key={t}>
+              <span class="chip">{t.replace(/-/g, ' ')}</span>
+            </li>
+          ))}
+        </ul>
+        {expert.bookingMode === 'approval' && <p class="note">{expert.name.split(' ')[0]} confirms each request; your time is held until then.</p>}
+      </header>
+
+      <fieldset class="session-types">
+        <legend>Session type</legend>
+        {expert.sessionTypes.map((t) => (
+          <label class="radio-card" key={t.id}>
+            <input type="radio" name="sessionType" value={t.id} checked={t.id === sessionType.id} onChange={() => setQuery({ type: t.id })} />
+            <span>
+              <strong>{t.name}</strong> <span class="muted">{formatDuration(t.durationMin)}{t.seats > 1 ? ` · up to ${t.seats} people` : ''}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+
+      {requestId && !self && (
+        <p class="note" data-testid="for-request">
+          Booking for <Link href={`/requests/${encodeURIComponent(requestId)}`}>your request</Link>: the session you book here fulfils it.
+        </p>
+      )}
+      {self && <p class="note">This is your own profile: you cannot book yourself, but this is what learners see.</p>}
+      <WeekView
+        expertId={expert.id}
+        sessionType={sessionType.id}
+        zone={zone}
+        weekStart={query.get('week') ?? ''}
+        onWeek={(w) => setQuery({ week: w })}
+        onPick={(s) => !self && setSlot(s)}
+        refresh={refresh}
+      />
+      {slot && (
+        <BookDialog
+          expert={expert}
+          sessionType={sessionType}
+          slot={slot}
+          zone={zone}
+          {...(requestId && !self ? { requestId } : {})}
+          onClose={(booked) => {
+            setSlot(null);
+            if (booked) setRefresh((n) => n + 1);
+            if (booked && requestId) setQuery({ request: '' }); // the request is booked now
+          }}
+        />
+      )}
+      <Reviews expertId={expert.id} name={expert.name.split(' ')[0] ?? expert.name} />
+    </main>
+  );
+}

@@ -1,0 +1,172 @@
+// The expert's own profile and session types (PUT /v1/experts/me). Field errors from the API
+// ("sessionTypes[1].durationMin", "limits.maxPerDay", "topics[0]") appear next to their fields.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api, ApiError, type ExpertProfileInput, type SessionType } from '../api';
+import { Link } from '../router';
+import { useApp } from '../state';
+import { allZones } from '../time';
+import { ErrorBanner, Loading, Select, TextArea, TextField, errorOf, focusFirstInvalid, useTitle } from '../ui';
+
+const blankType = (n: number): SessionType => ({ id: n === 0 ? 'intro' : `session-${n + 1}`, name: n === 0 ? 'Intro chat' : '', durationMin: 30, bufferBeforeMin: 0, bufferAfterMin: 0, seats: 1 });
+
+const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+
+export function ExpertProfile() {
+  useTitle('My expert profile');
+  const { me, zone } = useApp();
+  const [form, setForm] = useState<ExpertProfileInput | null>(null);
+  const [topics, setTopics] = useState('');
+  const [languages, setLanguages] = useState('');
+  const [loadErr, setLoadErr] = useState<unknown>(null);
+  const [err, setErr] = useState<unknown>(null);
+  const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const zones = useMemo(() => allZones([zone, form?.timezone ?? '']), [zone, form?.timezone]);
+
+  useEffect(() => {
+    api.myProfile().then(
+      (e) => {
+        setForm({ headline: e.headline, bio: e.bio ?? '', topics: e.topics, languages: e.languages, timezone: e.timezone, sessionTypes: e.sessionTypes, meetingUrl: e.meetingUrl ?? '', bookingMode: e.bookingMode, limits: e.limits });
+        setTopics(e.topics.join(', '));
+        setLanguages(e.languages.join(', '));
+      },
+      (e: unknown) => {
+        if (e instanceof ApiError && e.code === 'not_found') {
+          setForm({ headline: '', bio: '', topics: [], languages: ['en'], timezone: me.timezone || zone, sessionTypes: [blankType(0)], meetingUrl: '', bookingMode: 'instant', limits: { minNoticeMin: 240, horizonDays: 60, maxPerDay: 0, maxPerWeek: 0, startIncrementMin: 30 } });
+          setLanguages('en');
+        } else setLoadErr(e);
+      },
+    );
+  }, []);
+
+  if (!form) {
+    return (
+      <main id="main">
+        <h1 tabIndex={-1}>My expert profile</h1>
+        {loadErr ? <ErrorBanner error={loadErr} /> : <Loading what="Loading your profile…" />}
+      </main>
+    );
+  }
+  const set = <K extends keyof ExpertProfileInput>(k: K, v: ExpertProfileInput[K]) => {
+    setSaved(false);
+    setForm({ ...form, [k]: v });
+  };
+  const setType = (i: number, patch: Partial<SessionType>) => set('sessionTypes', form.sessionTypes.map((t, j) => (i === j ? { ...t, ...patch } : t)));
+  const setLimit = (k: keyof ExpertProfileInput['limits'], v: string) => set('limits', { ...form.limits, [k]: Number(v) || 0 });
+  const num = (v: string) => Number(v) || 0;
+
+  const save = async () => {
+    setSaving(true);
+    setErr(null);
+    try {
+      const e = await api.putMyProfile({ ...form, topics: list(topics), languages: list(languages) });
+      setForm({ ...form, topics: e.topics, languages: e.languages, sessionTypes: e.sessionTypes, limits: e.limits, bookingMode: e.bookingMode });
+      setTopics(e.topics.join(', '));
+      setSaved(true);
+    } catch (e) {
+      setErr(e);
+      focusFirstInvalid();
+    }
+    setSaving(false);
+  };
+
+  return (
+    <main id="main" class="editor">
+      <h1 tabIndex={-1}>My expert profile</h1>
+      <p>
+        Learners see this on <Link href={`/experts/${encodeURIComponent(me.id)}`}>your public page</Link>.
+      </p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+        noValidate
+      >
+        <TextField label="Headline" value={form.headline} onValue={(v) => set('headline', v)} maxLength={120} required error={errorOf(err, 'headline')} />
+        <TextArea label="About you" value={form.bio} onValue={(v) => set('bio', v)} rows={4} maxLength={4000} error={errorOf(err, 'bio')} />
+        <div class="row">
+          <TextField label="Topics" hint="Comma-separated, e.g. go, public speaking" value={topics} onValue={(v) => { setSaved(false); setTopics(v); }} error={errorOf(err, 'topics')} />
+          <TextField label="Languages" hint="Language codes, e.g. en, de, pt-BR" value={languages} onValue={(v) => { setSaved(false); setLanguages(v); }} error={errorOf(err, 'languages')} />
+        </div>
+        <div class="row">
+          <Select label="Your time zone" value={form.timezone} onValue={(v) => set('timezone', v)} options={zones} error={errorOf(err, 'timezone')} />
+          <TextField label="Meeting link" type="url" hint="Shared with learners once a session is confirmed" value={form.meetingUrl} onValue={(v) => set('meetingUrl', v)} error={errorOf(err, 'meetingUrl')} />
+        </div>
+        <fieldset>
+          <legend>Booking mode</legend>
+          <label class="radio">
+            <input type="radio" name="mode" checked={form.bookingMode === 'instant'} onChange={() => set('bookingMode', 'instant')} /> Instant: a booking is confirmed at once
+          </label>
+          <label class="radio">
+            <input type="radio" name="mode" checked={form.bookingMode === 'approval'} onChange={() => set('bookingMode', 'approval')} /> Approval: I confirm or decline each request
+          </label>
+          {errorOf(err, 'bookingMode') && <p class="error">{errorOf(err, 'bookingMode')}</p>}
+        </fieldset>
+
+        <fieldset>
+          <legend>Session types</legend>
+          {errorOf(err, 'sessionTypes', true) && <p class="error">{errorOf(err, 'sessionTypes', true)}</p>}
+          {form.sessionTypes.map((t, i) => {
+            const f = (k: string) => errorOf(err, `sessionTypes[${i}].${k}`) ?? (k === 'id' ? errorOf(err, `sessionTypes[${i}]`, true) : undefined);
+            return (
+              <fieldset class="session-type" key={i}>
+                <legend>Session type {i + 1}</legend>
+                <div class="row">
+                  <TextField label="Name" value={t.name} onValue={(v) => setType(i, { name: v })} error={f('name')} />
+                  <TextField label="Id" hint="Short code: lower-case letters, digits, dashes" value={t.id} onValue={(v) => setType(i, { id: v })} error={f('id')} class="narrow" />
+                </div>
+                <div class="row numbers">
+                  <TextField label="Minutes" type="number" min={10} max={240} step={5} value={t.durationMin} onValue={(v) => setType(i, { durationMin: num(v) })} error={f('durationMin')} />
+                  <TextField label="Buffer before (min)" type="number" min={0} max={60} value={t.bufferBeforeMin} onValue={(v) => setType(i, { bufferBeforeMin: num(v) })} error={f('bufferBeforeMin')} />
+                  <TextField label="Buffer after (min)" type="number" min={0} max={60} value={t.bufferAfterMin} onValue={(v) => setType(i, { bufferAfterMin: num(v) })} error={f('bufferAfterMin')} />
+                  <TextField label="Seats" type="number" min={1} max={50} value={t.seats} onValue={(v) => setType(i, { seats: num(v) })} error={f('seats')} />
+                </div>
+                {form.sessionTypes.length > 1 && (
+                  <button type="button" class="secondary small" onClick={() => set('sessionTypes', form.sessionTypes.filter((_, j) => j !== i))}>
+                    Remove session type {i + 1}
+                  </button>
+                )}
+              </fieldset>
+            );
+          })}
+          {form.sessionTypes.length < 8 && (
+            <button type="button" class="secondary small" onClick={() => set('sessionTypes', [...form.sessionTypes, blankType(form.sessionTypes.length)])}>
+              Add a session type
+            </button>
+          )}
+        </fieldset>
+
+        <fieldset>
+          <legend>Limits</legend>
+          <div class="row numbers">
+            <TextField label="Minimum notice (min)" type="number" min={0} value={form.limits.minNoticeMin} onValue={(v) => setLimit('minNoticeMin', v)} error={errorOf(err, 'limits.minNoticeMin')} />
+            <TextField label="Book up to (days ahead)" type="number" min={1} max={365} value={form.limits.horizonDays} onValue={(v) => setLimit('horizonDays', v)} error={errorOf(err, 'limits.horizonDays')} />
+            <TextField label="Max per day (0 = no limit)" type="number" min={0} max={24} value={form.limits.maxPerDay} onValue={(v) => setLimit('maxPerDay', v)} error={errorOf(err, 'limits.maxPerDay')} />
+            <TextField label="Max per week (0 = no limit)" type="number" min={0} max={100} value={form.limits.maxPerWeek} onValue={(v) => setLimit('maxPerWeek', v)} error={errorOf(err, 'limits.maxPerWeek')} />
+          </div>
+          <Select
+            label="Start times every"
+            value={String(form.limits.startIncrementMin)}
+            onValue={(v) => setLimit('startIncrementMin', v)}
+            options={[5, 10, 15, 20, 30, 60].map((n) => ({ value: String(n), label: `${n} minutes` }))}
+            error={errorOf(err, 'limits.startIncrementMin')}
+            class="narrow"
+          />
+        </fieldset>
+
+        <ErrorBanner error={err} shown={['headline', 'bio', 'topics', 'languages', 'timezone', 'meetingUrl', 'bookingMode', 'sessionTypes', 'limits']} />
+        {saved && (
+          <p class="banner success" role="status">
+            Profile saved.
+          </p>
+        )}
+        <div class="actions sticky-actions">
+          <button type="submit" disabled={saving}>
+            {saving ? 'Saving…' : 'Save profile'}
+          </button>
+        </div>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,93 @@
+// Move a booking to another free slot of the same expert and session type.
+import { useEffect, useState } from 'preact/hooks';
+import { api, type Booking } from '../api';
+import { WeekView } from '../components/WeekView';
+import { Link, navigate, useLocation, withQuery } from '../router';
+import { useApp } from '../state';
+import { formatWhen, inZone, zoneLabel, type LocalSlot } from '../time';
+import { Dialog, ErrorBanner, Loading, useTitle } from '../ui';
+
+export function Reschedule({ id }: { id: string }) {
+  useTitle('Reschedule');
+  const { zone, setNotice } = useApp();
+  const { path, query } = useLocation();
+  const [booking, setBooking] = useState<Booking | null>(null);
+  const [err, setErr] = useState<unknown>(null);
+  const [slot, setSlot] = useState<LocalSlot | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [moveErr, setMoveErr] = useState<unknown>(null);
+
+  useEffect(() => {
+    api.booking(id).then(setBooking, setErr);
+  }, [id]);
+
+  const move = async () => {
+    if (!booking || !slot) return;
+    setBusy(true);
+    setMoveErr(null);
+    try {
+      const b = await api.reschedule(booking.id, slot.start);
+      setNotice(`Moved to ${formatWhen(b.start, b.end, zone)}.`, '/sessions');
+      navigate('/sessions');
+    } catch (e) {
+      setMoveErr(e);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main id="main">
+      <h1 tabIndex={-1}>Reschedule</h1>
+      <p>
+        <Link href="/sessions">← Back to my sessions</Link>
+      </p>
+      <ErrorBanner error={err} />
+      {!booking && !err && <Loading what="Loading the session…" />}
+      {booking && (
+        <>
+          <p>
+            {booking.sessionType.name} with {booking.expert.name}, now <strong>{formatWhen(booking.start, booking.end, zone)}</strong>. Pick a new time
+            (rescheduled {booking.reschedules} of 3 times).
+          </p>
+          <WeekView
+            expertId={booking.expert.id}
+            sessionType={booking.sessionType.id}
+            zone={zone}
+            weekStart={query.get('week') ?? inZone(booking.start, zone).toISODate() ?? ''}
+            onWeek={(w) => navigate(withQuery(path, query, { week: w }), { replace: true })}
+            onPick={setSlot}
+            pickLabel="Move to"
+          />
+        </>
+      )}
+      {booking && slot && (
+        <Dialog
+          open
+          title="Move this session?"
+          onClose={() => {
+            setSlot(null);
+            setMoveErr(null);
+          }}
+        >
+          <dl class="facts">
+            <dt>From</dt>
+            <dd>{formatWhen(booking.start, booking.end, zone)}</dd>
+            <dt>To</dt>
+            <dd data-testid="reschedule-to">
+              {formatWhen(slot.start, slot.end, zone)} <span class="muted">({zoneLabel(zone, slot.local)})</span>
+            </dd>
+          </dl>
+          <ErrorBanner error={moveErr} />
+          <div class="actions">
+            <button type="button" onClick={move} disabled={busy}>
+              {busy ? 'Moving…' : 'Move session'}
+            </button>
+            <button type="button" class="secondary" onClick={() => setSlot(null)}>
+              Keep the current time
+            </button>
+          </div>
+        </Dialog>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,107 @@
+// The expert's schedule: requests to confirm or decline (approval mode), upcoming sessions to
+// cancel, and ended sessions to mark completed or no-show.
+import { useState } from 'preact/hooks';
+import { api, type Booking } from '../api';
+import { ExpertFeedbackPanel, feedbackOpen } from '../components/Feedback';
+import { useLocation } from '../router';
+import { useApp } from '../state';
+import { formatWhen, inZone } from '../time';
+import { Empty, ErrorBanner, Loading, StatusBadge, useTitle } from '../ui';
+import { ReasonDialog, WhenTabs, useBookings, type When } from './Sessions';
+
+export function Schedule() {
+  useTitle('My schedule');
+  const { zone } = useApp();
+  const when: When = useLocation().query.get('when') === 'past' ? 'past' : 'upcoming';
+  const list = useBookings('expert', when);
+  const [err, setErr] = useState<unknown>(null);
+  const [busy, setBusy] = useState('');
+  const [dialog, setDialog] = useState<{ kind: 'decline' | 'cancel'; b: Booking } | null>(null);
+
+  const act = async (b: Booking, run: () => Promise<Booking>) => {
+    setBusy(b.id);
+    setErr(null);
+    try {
+      list.replace(await run());
+    } catch (e) {
+      setErr(e);
+    }
+    setBusy('');
+  };
+  const pending = list.items.filter((b) => b.status === 'pending').length;
+
+  return (
+    <main id="main">
+      <h1 tabIndex={-1}>My schedule</h1>
+      <WhenTabs base="/expert/schedule" when={when} />
+      <p class="zone-note">
+        Times in {zone.replace(/_/g, ' ')}
+        {when === 'upcoming' && pending > 0 ? ` · ${pending} request${pending > 1 ? 's' : ''} waiting for you` : ''}
+      </p>
+      <ErrorBanner error={list.err ?? err} />
+      {list.loading && list.items.length === 0 && <Loading what="Loading your schedule…" />}
+      {!list.loading && !list.err && list.items.length === 0 && <Empty>{when === 'upcoming' ? 'Nothing booked yet.' : 'No past sessions yet.'}</Empty>}
+      <ul class="cards" aria-label={when === 'upcoming' ? 'Upcoming sessions' : 'Past sessions'}>
+        {list.items.map((b) => (
+          <li class="card session" key={b.id} data-booking={b.id}>
+            <p class="when">
+              <strong>{formatWhen(b.start, b.end, zone)}</strong> <StatusBadge status={b.status} />
+            </p>
+            <p>
+              {b.sessionType.name} with <strong>{b.learner.name}</strong> <span class="muted">({b.learner.department})</span>
+            </p>
+            {b.note && <p class="muted note-text">“{b.note}”</p>}
+            {b.status === 'pending' && b.holdUntil && <p class="muted">Held for you to answer until {formatWhen(b.holdUntil, b.holdUntil, zone).split('–')[0]}.</p>}
+            {b.status === 'no_show' && <p class="muted">{b.noShow === 'guest' ? 'The learner did not come.' : 'Reported: the expert did not come.'}</p>}
+            <div class="actions">
+              {b.status === 'pending' && (
+                <>
+                  <button type="button" class="small" disabled={busy === b.id} onClick={() => act(b, () => api.confirm(b.id))}>
+                    Confirm
+                  </button>
+                  <button type="button" class="danger small" disabled={busy === b.id} onClick={() => setDialog({ kind: 'decline', b })}>
+                    Decline
+                  </button>
+                </>
+              )}
+              {when === 'upcoming' && b.status === 'confirmed' && (
+                <button type="button" class="danger small" disabled={busy === b.id} onClick={() => setDialog({ kind: 'cancel', b })}>
+                  Cancel session
+                </button>
+              )}
+              {when === 'past' && b.status === 'confirmed' && (
+                <>
+                  <button type="button" class="small" disabled={busy === b.id} onClick={() => act(b, () => api.complete(b.id))}>
+                    Mark completed
+                  </button>
+                  <button type="button" class="secondary small" disabled={busy === b.id} onClick={() => act(b, () => api.noShow(b.id))}>
+                    Learner didn’t come
+                  </button>
+                </>
+              )}
+            </div>
+            {when === 'past' && feedbackOpen(b) && <ExpertFeedbackPanel b={b} />}
+          </li>
+        ))}
+      </ul>
+      {list.cursor && (
+        <button type="button" class="secondary" disabled={list.loading} onClick={list.more}>
+          Show more
+        </button>
+      )}
+      {dialog && (
+        <ReasonDialog
+          title={dialog.kind === 'decline' ? 'Decline this request?' : 'Cancel this session?'}
+          summary={`${dialog.b.sessionType.name} with ${dialog.b.learner.name}, ${formatWhen(dialog.b.start, dialog.b.end, zone)} (${inZone(dialog.b.start, zone).offsetNameShort ?? ''})`}
+          confirmLabel={dialog.kind === 'decline' ? 'Decline request' : 'Cancel session'}
+          keepLabel="Go back"
+          run={(reason) => (dialog.kind === 'decline' ? api.decline(dialog.b.id, reason) : api.cancel(dialog.b.id, reason))}
+          onDone={(b) => {
+            if (b) list.replace(b);
+            setDialog(null);
+          }}
+        />
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,202 @@
+// My sessions (learner): upcoming and past, with invite download, cancel and reschedule.
+import { useEffect, useState } from 'preact/hooks';
+import { api, type Booking } from '../api';
+import { LearnerFeedbackPanel, feedbackOpen } from '../components/Feedback';
+import { Link, useLocation } from '../router';
+import { useApp } from '../state';
+import { formatWhen } from '../time';
+import { Dialog, Empty, ErrorBanner, Loading, StatusBadge, TextArea, errorOf, saveBlob, useTitle } from '../ui';
+
+export type When = 'upcoming' | 'past';
+const live = (b: Booking) => b.status === 'pending' || b.status === 'confirmed';
+
+/** useBookings lists the caller's bookings as learner or expert, page by page. */
+export function useBookings(as: 'learner' | 'expert', when: When) {
+  const [items, setItems] = useState<Booking[]>([]);
+  const [cursor, setCursor] = useState('');
+  const [loading, setLoading] = useState(true);
+  const [err, setErr] = useState<unknown>(null);
+  const load = async (from: string) => {
+    setLoading(true);
+    setErr(null);
+    try {
+      const page = await api.bookings({ as, when, cursor: from });
+      setItems((prev) => (from ? prev.concat(page.items) : page.items));
+      setCursor(page.nextCursor);
+    } catch (e) {
+      setErr(e);
+    }
+    setLoading(false);
+  };
+  useEffect(() => {
+    setItems([]);
+    void load('');
+  }, [as, when]);
+  const replace = (b: Booking) => setItems((list) => list.map((x) => (x.id === b.id ? b : x)));
+  return { items, cursor, loading, err, more: () => load(cursor), replace };
+}
+
+export function WhenTabs({ base, when }: { base: string; when: When }) {
+  return (
+    <nav class="tabs" aria-label="Which sessions">
+      <Link href={`${base}?when=upcoming`} aria-current={when === 'upcoming' ? 'page' : undefined}>
+        Upcoming
+      </Link>
+      <Link href={`${base}?when=past`} aria-current={when === 'past' ? 'page' : undefined}>
+        Past
+      </Link>
+    </nav>
+  );
+}
+
+export function Sessions() {
+  useTitle('My sessions');
+  const { zone, notice } = useApp();
+  const when: When = useLocation().query.get('when') === 'past' ? 'past' : 'upcoming';
+  const list = useBookings('learner', when);
+  const [cancelling, setCancelling] = useState<Booking | null>(null);
+  const [err, setErr] = useState<unknown>(null);
+
+  const invite = async (b: Booking) => {
+    setErr(null);
+    try {
+      const f = await api.invite(b.id);
+      saveBlob(f.blob, f.filename);
+    } catch (e) {
+      setErr(e);
+    }
+  };
+
+  return (
+    <main id="main">
+      <h1 tabIndex={-1}>My sessions</h1>
+      {notice && (
+        <p class="banner success" role="status">
+          {notice}
+        </p>
+      )}
+      <WhenTabs base="/sessions" when={when} />
+      <p class="zone-note">Times in {zone.replace(/_/g, ' ')}</p>
+      <ErrorBanner error={list.err ?? err} />
+      {list.loading && list.items.length === 0 && <Loading what="Loading your sessions…" />}
+      {!list.loading && !list.err && list.items.length === 0 && (
+        <Empty>
+          {when === 'upcoming' ? (
+            <>
+              No upcoming sessions. <Link href="/experts">Find an expert</Link> to book one.
+            </>
+          ) : (
+            'No past sessions yet.'
+          )}
+        </Empty>
+      )}
+      <ul class="cards" aria-label={when === 'upcoming' ? 'Upcoming sessions' : 'Past sessions'}>
+        {list.items.map((b) => (
+          <li class="card session" key={b.id} data-booking={b.id}>
+            <p class="when">
+              <strong>{formatWhen(b.start, b.end, zone)}</strong> <StatusBadge status={b.status} />
+            </p>
+            <p>
+              {b.sessionType.name} with <Link href={`/experts/${encodeURIComponent(b.expert.id)}`}>{b.expert.name}</Link>{' '}
+              <span class="muted">({b.expert.department})</span>
+            </p>
+            {b.note && <p class="muted note-text">“{b.note}”</p>}
+            {b.requestId && (
+              <p class="small-text">
+                <Link href={`/requests/${encodeURIComponent(b.requestId)}`}>From your request</Link>
+              </p>
+            )}
+            {b.meetingUrl && (
+              <p>
+                <a href={b.meetingUrl} rel="noopener noreferrer" target="_blank">
+                  Meeting link
+                </a>
+              </p>
+            )}
+            {b.status === 'cancelled' && b.cancelledBy && <p class="muted">Cancelled by the {b.cancelledBy}{b.lateCancel ? ' (late)' : ''}.</p>}
+            <div class="actions">
+              <button type="button" class="secondary small" onClick={() => invite(b)}>
+                Calendar invite
+              </button>
+              {when === 'upcoming' && live(b) && (
+                <>
+                  <Link class="button secondary small" href={`/sessions/${encodeURIComponent(b.id)}/reschedule`}>
+                    Reschedule
+                  </Link>
+                  <button type="button" class="danger small" onClick={() => setCancelling(b)}>
+                    Cancel session
+                  </button>
+                </>
+              )}
+            </div>
+            {when === 'past' && feedbackOpen(b) && <LearnerFeedbackPanel b={b} />}
+          </li>
+        ))}
+      </ul>
+      {list.cursor && (
+        <button type="button" class="secondary" disabled={list.loading} onClick={list.more}>
+          Show more
+        </button>
+      )}
+      {cancelling && (
+        <ReasonDialog
+          title="Cancel this session?"
+          summary={`${cancelling.sessionType.name} with ${cancelling.expert.name}, ${formatWhen(cancelling.start, cancelling.end, zone)}`}
+          confirmLabel="Cancel session"
+          keepLabel="Keep it"
+          run={(reason) => api.cancel(cancelling.id, reason)}
+          onDone={(b) => {
+            if (b) list.replace(b);
+            setCancelling(null);
+          }}
+        />
+      )}
+    </main>
+  );
+}
+
+/** ReasonDialog confirms an action that takes an optional reason (cancel, decline). */
+export function ReasonDialog(p: {
+  title: string;
+  summary: string;
+  confirmLabel: string;
+  keepLabel: string;
+  run: (reason: string) => Promise<Booking>;
+  onDone: (b: Booking | null) => void;
+}) {
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState<unknown>(null);
+  const go = async () => {
+    setBusy(true);
+    setErr(null);
+    try {
+      p.onDone(await p.run(reason));
+    } catch (e) {
+      setErr(e);
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog open title={p.title} onClose={() => p.onDone(null)}>
+      <p>{p.summary}</p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void go();
+        }}
+      >
+        <TextArea label="Reason (optional)" value={reason} onValue={setReason} maxLength={500} error={errorOf(err, 'reason')} />
+        <ErrorBanner error={err} shown={['reason']} />
+        <div class="actions">
+          <button type="submit" class="danger" disabled={busy}>
+            {busy ? 'Working…' : p.confirmLabel}
+          </button>
+          <button type="button" class="secondary" onClick={() => p.onDone(null)}>
+            {p.keepLabel}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,133 @@
+// Org settings (GET/PUT /v1/org/settings, HR): the weights of the matching signals (relative:
+// each counts as its share of the sum), the late-cancel window and how long requests stay
+// open. Field errors ("matching.topic", "lateCancelHours") appear next to their fields.
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, type FieldError, type MatchingWeights, type OrgSettings, type SignalName } from '../../api';
+import { useApp } from '../../state';
+import { inZone } from '../../time';
+import { ErrorBanner, Loading, TextField, errorOf, focusFirstInvalid } from '../../ui';
+import { signalLabel } from '../requests/common';
+import { percent } from './format';
+
+const signals: { name: SignalName; hint: string }[] = [
+  { name: 'topic', hint: 'how many of the learner’s topics the expert covers' },
+  { name: 'capacity', hint: 'free in the learner’s preferred times soon' },
+  { name: 'language', hint: 'speaks the requested language' },
+  { name: 'timezone', hint: 'working hours close to the learner’s' },
+  { name: 'rating', hint: 'learners’ ratings' },
+  { name: 'load', hint: 'fewer upcoming sessions' },
+  { name: 'connection', hint: 'another department, not met before' },
+];
+
+/** shares: each weight as a share of their sum (what it counts for in a score). */
+export function shares(w: Record<string, string>): Record<string, number | null> {
+  const nums = Object.fromEntries(Object.entries(w).map(([k, v]) => [k, Number(v)]));
+  const ok = Object.values(nums).every((x) => Number.isFinite(x) && x >= 0);
+  const sum = ok ? Object.values(nums).reduce((a, b) => a + b, 0) : 0;
+  return Object.fromEntries(Object.entries(nums).map(([k, x]) => [k, sum > 0 ? x / sum : null]));
+}
+
+export function Settings() {
+  const { zone } = useApp();
+  const [loaded, setLoaded] = useState<OrgSettings | null>(null);
+  const [weights, setWeights] = useState<Record<string, string>>({});
+  const [lateCancel, setLateCancel] = useState('');
+  const [expiry, setExpiry] = useState('');
+  const [loadErr, setLoadErr] = useState<unknown>(null);
+  const [err, setErr] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState(false);
+
+  const fill = (s: OrgSettings) => {
+    setLoaded(s);
+    setWeights(Object.fromEntries(signals.map((x) => [x.name, String(s.matching[x.name] ?? 0)])));
+    setLateCancel(String(s.lateCancelHours));
+    setExpiry(String(s.requestExpiryDays));
+  };
+  useEffect(() => {
+    api.orgSettings().then(fill, setLoadErr);
+  }, []);
+
+  if (!loaded) return loadErr ? <ErrorBanner error={loadErr} /> : <Loading what="Loading the settings…" />;
+
+  const num = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
+  const save = async () => {
+    setBusy(true);
+    setErr(null);
+    setSaved(false);
+    const matching = Object.fromEntries(signals.map((x) => [x.name, num(weights[x.name] ?? '')])) as MatchingWeights;
+    const body = { matching, lateCancelHours: num(lateCancel), requestExpiryDays: num(expiry) };
+    // An empty or non-numeric box would go out as null (read as 0): say so here instead.
+    const blank: FieldError[] = [
+      ...signals.filter((x) => !Number.isFinite(matching[x.name])).map((x) => ({ field: `matching.${x.name}`, message: 'must be a number' })),
+      ...(['lateCancelHours', 'requestExpiryDays'] as const).filter((k) => !Number.isFinite(body[k])).map((k) => ({ field: k, message: 'must be a number' })),
+    ];
+    try {
+      if (blank.length) throw new ApiError({ status: 400, code: 'invalid', title: 'Invalid settings', detail: 'Some settings are not numbers.', fields: blank });
+      fill(await api.putOrgSettings(body));
+      setSaved(true);
+    } catch (e) {
+      setErr(e);
+      focusFirstInvalid();
+    }
+    setBusy(false);
+  };
+  const share = shares(weights);
+  // "matching" (or "matching." as the API names it today) is the set of weights as a whole.
+  const whole = [errorOf(err, 'matching', true), errorOf(err, 'matching.', true)].filter(Boolean).join('; ');
+  const never = loaded.updatedAt.startsWith('0001-');
+
+  return (
+    <form
+      class="settings editor"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <p class="muted">{never ? 'Your organisation uses the default settings.' : `Last saved ${inZone(loaded.updatedAt, zone).toFormat('ccc d LLL yyyy, HH:mm')}.`}</p>
+      <fieldset class={`weights${whole ? ' has-error' : ''}`} aria-describedby="weights-hint">
+        <legend>Matching weights</legend>
+        <p class="hint" id="weights-hint">
+          Each from 0 to 1. Only proportions matter: a signal counts for its share of the sum.
+        </p>
+        {whole && <p class="error">{whole}</p>}
+        <div class="row numbers">
+          {signals.map((x) => (
+            <TextField
+              key={x.name}
+              label={signalLabel(x.name)}
+              type="number"
+              min={0}
+              max={1}
+              step={0.05}
+              inputMode="decimal"
+              value={weights[x.name] ?? ''}
+              onValue={(v) => {
+                setSaved(false);
+                setWeights({ ...weights, [x.name]: v });
+              }}
+              hint={`${x.hint}; ${share[x.name] === null || share[x.name] === undefined ? '—' : percent(share[x.name]!)} of a score`}
+              error={errorOf(err, `matching.${x.name}`)}
+            />
+          ))}
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>Policies</legend>
+        <div class="row numbers">
+          <TextField label="Late cancellation window (hours)" type="number" min={0} max={168} value={lateCancel} onValue={(v) => (setSaved(false), setLateCancel(v))} hint="0–168; 0 means the default (24)" error={errorOf(err, 'lateCancelHours')} />
+          <TextField label="Requests stay open (days)" type="number" min={0} max={90} value={expiry} onValue={(v) => (setSaved(false), setExpiry(v))} hint="0–90; 0 means the default (14)" error={errorOf(err, 'requestExpiryDays')} />
+        </div>
+      </fieldset>
+      <ErrorBanner error={err} shown={['matching', 'lateCancelHours', 'requestExpiryDays']} />
+      <div class="actions">
+        <button type="submit" disabled={busy}>
+          {busy ? 'Saving…' : 'Save settings'}
+        </button>
+        <span role="status">{saved ? 'Settings saved.' : ''}</span>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,161 @@
+// One of the learner's requests: its summary, the times experts offered (accept one to book
+// it, POST /v1/requests/{id}/accept) and the ranked matches with the explanation of each
+// score (GET /v1/requests/{id}/matches).
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, type Booking, type Expert, type LearnerRequest, type MatchList, type Offer, type SessionType } from '../../api';
+import { BookDialog } from '../../components/BookDialog';
+import { Link } from '../../router';
+import { useApp } from '../../state';
+import { formatDuration, formatWhen, localSlot, type LocalSlot } from '../../time';
+import { Empty, ErrorBanner, Loading, useTitle } from '../../ui';
+import { RequestBadge, RequestFacts, matchable } from './common';
+import { MatchCard } from './Matches';
+
+interface Accepting {
+  expert: Expert;
+  sessionType: SessionType;
+  slot: LocalSlot;
+}
+
+export function RequestPage({ id }: { id: string }) {
+  const { zone, notice } = useApp();
+  const [req, setReq] = useState<LearnerRequest | null>(null);
+  const [err, setErr] = useState<unknown>(null);
+  const [matches, setMatches] = useState<MatchList | null>(null);
+  const [matchErr, setMatchErr] = useState<unknown>(null);
+  const [experts, setExperts] = useState<Record<string, Expert>>({});
+  const [booking, setBooking] = useState<Booking | null>(null);
+  const [accepting, setAccepting] = useState<Accepting | null>(null);
+  const [reload, setReload] = useState(0);
+  useTitle(req ? `Request: ${req.topics.join(', ')}` : 'Request');
+
+  useEffect(() => {
+    setErr(null);
+    setMatchErr(null);
+    api.request(id).then(setReq, setErr);
+    api.matches(id).then(setMatches, (e: unknown) => setMatchErr(e));
+  }, [id, reload]);
+
+  // The offers name experts by id; their profiles give the zone and session types.
+  useEffect(() => {
+    const ids = [...new Set((req?.offers ?? []).map((o) => o.expertId))].filter((x) => !experts[x]);
+    if (ids.length === 0) return;
+    Promise.all(ids.map((x) => api.expert(x).catch(() => null))).then((list) => {
+      const next = { ...experts };
+      for (const e of list) if (e) next[e.id] = e;
+      setExperts(next);
+    });
+  }, [req]);
+
+  useEffect(() => {
+    if (req?.bookingId) api.booking(req.bookingId).then(setBooking, () => setBooking(null));
+  }, [req?.bookingId]);
+
+  if (err || !req) {
+    return (
+      <main id="main">
+        <h1 tabIndex={-1}>Request</h1>
+        {err ? <ErrorBanner error={err} /> : <Loading what="Loading your request…" />}
+      </main>
+    );
+  }
+  const open = matchable(req);
+  const offers = req.offers ?? [];
+
+  return (
+    <main id="main" class="request-page">
+      <p>
+        <Link href="/requests">← My requests</Link>
+      </p>
+      <h1 tabIndex={-1}>{req.topics.map((t) => t.replace(/-/g, ' ')).join(', ')}</h1>
+      {notice && (
+        <p class="banner success" role="status">
+          {notice}
+        </p>
+      )}
+      <p>
+        <RequestBadge status={req.status} />
+      </p>
+      <p class="goal">{req.goal}</p>
+      <RequestFacts r={req} zone={zone} mine />
+      {req.status === 'booked' && (
+        <p class="banner success" data-testid="request-booked">
+          Booked{booking ? `: ${booking.sessionType.name} with ${booking.expert.name}, ${formatWhen(booking.start, booking.end, zone)}` : ''}. <Link href="/sessions">See it in My sessions</Link>.
+        </p>
+      )}
+      {req.status === 'expired' && <p class="note">This request expired without a booking. Post a new one to get fresh matches.</p>}
+
+      <section aria-labelledby="offers-h" class="offers">
+        <h2 id="offers-h">Times offered by experts</h2>
+        {offers.length === 0 ? (
+          <p class="muted">{open ? 'No offers yet. Experts who share a topic see your request on their board.' : 'No offers.'}</p>
+        ) : (
+          <ul class="cards" aria-label="Offers">
+            {offers.map((o) => (
+              <OfferCard key={o.expertId} o={o} expert={experts[o.expertId]} zone={zone} open={open} onAccept={setAccepting} />
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section aria-labelledby="matches-h" class="matches">
+        <h2 id="matches-h">Best matches</h2>
+        <p class="muted">
+          Each score adds up seven signals, each a fit from 0 to 100% times the weight your organisation gives it.
+          {open ? ' Open an expert to book one of their free times for this request.' : ''}
+        </p>
+        {matchErr && !(matchErr instanceof ApiError && matchErr.code === 'not_found') ? <ErrorBanner error={matchErr} /> : null}
+        {!matches && !matchErr && <Loading what="Finding experts…" />}
+        {matches && matches.items.length === 0 && <Empty>No expert covers these topics yet. Try broader topics.</Empty>}
+        {matches && matches.items.length > 0 && (
+          <ol class="cards match-list" aria-label="Matches">
+            {matches.items.map((m, i) => (
+              <MatchCard key={m.expert.id} m={m} rank={i} requestId={req.id} canBook={open} />
+            ))}
+          </ol>
+        )}
+      </section>
+
+      {accepting && (
+        <BookDialog
+          expert={accepting.expert}
+          sessionType={accepting.sessionType}
+          slot={accepting.slot}
+          zone={zone}
+          acceptOn={req.id}
+          onClose={(booked) => {
+            setAccepting(null);
+            if (booked) setReload((n) => n + 1);
+          }}
+        />
+      )}
+    </main>
+  );
+}
+
+function OfferCard({ o, expert, zone, open, onAccept }: { o: Offer; expert: Expert | undefined; zone: string; open: boolean; onAccept: (a: Accepting) => void }) {
+  const st = expert?.sessionTypes.find((t) => t.id === o.sessionType);
+  return (
+    <li class="card offer" data-offer={o.expertId}>
+      <h3>
+        <Link href={`/experts/${encodeURIComponent(o.expertId)}`}>{o.expertName}</Link>
+      </h3>
+      <p class="muted">
+        {st ? `${st.name} (${formatDuration(st.durationMin)})` : o.sessionType}
+        {expert?.bookingMode === 'approval' ? ' · confirms each booking' : ''}
+      </p>
+      <ul class="offer-times">
+        {o.starts.map((s) => (
+          <li key={s}>
+            <span class="when">{st ? formatWhen(s, localSlot(s, st.durationMin, zone).end, zone) : s}</span>{' '}
+            {open && expert && st && (
+              <button type="button" class="small" data-start={s} aria-label={`Accept ${formatWhen(s, localSlot(s, st.durationMin, zone).end, zone)} with ${o.expertName}`} onClick={() => onAccept({ expert, sessionType: st, slot: localSlot(s, st.durationMin, zone) })}>
+                Accept
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </li>
+  );
+}
