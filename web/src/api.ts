@@ -455,7 +455,7 @@ export interface OrgSettings {
   matching: MatchingWeights;
   lateCancelHours: number;
   requestExpiryDays: number;
-  updatedAt: string; // 0001-01-01T00:00:00Z until HR first saves
+  updatedAt?: string; // absent until HR first saves
 }
 
 export type OrgSettingsInput = Omit<OrgSettings, 'updatedAt'>;

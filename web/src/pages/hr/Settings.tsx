@@ -75,7 +75,7 @@ export function Settings() {
   const share = shares(weights);
   // "matching" (or "matching." as the API names it today) is the set of weights as a whole.
   const whole = [errorOf(err, 'matching', true), errorOf(err, 'matching.', true)].filter(Boolean).join('; ');
-  const never = loaded.updatedAt.startsWith('0001-');
+  const never = !loaded.updatedAt;
 
   return (
     <form
@@ -86,7 +86,7 @@ export function Settings() {
         void save();
       }}
     >
-      <p class="muted">{never ? 'Your organisation uses the default settings.' : `Last saved ${inZone(loaded.updatedAt, zone).toFormat('ccc d LLL yyyy, HH:mm')}.`}</p>
+      <p class="muted">{never ? 'Your organisation uses the default settings.' : `Last saved ${inZone(loaded.updatedAt ?? '', zone).toFormat('ccc d LLL yyyy, HH:mm')}.`}</p>
       <fieldset class={`weights${whole ? ' has-error' : ''}`} aria-describedby="weights-hint">
         <legend>Matching weights</legend>
         <p class="hint" id="weights-hint">
