@@ -3,6 +3,7 @@ package httpapi
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -67,18 +68,9 @@ func (f *fixture) slotStarts(t testing.TB, query string) []string {
 	return out
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func TestBookListedSlotAndReplay(t *testing.T) {
 	f := newBookingFixture(t, "instant", 0)
-	if !contains(f.slotStarts(t, "from=2027-03-03&to=2027-03-03&sessionType=intro"), wed0900) {
+	if !slices.Contains(f.slotStarts(t, "from=2027-03-03&to=2027-03-03&sessionType=intro"), wed0900) {
 		t.Fatal("the slot to book is not listed")
 	}
 	body := bookBody(wed0900, "intro")
@@ -94,7 +86,7 @@ func TestBookListedSlotAndReplay(t *testing.T) {
 	}
 	// The slot and the ones its buffer touches are no longer listed.
 	starts := f.slotStarts(t, "from=2027-03-03&to=2027-03-03&sessionType=intro")
-	if contains(starts, wed0900) || contains(starts, "2027-03-03T14:30:00Z") {
+	if slices.Contains(starts, wed0900) || slices.Contains(starts, "2027-03-03T14:30:00Z") {
 		t.Errorf("after booking, listed %v: 14:00 and 14:30 (buffer) must be gone", starts)
 	}
 	// Same key and body: the original response, byte for byte, and no second booking.
@@ -224,7 +216,7 @@ func TestBookBadInput(t *testing.T) {
 				for _, fe := range p.Errors {
 					fields = append(fields, fe.Field)
 				}
-				if !contains(fields, tt.field) {
+				if !slices.Contains(fields, tt.field) {
 					t.Errorf("field errors %v, want %q", p.Errors, tt.field)
 				}
 			}

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -73,7 +74,7 @@ func TestFeedbackRules(t *testing.T) {
 				for _, fe := range p.Errors {
 					fields = append(fields, fe.Field)
 				}
-				if !contains(fields, tt.field) {
+				if !slices.Contains(fields, tt.field) {
 					t.Errorf("field errors %v, want %q", p.Errors, tt.field)
 				}
 			}

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -52,7 +53,7 @@ func TestApprovalModeConfirmDeclineAndExpiry(t *testing.T) {
 		t.Fatalf("booking = %+v, want pending with a hold", b)
 	}
 	// The pending hold blocks the slot for others.
-	if contains(f.slotStarts(t, "from=2027-03-03&to=2027-03-03&sessionType=intro"), wed0900) {
+	if slices.Contains(f.slotStarts(t, "from=2027-03-03&to=2027-03-03&sessionType=intro"), wed0900) {
 		t.Error("a pending hold must keep the slot off the listing")
 	}
 	// Only the expert confirms; the learner is refused.
@@ -88,7 +89,7 @@ func TestApprovalModeConfirmDeclineAndExpiry(t *testing.T) {
 	}
 	expectState(t, f.act(aliceExpert, other.ID, "confirm", ""), 409, tandem.StatusExpired)
 	// The lapsed hold no longer blocks: the slot is listed and can be booked by someone else.
-	if !contains(f.slotStarts(t, "from=2027-03-04&to=2027-03-04&sessionType=intro"), "2027-03-04T14:00:00Z") {
+	if !slices.Contains(f.slotStarts(t, "from=2027-03-04&to=2027-03-04&sessionType=intro"), "2027-03-04T14:00:00Z") {
 		t.Error("the lapsed hold's slot should be listed again")
 	}
 	f.mustBook(t, learner(2), "approval-0003", "2027-03-04T14:00:00Z", "intro")
@@ -108,7 +109,7 @@ func TestCancelRescheduleCompleteNoShow(t *testing.T) {
 	res := f.act(bobLearner, b.ID, "reschedule", `{"start":"2027-03-03T16:00:00Z"}`)
 	expectState(t, res, 200, tandem.StatusConfirmed)
 	f.mustBook(t, learner(1), "life-0002", wed0900, "intro")
-	if contains(f.slotStarts(t, "from=2027-03-03&to=2027-03-03&sessionType=intro"), "2027-03-03T16:00:00Z") {
+	if slices.Contains(f.slotStarts(t, "from=2027-03-03&to=2027-03-03&sessionType=intro"), "2027-03-03T16:00:00Z") {
 		t.Error("the new time must not be listed")
 	}
 	// Rescheduling into a busy time is a clear conflict and changes nothing.

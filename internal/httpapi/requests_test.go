@@ -3,6 +3,7 @@ package httpapi
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -228,7 +229,7 @@ func TestRequestBadInput(t *testing.T) {
 			for _, fe := range res.problem(t).Errors {
 				fields = append(fields, fe.Field)
 			}
-			if !contains(fields, tt.field) {
+			if !slices.Contains(fields, tt.field) {
 				t.Errorf("fields %v, want %q", fields, tt.field)
 			}
 		})

@@ -77,7 +77,7 @@ func (b *Booking) EffectiveStatus(now time.Time) BookingStatus {
 	return b.Status
 }
 
-// Role of a user in a booking.
+// IsParticipant reports whether the user is the booking's expert or learner.
 func (b *Booking) IsParticipant(userID string) bool {
 	return b.Expert.ID == userID || b.Learner.ID == userID
 }
