@@ -19,9 +19,9 @@ test:
 web-test:
 	@infra/web-test.sh
 
-## scale-test: the report-cost test with 100,000 bookings of history (about 10 minutes)
+## scale-test: report latency with 1,000 vs 100,000 bookings of history (about 10 minutes)
 scale-test:
-	@TANDEM_REPORT_SCALE=100000 GOTEST_FLAGS="-run TestReportCostIndependentOfHistory -timeout 40m" infra/test.sh
+	@infra/scale-test.sh
 
 ddb-start:
 	@infra/dynamodb-local.sh start --persistent --state-dir $(DDB_STATE)

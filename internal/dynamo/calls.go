@@ -7,6 +7,7 @@ import (
 	"time"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go/middleware"
 )
 
@@ -18,6 +19,7 @@ type CallCounter struct {
 	calls map[string]int
 	order []string
 	spans []span
+	items int
 }
 
 type span struct{ start, end time.Time }
@@ -28,7 +30,7 @@ func (c *CallCounter) Middleware(stack *middleware.Stack) error {
 		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
 			i := c.record(awsmiddleware.GetOperationName(ctx))
 			out, md, err := next.HandleInitialize(ctx, in)
-			c.finish(i)
+			c.finish(i, itemsIn(out.Result))
 			return out, md, err
 		}), middleware.After)
 }
@@ -45,9 +47,31 @@ func (c *CallCounter) record(op string) int {
 	return len(c.spans) - 1
 }
 
-func (c *CallCounter) finish(i int) {
+// itemsIn is the number of items a read call returned.
+func itemsIn(result any) int {
+	switch out := result.(type) {
+	case *dynamodb.QueryOutput:
+		return int(out.Count)
+	case *dynamodb.ScanOutput:
+		return int(out.Count)
+	case *dynamodb.GetItemOutput:
+		if out.Item != nil {
+			return 1
+		}
+	case *dynamodb.BatchGetItemOutput:
+		n := 0
+		for _, items := range out.Responses {
+			n += len(items)
+		}
+		return n
+	}
+	return 0
+}
+
+func (c *CallCounter) finish(i, items int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.items += items
 	if i < len(c.spans) {
 		c.spans[i].end = time.Now()
 	}
@@ -81,6 +105,15 @@ func (c *CallCounter) Reset() {
 	c.calls = nil
 	c.order = nil
 	c.spans = nil
+	c.items = 0
+}
+
+// ItemsRead returns the number of items the counted read calls returned (Query, Scan,
+// GetItem, BatchGetItem): with the call count, what a read costs whatever the table holds.
+func (c *CallCounter) ItemsRead() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.items
 }
 
 // Count returns the number of calls of op ("GetItem", "Query", ...).

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# infra/scale-test.sh — what `make scale-test` runs: BenchmarkReportVsHistory with 100,000
+# bookings of history (TANDEM_REPORT_SCALE overrides) against its own in-memory DynamoDB
+# Local, without the race detector so the latencies mean something. The bulk import takes
+# most of the time (about 5 ms a booking on DynamoDB Local). Prints ms-1k, ms-<N>k, ratio.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+STATE=.local/dynamodb-scale
+stop() { infra/dynamodb-local.sh stop --state-dir "$STATE" >/dev/null 2>&1 || true; }
+trap stop EXIT INT TERM
+
+DYNAMODB_ENDPOINT=$(infra/dynamodb-local.sh start --in-memory --state-dir "$STATE")
+export DYNAMODB_ENDPOINT REQUIRE_DYNAMODB=1
+export TANDEM_REPORT_SCALE=${TANDEM_REPORT_SCALE:-100000}
+go test -count=1 -timeout 60m -run '^$' -bench 'ReportVsHistory' -benchtime "${BENCHTIME:-30x}" ./internal/httpapi
