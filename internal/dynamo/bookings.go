@@ -40,9 +40,13 @@ type bookingItem struct {
 	DayCounter     string             `dynamodbav:"dayCounter,omitempty"`
 	WeekCounter    string             `dynamodbav:"weekCounter,omitempty"`
 	ActiveCounted  bool               `dynamodbav:"activeCounted,omitempty"`
-	CreatedAt      string             `dynamodbav:"createdAt"`
-	UpdatedAt      string             `dynamodbav:"updatedAt"`
-	Version        int64              `dynamodbav:"version"`
+	// What the booking drew from the org's coaching budget (see budget.go), for the refund.
+	BudgetPeriod     string `dynamodbav:"budgetPeriod,omitempty"`
+	BudgetDepartment string `dynamodbav:"budgetDepartment,omitempty"`
+	BudgetMin        int    `dynamodbav:"budgetMin,omitempty"`
+	CreatedAt        string `dynamodbav:"createdAt"`
+	UpdatedAt        string `dynamodbav:"updatedAt"`
+	Version          int64  `dynamodbav:"version"`
 	// Imported marks history written by the bulk path, whose aggregates the bulk path
 	// computes itself (the stream consumer skips its inserts).
 	Imported bool `dynamodbav:"imported,omitempty"`

@@ -72,7 +72,9 @@ type BookRequest struct {
 	MaxPerDay, MaxPerWeek int
 	// ActiveLimit caps the learner's live bookings (0: no cap).
 	ActiveLimit int
-	Idem        IdemRecord
+	// Budget is the org's coaching budget (nil: none); the booking draws its minutes on it.
+	Budget *tandem.Budget
+	Idem   IdemRecord
 }
 
 // Book writes a booking in exactly one TransactWriteItems: the booking, the expert's busy
@@ -81,7 +83,7 @@ type BookRequest struct {
 // conditional, so a conflict anywhere writes nothing. A stored response for the same key is
 // returned as replay (same body) or refused (unprocessable, different body).
 // Errors: conflict (Detail.conflict = expert_busy | learner_busy), limit_exceeded
-// (Detail.limit = day | week | active), unprocessable.
+// (Detail.limit = day | week | active | budget_org | budget_department), unprocessable.
 func (s *Store) Book(ctx context.Context, r BookRequest) (replay *IdemRecord, err error) {
 	b := r.Booking
 	defer tandem.Wrap(&err, "Store.Book(%q)", b.ID)
@@ -94,6 +96,13 @@ func (s *Store) Book(ctx context.Context, r BookRequest) (replay *IdemRecord, er
 	}
 	if r.MaxPerWeek > 0 {
 		item.WeekCounter = weekCounterSK(r.WeekKey)
+	}
+	draw := drawFor(b, r.Budget)
+	if draw != nil {
+		if err := draw.tooBig(); err != nil {
+			return nil, err
+		}
+		draw.record(&item)
 	}
 	if err := tx.put("booking", item, "attribute_not_exists(PK)", nil); err != nil {
 		return nil, err
@@ -115,6 +124,9 @@ func (s *Store) Book(ctx context.Context, r BookRequest) (replay *IdemRecord, er
 	}
 	if item.ActiveCounted {
 		tx.increment("active", userPK(b.OrgID, b.Learner.ID), skActive, r.ActiveLimit)
+	}
+	if draw != nil {
+		tx.drawBudget(b.OrgID, draw)
 	}
 	// The token covers this attempt only (the booking id is new per request): it makes the
 	// SDK's own retries of this call safe, while a client retry after a failed attempt is a
@@ -288,14 +300,16 @@ func (s *Store) commit(ctx context.Context, tx *txBuilder, token string) (*failu
 var conditionErrors = map[string]struct {
 	code, message, key, value string
 }{
-	"expert":          {tandem.EConflict, "The expert is no longer free at this time.", "conflict", "expert_busy"},
-	"learner":         {tandem.EConflict, "You already have a session at this time.", "conflict", "learner_busy"},
-	"day":             {tandem.ELimitExceeded, "The expert takes no more sessions that day.", "limit", "day"},
-	"week":            {tandem.ELimitExceeded, "The expert takes no more sessions that week.", "limit", "week"},
-	"active":          {tandem.ELimitExceeded, "You have reached the number of upcoming sessions you may hold.", "limit", "active"},
-	"duplicate":       {tandem.EConflict, "You have already given feedback on this session; edit it instead.", "conflict", "duplicate"},
-	"changed":         {tandem.EConflict, "The feedback changed at the same time; please retry.", "conflict", "changed"},
-	"profile_changed": {tandem.EConflict, "The expert's profile changed at the same time; please retry.", "conflict", "profile_changed"},
+	"expert":            {tandem.EConflict, "The expert is no longer free at this time.", "conflict", "expert_busy"},
+	"learner":           {tandem.EConflict, "You already have a session at this time.", "conflict", "learner_busy"},
+	"day":               {tandem.ELimitExceeded, "The expert takes no more sessions that day.", "limit", "day"},
+	"week":              {tandem.ELimitExceeded, "The expert takes no more sessions that week.", "limit", "week"},
+	"active":            {tandem.ELimitExceeded, "You have reached the number of upcoming sessions you may hold.", "limit", "active"},
+	"budget_org":        {tandem.ELimitExceeded, "Your organisation's coaching budget for this period does not cover this session.", "limit", "budget_org"},
+	"budget_department": {tandem.ELimitExceeded, "Your department's coaching budget for this period does not cover this session.", "limit", "budget_department"},
+	"duplicate":         {tandem.EConflict, "You have already given feedback on this session; edit it instead.", "conflict", "duplicate"},
+	"changed":           {tandem.EConflict, "The feedback changed at the same time; please retry.", "conflict", "changed"},
+	"profile_changed":   {tandem.EConflict, "The expert's profile changed at the same time; please retry.", "conflict", "profile_changed"},
 }
 
 // explain turns a failed condition into the client-facing error.

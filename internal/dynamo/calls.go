@@ -20,6 +20,7 @@ type CallCounter struct {
 	order []string
 	spans []span
 	items int
+	delay time.Duration
 }
 
 type span struct{ start, end time.Time }
@@ -28,14 +29,17 @@ type span struct{ start, end time.Time }
 func (c *CallCounter) Middleware(stack *middleware.Stack) error {
 	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("tandemCallCounter",
 		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-			i := c.record(awsmiddleware.GetOperationName(ctx))
+			i, delay := c.record(awsmiddleware.GetOperationName(ctx))
+			if delay > 0 {
+				time.Sleep(delay)
+			}
 			out, md, err := next.HandleInitialize(ctx, in)
 			c.finish(i, itemsIn(out.Result))
 			return out, md, err
 		}), middleware.After)
 }
 
-func (c *CallCounter) record(op string) int {
+func (c *CallCounter) record(op string) (int, time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.calls == nil {
@@ -44,7 +48,17 @@ func (c *CallCounter) record(op string) int {
 	c.calls[op]++
 	c.order = append(c.order, op)
 	c.spans = append(c.spans, span{start: time.Now()})
-	return len(c.spans) - 1
+	return len(c.spans) - 1, c.delay
+}
+
+// SetLatency makes every counted call take at least d longer, as a network round trip to
+// DynamoDB does (DynamoDB Local answers in well under a millisecond). Tests of Rounds set it:
+// calls made in parallel then overlap even when a loaded machine starts a goroutine late,
+// while calls made one after the other still cannot.
+func (c *CallCounter) SetLatency(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.delay = d
 }
 
 // itemsIn is the number of items a read call returned.

@@ -25,6 +25,9 @@ type Change struct {
 type RescheduleLimits struct {
 	DayKey, WeekKey       string
 	MaxPerDay, MaxPerWeek int
+	// Budget is the org's budget now: a booking that drew on a budget moves its draw to the
+	// new start's period (checked against today's caps) when the period changes.
+	Budget *tandem.Budget
 }
 
 // UpdateBooking applies change to the booking and writes it with its side effects in one
@@ -67,13 +70,16 @@ func (s *Store) transitionTx(old *bookingItem, before, after *tandem.Booking, rs
 	tx := newTx(s.table)
 	item := bookingItemFrom(after, now)
 	item.DayCounter, item.WeekCounter, item.ActiveCounted = old.DayCounter, old.WeekCounter, old.ActiveCounted
+	item.BudgetPeriod, item.BudgetDepartment, item.BudgetMin = old.BudgetPeriod, old.BudgetDepartment, old.BudgetMin
 	org, id := old.Org, old.ID
 	wasLive := before.EffectiveStatus(now).Live()
 	// A hold that lapsed no longer owns its cells (another booking may have taken them).
 	ownsCells := before.Status == tandem.StatusConfirmed || (before.Status == tandem.StatusPending && wasLive)
 	switch {
 	case rs != nil:
-		s.moveParts(tx, &item, before, after, rs, now)
+		if err := s.moveParts(tx, &item, before, after, rs, now); err != nil {
+			return nil, err
+		}
 	case before.Status == tandem.StatusPending && after.Status == tandem.StatusConfirmed:
 		tx.update("busy", expertPK(org, after.Expert.ID), busySK(after.Start, id), "REMOVE holdUntil", "attribute_exists(PK)", nil, nil)
 		tx.delete("due", duePK(before.HoldUntil), dueSK(org, id, "HOLD"), "", nil)
@@ -104,6 +110,11 @@ func (s *Store) transitionTx(old *bookingItem, before, after *tandem.Booking, rs
 			if item.WeekCounter != "" {
 				tx.decrement("counter", expertPK(org, before.Expert.ID), item.WeekCounter)
 			}
+			// The budget is given back, except for a learner's late cancellation: the
+			// expert's time was blocked until too late to offer it to someone else.
+			if !(after.LateCancel && after.CancelledBy == "learner") {
+				tx.refundBudget(&item)
+			}
 		}
 		if item.ActiveCounted {
 			tx.decrement("counter", userPK(org, before.Learner.ID), skActive)
@@ -120,9 +131,9 @@ func (s *Store) transitionTx(old *bookingItem, before, after *tandem.Booking, rs
 }
 
 // moveParts releases the old span and takes the new one: cells only where they differ (a
-// cell in both spans stays), the busy and due entries, and the counters if the day or week
-// changed.
-func (s *Store) moveParts(tx *txBuilder, item *bookingItem, before, after *tandem.Booking, rs *RescheduleLimits, now time.Time) {
+// cell in both spans stays), the busy and due entries, the counters if the day or week
+// changed, and the budget draw if the budget period changed.
+func (s *Store) moveParts(tx *txBuilder, item *bookingItem, before, after *tandem.Booking, rs *RescheduleLimits, now time.Time) error {
 	org, id := before.OrgID, before.ID
 	hold := int64(0)
 	if after.Status == tandem.StatusPending && !after.HoldUntil.IsZero() {
@@ -165,6 +176,21 @@ func (s *Store) moveParts(tx *txBuilder, item *bookingItem, before, after *tande
 	}
 	move("day", &item.DayCounter, dayCounterSK(rs.DayKey), rs.MaxPerDay)
 	move("week", &item.WeekCounter, weekCounterSK(rs.WeekKey), rs.MaxPerWeek)
+	if item.BudgetMin > 0 {
+		draw := drawFor(after, rs.Budget)
+		if draw == nil || draw.period != item.BudgetPeriod {
+			tx.refundBudget(item)
+			item.BudgetPeriod, item.BudgetDepartment, item.BudgetMin = "", "", 0
+			if draw != nil {
+				if err := draw.tooBig(); err != nil {
+					return err
+				}
+				tx.drawBudget(org, draw)
+				draw.record(item)
+			}
+		}
+	}
+	return nil
 }
 
 // diffCells calls release for cells only in old and lock for cells only in new.

@@ -83,7 +83,8 @@ func toBookingJSON(b *tandem.Booking, now time.Time, participant bool) bookingJS
 var idemKeyRe = regexp.MustCompile(`^[A-Za-z0-9._:-]{8,100}$`)
 
 // create: POST /v1/bookings with an Idempotency-Key. Round trip 1 reads, in parallel, the
-// stored response for the key, the expert's profile, schedule and busy time; the slot is
+// stored response for the key, the org's settings (budget), the expert's profile, schedule
+// and busy time; the slot is
 // checked with the same engine as the slot listing; round trip 2 is the one transaction.
 func (a bookingsAPI) create(w http.ResponseWriter, r *http.Request, c Caller) error {
 	if err := c.Require(tandem.RoleLearner); err != nil {
@@ -156,15 +157,26 @@ func (a bookingsAPI) prepare(r *http.Request, c Caller, in tandem.BookInput, ide
 		errIn     error
 		wg        sync.WaitGroup
 	)
-	wg.Add(1)
+	var (
+		settings    tandem.OrgSettings
+		errSettings error
+	)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		stored, errStored = a.store.GetIdempotent(ctx, c.OrgID, c.UserID, idem.Key)
+	}()
+	go func() {
+		defer wg.Done()
+		settings, errSettings = a.store.GetSettings(ctx, c.OrgID) // the budget, if any
 	}()
 	inputs, errIn = a.store.LoadSlotInputs(ctx, c.OrgID, in.ExpertID, in.Start, in.Start.Add(24*time.Hour), "")
 	wg.Wait()
 	if errStored != nil {
 		return nil, nil, nil, errStored
+	}
+	if errSettings != nil {
+		return nil, nil, nil, errSettings
 	}
 	if stored != nil {
 		if stored.Hash != idem.Hash {
@@ -202,7 +214,7 @@ func (a bookingsAPI) prepare(r *http.Request, c Caller, in tandem.BookInput, ide
 	}
 	day, week := limitKeys(b.Start, inputs.Schedule.Timezone)
 	req := &dynamo.BookRequest{Booking: b, DayKey: day, WeekKey: week, MaxPerDay: rules.MaxPerDay,
-		MaxPerWeek: rules.MaxPerWeek, ActiveLimit: tandem.DefaultActiveLimit, Idem: idem}
+		MaxPerWeek: rules.MaxPerWeek, ActiveLimit: tandem.DefaultActiveLimit, Budget: settings.Budget, Idem: idem}
 	// The response is stored with the booking, so a retry gets these exact bytes back.
 	b.CreatedAt = now.UTC().Truncate(time.Second)
 	b.UpdatedAt = b.CreatedAt

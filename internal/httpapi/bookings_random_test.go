@@ -16,9 +16,11 @@ import (
 // reschedules of random, overlapping intervals across three experts and six learners, then
 // checks the table: no two live bookings overlap for any expert (buffers included, as
 // locked) or learner, every lock belongs to a live booking that covers it, every live
-// booking holds all its locks, busy entries match live bookings, and the day counters match.
+// booking holds all its locks, busy entries match live bookings, and the day counters and
+// the budget's usage counters match.
 func TestRandomizedBookingInvariants(t *testing.T) {
 	f := newFixture(t)
+	f.setBudget(t, `{"period":"month","orgHours":500,"departmentHours":{"Sales":400}}`)
 	experts := []*tandem.Caller{aliceExpert,
 		{UserID: "u-e2", OrgID: "acme", Name: "Expert Two", Department: "Ops", Roles: []tandem.Role{tandem.RoleExpert}},
 		{UserID: "u-e3", OrgID: "acme", Name: "Expert Three", Department: "Ops", Roles: []tandem.Role{tandem.RoleExpert}},
@@ -133,9 +135,24 @@ func checkBookingInvariants(t *testing.T, items []map[string]any, now time.Time)
 	lapsed := map[string]heldBooking{} // pending past its hold, not yet expired by the scheduler
 	var cells, busy []map[string]any
 	counters := map[string]float64{}
+	budgetUsed, budgetWant := map[string]float64{}, map[string]float64{}
 	for _, it := range items {
 		switch str(it, "type") {
+		case "budget":
+			budgetUsed[str(it, "SK")], _ = it["usedMin"].(float64)
 		case "booking":
+			// A budget draw stays taken while the booking holds or held time, and after a
+			// learner's late cancellation; every other end gave it back.
+			if m, _ := it["budgetMin"].(float64); m > 0 {
+				st := tandem.BookingStatus(str(it, "status"))
+				late, _ := it["lateCancel"].(bool)
+				if st.Live() || st == tandem.StatusCompleted || st == tandem.StatusNoShow || (st == tandem.StatusCancelled && late && str(it, "cancelledBy") == "learner") {
+					budgetWant[str(it, "budgetPeriod")+"#ORG"] += m
+					if d := str(it, "budgetDepartment"); d != "" {
+						budgetWant[str(it, "budgetPeriod")+"#DEPT#"+d] += m
+					}
+				}
+			}
 			stype, _ := it["sessionType"].(map[string]any)
 			num := func(k string) time.Duration { v, _ := stype[k].(float64); return time.Duration(v) * time.Minute }
 			start, _ := time.Parse("2006-01-02T15:04:05Z", str(it, "start"))
@@ -215,8 +232,18 @@ func checkBookingInvariants(t *testing.T, items []map[string]any, now time.Time)
 	if len(busy) != len(held)+len(lapsed) {
 		t.Errorf("%d busy entries for %d bookings holding time and %d lapsed holds", len(busy), len(held), len(lapsed))
 	}
+	for k, m := range budgetUsed {
+		if budgetWant[k] != m {
+			t.Errorf("budget counter %s = %v minutes, the bookings drew %v", k, m, budgetWant[k])
+		}
+	}
+	for k, m := range budgetWant {
+		if budgetUsed[k] != m {
+			t.Errorf("bookings drew %v minutes of budget %s, counter says %v", m, k, budgetUsed[k])
+		}
+	}
 	if len(counters) == 0 {
-		t.Logf("%d bookings holding time, %d locks checked (no limit counters)", len(held), len(got))
+		t.Logf("%d bookings holding time, %d locks, %d budget counters checked (no limit counters)", len(held), len(got), len(budgetUsed))
 		return
 	}
 	perDay := map[string]float64{}
@@ -236,7 +263,7 @@ func checkBookingInvariants(t *testing.T, items []map[string]any, now time.Time)
 			t.Errorf("day %s has %v bookings but counter %v", k, n, counters[k])
 		}
 	}
-	t.Logf("%d bookings holding time, %d locks and %d day counters checked", len(held), len(got), len(counters))
+	t.Logf("%d bookings holding time, %d locks, %d day counters and %d budget counters checked", len(held), len(got), len(counters), len(budgetUsed))
 }
 
 func itemsOf(t *testing.T, f *fixture) []map[string]any { return dynamotest.Items(t, f.cfg) }

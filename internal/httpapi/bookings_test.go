@@ -114,7 +114,9 @@ func TestBookListedSlotAndReplay(t *testing.T) {
 
 func TestBookRoundTripBudget(t *testing.T) {
 	f := newBookingFixture(t, "instant", 4)
+	f.setBudget(t, `{"period":"month","orgHours":10,"departmentHours":{"Sales":5}}`) // the budget draws are in the one write
 	f.counter.Reset()
+	f.counter.SetLatency(20 * time.Millisecond) // a network round trip: parallel calls overlap
 	if res := f.book(bobLearner, "key-budget-1", bookBody(wed0900, "deep")); res.Status != 201 {
 		t.Fatalf("book: %d %s", res.Status, res.Body)
 	}

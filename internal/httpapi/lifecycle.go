@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/availability"
@@ -100,9 +101,23 @@ func (a bookingsAPI) reschedule(w http.ResponseWriter, r *http.Request, c Caller
 		writeJSON(w, http.StatusOK, toBookingJSON(b, now, true))
 		return nil
 	}
+	var (
+		settings    tandem.OrgSettings
+		errSettings error
+		wg          sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		settings, errSettings = a.store.GetSettings(r.Context(), c.OrgID) // the budget, if any
+	}()
 	inputs, err := a.store.LoadSlotInputs(r.Context(), c.OrgID, b.Expert.ID, in.Start, in.Start.Add(24*time.Hour), b.ID)
+	wg.Wait()
 	if err != nil {
 		return err
+	}
+	if errSettings != nil {
+		return errSettings
 	}
 	rules := availability.RulesFor(b.SessionType, inputs.Expert.Limits)
 	if err := availability.Check(*inputs.Schedule, rules, inputs.Busy, in.Start, now); err != nil {
@@ -111,7 +126,7 @@ func (a bookingsAPI) reschedule(w http.ResponseWriter, r *http.Request, c Caller
 	day, week := limitKeys(in.Start, inputs.Schedule.Timezone)
 	start := in.Start.UTC()
 	return a.transition(w, r, c, anyParticipant, dynamo.Change{
-		Reschedule: &dynamo.RescheduleLimits{DayKey: day, WeekKey: week, MaxPerDay: rules.MaxPerDay, MaxPerWeek: rules.MaxPerWeek},
+		Reschedule: &dynamo.RescheduleLimits{DayKey: day, WeekKey: week, MaxPerDay: rules.MaxPerDay, MaxPerWeek: rules.MaxPerWeek, Budget: settings.Budget},
 		Apply:      func(b *tandem.Booking, now time.Time) error { return b.Reschedule(start, now) },
 	})
 }

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/analytics"
@@ -83,14 +84,34 @@ func (a reportsAPI) utilization(w http.ResponseWriter, r *http.Request, c Caller
 		return &tandem.Error{Code: tandem.EInvalid, Message: "Unknown format.",
 			Fields: []tandem.FieldError{{Field: "format", Message: `must be "json" or "csv"`}}}
 	}
+	var (
+		settings    tandem.OrgSettings
+		errSettings error
+		wg          sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		settings, errSettings = a.store.GetSettings(r.Context(), c.OrgID)
+	}()
 	groups, _, err := a.store.LoadAggregates(r.Context(), c.OrgID, months)
+	wg.Wait()
 	if err != nil {
 		return err
+	}
+	if errSettings != nil {
+		return errSettings
 	}
 	rows, err := analytics.Report(groups, groupBy, minGroupSize)
 	if err != nil {
 		return err
 	}
+	total := analytics.Total(groups, minGroupSize)
+	budget, err := a.budget(r, c, settings.Budget, months, groups)
+	if err != nil {
+		return err
+	}
+	budget.Apply(&total, rows, groupBy)
 	if format == "csv" {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="tandem-utilization-`+months[0]+`-`+months[len(months)-1]+`-`+groupBy+`.csv"`)
@@ -99,9 +120,31 @@ func (a reportsAPI) utilization(w http.ResponseWriter, r *http.Request, c Caller
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"from": months[0], "to": months[len(months)-1], "groupBy": groupBy,
-		"total": analytics.Total(groups, minGroupSize), "rows": rows,
+		"total": total, "rows": rows, "budget": budget,
 	})
 	return nil
+}
+
+// budget reads the usage of the budget periods the months touch (one Query, only when the
+// org has a budget) and sums it against the caps. Departments the by-department report
+// does not show (suppressed or absent) have their used hours withheld.
+func (a reportsAPI) budget(r *http.Request, c Caller, budget *tandem.Budget, months []string, groups []analytics.MonthGroup) (*analytics.BudgetSummary, error) {
+	if budget == nil {
+		return nil, nil
+	}
+	usage, err := a.store.LoadBudgetUsage(r.Context(), c.OrgID, budget.PeriodsOf(months))
+	if err != nil {
+		return nil, err
+	}
+	byDept, err := analytics.Report(groups, analytics.ByDepartment, minGroupSize)
+	if err != nil {
+		return nil, err
+	}
+	shown := map[string]bool{}
+	for _, row := range byDept {
+		shown[row.Group.Key] = !row.Suppressed
+	}
+	return analytics.SummarizeBudget(budget, usage, shown), nil
 }
 
 // connections: GET /v1/reports/connections?from=&to= — the department graph of completed

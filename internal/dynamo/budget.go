@@ -1,0 +1,136 @@
+package dynamo
+
+import (
+	"context"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/tandemhq/tandem/internal/analytics"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// Budget usage lives in one partition per org: an item per period for the whole org
+// ("2027-Q1#ORG") and one per period and learner department ("2027-Q1#DEPT#Sales"), each
+// with usedMin. Bookings add to them inside the booking transaction, conditioned on the cap,
+// so two bookings can never both take the last hour; refunds subtract in the transaction
+// that ends the booking.
+func budgetPK(org string) string                    { return orgPrefix(org) + "BUDGET" }
+func budgetOrgSK(period string) string              { return period + "#ORG" }
+func budgetDeptSK(period, department string) string { return period + "#DEPT#" + department }
+
+const typeBudget = "budget"
+
+// budgetDraw is what one booking takes from its org's budget.
+type budgetDraw struct {
+	period, department string
+	minutes            int
+	orgCap, deptCap    int // minutes per period; 0: not capped
+}
+
+// drawFor is booking b's draw on budget, or nil when the org has no budget.
+func drawFor(b *tandem.Booking, budget *tandem.Budget) *budgetDraw {
+	if budget == nil {
+		return nil
+	}
+	orgCap, deptCap := budget.CapMinutes(b.Learner.Department)
+	return &budgetDraw{period: budget.PeriodOf(b.Start), department: b.Learner.Department,
+		minutes: b.SessionType.DurationMin, orgCap: orgCap, deptCap: deptCap}
+}
+
+// tooBig refuses, before any write, a session longer than a whole period's cap.
+func (d *budgetDraw) tooBig() error {
+	switch {
+	case d.orgCap > 0 && d.minutes > d.orgCap:
+		return explain(&failure{kind: "budget_org"})
+	case d.deptCap > 0 && d.minutes > d.deptCap:
+		return explain(&failure{kind: "budget_department"})
+	}
+	return nil
+}
+
+// record notes the draw on the booking item, so a refund gives back exactly what was
+// taken even if HR changes the budget in between.
+func (d *budgetDraw) record(it *bookingItem) {
+	it.BudgetPeriod, it.BudgetDepartment, it.BudgetMin = d.period, d.department, d.minutes
+}
+
+// drawBudget adds the draw's counter updates to tx: the org's and the department's.
+func (t *txBuilder) drawBudget(org string, d *budgetDraw) {
+	t.drawCounter("budget_org", budgetPK(org), budgetOrgSK(d.period), d.minutes, d.orgCap)
+	if d.department != "" {
+		t.drawCounter("budget_department", budgetPK(org), budgetDeptSK(d.period, d.department), d.minutes, d.deptCap)
+	}
+}
+
+// drawCounter adds minutes to a usage counter; with a cap, only while it still fits.
+// Condition expressions cannot add, so the room left is computed here: used ≤ cap − minutes.
+func (t *txBuilder) drawCounter(kind, pk, sk string, minutes, capMin int) {
+	values := map[string]types.AttributeValue{":m": num(int64(minutes)), ":type": strAttr(typeBudget)}
+	cond := ""
+	if capMin > 0 {
+		cond = "attribute_not_exists(usedMin) OR usedMin <= :room"
+		values[":room"] = num(int64(capMin - minutes))
+	}
+	t.update(kind, pk, sk, "SET #t = :type ADD usedMin :m", cond, map[string]string{"#t": "type"}, values)
+}
+
+// refundBudget gives back what the booking item recorded as drawn.
+func (t *txBuilder) refundBudget(it *bookingItem) {
+	if it.BudgetMin == 0 {
+		return
+	}
+	minus := map[string]types.AttributeValue{":minus": num(int64(-it.BudgetMin))}
+	t.update("counter", budgetPK(it.Org), budgetOrgSK(it.BudgetPeriod), "ADD usedMin :minus", "", nil, minus)
+	if it.BudgetDepartment != "" {
+		t.update("counter", budgetPK(it.Org), budgetDeptSK(it.BudgetPeriod, it.BudgetDepartment), "ADD usedMin :minus", "", nil, minus)
+	}
+}
+
+// LoadBudgetUsage reads the usage counters of the periods (one Query over the org's budget
+// partition, bounded by the first and last period): periods × (1 + departments) items,
+// whatever the number of bookings. Periods without usage are returned with zeros.
+func (s *Store) LoadBudgetUsage(ctx context.Context, org string, periods []string) (_ []analytics.BudgetUsage, err error) {
+	defer tandem.Wrap(&err, "Store.LoadBudgetUsage")
+	out := make([]analytics.BudgetUsage, len(periods))
+	index := map[string]int{}
+	for i, p := range periods {
+		out[i] = analytics.BudgetUsage{Period: p, Departments: map[string]int{}}
+		index[p] = i
+	}
+	if len(periods) == 0 {
+		return out, nil
+	}
+	p := dynamodb.NewQueryPaginator(s.client, &dynamodb.QueryInput{TableName: &s.table,
+		KeyConditionExpression: aws.String("PK = :pk AND SK BETWEEN :lo AND :hi"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": strAttr(budgetPK(org)),
+			":lo": strAttr(periods[0] + "#"), ":hi": strAttr(periods[len(periods)-1] + "#~")}})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, translate(err, "")
+		}
+		for _, raw := range page.Items {
+			var it struct {
+				SK      string
+				UsedMin int `dynamodbav:"usedMin"`
+			}
+			if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
+				return nil, err
+			}
+			period, rest, _ := strings.Cut(it.SK, "#")
+			i, ok := index[period]
+			if !ok {
+				continue // a period of another kind (the budget's period changed) or between ours
+			}
+			if dept, ok := strings.CutPrefix(rest, "DEPT#"); ok {
+				out[i].Departments[dept] = it.UsedMin
+			} else if rest == "ORG" {
+				out[i].OrgMin = it.UsedMin
+			}
+		}
+	}
+	return out, nil
+}
