@@ -16,7 +16,7 @@ type Counts struct {
 	Started          int64 `json:"started"`          // booked, not cancelled, start in the past (completion's denominator)
 	MinutesBooked    int64 `json:"minutesBooked"`    // minutes of booked, not cancelled sessions
 	MinutesDelivered int64 `json:"minutesDelivered"` // minutes of completed sessions
-	MinutesOffered   int64 `json:"minutesOffered"`   // experts' open minutes (expert rows; org and department rows sum their experts)
+	MinutesOffered   int64 `json:"minutesOffered"`   // experts' open minutes: expert rows; the org row sums its experts. Department rows are learners' departments, so they have none and their utilization is null.
 	CrossDept        int64 `json:"crossDept"`        // completed sessions whose learner and expert are in different departments
 	ActiveLearners   int64 `json:"activeLearners"`   // distinct learners with ≥1 completed session
 	Ratings          int64 `json:"ratings"`          // learner ratings given (1..5)

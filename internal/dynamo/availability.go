@@ -158,3 +158,38 @@ func (s *Store) LoadSlotInputs(ctx context.Context, org, expertID string, from, 
 	}
 	return &in, nil
 }
+
+// GetAvailabilityFact returns the expert's schedule with the time it was saved (one
+// GetItem), as the stream consumer sees it. Errors: not_found.
+func (s *Store) GetAvailabilityFact(ctx context.Context, org, expertID string) (_ *AvailabilityFact, err error) {
+	defer tandem.Wrap(&err, "Store.GetAvailabilityFact(%q)", expertID)
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(expertPK(org, expertID), skAvailability)})
+	if err != nil {
+		return nil, translate(err, "")
+	}
+	if out.Item == nil {
+		return nil, errNoAvailability
+	}
+	var it availabilityItem
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return nil, err
+	}
+	sch, err := decodeSchedule(out.Item)
+	if err != nil {
+		return nil, err
+	}
+	updated, _ := time.Parse(time.RFC3339, it.UpdatedAt)
+	return &AvailabilityFact{ExpertID: expertID, Schedule: *sch, UpdatedAt: updated}, nil
+}
+
+// ScheduleOfferedRefresh asks the scheduler to recompute the expert's offered minutes in the
+// hour of at (a due entry of kind OFFERED, keyed by the expert: writing it again is harmless).
+func (s *Store) ScheduleOfferedRefresh(ctx context.Context, org, expertID string, at time.Time) (err error) {
+	defer tandem.Wrap(&err, "Store.ScheduleOfferedRefresh(%q)", expertID)
+	av, err := attributevalue.MarshalMap(dueItem{PK: duePK(at), SK: dueSK(org, expertID, "OFFERED"), Type: typeDue, Org: org, BookingID: expertID})
+	if err != nil {
+		return err
+	}
+	_, err = s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av})
+	return translate(err, "")
+}

@@ -134,3 +134,32 @@ func (s *Store) LoadBudgetUsage(ctx context.Context, org string, periods []strin
 	}
 	return out, nil
 }
+
+// ImportBudgetUsage adds bulk-imported history's draws (minutes by period, org-wide and by
+// department) to the usage counters once: a marker item guards it, as ApplyStep's do, so
+// importing the same batch again changes nothing. One transaction per period.
+func (s *Store) ImportBudgetUsage(ctx context.Context, org, batch string, usage []analytics.BudgetUsage) (err error) {
+	defer tandem.Wrap(&err, "Store.ImportBudgetUsage(%q)", batch)
+	for _, u := range usage {
+		tx := newTx(s.table)
+		if err := tx.put("marker", map[string]any{"PK": aggMarkPK(org, "BUDGET#"+batch+"#"+u.Period), "SK": "MARK", "type": "aggMarker"},
+			"attribute_not_exists(PK)", nil); err != nil {
+			return err
+		}
+		tx.drawCounter("counter", budgetPK(org), budgetOrgSK(u.Period), u.OrgMin, 0)
+		for dept, m := range u.Departments {
+			tx.drawCounter("counter", budgetPK(org), budgetDeptSK(u.Period, dept), m, 0)
+		}
+		if len(tx.items) > 100 {
+			return tandem.Errorf(tandem.EInvalid, "too many departments to import at once")
+		}
+		failed, err := s.commit(ctx, tx, "")
+		if failed != nil && failed.kind == "marker" {
+			continue // imported before
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,6 +1,7 @@
 // Package scheduler is the periodic housekeeping of bookings, run by SchedulerFunction on an
 // EventBridge schedule: it completes confirmed sessions that have ended, expires approval
-// requests whose hold has passed and learners' requests past their expiry. It finds them through the hourly due entries the booking
+// requests whose hold has passed and learners' requests past their expiry, and rolls each
+// expert's offered minutes (for HR's utilization) into every new month. It finds them through the hourly due entries the booking
 // transactions write (no Scan), and changes each through the store's ordinary conditional
 // transition, so it is safe to run twice or alongside people using the app. Reads never wait
 // for it: an ended hold is already shown as expired and no longer blocks time.
@@ -14,6 +15,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/tandemhq/tandem/internal/dynamo"
+	"github.com/tandemhq/tandem/internal/streams"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -31,7 +33,9 @@ type Result struct {
 	Expired   int `json:"expired"`
 	// RequestsExpired counts learners' requests that passed their expiry unmatched.
 	RequestsExpired int `json:"requestsExpired"`
-	Skipped         int `json:"skipped"`
+	// OfferedRefreshed counts experts whose offered minutes were rolled into a new month.
+	OfferedRefreshed int `json:"offeredRefreshed"`
+	Skipped          int `json:"skipped"`
 }
 
 // Handler is the Lambda handler for the EventBridge schedule: it runs at the event's time
@@ -69,7 +73,7 @@ func Run(ctx context.Context, store *dynamo.Store, now time.Time) (Result, error
 			return res, err
 		}
 		for _, d := range due {
-			switch err := process(ctx, store, d, &res); tandem.ErrorCode(err) {
+			switch err := process(ctx, store, d, hour, &res); tandem.ErrorCode(err) {
 			case "":
 			case tandem.EConflict, tandem.ENotFound:
 				res.Skipped++ // not due yet, or someone else already moved it on
@@ -84,7 +88,7 @@ func Run(ctx context.Context, store *dynamo.Store, now time.Time) (Result, error
 	return res, store.SetSchedulerWatermark(ctx, current)
 }
 
-func process(ctx context.Context, store *dynamo.Store, d dynamo.Due, res *Result) error {
+func process(ctx context.Context, store *dynamo.Store, d dynamo.Due, hour time.Time, res *Result) error {
 	var step func(b *tandem.Booking, now time.Time) error
 	var count *int
 	switch d.Kind {
@@ -97,6 +101,16 @@ func process(ctx context.Context, store *dynamo.Store, d dynamo.Due, res *Result
 			return err
 		}
 		res.RequestsExpired++
+		return nil
+	case "OFFERED": // BookingID is the expert's id
+		a, err := store.GetAvailabilityFact(ctx, d.Org, d.BookingID)
+		if err != nil {
+			return err // not_found: the expert withdrew their schedule; the chain ends
+		}
+		if err := streams.RefreshOffered(ctx, store, d.Org, a, hour); err != nil {
+			return err
+		}
+		res.OfferedRefreshed++
 		return nil
 	default:
 		return nil

@@ -187,9 +187,13 @@ func book(ctx context.Context, store *dynamo.Store, b *tandem.Booking) error {
 	if err != nil {
 		return err
 	}
+	settings, err := store.GetSettings(ctx, b.OrgID)
+	if err != nil {
+		return err
+	}
 	day, week := limitKeys(b.Start, in.Schedule.Timezone)
 	replay, err := store.Book(ctx, dynamo.BookRequest{Booking: b, DayKey: day, WeekKey: week,
-		MaxPerDay: rules.MaxPerDay, MaxPerWeek: rules.MaxPerWeek, ActiveLimit: tandem.DefaultActiveLimit,
+		MaxPerDay: rules.MaxPerDay, MaxPerWeek: rules.MaxPerWeek, ActiveLimit: tandem.DefaultActiveLimit, Budget: settings.Budget,
 		Idem: dynamo.IdemRecord{UserID: b.Learner.ID, Key: key, Hash: hex.EncodeToString(sum[:]),
 			Status: http.StatusCreated, Body: append(body, '\n')}})
 	_ = replay // non-nil: an earlier Load wrote this booking already, which is success too

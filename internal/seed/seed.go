@@ -190,6 +190,9 @@ func Load(ctx context.Context, store *dynamo.Store, now time.Time) error {
 			return fmt.Errorf("seed availability %s: %w", p.ID, err)
 		}
 	}
+	if err := loadSettings(ctx, store); err != nil {
+		return err
+	}
 	if err := loadBookings(ctx, store, now); err != nil {
 		return err
 	}
@@ -197,6 +200,25 @@ func Load(ctx context.Context, store *dynamo.Store, now time.Time) error {
 		return err
 	}
 	return loadFeedToken(ctx, store)
+}
+
+// DemoBudget is acme's coaching budget: quarterly, 800 hours for the org, with caps for
+// Engineering and Sales. `make run` seeds 1,200 sessions of history over six months, which
+// draw 200–320 hours a quarter (measured), so the demo shows a budget in use that still
+// leaves room to book.
+func DemoBudget() *tandem.Budget {
+	return &tandem.Budget{Period: tandem.BudgetQuarterly, OrgHours: 800, DepartmentHours: map[string]int{"Engineering": 250, "Sales": 150}}
+}
+
+// loadSettings gives acme the default settings with DemoBudget, unless HR has saved
+// settings already (a later Load leaves them as they are).
+func loadSettings(ctx context.Context, store *dynamo.Store) error {
+	st, err := store.GetSettings(ctx, "acme")
+	if err != nil || !st.UpdatedAt.IsZero() {
+		return err
+	}
+	st.Budget = DemoBudget()
+	return store.PutSettings(ctx, "acme", &st)
 }
 
 // expertOf is an expert's stored profile (p.Profile normalized); p must be an expert.

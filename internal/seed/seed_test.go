@@ -2,6 +2,7 @@ package seed
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -145,5 +146,90 @@ func TestDemoBookings(t *testing.T) {
 		if !a[i].Start.Equal(c[i].Start) {
 			t.Errorf("%s starts %s at now+90m, %s at now", a[i].ID, c[i].Start, a[i].Start)
 		}
+	}
+}
+
+// TestDemoBudget: acme starts with DemoBudget; the demo bookings (booking transaction) and
+// the history (bulk path) draw on it exactly once however often the seed runs, and settings
+// HR has saved are never overwritten.
+func TestDemoBudget(t *testing.T) {
+	cfg := dynamotest.Config(t, dynamotest.Options{Now: func() time.Time { return demoNow }})
+	store, err := dynamo.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for range 2 {
+		if err := Load(ctx, store, demoNow); err != nil {
+			t.Fatal(err)
+		}
+		if err := LoadHistory(ctx, store, demoNow, 150); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := store.GetSettings(ctx, "acme")
+	if err != nil || !cmp.Equal(st.Budget, DemoBudget()) {
+		t.Fatalf("budget = %+v, %v; want DemoBudget", st.Budget, err)
+	}
+	// Recount from the bookings: live ones through budgetMin, imported ones by status.
+	want := map[string]float64{}
+	var periods []string
+	for _, it := range dynamotest.Items(t, cfg) {
+		if it["type"] != "booking" {
+			continue
+		}
+		start, _ := time.Parse("2006-01-02T15:04:05Z", it["start"].(string))
+		period := DemoBudget().PeriodOf(start)
+		learner := it["learner"].(map[string]any)
+		st := tandem.BookingStatus(it["status"].(string))
+		var m float64
+		if imported, _ := it["imported"].(bool); imported {
+			late, _ := it["lateCancel"].(bool)
+			if st == tandem.StatusCompleted || st == tandem.StatusNoShow || (st == tandem.StatusCancelled && late && it["cancelledBy"] == "learner") {
+				m = it["sessionType"].(map[string]any)["DurationMin"].(float64)
+			}
+		} else if st.Live() || st == tandem.StatusCompleted || st == tandem.StatusNoShow {
+			m, _ = it["budgetMin"].(float64)
+			if m == 0 {
+				t.Errorf("demo booking %s drew nothing", it["id"])
+			}
+		}
+		if m == 0 {
+			continue
+		}
+		if _, ok := want[period+"#ORG"]; !ok {
+			periods = append(periods, period)
+		}
+		want[period+"#ORG"] += m
+		want[period+"#"+learner["Department"].(string)] += m
+	}
+	if len(periods) < 2 {
+		t.Fatalf("the demo should span at least two quarters, got %v", periods)
+	}
+	slices.Sort(periods)
+	usage, err := store.LoadBudgetUsage(ctx, "acme", periods)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range usage {
+		if float64(u.OrgMin) != want[u.Period+"#ORG"] {
+			t.Errorf("%s: org used %d minutes, recount %v", u.Period, u.OrgMin, want[u.Period+"#ORG"])
+		}
+		for d, m := range u.Departments {
+			if float64(m) != want[u.Period+"#"+d] {
+				t.Errorf("%s %s: used %d minutes, recount %v", u.Period, d, m, want[u.Period+"#"+d])
+			}
+		}
+	}
+	// HR's own settings survive another seed.
+	st.Budget = &tandem.Budget{Period: tandem.BudgetMonthly, OrgHours: 7}
+	if err := store.PutSettings(ctx, "acme", &st); err != nil {
+		t.Fatal(err)
+	}
+	if err := Load(ctx, store, demoNow); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := store.GetSettings(ctx, "acme"); got.Budget.OrgHours != 7 {
+		t.Errorf("seed overwrote HR's budget: %+v", got.Budget)
 	}
 }

@@ -116,19 +116,35 @@ func request(ctx context.Context, store *dynamo.Store, c *dynamo.StreamChange) e
 	return err
 }
 
-// offered recomputes the expert's offered minutes (availability minus time off) for the
-// month of the change, the month before and the two after.
+// offered recomputes the expert's offered minutes (availability minus time off) around the
+// change: see RefreshOffered.
 func offered(ctx context.Context, store *dynamo.Store, c *dynamo.StreamChange) error {
 	a := c.Availability
-	at := c.At
+	at := a.UpdatedAt // the store's clock when the schedule was saved (tandem dev -now moves it)
 	if at.IsZero() {
-		at = a.UpdatedAt
+		at = c.At
 	}
-	first := time.Date(at.Year(), at.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -1, 0)
+	return RefreshOffered(ctx, store, c.Org, a, at)
+}
+
+// RefreshOffered sets the expert's offered minutes for the month of at, the month before and
+// the two after, and asks the scheduler to do it again when the next month begins: a
+// schedule nobody touches for a year still has its offered hours counted every month.
+func RefreshOffered(ctx context.Context, store *dynamo.Store, org string, a *dynamo.AvailabilityFact, at time.Time) error {
+	month := time.Date(at.Year(), at.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if err := SetOfferedMonths(ctx, store, org, a, month.AddDate(0, -1, 0), month.AddDate(0, 3, 0)); err != nil {
+		return err
+	}
+	return store.ScheduleOfferedRefresh(ctx, org, a.ExpertID, month.AddDate(0, 1, 0))
+}
+
+// SetOfferedMonths sets the expert's offered minutes from schedule a for every month from
+// from's through the one before to's (first days of months, UTC). An older schedule never
+// overwrites what a newer one set (SetOffered's condition on a.UpdatedAt).
+func SetOfferedMonths(ctx context.Context, store *dynamo.Store, org string, a *dynamo.AvailabilityFact, from, to time.Time) error {
 	expert := analytics.Group{Kind: "expert", Key: a.ExpertID}
-	for m := 0; m < 4; m++ {
-		from, to := first.AddDate(0, m, 0), first.AddDate(0, m+1, 0)
-		open, err := availability.Open(a.Schedule, from, to)
+	for m := from; m.Before(to); m = m.AddDate(0, 1, 0) {
+		open, err := availability.Open(a.Schedule, m, m.AddDate(0, 1, 0))
 		if err != nil {
 			return fmt.Errorf("offered minutes of %s: %w", a.ExpertID, err)
 		}
@@ -136,7 +152,7 @@ func offered(ctx context.Context, store *dynamo.Store, c *dynamo.StreamChange) e
 		for _, s := range open {
 			minutes += int64(s.End.Sub(s.Start) / time.Minute)
 		}
-		if err := store.SetOffered(ctx, c.Org, dynamo.MonthOf(from), expert, minutes, a.UpdatedAt); err != nil {
+		if err := store.SetOffered(ctx, org, dynamo.MonthOf(m), expert, minutes, a.UpdatedAt); err != nil {
 			return err
 		}
 	}
