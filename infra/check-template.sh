@@ -10,10 +10,13 @@
 # No rule is ignored on the transformed output: it lints clean as is. If a future SAM release
 # generates a resource that warns, ignore that one rule here with --ignore-checks and a reason.
 # Structural rules that are ours rather than CloudFormation's (build method, runtime, IAM
-# allow-list, log retention) are Go tests: internal/samtemplate/template_checks_test.go.
+# allow-list, log retention, private web bucket, /v1/* to the API uncached, alarms) are Go
+# tests: internal/samtemplate/template_checks_test.go and deploy_checks_test.go.
 #
-# It also checks that infra/samconfig.toml deploys what the template accepts (stage
-# parameters, stack names, CAPABILITY_IAM).
+# It also runs the code the template carries inline (infra/inline_code_test.py: the custom
+# resource that sets the sign-in URLs, the CloudFront routing function), and checks that
+# infra/samconfig.toml deploys what the template accepts (declared parameters with allowed
+# values and patterns, stack names, CAPABILITY_IAM).
 #
 # Usage: infra/check-template.sh [TEMPLATE]   (default: template.yaml at the repository root)
 set -euo pipefail
@@ -26,6 +29,7 @@ for tool in cfn-lint python3; do
     exit 1
   fi
 done
+command -v node >/dev/null || { echo "node is missing: it runs the template's CloudFront function" >&2; exit 1; }
 if ! python3 -c 'import samtranslator' 2>/dev/null; then
   echo "aws-sam-translator is missing: install with 'pip install aws-sam-translator'" >&2
   exit 1
@@ -41,10 +45,13 @@ AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-eu-west-1}" python3 infra/sam_translat
 cfn-lint "$out"
 echo "cfn-lint: $TEMPLATE after the SAM transform clean ($(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["Resources"]))' "$out") resources)"
 
+python3 infra/inline_code_test.py "$TEMPLATE"
+echo "inline code: UserPoolClientUrlsHandler and WebRouting behave"
+
 # infra/samconfig.toml: every environment overrides only declared parameters with allowed
 # values, names its stack tandem-<env> with Stage=<env>, and acknowledges the IAM roles.
 python3 - "$TEMPLATE" infra/samconfig.toml <<'PY'
-import shlex, sys, tomllib
+import re, shlex, sys, tomllib
 from samtranslator.yaml_helper import yaml_parse
 template = yaml_parse(open(sys.argv[1], encoding="utf-8").read())
 params = template.get("Parameters", {})
@@ -58,6 +65,8 @@ for env in ("dev", "prod"):
             problems.append(f"{env}: parameter_overrides sets {k}, which the template does not declare")
         elif "AllowedValues" in params[k] and v not in params[k]["AllowedValues"]:
             problems.append(f"{env}: {k}={v} is not one of {params[k]['AllowedValues']}")
+        elif "AllowedPattern" in params[k] and not re.fullmatch(params[k]["AllowedPattern"], v):
+            problems.append(f"{env}: {k}={v} does not match {params[k]['AllowedPattern']}")
     if overrides.get("Stage") != env:
         problems.append(f"{env}: parameter_overrides must set Stage={env}")
     if deploy.get("stack_name") != f"tandem-{env}":

@@ -1,5 +1,5 @@
 # infra/lambda.mk — run the real compiled functions locally under the Lambda Runtime Interface
-# Emulator (no Docker; internal/rie). Included from the Makefile.
+# Emulator (no Docker; internal/rie), and deploy them. Included from the Makefile.
 #
 #   make invoke FN=ExpertsFunction EVENT=events/experts/get-expert.json
 #       builds FN's bootstrap for this machine's architecture, runs it under aws-lambda-rie
@@ -8,6 +8,13 @@
 #   make coldstart [RUNS=5]
 #       arm64 binary size and init time under RIE of every function against a hello-world
 #       bootstrap, as a markdown table (infra/coldstart.sh).
+#
+# and deploy to AWS (SAM CLI and AWS CLI with credentials; see README.md, Deploy):
+#   make deploy [STAGE=dev|prod]
+#       sam build and sam deploy with infra/samconfig.toml's STAGE settings, then deploy-web.
+#   make deploy-web [STAGE=dev|prod]
+#       build web/, write /config.json from the stack's outputs, upload it to the web bucket
+#       and invalidate the distribution (infra/deploy-web.sh).
 
 # Wherever the Makefile includes this file, it keeps its own default goal (`make` = `make run`).
 _lambda_mk_default_goal := $(.DEFAULT_GOAL)
@@ -17,8 +24,10 @@ TABLE ?= tandem-local
 FN ?=
 EVENT ?=
 RUNS ?= 5
+STAGE ?= dev
+SAMCONFIG = $(CURDIR)/infra/samconfig.toml
 
-.PHONY: invoke coldstart
+.PHONY: invoke coldstart deploy deploy-web
 
 invoke:
 	@if [ -z "$(FN)" ] || [ -z "$(EVENT)" ]; then \
@@ -30,5 +39,14 @@ invoke:
 
 coldstart:
 	@RUNS=$(RUNS) infra/coldstart.sh
+
+# SAM resolves a relative --config-file against the template's directory, hence the absolute path.
+deploy:
+	sam build --config-file "$(SAMCONFIG)" --config-env $(STAGE)
+	sam deploy --config-file "$(SAMCONFIG)" --config-env $(STAGE)
+	@infra/deploy-web.sh $(STAGE)
+
+deploy-web:
+	@infra/deploy-web.sh $(STAGE)
 
 .DEFAULT_GOAL := $(_lambda_mk_default_goal)

@@ -269,6 +269,10 @@ func allChecks(c *checked, r repo) []string {
 	problems = append(problems, checkRuntime(c)...)
 	problems = append(problems, checkIAM(c)...)
 	problems = append(problems, checkLogGroups(c)...)
+	problems = append(problems, checkBuckets(c)...)
+	problems = append(problems, checkDistributions(c)...)
+	problems = append(problems, checkAlarms(c)...)
+	problems = append(problems, checkClientURLs(c)...)
 	return problems
 }
 
@@ -350,10 +354,31 @@ func TestRulesCatchEditedTemplate(t *testing.T) {
 		{"star", "                - dynamodb:GetItem\n", "                - \"*\"\n", "grants every action (*)"},
 		{"scan", "                - dynamodb:GetItem\n", "                - dynamodb:Scan\n", "dynamodb:Scan is not on the DynamoDB allow-list"},
 		{"transact", "                - dynamodb:GetItem\n", "                - dynamodb:TransactWriteItems\n", "dynamodb:TransactWriteItems is not an IAM action"},
-		{"crud template", "      Policies:\n", "      Policies:\n        - DynamoDBCrudPolicy:\n            TableName: !Ref Table\n", "SAM policy template DynamoDBCrudPolicy"},
-		{"no retention", "      RetentionInDays: 30\n", "", "no AWS::Logs::LogGroup named /aws/lambda/${"},
+		{"crud template", "own user record.\n      Policies:\n", "own user record.\n      Policies:\n        - DynamoDBCrudPolicy:\n            TableName: !Ref Table\n", "SAM policy template DynamoDBCrudPolicy"},
+		{"no retention", "/aws/lambda/${ExpertsFunction}\n      RetentionInDays: 30\n", "/aws/lambda/${ExpertsFunction}\n", "no AWS::Logs::LogGroup named /aws/lambda/${"},
 		{"log group for another name", "LogGroupName: !Sub /aws/lambda/${BookingsFunction}", "LogGroupName: !Sub /aws/lambda/bookings", "BookingsFunction: no AWS::Logs::LogGroup"},
 		{"unknown function folder", "  ExpertsFunction:\n", "  MentorsFunction:\n", "MentorsFunction: no functions/mentors/main.go"},
+		// the web bucket and the distribution
+		{"public policy allowed", "        BlockPublicPolicy: true\n", "        BlockPublicPolicy: false\n", "WebBucket: PublicAccessBlockConfiguration.BlockPublicPolicy must be true"},
+		{"no encryption", "      BucketEncryption:\n        ServerSideEncryptionConfiguration:\n          - ServerSideEncryptionByDefault:\n              SSEAlgorithm: AES256\n", "", "WebBucket: no BucketEncryption"},
+		{"website hosting", "      OwnershipControls:\n", "      WebsiteConfiguration: {IndexDocument: index.html}\n      OwnershipControls:\n", "WebBucket: website hosting is public"},
+		{"bucket readable by anyone", "            Principal: {Service: cloudfront.amazonaws.com}\n", "            Principal: \"*\"\n", "WebBucketPolicy: allows *; only the CloudFront service principal"},
+		{"bucket writable by CloudFront", "            Action: s3:GetObject\n", "            Action: [s3:GetObject, s3:PutObject]\n", "WebBucketPolicy: allows s3:PutObject"},
+		{"any distribution may read", "distribution/${Distribution}", "distribution/*", "WebBucketPolicy: the CloudFront grant is not limited to a distribution of this template"},
+		{"no origin access control", "            OriginAccessControlId: !GetAtt WebOriginAccessControl.Id\n", "", "Distribution: origin web reads bucket WebBucket without an Origin Access Control"},
+		{"unsigned origin access control", "        SigningBehavior: always\n", "        SigningBehavior: no-override\n", "without an Origin Access Control that signs every request"},
+		{"API cached", "            CachePolicyId: " + cachingDisabledPolicy, "            CachePolicyId: 658327ea-f89d-4fab-a63d-7e88639e58f6", "/v1/* must use the managed CachingDisabled cache policy"},
+		{"Host forwarded to the API", allViewerExceptHostPolicy, "216adef6-5c7f-47e4-b989-5492eafa07d3", "/v1/* must use the managed AllViewerExceptHostHeader"},
+		{"API read-only", "            AllowedMethods: [GET, HEAD, OPTIONS, PUT, PATCH, POST, DELETE]\n", "            AllowedMethods: [GET, HEAD, OPTIONS]\n", "/v1/* does not allow POST"},
+		{"API behavior elsewhere", "          - PathPattern: /v1/*\n", "          - PathPattern: /api/*\n", "HttpApi: no distribution sends /v1/* to it"},
+		{"API over plain HTTP", "            ViewerProtocolPolicy: https-only\n", "            ViewerProtocolPolicy: allow-all\n", `behavior "/v1/*" has ViewerProtocolPolicy "allow-all"`},
+		{"SPA routing by error pages", "        DefaultRootObject: index.html\n", "        DefaultRootObject: index.html\n        CustomErrorResponses:\n          - {ErrorCode: 404, ResponseCode: 200, ResponsePagePath: /index.html}\n", "Distribution: CustomErrorResponses apply to /v1/* too"},
+		// sign-in URLs and alarms
+		{"client settings drift", "      AllowedOAuthScopes: [openid, email, profile]\n", "      AllowedOAuthScopes: [openid, email]\n", "UserPoolClientUrls: ClientSettings.AllowedOAuthScopes differs"},
+		{"no callback on the distribution", "        - !Sub https://${Distribution.DomainName}/auth/callback\n", "", "UserPoolClient: no callback URL https://${Distribution.DomainName}/auth/callback"},
+		{"function without error alarm", "MetricName: Errors, Dimensions: [{Name: FunctionName, Value: !Ref ExpertsFunction}]", "MetricName: Errors, Dimensions: [{Name: FunctionName, Value: !Ref BookingsFunction}]", "ExpertsFunction: no alarm on AWS/Lambda Errors"},
+		{"no API 5xx alarm", "MetricName: 5xx", "MetricName: 4xx", "HttpApi: no alarm on AWS/ApiGateway 5xx"},
+		{"silent dead-letter alarm", "dead-letter queue.\n      AlarmActions: [!Ref AlarmTopic]\n", "dead-letter queue.\n", "StreamsDeadLetterAlarm: notifies nobody"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -402,6 +427,22 @@ Resources:
     Properties:
       LogGroupName: !Sub /aws/lambda/${PingFunction}
       RetentionInDays: 7
+  Topic:
+    Type: AWS::SNS::Topic
+  PingErrors:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      AlarmActions: [!Ref Topic]
+      Namespace: AWS/Lambda
+      MetricName: Errors
+      Dimensions: [{Name: FunctionName, Value: !Ref PingFunction}]
+  PingThrottles:
+    Type: AWS::CloudWatch::Alarm
+    Properties:
+      AlarmActions: [!Ref Topic]
+      Namespace: AWS/Lambda
+      MetricName: Throttles
+      Dimensions: [{Name: FunctionName, Value: !Ref PingFunction}]
 `
 
 func minimalRepo() fstest.MapFS {
@@ -435,6 +476,9 @@ func TestRulesOnSmallTemplates(t *testing.T) {
 		{name: "retention zero", old: "RetentionInDays: 7", new: "RetentionInDays: 0", want: "PingFunction: no AWS::Logs::LogGroup"},
 		{name: "no log group", old: "  PingFunctionLogGroup:\n    Type: AWS::Logs::LogGroup\n    Properties:\n      LogGroupName: !Sub /aws/lambda/${PingFunction}\n      RetentionInDays: 7\n", new: "", want: "PingFunction: no AWS::Logs::LogGroup"},
 		{name: "build method esbuild", old: "BuildMethod: makefile", new: "BuildMethod: esbuild", want: `Metadata.BuildMethod is "esbuild"`},
+		{name: "alarm on another function", old: "MetricName: Errors\n      Dimensions: [{Name: FunctionName, Value: !Ref PingFunction}]", new: "MetricName: Errors\n      Dimensions: [{Name: FunctionName, Value: !Ref PongFunction}]", want: "PingFunction: no alarm on AWS/Lambda Errors"},
+		{name: "no throttles alarm", old: "MetricName: Throttles", new: "MetricName: Duration", want: "PingFunction: no alarm on AWS/Lambda Throttles"},
+		{name: "silent alarm", old: "      AlarmActions: [!Ref Topic]\n", new: "", want: "PingErrors: notifies nobody"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
