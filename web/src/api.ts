@@ -451,10 +451,25 @@ export interface Reviews extends Page<Review> {
 
 // ---- HR: settings and reports
 
+export type BudgetPeriod = 'month' | 'quarter' | 'year';
+
+/**
+ * Budget caps the coaching hours an org's learners can book per period (UTC months, quarters
+ * or years), org-wide and per learner department. A booking draws its session length from the
+ * period its start falls in; over a cap the booking is refused (429 limit_exceeded with
+ * extra.limit budget_org or budget_department).
+ */
+export interface Budget {
+  period: BudgetPeriod;
+  orgHours: number; // 0: no org-wide cap
+  departmentHours?: Record<string, number>; // whole hours ≥ 1; absent when empty; an unlisted department is not capped
+}
+
 export interface OrgSettings {
   matching: MatchingWeights;
   lateCancelHours: number;
   requestExpiryDays: number;
+  budget: Budget | null; // null: no budget (PUT replaces the whole document, so always send it)
   updatedAt?: string; // absent until HR first saves
 }
 
@@ -508,12 +523,33 @@ export interface ReportRow {
   withheld?: string[];
 }
 
+/**
+ * BudgetLine is allotted against used hours over a report's budget periods: allottedHours is
+ * null when the line is not capped, usedHours (and usedShare) null when withheld for privacy.
+ */
+export interface BudgetLine {
+  department?: string; // absent on the org's line
+  allottedHours: number | null;
+  usedHours: number | null;
+  usedShare: number | null; // usedHours / allottedHours, 0..1 (above 1 when over)
+  withheld?: boolean;
+}
+
+/** BudgetSummary is a utilization report's budget section: the whole periods the months touch. */
+export interface BudgetSummary {
+  period: BudgetPeriod;
+  periods: string[]; // "2027-03", "2027-Q1" or "2027"
+  org: BudgetLine;
+  departments: BudgetLine[]; // every department with a cap or used hours
+}
+
 export interface UtilizationReport {
   from: string;
   to: string;
   groupBy: GroupBy;
   total: ReportRow;
   rows: ReportRow[];
+  budget: BudgetSummary | null; // null: the org has no budget
 }
 
 export interface GraphNode {

@@ -3,6 +3,7 @@
 import type { ComponentChildren, InputHTMLAttributes } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { ApiError, type BookingStatus } from './api';
+import type { Refusal } from './refusal';
 
 export function useTitle(title: string): void {
   useEffect(() => {
@@ -194,6 +195,21 @@ export function ErrorBanner({ error, shown = [] }: { error: unknown; shown?: str
           ))}
         </ul>
       )}
+    </div>
+  );
+}
+
+/** RefusalBanner says why a booking was refused and, when it can, what to do instead. */
+export function RefusalBanner({ refusal }: { refusal: Refusal }) {
+  return (
+    <div class="banner error-banner" role="alert" data-refusal={refusal.kind}>
+      {refusal.title && (
+        <p>
+          <strong>{refusal.title}</strong>
+        </p>
+      )}
+      <p>{refusal.message}</p>
+      {refusal.advice && <p>{refusal.advice}</p>}
     </div>
   );
 }

@@ -2,11 +2,14 @@
 // answer can never book twice; on success it offers the calendar invite. The same dialog
 // accepts a time an expert offered on the learner's request (POST /v1/requests/{id}/accept),
 // and books for a request when the learner picks a match's slot (requestId on the booking).
+// A refusal that a retry cannot fix (time taken, request closed, budget used up) is said in
+// words and the confirm button stays disabled.
 import { useState } from 'preact/hooks';
-import { api, ApiError, type Booking, type Expert, type SessionType } from '../api';
+import { api, type Booking, type Expert, type SessionType } from '../api';
+import { bookingRefusal } from '../refusal';
 import { Link } from '../router';
 import { formatDuration, formatTime, formatWhen, inZone, zoneLabel } from '../time';
-import { Dialog, ErrorBanner, TextArea, errorOf, newIdempotencyKey, saveBlob } from '../ui';
+import { Dialog, ErrorBanner, RefusalBanner, TextArea, errorOf, newIdempotencyKey, saveBlob } from '../ui';
 import type { LocalSlot } from '../time';
 
 interface Props {
@@ -53,10 +56,8 @@ export function BookDialog({ expert, sessionType, slot, zone, requestId, acceptO
       setErr(e);
     }
   };
-  // Any conflict means this time cannot be had (retrying will not help): say which.
-  const conflict = err instanceof ApiError && err.code === 'conflict' ? String(err.extra.conflict ?? 'taken') : '';
-  const closed = conflict === 'request_closed';
-  const taken = conflict === 'taken' || conflict === 'expert_busy' || conflict === 'slot_taken';
+  // Any conflict, or a used-up budget, means this time cannot be had (retrying will not help): say why.
+  const refusal = bookingRefusal(err);
   const theirs = inZone(slot.start, expert.timezone);
 
   return (
@@ -113,15 +114,9 @@ export function BookDialog({ expert, sessionType, slot, zone, requestId, acceptO
           }}
         >
           <TextArea label="Note for the expert (optional)" value={note} onValue={setNote} maxLength={1000} error={errorOf(err, 'note')} hint="What would you like to talk about?" />
-          {taken || closed ? (
-            <div class="banner error-banner" role="alert">
-              <p>{closed ? 'Your request is no longer open (it was booked or has expired), so this time cannot be accepted.' : 'This time was just taken. Close this and pick another time.'}</p>
-            </div>
-          ) : (
-            <ErrorBanner error={err} shown={['note']} />
-          )}
+          {refusal ? <RefusalBanner refusal={refusal} /> : <ErrorBanner error={err} shown={['note']} />}
           <div class="actions">
-            <button type="submit" disabled={busy || conflict !== ''}>
+            <button type="submit" disabled={busy || refusal !== null}>
               {busy ? 'Booking…' : acceptOn ? 'Accept and book' : 'Confirm booking'}
             </button>
             <button type="button" class="secondary" onClick={() => onClose(false)}>

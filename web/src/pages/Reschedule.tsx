@@ -1,11 +1,13 @@
-// Move a booking to another free slot of the same expert and session type.
+// Move a booking to another free slot of the same expert and session type. A move into another
+// budget period draws on that period's budget, which may be used up: that is said in words.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Booking } from '../api';
 import { WeekView } from '../components/WeekView';
 import { Link, navigate, useLocation, withQuery } from '../router';
 import { useApp } from '../state';
+import { budgetRefusal } from '../refusal';
 import { formatWhen, inZone, zoneLabel, type LocalSlot } from '../time';
-import { Dialog, ErrorBanner, Loading, useTitle } from '../ui';
+import { Dialog, ErrorBanner, Loading, RefusalBanner, useTitle } from '../ui';
 
 export function Reschedule({ id }: { id: string }) {
   useTitle('Reschedule');
@@ -21,6 +23,7 @@ export function Reschedule({ id }: { id: string }) {
     api.booking(id).then(setBooking, setErr);
   }, [id]);
 
+  const refusal = budgetRefusal(moveErr);
   const move = async () => {
     if (!booking || !slot) return;
     setBusy(true);
@@ -55,7 +58,10 @@ export function Reschedule({ id }: { id: string }) {
             zone={zone}
             weekStart={query.get('week') ?? inZone(booking.start, zone).toISODate() ?? ''}
             onWeek={(w) => navigate(withQuery(path, query, { week: w }), { replace: true })}
-            onPick={setSlot}
+            onPick={(s) => {
+              setMoveErr(null);
+              setSlot(s);
+            }}
             pickLabel="Move to"
           />
         </>
@@ -77,12 +83,19 @@ export function Reschedule({ id }: { id: string }) {
               {formatWhen(slot.start, slot.end, zone)} <span class="muted">({zoneLabel(zone, slot.local)})</span>
             </dd>
           </dl>
-          <ErrorBanner error={moveErr} />
+          {refusal ? <RefusalBanner refusal={refusal} /> : <ErrorBanner error={moveErr} />}
           <div class="actions">
-            <button type="button" onClick={move} disabled={busy}>
+            <button type="button" onClick={move} disabled={busy || refusal !== null}>
               {busy ? 'Moving…' : 'Move session'}
             </button>
-            <button type="button" class="secondary" onClick={() => setSlot(null)}>
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => {
+                setSlot(null);
+                setMoveErr(null);
+              }}
+            >
               Keep the current time
             </button>
           </div>

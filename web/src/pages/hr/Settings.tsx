@@ -1,12 +1,16 @@
 // Org settings (GET/PUT /v1/org/settings, HR): the weights of the matching signals (relative:
-// each counts as its share of the sum), the late-cancel window and how long requests stay
-// open. Field errors ("matching.topic", "lateCancelHours") appear next to their fields.
+// each counts as its share of the sum), the late-cancel window, how long requests stay open
+// and the coaching budget. Field errors ("matching.topic", "lateCancelHours",
+// "budget.departmentHours.Sales") appear next to their fields. PUT replaces the whole
+// document, so the body starts from what was loaded: nothing this page does not edit is lost.
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type FieldError, type MatchingWeights, type OrgSettings, type SignalName } from '../../api';
+import { api, ApiError, type FieldError, type MatchingWeights, type OrgSettings, type OrgSettingsInput, type SignalName } from '../../api';
 import { useApp } from '../../state';
 import { inZone } from '../../time';
 import { ErrorBanner, Loading, TextField, errorOf, focusFirstInvalid } from '../../ui';
 import { signalLabel } from '../requests/common';
+import { budgetForm, readBudget, type BudgetForm } from './budget';
+import { BudgetEditor } from './BudgetEditor';
 import { percent } from './format';
 
 const signals: { name: SignalName; hint: string }[] = [
@@ -27,12 +31,21 @@ export function shares(w: Record<string, string>): Record<string, number | null>
   return Object.fromEntries(Object.entries(nums).map(([k, x]) => [k, sum > 0 ? x / sum : null]));
 }
 
+/** settingsBody is the PUT body: the loaded document (less updatedAt) with the edits over it. */
+export function settingsBody(loaded: OrgSettings, edits: OrgSettingsInput): OrgSettingsInput {
+  const kept: Partial<OrgSettings> = { ...loaded };
+  delete kept.updatedAt;
+  return { ...kept, ...edits };
+}
+
 export function Settings() {
   const { zone } = useApp();
   const [loaded, setLoaded] = useState<OrgSettings | null>(null);
   const [weights, setWeights] = useState<Record<string, string>>({});
   const [lateCancel, setLateCancel] = useState('');
   const [expiry, setExpiry] = useState('');
+  const [budget, setBudget] = useState<BudgetForm>(() => budgetForm(null));
+  const [departments, setDepartments] = useState<string[]>([]);
   const [loadErr, setLoadErr] = useState<unknown>(null);
   const [err, setErr] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -43,9 +56,17 @@ export function Settings() {
     setWeights(Object.fromEntries(signals.map((x) => [x.name, String(s.matching[x.name] ?? 0)])));
     setLateCancel(String(s.lateCancelHours));
     setExpiry(String(s.requestExpiryDays));
+    setBudget(budgetForm(s.budget));
   };
   useEffect(() => {
     api.orgSettings().then(fill, setLoadErr);
+    // Department names to suggest for budget caps: the ones the reports know (best effort).
+    const ctl = new AbortController();
+    api.utilization({ groupBy: 'department' }, ctl.signal).then(
+      (r) => setDepartments(r.rows.map((x) => x.group.key).filter(Boolean).sort()),
+      () => undefined,
+    );
+    return () => ctl.abort();
   }, []);
 
   if (!loaded) return loadErr ? <ErrorBanner error={loadErr} /> : <Loading what="Loading the settings…" />;
@@ -56,14 +77,16 @@ export function Settings() {
     setErr(null);
     setSaved(false);
     const matching = Object.fromEntries(signals.map((x) => [x.name, num(weights[x.name] ?? '')])) as MatchingWeights;
-    const body = { matching, lateCancelHours: num(lateCancel), requestExpiryDays: num(expiry) };
+    const b = readBudget(budget);
+    const body = settingsBody(loaded, { matching, lateCancelHours: num(lateCancel), requestExpiryDays: num(expiry), budget: b.budget });
     // An empty or non-numeric box would go out as null (read as 0): say so here instead.
     const blank: FieldError[] = [
       ...signals.filter((x) => !Number.isFinite(matching[x.name])).map((x) => ({ field: `matching.${x.name}`, message: 'must be a number' })),
       ...(['lateCancelHours', 'requestExpiryDays'] as const).filter((k) => !Number.isFinite(body[k])).map((k) => ({ field: k, message: 'must be a number' })),
+      ...b.errors,
     ];
     try {
-      if (blank.length) throw new ApiError({ status: 400, code: 'invalid', title: 'Invalid settings', detail: 'Some settings are not numbers.', fields: blank });
+      if (blank.length) throw new ApiError({ status: 400, code: 'invalid', title: 'Invalid settings', detail: 'Some settings are not filled in correctly.', fields: blank });
       fill(await api.putOrgSettings(body));
       setSaved(true);
     } catch (e) {
@@ -121,7 +144,16 @@ export function Settings() {
           <TextField label="Requests stay open (days)" type="number" min={0} max={90} value={expiry} onValue={(v) => (setSaved(false), setExpiry(v))} hint="0–90; 0 means the default (14)" error={errorOf(err, 'requestExpiryDays')} />
         </div>
       </fieldset>
-      <ErrorBanner error={err} shown={['matching', 'lateCancelHours', 'requestExpiryDays']} />
+      <BudgetEditor
+        form={budget}
+        onChange={(f) => {
+          setSaved(false);
+          setBudget(f);
+        }}
+        err={err}
+        departments={departments}
+      />
+      <ErrorBanner error={err} shown={['matching', 'lateCancelHours', 'requestExpiryDays', 'budget']} />
       <div class="actions">
         <button type="submit" disabled={busy}>
           {busy ? 'Saving…' : 'Save settings'}

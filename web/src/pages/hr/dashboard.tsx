@@ -1,11 +1,12 @@
 // The HR dashboard (lazy chunk, with Chart.js): headline figures for a range of months, the
-// monthly trend, breakdowns by department and by expert with small groups hidden, the
+// coaching budget used against allotted, the monthly trend, breakdowns by department and by expert with small groups hidden, the
 // department connection graph and the CSV download (GET /v1/reports/utilization and
 // /v1/reports/connections). The org settings form lives in this chunk too.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type ConnectionsReport, type GroupBy, type ReportRow, type UtilizationReport } from '../../api';
 import { navigate, useLocation, withQuery } from '../../router';
 import { ErrorBanner, Loading, Select, TextField, errorOf, saveBlob } from '../../ui';
+import { BudgetCard } from './BudgetCard';
 import { TrendCharts, chartVersion } from './charts';
 import { figure, monthsBetween, type MetricKey } from './format';
 import { ConnectionGraph } from './Graph';
@@ -93,6 +94,7 @@ export function Dashboard() {
       {data && (
         <>
           <Headline total={data.month.total} months={monthsBetween(data.month.from, data.month.to).length} />
+          <BudgetCard budget={data.month.budget ?? null} />
           <TrendCharts rows={data.month.rows} months={monthsBetween(data.month.from, data.month.to)} />
           <Breakdown title="By department" report={data.department} kind="Department" testid="by-department" columns={departmentColumns} note="Departments are the learners’. Utilization is per expert (offered hours belong to experts), so it is not shown here." />
           <Breakdown title="By expert" report={data.expert} kind="Expert" testid="by-expert" columns={columns} />

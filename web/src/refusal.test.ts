@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError, parseProblem } from './api';
+import { bookingRefusal, budgetRefusal } from './refusal';
+
+const problem = (status: number, doc: Record<string, unknown>) => parseProblem(status, 'application/problem+json', JSON.stringify({ status, ...doc }));
+
+describe('budgetRefusal', () => {
+  it('explains a department budget used up, with the API’s words and what to do', () => {
+    const err = problem(429, {
+      code: 'limit_exceeded',
+      title: 'Too Many Requests',
+      detail: "Your department's coaching budget for this period does not cover this session.",
+      extra: { limit: 'budget_department' },
+    });
+    const r = budgetRefusal(err);
+    expect(r?.kind).toBe('budget_department');
+    expect(r?.title).toBe('Not enough coaching budget');
+    expect(r?.message).toBe("Your department's coaching budget for this period does not cover this session.");
+    expect(r?.advice).toMatch(/shorter session type or a time in a later period/);
+    expect(r?.advice).toMatch(/HR team/);
+  });
+
+  it('names the organisation’s budget, and has its own words when the API gave none', () => {
+    const r = budgetRefusal(new ApiError({ status: 429, code: 'limit_exceeded', title: 'x', detail: '', extra: { limit: 'budget_org' } }));
+    expect(r?.kind).toBe('budget_org');
+    expect(r?.message).toBe('Your organisation’s coaching budget for this period does not cover this session.');
+  });
+
+  it('leaves other limits and errors alone', () => {
+    expect(budgetRefusal(problem(429, { code: 'limit_exceeded', detail: 'The expert takes no more sessions that day.', extra: { limit: 'day' } }))).toBeNull();
+    expect(budgetRefusal(problem(429, { code: 'limit_exceeded', detail: 'x' }))).toBeNull();
+    expect(budgetRefusal(problem(409, { code: 'conflict', extra: { limit: 'budget_org' } }))).toBeNull();
+    expect(budgetRefusal(new Error('boom'))).toBeNull();
+    expect(budgetRefusal(null)).toBeNull();
+  });
+});
+
+describe('bookingRefusal', () => {
+  it('tells a taken time from a closed request and other clashes', () => {
+    expect(bookingRefusal(problem(409, { code: 'conflict', detail: 'The expert is no longer free at this time.', extra: { conflict: 'expert_busy' } }))?.kind).toBe('taken');
+    expect(bookingRefusal(problem(409, { code: 'conflict', detail: 'x' }))?.kind).toBe('taken');
+    expect(bookingRefusal(problem(409, { code: 'conflict', extra: { conflict: 'request_closed' } }))?.message).toMatch(/no longer open/);
+    const own = bookingRefusal(problem(409, { code: 'conflict', detail: 'You already have a session at this time.', extra: { conflict: 'learner_busy' } }));
+    expect(own).toEqual({ kind: 'conflict', message: 'You already have a session at this time.' });
+  });
+
+  it('includes budget refusals and nothing that a retry might fix', () => {
+    expect(bookingRefusal(problem(429, { code: 'limit_exceeded', detail: 'd', extra: { limit: 'budget_org' } }))?.kind).toBe('budget_org');
+    expect(bookingRefusal(problem(500, { code: 'internal', detail: 'Server error' }))).toBeNull();
+    expect(bookingRefusal(problem(400, { code: 'invalid', errors: [{ field: 'note', message: 'too long' }] }))).toBeNull();
+  });
+});
