@@ -3,6 +3,8 @@
 // It is pure: no I/O, so every figure can be checked by hand.
 package analytics
 
+import "hash/fnv"
+
 // Counts are the additive counters of one group (the org, a department or an expert) in one
 // month. Months are UTC calendar months of a session's start. Departments are the learner's.
 // Every field is a plain sum, so groups and months add up.
@@ -30,6 +32,19 @@ type Counts struct {
 	NewTies          int64 `json:"newTies"`    // learner–expert pairs meeting for the first time (first completed session)
 	// MatchMinutes are the times from request to first booking, for the median.
 	MatchMinutes []int64 `json:"matchMinutes,omitempty"`
+	// Learners is the set of the active learners' keys (LearnerKey), sorted: a range of
+	// months has as many active learners as the union of its months' sets, not the sum of
+	// their counts (someone coached in March and in April is one active learner).
+	Learners []int64 `json:"learners,omitempty"`
+}
+
+// LearnerKey is the number a learner id is kept as in Counts.Learners: 63 bits of its FNV-1a
+// hash (a collision among a million learners has odds of about 1 in 10 million; DynamoDB
+// number sets keep it in about 10 bytes, so a month's item holds some 30,000 learners).
+func LearnerKey(id string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return int64(h.Sum64() >> 1)
 }
 
 // Group is one row's identity.

@@ -104,8 +104,42 @@ func WithBudget(budgetHours, usedHours float64) Option {
 }
 
 // Add returns the sum of c and o. MatchMinutes are concatenated into a new slice, so the
-// result never shares storage with either operand.
+// result never shares storage with either operand. Learners are united; when both operands
+// carry their learner sets (as the stored aggregates do), ActiveLearners is the size of the
+// union, so learners active in several months count once.
 func (c Counts) Add(o Counts) Counts {
+	sum := c.add(o)
+	if int64(len(c.Learners)) == c.ActiveLearners && int64(len(o.Learners)) == o.ActiveLearners {
+		sum.Learners = union(c.Learners, o.Learners)
+		sum.ActiveLearners = int64(len(sum.Learners))
+	}
+	return sum
+}
+
+// union merges two sorted sets into a new one.
+func union(a, b []int64) []int64 {
+	if len(a) == 0 && len(b) == 0 {
+		return nil
+	}
+	out := make([]int64, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || (i < len(a) && a[i] < b[j]):
+			out = append(out, a[i])
+			i++
+		case i == len(a) || b[j] < a[i]:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i, j = i+1, j+1
+		}
+	}
+	return out
+}
+
+func (c Counts) add(o Counts) Counts {
 	return Counts{
 		Booked:           c.Booked + o.Booked,
 		Completed:        c.Completed + o.Completed,

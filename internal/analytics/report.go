@@ -117,7 +117,6 @@ func byKey(groups []MonthGroup, kind string, minGroup int) []Row {
 		group     Group
 		lastMonth string // the group's name is taken from its latest month
 		counts    Counts
-		maxActive int64 // the most active learners in one month
 	}
 	keys := map[string]*acc{}
 	for _, g := range groups {
@@ -133,12 +132,11 @@ func byKey(groups []MonthGroup, kind string, minGroup int) []Row {
 			a.group, a.lastMonth = g.Group, g.Month
 		}
 		a.counts = a.counts.Add(g.Counts)
-		a.maxActive = max(a.maxActive, g.Counts.ActiveLearners)
 	}
 	rows := make([]Row, 0, len(keys))
 	for _, a := range keys {
 		row := Row{Group: a.group}
-		if a.maxActive < int64(minGroup) {
+		if a.counts.ActiveLearners < int64(minGroup) { // distinct people over the range
 			row.Suppressed = true
 			row.SuppressedReason = fmt.Sprintf("fewer than %d active learners", minGroup)
 			rows = append(rows, row)

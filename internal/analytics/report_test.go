@@ -28,9 +28,9 @@ func fixture() []MonthGroup {
 			Recommends: 3, Promoters: 1, Detractors: 1}},
 		{"2027-01", Group{Kind: KindDepartment, Key: "eng", Name: "Eng"}, Counts{Booked: 3, Completed: 3, Started: 3,
 			ActiveLearners: 3, Ratings: 2, RatingSum: 8, Satisfied: 2}},
-		// Design has 2 learners each month: 4 summed, but never 3 at once.
-		{"2027-01", design, Counts{Completed: 2, Started: 2, ActiveLearners: 2}},
-		{"2027-02", design, Counts{Completed: 2, Started: 2, ActiveLearners: 2}},
+		// Design has the same 2 learners each month: 4 summed, but 2 people.
+		{"2027-01", design, Counts{Completed: 2, Started: 2, ActiveLearners: 2, Learners: []int64{11, 12}}},
+		{"2027-02", design, Counts{Completed: 2, Started: 2, ActiveLearners: 2, Learners: []int64{11, 12}}},
 		{"2027-02", design2, Counts{Completed: 3, Started: 3, ActiveLearners: 3}},
 		{"2027-01", analyticsDept, Counts{Completed: 5, Started: 5, ActiveLearners: 5}},
 		{"2027-01", ana, Counts{Completed: 3, Started: 4, ActiveLearners: 3, MinutesOffered: 600, MinutesBooked: 240}},

@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,6 +46,8 @@ type AggAdd struct {
 	Group  analytics.Group // Kind "org", "department", "expert" or "edge" (Key "from#to")
 	Fields map[string]int64
 	Append []int64 // values appended to matchMinutes
+	// Learners are added to the learners set (analytics.LearnerKey of each learner id).
+	Learners []int64
 }
 
 // AggStep is one idempotent change to the aggregates.
@@ -94,6 +97,14 @@ func (s *Store) ApplyStep(ctx context.Context, st AggStep) (applied bool, err er
 			values[":mm"], values[":empty"] = &types.AttributeValueMemberL{Value: list}, &types.AttributeValueMemberL{Value: []types.AttributeValue{}}
 			set = append(set, "#mm = list_append(if_not_exists(#mm, :empty), :mm)")
 		}
+		if len(a.Learners) > 0 {
+			ns := make([]string, len(a.Learners))
+			for i, k := range a.Learners {
+				ns[i] = strconv.FormatInt(k, 10)
+			}
+			names["#ls"], values[":ls"] = "learners", &types.AttributeValueMemberNS{Value: ns}
+			add = append(add, "#ls :ls")
+		}
 		expr := "SET " + strings.Join(set, ", ")
 		if len(add) > 0 {
 			expr += " ADD " + strings.Join(add, ", ")
@@ -128,6 +139,11 @@ func mergeAdds(adds []AggAdd) []AggAdd {
 			out[i].Fields[f] += n
 		}
 		out[i].Append = append(out[i].Append, a.Append...)
+		out[i].Learners = append(out[i].Learners, a.Learners...)
+	}
+	for i := range out { // a set literal may not repeat a member
+		slices.Sort(out[i].Learners)
+		out[i].Learners = slices.Compact(out[i].Learners)
 	}
 	return out
 }
@@ -182,6 +198,7 @@ func (s *Store) LoadAggregates(ctx context.Context, org string, months []string)
 						r.err = err
 						return
 					}
+					slices.Sort(c.Learners) // DynamoDB sets have no order; analytics unites sorted sets
 					g := analytics.Group{Kind: str(raw["kind"]), Key: str(raw["key"]), Name: str(raw["name"])}
 					if g.Kind == "edge" {
 						from, to, _ := strings.Cut(g.Key, "#")

@@ -20,6 +20,7 @@ func Import(ctx context.Context, store *dynamo.Store, org, batch string, booking
 	}
 	total := contribution{}
 	seen := map[string]bool{}
+	learners := map[cell][]int64{} // each cell's active learners, for its learner set
 	firstTie := map[[2]string]string{}
 	tieGroups := map[[2]string][]analytics.Group{}
 	for _, b := range bookings {
@@ -32,15 +33,13 @@ func Import(ctx context.Context, store *dynamo.Store, org, batch string, booking
 			continue
 		}
 		month := dynamo.MonthOf(b.Start)
-		for _, g := range []analytics.Group{orgGroup(), deptGroup(b.Learner.Department)} {
+		for _, g := range []analytics.Group{orgGroup(), deptGroup(b.Learner.Department), expertGroup(b.Expert)} {
 			if key := month + g.Kind + g.Key + b.Learner.ID; !seen[key] {
 				seen[key] = true
 				total.add(month, g, "activeLearners", 1)
+				k := cell{month, g}
+				learners[k] = append(learners[k], analytics.LearnerKey(b.Learner.ID))
 			}
-		}
-		if key := month + "expert" + b.Expert.ID + b.Learner.ID; !seen[key] {
-			seen[key] = true
-			total.add(month, expertGroup(b.Expert), "activeLearners", 1)
 		}
 		pair := [2]string{b.Learner.ID, b.Expert.ID}
 		if m, ok := firstTie[pair]; !ok || month < m {
@@ -49,6 +48,9 @@ func Import(ctx context.Context, store *dynamo.Store, org, batch string, booking
 		}
 	}
 	adds := minus(total, contribution{})
+	for i := range adds {
+		adds[i].Learners = learners[cell{adds[i].Month, adds[i].Group}]
+	}
 	for i := 0; i < len(adds); i += 50 {
 		step := dynamo.AggStep{Org: org, Marker: fmt.Sprintf("IMPORT#%s#%d", batch, i), Adds: adds[i:min(i+50, len(adds))]}
 		if _, err := store.ApplyStep(ctx, step); err != nil {

@@ -80,12 +80,14 @@ func booking(ctx context.Context, store *dynamo.Store, c *dynamo.StreamChange) e
 	}
 	// First completed session facts: exact distinct counts through their own markers.
 	month := dynamo.MonthOf(nw.Start)
-	one := map[string]int64{"activeLearners": 1}
+	// The count and the learner's key in the month's set go together, once.
+	one, learner := map[string]int64{"activeLearners": 1}, []int64{analytics.LearnerKey(nw.Learner.ID)}
 	steps := []dynamo.AggStep{
 		{Org: c.Org, Marker: "SEEN#" + month + "#L#" + nw.Learner.ID, Adds: []dynamo.AggAdd{
-			{Month: month, Group: orgGroup(), Fields: one}, {Month: month, Group: deptGroup(nw.Learner.Department), Fields: one}}},
+			{Month: month, Group: orgGroup(), Fields: one, Learners: learner},
+			{Month: month, Group: deptGroup(nw.Learner.Department), Fields: one, Learners: learner}}},
 		{Org: c.Org, Marker: "SEEN#" + month + "#E#" + nw.Expert.ID + "#L#" + nw.Learner.ID, Adds: []dynamo.AggAdd{
-			{Month: month, Group: expertGroup(nw.Expert), Fields: one}}},
+			{Month: month, Group: expertGroup(nw.Expert), Fields: one, Learners: learner}}},
 	}
 	for _, st := range steps {
 		if _, err := store.ApplyStep(ctx, st); err != nil {

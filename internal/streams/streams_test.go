@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -221,15 +222,14 @@ func recount(items []map[string]any) (map[string]analytics.Counts, map[string]in
 			}
 			if status == "completed" {
 				edges[m+"|"+ldept+"#"+edept]++
-				for _, key := range []string{m + "|org|", m + "|department|" + ldept} {
+				for _, key := range []string{m + "|org|", m + "|department|" + ldept, m + "|expert|" + eid} {
 					if !seen[key+lid] {
 						seen[key+lid] = true
-						bump(key, func(c *analytics.Counts) { c.ActiveLearners++ })
+						bump(key, func(c *analytics.Counts) {
+							c.ActiveLearners++
+							c.Learners = append(c.Learners, analytics.LearnerKey(lid))
+						})
 					}
-				}
-				if k := m + "|expert|" + eid; !seen[k+lid] {
-					seen[k+lid] = true
-					bump(k, func(c *analytics.Counts) { c.ActiveLearners++ })
 				}
 				pair := lid + "#" + eid + "#" + ldept
 				if old, ok := firstPair[pair]; !ok || m < old {
@@ -316,6 +316,10 @@ func compare(t *testing.T, wantC map[string]analytics.Counts, wantE map[string]i
 			if len(c.MatchMinutes) == 0 {
 				c.MatchMinutes = nil
 			}
+			c.Learners = slices.Sorted(slices.Values(c.Learners))
+			if len(c.Learners) == 0 {
+				c.Learners = nil
+			}
 			if c.Booked == 0 && c.Ratings == 0 && c.Requests == 0 && c.NewTies == 0 && c.ActiveLearners == 0 {
 				continue
 			}
@@ -373,6 +377,24 @@ func TestAggregatesEqualRecount(t *testing.T) {
 	}
 	if wantC["2027-02|org|"].Booked == 0 {
 		t.Fatalf("the history should span months (reschedules cross into February): %+v", wantC)
+	}
+	// Over the whole range a learner coached in several months is one active learner.
+	distinct := map[string]bool{}
+	for _, it := range dynamotest.Items(t, cfg) {
+		if it["type"] == "booking" && it["status"] == "completed" {
+			distinct[it["learner"].(map[string]any)["ID"].(string)] = true
+		}
+	}
+	groups, _, err := store.LoadAggregates(context.Background(), "acme", months)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var monthly int64
+	for _, m := range months {
+		monthly += wantC[m+"|org|"].ActiveLearners
+	}
+	if got := analytics.Total(groups, 3).Metrics.ActiveLearners; got != int64(len(distinct)) || monthly <= got {
+		t.Errorf("active learners over the range = %d, want the %d distinct (monthly counts sum to %d)", got, len(distinct), monthly)
 	}
 
 	t.Run("redelivered and shuffled", func(t *testing.T) {
