@@ -374,3 +374,26 @@ func TestExplanationNormalises(t *testing.T) {
 		t.Errorf("Build (-want +got):\n%s", diff)
 	}
 }
+
+// TestExplainMatchesBuild: explaining Build's own cohorts gives Build's explanations.
+func TestExplainMatchesBuild(t *testing.T) {
+	members := []Member{
+		{ID: "a", Department: "Sales", Timezone: "Europe/London", Interests: []string{"go"}},
+		{ID: "b", Department: "Sales", Timezone: "Europe/Berlin", Interests: []string{"go"}},
+		{ID: "c", Department: "Product", Timezone: "Europe/Paris", Interests: []string{"ux"}},
+		{ID: "d", Department: "Finance", Timezone: "Europe/Madrid", Interests: []string{"ux"}},
+	}
+	opts := Options{Size: 2, At: time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC), Seed: 1,
+		Met: func(x, y string) bool { return (x == "a" && y == "c") || (x == "c" && y == "a") }}
+	built, err := Build(members, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Explain(built, members, opts); !cmp.Equal(got, built) {
+		t.Errorf("Explain(Build) = %+v, want %+v", got, built)
+	}
+	hand := Explain([]Cohort{{Members: []string{"c", "a"}}, {Members: []string{"d", "b"}}}, members, opts)
+	if e := hand[0].Explanation; hand[0].Members[0] != "a" || e.Pairs != 1 || e.CrossPairs != 1 || e.NewPairs != 0 || e.SpreadHours != 1 {
+		t.Errorf("a+c explained as %+v (members %v): want one cross pair that has met, 1 h apart", e, hand[0].Members)
+	}
+}

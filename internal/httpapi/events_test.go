@@ -41,6 +41,15 @@ var wantStatus = map[string]int{
 	"requests/accept.json":                201, // tom takes grace's offer on demo-r03
 	"requests/settings-get.json":          200,
 	"requests/settings-put.json":          200,
+	"programs/1-create.json":              201, // hana creates a program
+	"programs/2-list.json":                200,
+	"programs/3-get.json":                 200, // demo-p01
+	"programs/4-enroll.json":              200, // ben enrolls in demo-p01
+	"programs/5-withdraw.json":            204, // olga withdraws
+	"programs/6-build.json":               200, // hana builds cohorts (seed 2027): plan version 1
+	"programs/7-get-cohorts.json":         200,
+	"programs/8-adjust.json":              200, // hana's own arrangement of all twelve: version 2
+	"programs/9-publish.json":             200,
 	"reports/utilization.json":            200,
 	"reports/utilization-csv.json":        200,
 	"reports/connections.json":            200,

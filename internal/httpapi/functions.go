@@ -46,10 +46,11 @@ func NewFeedback(d Deps) *Router {
 }
 
 // NewRequests serves RequestsFunction: learners' requests, matching, the request board,
-// offers and org settings.
+// offers, programs and cohorts, and org settings.
 func NewRequests(d Deps) *Router {
 	rt := newRouter(d.Logger)
 	requestsAPI{store: d.Store, now: d.now(), bookings: bookingsAPI{store: d.Store, now: d.now()}}.register(rt)
+	programsAPI{store: d.Store, now: d.now()}.register(rt)
 	settingsAPI{store: d.Store, now: d.now()}.register(rt)
 	return rt
 }

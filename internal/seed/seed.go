@@ -199,6 +199,9 @@ func Load(ctx context.Context, store *dynamo.Store, now time.Time) error {
 	if err := loadRequests(ctx, store, now); err != nil {
 		return err
 	}
+	if err := loadPrograms(ctx, store, now); err != nil {
+		return err
+	}
 	return loadFeedToken(ctx, store)
 }
 

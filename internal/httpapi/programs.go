@@ -1,0 +1,521 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/tandemhq/tandem/internal/cohorts"
+	"github.com/tandemhq/tandem/internal/dynamo"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// Programs and cohorts: HR creates a program, learners enroll, HR builds cohorts
+// (internal/cohorts: mixed departments, new pairs, a workable time-zone spread), reviews the
+// explanation and the comparison with random assignment, adjusts and publishes; members
+// then see their cohort and its sessions. Served by RequestsFunction (who learns with whom).
+type programsAPI struct {
+	store *dynamo.Store
+	now   func() time.Time
+}
+
+func (a programsAPI) register(rt *Router) {
+	rt.handle("POST /v1/programs", a.create)
+	rt.handle("GET /v1/programs", a.list)
+	rt.handle("GET /v1/programs/{programId}", a.get)
+	rt.handle("POST /v1/programs/{programId}/enroll", a.enroll)
+	rt.handle("DELETE /v1/programs/{programId}/enroll", a.withdraw)
+	rt.handle("POST /v1/programs/{programId}/cohorts/build", a.build)
+	rt.handle("PUT /v1/programs/{programId}/cohorts", a.adjust)
+	rt.handle("POST /v1/programs/{programId}/cohorts/publish", a.publish)
+	rt.handle("GET /v1/programs/{programId}/cohorts", a.cohorts)
+}
+
+type programJSON struct {
+	ID             string               `json:"id"`
+	Title          string               `json:"title"`
+	Topic          string               `json:"topic"`
+	Description    string               `json:"description"`
+	CohortSize     int                  `json:"cohortSize"`
+	Start          time.Time            `json:"start"`
+	Timezone       string               `json:"timezone"`
+	Cadence        tandem.Cadence       `json:"cadence"`
+	Sessions       int                  `json:"sessions"`
+	SessionMin     int                  `json:"sessionMin"`
+	SessionTimes   []time.Time          `json:"sessionTimes"`
+	Facilitators   []string             `json:"facilitators"`
+	MaxSpreadHours float64              `json:"maxSpreadHours"`
+	Status         tandem.ProgramStatus `json:"status"`
+	Enrolled       int                  `json:"enrolled"`
+	// Enrolled is whether the caller is enrolled (null for HR listing all).
+	Me        *bool     `json:"enrolledMe"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+func toProgramJSON(p *tandem.Program, me *bool) programJSON {
+	return programJSON{ID: p.ID, Title: p.Title, Topic: p.Topic, Description: p.Description, CohortSize: p.CohortSize,
+		Start: p.Start, Timezone: p.Timezone, Cadence: p.Cadence, Sessions: p.Sessions, SessionMin: p.SessionMin,
+		SessionTimes: p.SessionTimes(), Facilitators: p.Facilitators, MaxSpreadHours: p.MaxSpreadHours,
+		Status: p.Status, Enrolled: p.Enrolled, Me: me, CreatedAt: p.CreatedAt}
+}
+
+// create: POST /v1/programs (HR).
+func (a programsAPI) create(w http.ResponseWriter, r *http.Request, c Caller) error {
+	if err := c.Require(tandem.RoleHR); err != nil {
+		return err
+	}
+	var in tandem.ProgramInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := in.Validate(a.now()); err != nil {
+		return err
+	}
+	p := &tandem.Program{ID: newID(), OrgID: c.OrgID, Title: in.Title, Topic: in.Topic, Description: in.Description,
+		CohortSize: in.CohortSize, Start: in.Start.UTC(), Timezone: in.Timezone, Cadence: in.Cadence, Sessions: in.Sessions,
+		SessionMin: in.SessionMin, Facilitators: in.Facilitators, MaxSpreadHours: in.MaxSpreadHours}
+	if err := a.store.CreateProgram(r.Context(), p); err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/v1/programs/"+p.ID)
+	writeJSON(w, http.StatusCreated, toProgramJSON(p, nil))
+	return nil
+}
+
+// list: GET /v1/programs — the org's programs, newest first, with whether the caller is
+// enrolled in each.
+func (a programsAPI) list(w http.ResponseWriter, r *http.Request, c Caller) error {
+	programs, err := a.store.ListPrograms(r.Context(), c.OrgID)
+	if err != nil {
+		return err
+	}
+	mine, err := a.store.EnrolledPrograms(r.Context(), c.OrgID, c.UserID)
+	if err != nil {
+		return err
+	}
+	items := make([]programJSON, 0, len(programs))
+	for _, p := range programs {
+		me := mine[p.ID]
+		items = append(items, toProgramJSON(p, &me))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	return nil
+}
+
+// get: GET /v1/programs/{programId}.
+func (a programsAPI) get(w http.ResponseWriter, r *http.Request, c Caller) error {
+	p, err := a.store.GetProgram(r.Context(), c.OrgID, r.PathValue("programId"))
+	if err != nil {
+		return err
+	}
+	mine, err := a.store.EnrolledPrograms(r.Context(), c.OrgID, c.UserID)
+	if err != nil {
+		return err
+	}
+	me := mine[p.ID]
+	writeJSON(w, http.StatusOK, toProgramJSON(p, &me))
+	return nil
+}
+
+// enroll: POST /v1/programs/{programId}/enroll {interests, timezone} (learner) — with the
+// department from the token and the zone from the body or the caller's saved profile.
+func (a programsAPI) enroll(w http.ResponseWriter, r *http.Request, c Caller) error {
+	if err := c.Require(tandem.RoleLearner); err != nil {
+		return err
+	}
+	var in tandem.EnrollInput
+	if err := decodeOptionalJSON(r, &in); err != nil {
+		return err
+	}
+	if err := in.Validate(); err != nil {
+		return err
+	}
+	p, err := a.store.GetProgram(r.Context(), c.OrgID, r.PathValue("programId"))
+	if err != nil {
+		return err
+	}
+	if in.Timezone == "" {
+		if u, err := a.store.GetUser(r.Context(), c.OrgID, c.UserID); err == nil {
+			in.Timezone = u.Timezone
+		}
+	}
+	if in.Timezone == "" {
+		return &tandem.Error{Code: tandem.EInvalid, Message: "Your time zone is needed to place you in a cohort that can meet.",
+			Fields: []tandem.FieldError{{Field: "timezone", Message: "is required (none is saved on your profile)"}}}
+	}
+	if len(in.Interests) == 0 {
+		in.Interests = []string{p.Topic}
+	}
+	e := &tandem.Enrollment{ProgramID: p.ID, UserID: c.UserID, Name: c.Name, Department: c.Department,
+		Timezone: in.Timezone, Interests: in.Interests}
+	if err := a.store.Enroll(r.Context(), c.OrgID, e); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, e)
+	return nil
+}
+
+// withdraw: DELETE /v1/programs/{programId}/enroll (learner) — while enrolling.
+func (a programsAPI) withdraw(w http.ResponseWriter, r *http.Request, c Caller) error {
+	if err := a.store.Withdraw(r.Context(), c.OrgID, r.PathValue("programId"), c.UserID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// cohortPlan is a program's cohorts as HR reviews them and members see them.
+type cohortPlan struct {
+	Status      string       `json:"status"` // draft | published
+	Seed        uint64       `json:"seed"`
+	Adjusted    bool         `json:"adjusted"`
+	Cohorts     []planCohort `json:"cohorts"`
+	Measures    measuresJSON `json:"measures"`
+	Baseline    measuresJSON `json:"baseline"` // random assignment into the same sizes, same seed
+	Unplaced    []planMember `json:"unplaced"` // enrolled after the plan was built (HR's view)
+	BuiltAt     time.Time    `json:"builtAt"`
+	PublishedAt *time.Time   `json:"publishedAt,omitempty"`
+	Version     int64        `json:"version"`
+}
+
+type planCohort struct {
+	Number      int             `json:"number"`
+	Members     []planMember    `json:"members"`
+	Explanation explanationJSON `json:"explanation"`
+}
+
+type planMember struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	Department string `json:"department"`
+	Timezone   string `json:"timezone"`
+}
+
+type explanationJSON struct {
+	Departments     []string `json:"departments"`
+	Pairs           int      `json:"pairs"`
+	CrossPairs      int      `json:"crossPairs"`
+	NewPairs        int      `json:"newPairs"`
+	SpreadHours     float64  `json:"spreadHours"`
+	SharedInterests []string `json:"sharedInterests"`
+	EIIndex         float64  `json:"eiIndex"`
+}
+
+type measuresJSON struct {
+	EIIndex        float64 `json:"eiIndex"`
+	NewPairs       int     `json:"newPairs"`
+	CrossPairs     int     `json:"crossPairs"`
+	Pairs          int     `json:"pairs"`
+	MaxSpreadHours float64 `json:"maxSpreadHours"`
+	Violations     int     `json:"violations"`
+}
+
+func toMeasures(m cohorts.Measures) measuresJSON {
+	return measuresJSON{EIIndex: m.EIIndex, NewPairs: m.NewPairs, CrossPairs: m.CrossPairs, Pairs: m.Pairs,
+		MaxSpreadHours: m.MaxSpreadHours, Violations: m.Violations}
+}
+
+// population is what cohort building works from: the enrollees, who met whom, the options.
+type population struct {
+	program  *tandem.Program
+	byID     map[string]tandem.Enrollment
+	members  []cohorts.Member
+	opts     cohorts.Options
+	enrolled []tandem.Enrollment
+}
+
+func (a programsAPI) population(r *http.Request, c Caller, seed uint64) (*population, error) {
+	ctx := r.Context()
+	p, err := a.store.GetProgram(ctx, c.OrgID, r.PathValue("programId"))
+	if err != nil {
+		return nil, err
+	}
+	enrolled, err := a.store.Enrollments(ctx, c.OrgID, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(enrolled))
+	pop := &population{program: p, byID: map[string]tandem.Enrollment{}, enrolled: enrolled}
+	for i, e := range enrolled {
+		ids[i] = e.UserID
+		pop.byID[e.UserID] = e
+		pop.members = append(pop.members, cohorts.Member{ID: e.UserID, Department: e.Department, Timezone: e.Timezone, Interests: e.Interests})
+	}
+	met, err := a.store.MetBefore(ctx, c.OrgID, ids)
+	if err != nil {
+		return nil, err
+	}
+	pop.opts = cohorts.Options{Size: p.CohortSize, MaxSpreadHours: p.MaxSpreadHours, At: p.Start, Seed: seed,
+		Met: func(x, y string) bool { return met[x][y] || met[y][x] }}
+	return pop, nil
+}
+
+// plan explains the cohorts (each a list of member ids) for the population.
+func (pop *population) plan(groups []cohorts.Cohort, seed uint64, adjusted bool, now time.Time) *cohortPlan {
+	cp := &cohortPlan{Status: "draft", Seed: seed, Adjusted: adjusted, BuiltAt: now.UTC().Truncate(time.Second),
+		Measures: toMeasures(cohorts.Measure(groups, pop.members, pop.opts)), Cohorts: []planCohort{}, Unplaced: []planMember{}}
+	cp.Baseline = toMeasures(cohorts.Measure(cohorts.Random(pop.members, pop.opts), pop.members, pop.opts))
+	for i, g := range groups {
+		x := g.Explanation
+		pc := planCohort{Number: i + 1, Explanation: explanationJSON{Departments: nonNil(x.Departments), Pairs: x.Pairs,
+			CrossPairs: x.CrossPairs, NewPairs: x.NewPairs, SpreadHours: x.SpreadHours, SharedInterests: nonNil(x.SharedInterests), EIIndex: x.EIIndex}}
+		for _, id := range g.Members {
+			e := pop.byID[id]
+			pc.Members = append(pc.Members, planMember{ID: id, Name: e.Name, Department: e.Department, Timezone: e.Timezone})
+		}
+		cp.Cohorts = append(cp.Cohorts, pc)
+	}
+	return cp
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// build: POST /v1/programs/{programId}/cohorts/build {seed} (HR) — partitions the enrollees
+// and stores the result as the draft plan, replacing any earlier draft.
+func (a programsAPI) build(w http.ResponseWriter, r *http.Request, c Caller) error {
+	if err := c.Require(tandem.RoleHR); err != nil {
+		return err
+	}
+	var in struct {
+		Seed *uint64 `json:"seed"`
+	}
+	if err := decodeOptionalJSON(r, &in); err != nil {
+		return err
+	}
+	seed := uint64(a.now().Unix())
+	if in.Seed != nil {
+		seed = *in.Seed
+	}
+	pop, err := a.population(r, c, seed)
+	if err != nil {
+		return err
+	}
+	if pop.program.Status != tandem.ProgramEnrolling {
+		return &tandem.Error{Code: tandem.EConflict, Message: "The cohorts are published already.", Detail: map[string]any{"status": pop.program.Status}}
+	}
+	groups, err := cohorts.Build(pop.members, pop.opts)
+	if err != nil {
+		return err
+	}
+	old, err := a.store.GetCohortPlan(r.Context(), c.OrgID, pop.program.ID)
+	if err != nil {
+		return err
+	}
+	cp := pop.plan(groups, seed, false, a.now())
+	return a.save(w, r, c, pop.program.ID, cp, old, false)
+}
+
+// save stores the plan (draft or published) over the version read and answers with it.
+func (a programsAPI) save(w http.ResponseWriter, r *http.Request, c Caller, programID string, cp *cohortPlan, old *dynamo.CohortPlanDoc, publish bool) error {
+	var readVersion int64
+	if old != nil {
+		readVersion = old.Version
+	}
+	cp.Version = readVersion + 1
+	doc, err := json.Marshal(cp)
+	if err != nil {
+		return err
+	}
+	if publish {
+		err = a.store.PublishCohortPlan(r.Context(), c.OrgID, programID, doc, readVersion)
+	} else {
+		err = a.store.PutCohortPlan(r.Context(), c.OrgID, programID, doc, readVersion)
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, cp)
+	return nil
+}
+
+// loadPlan reads the stored plan, or not_found if none was built.
+func (a programsAPI) loadPlan(r *http.Request, c Caller, programID string) (*cohortPlan, *dynamo.CohortPlanDoc, error) {
+	old, err := a.store.GetCohortPlan(r.Context(), c.OrgID, programID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if old == nil {
+		return nil, nil, tandem.Errorf(tandem.ENotFound, "No cohorts have been built for this program yet.")
+	}
+	var cp cohortPlan
+	if err := json.Unmarshal(old.Doc, &cp); err != nil {
+		return nil, nil, err
+	}
+	cp.Version = old.Version
+	return &cp, old, nil
+}
+
+// adjust: PUT /v1/programs/{programId}/cohorts {version, cohorts: [[ids]]} (HR) — HR's own
+// arrangement: every enrollee exactly once; explanations and measures are recomputed.
+func (a programsAPI) adjust(w http.ResponseWriter, r *http.Request, c Caller) error {
+	if err := c.Require(tandem.RoleHR); err != nil {
+		return err
+	}
+	var in struct {
+		Version int64      `json:"version"`
+		Cohorts [][]string `json:"cohorts"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	cur, old, err := a.loadPlan(r, c, r.PathValue("programId"))
+	if err != nil {
+		return err
+	}
+	if in.Version != old.Version {
+		return &tandem.Error{Code: tandem.EConflict, Message: "The cohorts changed since you loaded them; reload and try again.",
+			Detail: map[string]any{"conflict": "plan_changed"}}
+	}
+	pop, err := a.population(r, c, cur.Seed)
+	if err != nil {
+		return err
+	}
+	groups, err := arrange(pop, in.Cohorts)
+	if err != nil {
+		return err
+	}
+	return a.save(w, r, c, pop.program.ID, pop.plan(groups, cur.Seed, true, a.now()), old, false)
+}
+
+// arrange checks HR's cohorts against the enrollees and explains them.
+func arrange(pop *population, ids [][]string) ([]cohorts.Cohort, error) {
+	var v tandem.Validation
+	seen := map[string]bool{}
+	var groups []cohorts.Cohort
+	for i, g := range ids {
+		field := "cohorts[" + strconv.Itoa(i) + "]"
+		v.Check(len(g) >= 2, field, "must have at least 2 members")
+		for _, id := range g {
+			_, enrolled := pop.byID[id]
+			v.Check(enrolled, field, "%q is not enrolled in this program", id)
+			v.Check(!seen[id], field, "%q is in more than one cohort", id)
+			seen[id] = true
+		}
+		groups = append(groups, cohorts.Cohort{Members: slices.Sorted(slices.Values(g))})
+	}
+	for _, e := range pop.enrolled {
+		v.Check(seen[e.UserID], "cohorts", "%q (%s) is in no cohort", e.UserID, e.Name)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	return cohorts.Explain(groups, pop.members, pop.opts), nil
+}
+
+// publish: POST /v1/programs/{programId}/cohorts/publish {version} (HR) — fixes the plan,
+// closes enrollment and records who has met whom (preferred apart next time). Everyone
+// enrolled must be placed: someone who enrolled after the build sends HR back to adjust.
+func (a programsAPI) publish(w http.ResponseWriter, r *http.Request, c Caller) error {
+	if err := c.Require(tandem.RoleHR); err != nil {
+		return err
+	}
+	var in struct {
+		Version int64 `json:"version"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	cp, old, err := a.loadPlan(r, c, r.PathValue("programId"))
+	if err != nil {
+		return err
+	}
+	if in.Version != old.Version {
+		return &tandem.Error{Code: tandem.EConflict, Message: "The cohorts changed since you loaded them; reload and try again.",
+			Detail: map[string]any{"conflict": "plan_changed"}}
+	}
+	programID := r.PathValue("programId")
+	enrolled, err := a.store.Enrollments(r.Context(), c.OrgID, programID)
+	if err != nil {
+		return err
+	}
+	placed := map[string]bool{}
+	var groups [][]string
+	for _, pc := range cp.Cohorts {
+		var g []string
+		for _, m := range pc.Members {
+			placed[m.ID] = true
+			g = append(g, m.ID)
+		}
+		groups = append(groups, g)
+	}
+	var missing []tandem.FieldError
+	for _, e := range enrolled {
+		if !placed[e.UserID] {
+			missing = append(missing, tandem.FieldError{Field: "cohorts", Message: e.Name + " enrolled after the cohorts were built and is in none"})
+		}
+	}
+	if len(missing) > 0 {
+		return &tandem.Error{Code: tandem.EConflict, Message: "Some enrollees are in no cohort; rebuild or adjust first.",
+			Fields: missing, Detail: map[string]any{"conflict": "unplaced"}}
+	}
+	now := a.now().UTC().Truncate(time.Second)
+	cp.Status, cp.PublishedAt = "published", &now
+	if err := a.save(w, r, c, programID, cp, old, true); err != nil {
+		return err
+	}
+	// After the commit: set ADD is idempotent, so a retry of a failed write is harmless.
+	return a.store.RecordMet(r.Context(), c.OrgID, groups)
+}
+
+// cohorts: GET /v1/programs/{programId}/cohorts — HR sees the plan (draft or published); an
+// enrolled learner sees their own cohort once published, with the session times.
+func (a programsAPI) cohorts(w http.ResponseWriter, r *http.Request, c Caller) error {
+	programID := r.PathValue("programId")
+	cp, _, err := a.loadPlan(r, c, programID)
+	if c.Has(tandem.RoleHR) {
+		if err != nil {
+			return err
+		}
+		// Who enrolled after the build (publishing waits until they are placed).
+		enrolled, err := a.store.Enrollments(r.Context(), c.OrgID, programID)
+		if err != nil {
+			return err
+		}
+		placed := map[string]bool{}
+		for _, pc := range cp.Cohorts {
+			for _, m := range pc.Members {
+				placed[m.ID] = true
+			}
+		}
+		cp.Unplaced = []planMember{}
+		for _, e := range enrolled {
+			if !placed[e.UserID] {
+				cp.Unplaced = append(cp.Unplaced, planMember{ID: e.UserID, Name: e.Name, Department: e.Department, Timezone: e.Timezone})
+			}
+		}
+		writeJSON(w, http.StatusOK, cp)
+		return nil
+	}
+	notYet := tandem.Errorf(tandem.ENotFound, "Your cohort is not published yet.")
+	if tandem.ErrorCode(err) == tandem.ENotFound {
+		return notYet
+	}
+	if err != nil {
+		return err
+	}
+	if cp.Status != "published" {
+		return notYet
+	}
+	p, err := a.store.GetProgram(r.Context(), c.OrgID, programID)
+	if err != nil {
+		return err
+	}
+	for _, pc := range cp.Cohorts {
+		for _, m := range pc.Members {
+			if m.ID == c.UserID {
+				writeJSON(w, http.StatusOK, map[string]any{"program": toProgramJSON(p, ptrTo(true)), "cohort": pc})
+				return nil
+			}
+		}
+	}
+	return tandem.Errorf(tandem.ENotFound, "You are not in a cohort of this program.")
+}
+
+func ptrTo[T any](v T) *T { return &v }
