@@ -110,7 +110,7 @@ func (b *Budget) Validate(v *Validation) {
 		v.Check(strings.TrimSpace(d) == d && d != "" && utf8.RuneCountInString(d) <= 80, "budget.departmentHours", "department names must be 1-80 characters without surrounding spaces")
 		v.Check(h >= 1 && h <= MaxBudgetHours, "budget.departmentHours."+d, "must be 1-%d hours", MaxBudgetHours)
 	}
-	v.Check(b.OrgHours > 0 || len(b.DepartmentHours) > 0, "budget", "set orgHours or departmentHours, or send null for no budget")
+	v.Check(b.OrgHours > 0 || len(b.DepartmentHours) > 0, "budget", "needs an org-wide cap or at least one department cap (to have no budget, send null)")
 }
 
 // DefaultOrgSettings are an org's settings until HR changes them.
