@@ -133,4 +133,39 @@ describe('client', () => {
     expect((calls[0]!.init.headers as Record<string, string>)['Idempotency-Key']).toBe('key-1');
     expect(JSON.parse(String(calls[0]!.init.body))).toEqual({ expertId: 'e', start: '2027-03-22T13:00:00Z', note: '' });
   });
+
+  it('calls the program and cohort routes with their methods and bodies; a 204 withdraw resolves', async () => {
+    configure({ token: () => 'tok' });
+    const calls: { url: string; init: RequestInit }[] = [];
+    vi.stubGlobal('fetch', async (u: string, init: RequestInit) => {
+      calls.push({ url: u, init });
+      if (init.method === 'DELETE') return new Response(null, { status: 204 });
+      return new Response('{}', { status: 200, headers: { 'Content-Type': 'application/json' } });
+    });
+    await api.programs();
+    await api.enroll('p 1', { interests: ['leadership'], timezone: 'Europe/London' });
+    await expect(api.withdraw('p 1')).resolves.toBeUndefined();
+    await api.buildCohorts('p1', { seed: 7 });
+    await api.adjustCohorts('p1', { version: 2, cohorts: [['a', 'b'], ['c', 'd']] });
+    await api.publishCohorts('p1', 3);
+    await api.cohortPlan('p1');
+    expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual([
+      'GET /v1/programs',
+      'POST /v1/programs/p%201/enroll',
+      'DELETE /v1/programs/p%201/enroll',
+      'POST /v1/programs/p1/cohorts/build',
+      'PUT /v1/programs/p1/cohorts',
+      'POST /v1/programs/p1/cohorts/publish',
+      'GET /v1/programs/p1/cohorts',
+    ]);
+    expect(calls.map((c) => (c.init.body ? JSON.parse(String(c.init.body)) : null))).toEqual([
+      null,
+      { interests: ['leadership'], timezone: 'Europe/London' },
+      null,
+      { seed: 7 },
+      { version: 2, cohorts: [['a', 'b'], ['c', 'd']] },
+      { version: 3 },
+      null,
+    ]);
+  });
 });

@@ -585,6 +585,112 @@ export type ReportQuery = {
   to?: string;
 };
 
+// ---- programs and cohorts
+
+export type Cadence = 'weekly' | 'biweekly' | 'monthly';
+export const cadences: readonly Cadence[] = ['weekly', 'biweekly', 'monthly'];
+
+/** ProgramStatus: enrolling until HR publishes the cohorts, then published (enrollment closed). */
+export type ProgramStatus = 'enrolling' | 'published';
+
+export interface ProgramInput {
+  title: string;
+  topic: string; // slug, e.g. "leadership"
+  description: string;
+  cohortSize: number; // 2..50
+  start: string; // RFC 3339, the first session
+  timezone: string; // IANA; later sessions keep the first one's wall-clock time there
+  cadence: Cadence;
+  sessions: number; // 1..52
+  sessionMin: number; // 15..240, a multiple of 5
+  facilitators: string[]; // expert ids
+  maxSpreadHours: number; // 1..26; 0 means the default (4)
+}
+
+export interface Program extends ProgramInput {
+  id: string;
+  sessionTimes: string[]; // UTC instants of every session
+  status: ProgramStatus;
+  enrolled: number;
+  /** enrolledMe: whether the caller is enrolled (null where the API does not say, e.g. on create). */
+  enrolledMe: boolean | null;
+  createdAt: string;
+}
+
+export interface EnrollInput {
+  interests?: string[]; // topic slugs; default: the program's topic
+  timezone?: string; // IANA; default: the caller's saved zone (400 field "timezone" when none)
+}
+
+export interface Enrollment {
+  programId: string;
+  userId: string;
+  name: string;
+  department: string;
+  timezone: string;
+  interests: string[];
+  enrolledAt: string;
+}
+
+export interface CohortMember {
+  id: string;
+  name: string;
+  department: string;
+  timezone: string;
+}
+
+/** CohortExplanation: why a cohort is a good one, in numbers HR (and members) can check. */
+export interface CohortExplanation {
+  departments: string[]; // distinct, sorted
+  pairs: number;
+  crossPairs: number; // pairs from different departments
+  newPairs: number; // pairs who have not met before
+  spreadHours: number; // max − min UTC offset of the members at the program start
+  sharedInterests: string[];
+  eiIndex: number; // (cross − same) ÷ pairs, −1..1
+}
+
+export interface Cohort {
+  number: number; // 1-based
+  members: CohortMember[];
+  explanation: CohortExplanation;
+}
+
+/** CohortMeasures summarise a whole plan (and the random baseline it is compared with). */
+export interface CohortMeasures {
+  eiIndex: number;
+  newPairs: number;
+  crossPairs: number;
+  pairs: number;
+  maxSpreadHours: number;
+  violations: number; // cohorts whose spread exceeds the program's limit
+}
+
+export interface CohortPlan {
+  status: 'draft' | 'published';
+  seed: number;
+  adjusted: boolean;
+  version: number;
+  cohorts: Cohort[];
+  measures: CohortMeasures;
+  baseline: CohortMeasures; // random assignment into the same sizes with the same seed
+  unplaced: CohortMember[]; // enrolled after the build (HR's view)
+  builtAt: string;
+  publishedAt?: string;
+}
+
+/** AdjustInput is HR's arrangement: every enrollee in exactly one cohort, by id. */
+export interface AdjustInput {
+  version: number;
+  cohorts: string[][];
+}
+
+/** MyCohort is what a member sees once the cohorts are published. */
+export interface MyCohort {
+  program: Program;
+  cohort: Cohort;
+}
+
 export interface DevUser {
   id: string;
   email: string;
@@ -677,6 +783,23 @@ export const api = {
     const res = await send('GET', '/v1/reports/utilization', { query: { ...q, format: 'csv' }, headers: { Accept: 'text/csv' } });
     return { blob: await res.blob(), filename: filenameOf(res, `tandem-utilization-${q.groupBy}.csv`) };
   },
+
+  // Programs and cohorts: HR creates programs, learners enroll, HR builds, adjusts and
+  // publishes cohorts; members then see their own cohort.
+  programs: () => json<{ items: Program[] }>('GET', '/v1/programs'),
+  program: (id: string) => json<Program>('GET', `/v1/programs/${seg(id)}`),
+  createProgram: (body: ProgramInput) => json<Program>('POST', '/v1/programs', { body }),
+  enroll: (id: string, body: EnrollInput) => json<Enrollment>('POST', `/v1/programs/${seg(id)}/enroll`, { body }),
+  withdraw: (id: string) => json<void>('DELETE', `/v1/programs/${seg(id)}/enroll`),
+  /** cohortPlan is HR's view of the plan (404 until built). */
+  cohortPlan: (id: string) => json<CohortPlan>('GET', `/v1/programs/${seg(id)}/cohorts`),
+  /** myCohort is a member's own cohort (404 until published); HR gets the whole plan instead. */
+  myCohort: (id: string) => json<MyCohort | CohortPlan>('GET', `/v1/programs/${seg(id)}/cohorts`),
+  buildCohorts: (id: string, body: { seed?: number }) => json<CohortPlan>('POST', `/v1/programs/${seg(id)}/cohorts/build`, { body }),
+  /** adjustCohorts replaces the plan with HR's arrangement (409 extra.conflict plan_changed on a stale version). */
+  adjustCohorts: (id: string, body: AdjustInput) => json<CohortPlan>('PUT', `/v1/programs/${seg(id)}/cohorts`, { body }),
+  /** publishCohorts fixes the plan and closes enrollment (409 extra.conflict unplaced or plan_changed). */
+  publishCohorts: (id: string, version: number) => json<CohortPlan>('POST', `/v1/programs/${seg(id)}/cohorts/publish`, { body: { version } }),
 
   // Dev sign-in (tandem dev only) and runtime config; no bearer token on these.
   devUsers: async (): Promise<DevUser[]> => {

@@ -12,6 +12,8 @@ import { ExpertProfile } from './pages/ExpertProfile';
 import { Experts } from './pages/Experts';
 import { HrPage } from './pages/hr/HrPage';
 import { NotAllowed, NotFound } from './pages/misc';
+import { MyCohort } from './pages/programs/MyCohort';
+import { Programs } from './pages/programs/Programs';
 import { Reschedule } from './pages/Reschedule';
 import { MyRequests } from './pages/requests/MyRequests';
 import { NewRequest } from './pages/requests/NewRequest';
@@ -150,6 +152,7 @@ function Header({ me, path, onSignOut }: { me: Me; path: string; onSignOut: () =
     { href: '/experts', label: 'Find experts' },
     { href: '/requests', label: 'My requests' },
     { href: '/sessions', label: 'My sessions' },
+    { href: '/programs', label: 'Programs' },
     { href: '/expert/board', label: 'Request board', role: 'expert' },
     { href: '/expert/schedule', label: 'Schedule', role: 'expert' },
     { href: '/expert/availability', label: 'Availability', role: 'expert' },
@@ -200,6 +203,8 @@ function Routes({ path, me }: { path: string; me: Me }) {
   if (match('/requests', path)) return <MyRequests />;
   if (match('/requests/new', path)) return <NewRequest />;
   if ((p = match('/requests/:id', path))) return <RequestPage id={p.id!} />;
+  if (match('/programs', path)) return <Programs />;
+  if ((p = match('/programs/:id/cohort', path))) return <MyCohort id={p.id!} />;
   if (match('/expert/board', path)) return guard('expert', <Board />);
   if ((p = match('/expert/board/:id', path))) return guard('expert', <OfferTimes id={p.id!} />);
   if (match('/expert/profile', path)) return guard('expert', <ExpertProfile />);
@@ -207,5 +212,8 @@ function Routes({ path, me }: { path: string; me: Me }) {
   if (match('/expert/schedule', path)) return guard('expert', <Schedule />);
   if (match('/hr', path)) return guard('hr', <HrPage view="dashboard" />);
   if (match('/hr/settings', path)) return guard('hr', <HrPage view="settings" />);
+  if (match('/hr/programs', path)) return guard('hr', <HrPage view="programs" />);
+  if (match('/hr/programs/new', path)) return guard('hr', <HrPage view="new-program" />);
+  if ((p = match('/hr/programs/:id', path))) return guard('hr', <HrPage view="builder" id={p.id!} />);
   return <NotFound />;
 }

@@ -1,38 +1,71 @@
-// The HR routes (/hr, /hr/settings): guarded by role, and their code (with Chart.js) is a
-// separate chunk that is only fetched when an HR user opens one of them.
-import type { ComponentType } from 'preact';
+// The HR routes (/hr, /hr/settings, /hr/programs…): guarded by role, and their code (with
+// Chart.js and the cohort builder) is a separate chunk that is only fetched when an HR user
+// opens one of them.
 import { useEffect, useState } from 'preact/hooks';
 import { Link } from '../../router';
 import { ErrorBanner, Loading, useTitle } from '../../ui';
 
-type View = 'dashboard' | 'settings';
+export type HrView = 'dashboard' | 'settings' | 'programs' | 'new-program' | 'builder';
 type Chunk = typeof import('./dashboard');
 
 let chunk: Promise<Chunk> | null = null;
 const load = () => (chunk ??= import('./dashboard'));
 
-export function HrPage({ view }: { view: View }) {
-  const title = view === 'settings' ? 'Organisation settings' : 'HR dashboard';
+const titles: Record<HrView, string> = {
+  dashboard: 'HR dashboard',
+  settings: 'Organisation settings',
+  programs: 'Programs',
+  'new-program': 'New program',
+  builder: 'Cohort builder',
+};
+
+const loading: Record<HrView, string> = {
+  dashboard: 'Loading the dashboard…',
+  settings: 'Loading the settings…',
+  programs: 'Loading programs…',
+  'new-program': 'Loading the form…',
+  builder: 'Loading the cohort builder…',
+};
+
+export function HrPage({ view, id = '' }: { view: HrView; id?: string }) {
+  const title = titles[view];
   useTitle(title);
-  const [View, setView] = useState<ComponentType | null>(null);
+  const [mod, setMod] = useState<Chunk | null>(null);
   const [err, setErr] = useState<unknown>(null);
   useEffect(() => {
-    setView(null);
-    load().then((m) => setView(() => (view === 'settings' ? m.Settings : m.Dashboard)), setErr);
-  }, [view]);
+    load().then(setMod, setErr);
+  }, []);
+  const tab = view === 'new-program' || view === 'builder' ? 'programs' : view;
+  const content = (m: Chunk) => {
+    switch (view) {
+      case 'settings':
+        return <m.Settings />;
+      case 'programs':
+        return <m.ProgramList />;
+      case 'new-program':
+        return <m.NewProgram />;
+      case 'builder':
+        return <m.CohortBuilder id={id} key={id} />;
+      default:
+        return <m.Dashboard />;
+    }
+  };
   return (
     <main id="main" class="hr">
       <h1 tabIndex={-1}>{title}</h1>
       <nav class="tabs" aria-label="HR">
-        <Link href="/hr" aria-current={view === 'dashboard' ? 'page' : undefined}>
+        <Link href="/hr" aria-current={tab === 'dashboard' ? 'page' : undefined}>
           Dashboard
         </Link>
-        <Link href="/hr/settings" aria-current={view === 'settings' ? 'page' : undefined}>
+        <Link href="/hr/programs" aria-current={tab === 'programs' ? 'page' : undefined}>
+          Programs
+        </Link>
+        <Link href="/hr/settings" aria-current={tab === 'settings' ? 'page' : undefined}>
           Settings
         </Link>
       </nav>
       <ErrorBanner error={err} />
-      {View ? <View /> : !err && <Loading what={view === 'settings' ? 'Loading the settings…' : 'Loading the dashboard…'} />}
+      {mod ? content(mod) : !err && <Loading what={loading[view]} />}
     </main>
   );
 }

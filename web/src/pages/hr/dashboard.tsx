@@ -1,7 +1,8 @@
 // The HR dashboard (lazy chunk, with Chart.js): headline figures for a range of months, the
 // coaching budget used against allotted, the monthly trend, breakdowns by department and by expert with small groups hidden, the
 // department connection graph and the CSV download (GET /v1/reports/utilization and
-// /v1/reports/connections). The org settings form lives in this chunk too.
+// /v1/reports/connections). The org settings form, the programs and the cohort builder live
+// in this chunk too.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type ConnectionsReport, type GroupBy, type ReportRow, type UtilizationReport } from '../../api';
 import { navigate, useLocation, withQuery } from '../../router';
@@ -12,6 +13,9 @@ import { figure, monthsBetween, type MetricKey } from './format';
 import { ConnectionGraph } from './Graph';
 
 export { Settings } from './Settings';
+export { ProgramList } from './ProgramList';
+export { NewProgram } from './NewProgram';
+export { CohortBuilder } from './CohortBuilder';
 export { chartVersion };
 
 interface Reports {
