@@ -136,7 +136,8 @@ func (s *Store) ListPrograms(ctx context.Context, org string) (_ []*tandem.Progr
 }
 
 // Enroll adds the learner to the program while it is enrolling and below the enrollee cap,
-// counting them on the program item in the same transaction. Enrolling twice is a no-op.
+// counting them on the program item in the same transaction. Enrolling twice changes
+// nothing: e is then filled with the enrollment as stored.
 // Errors: not_found, conflict (Detail.status: enrollment closed), limit_exceeded.
 func (s *Store) Enroll(ctx context.Context, org string, e *tandem.Enrollment) (err error) {
 	defer tandem.Wrap(&err, "Store.Enroll(%q)", e.ProgramID)
@@ -156,7 +157,14 @@ func (s *Store) Enroll(ctx context.Context, org string, e *tandem.Enrollment) (e
 	case failed == nil:
 		return err
 	case failed.kind == "enrollment":
-		return nil // enrolled already
+		// Enrolled already: e becomes the stored enrollment (from the failed condition).
+		var it enrollItem
+		if err := attributevalue.UnmarshalMap(failed.old, &it); err != nil {
+			return err
+		}
+		e.Name, e.Department, e.Timezone, e.Interests = it.Name, it.Department, it.Timezone, it.Interests
+		e.EnrolledAt, _ = time.Parse(time.RFC3339, it.EnrolledAt)
+		return nil
 	default:
 		return programClosed(failed.old)
 	}

@@ -159,6 +159,9 @@ func (a programsAPI) enroll(w http.ResponseWriter, r *http.Request, c Caller) er
 
 // withdraw: DELETE /v1/programs/{programId}/enroll (learner) — while enrolling.
 func (a programsAPI) withdraw(w http.ResponseWriter, r *http.Request, c Caller) error {
+	if err := c.Require(tandem.RoleLearner); err != nil {
+		return err
+	}
 	if err := a.store.Withdraw(r.Context(), c.OrgID, r.PathValue("programId"), c.UserID); err != nil {
 		return err
 	}
@@ -173,8 +176,9 @@ type cohortPlan struct {
 	Adjusted    bool         `json:"adjusted"`
 	Cohorts     []planCohort `json:"cohorts"`
 	Measures    measuresJSON `json:"measures"`
-	Baseline    measuresJSON `json:"baseline"` // random assignment into the same sizes, same seed
-	Unplaced    []planMember `json:"unplaced"` // enrolled after the plan was built (HR's view)
+	Baseline    measuresJSON `json:"baseline"`  // random assignment into the same sizes, same seed
+	Unplaced    []planMember `json:"unplaced"`  // enrolled after the plan was built (HR's view)
+	Withdrawn   []planMember `json:"withdrawn"` // in a cohort but no longer enrolled (HR's view)
 	BuiltAt     time.Time    `json:"builtAt"`
 	PublishedAt *time.Time   `json:"publishedAt,omitempty"`
 	Version     int64        `json:"version"`
@@ -255,7 +259,8 @@ func (a programsAPI) population(r *http.Request, c Caller, seed uint64) (*popula
 // plan explains the cohorts (each a list of member ids) for the population.
 func (pop *population) plan(groups []cohorts.Cohort, seed uint64, adjusted bool, now time.Time) *cohortPlan {
 	cp := &cohortPlan{Status: "draft", Seed: seed, Adjusted: adjusted, BuiltAt: now.UTC().Truncate(time.Second),
-		Measures: toMeasures(cohorts.Measure(groups, pop.members, pop.opts)), Cohorts: []planCohort{}, Unplaced: []planMember{}}
+		Measures: toMeasures(cohorts.Measure(groups, pop.members, pop.opts)), Cohorts: []planCohort{}, Unplaced: []planMember{},
+		Withdrawn: []planMember{}}
 	cp.Baseline = toMeasures(cohorts.Measure(cohorts.Random(pop.members, pop.opts), pop.members, pop.opts))
 	for i, g := range groups {
 		x := g.Explanation
@@ -377,6 +382,19 @@ func (a programsAPI) adjust(w http.ResponseWriter, r *http.Request, c Caller) er
 	if err != nil {
 		return err
 	}
+	// People who withdrew since the plan was saved leave their cohorts; any other id must be
+	// an enrollee.
+	withdrawn := map[string]bool{}
+	for _, pc := range cur.Cohorts {
+		for _, m := range pc.Members {
+			if _, enrolled := pop.byID[m.ID]; !enrolled {
+				withdrawn[m.ID] = true
+			}
+		}
+	}
+	for i, g := range in.Cohorts {
+		in.Cohorts[i] = slices.DeleteFunc(g, func(id string) bool { return withdrawn[id] })
+	}
 	groups, err := arrange(pop, in.Cohorts)
 	if err != nil {
 		return err
@@ -445,15 +463,28 @@ func (a programsAPI) publish(w http.ResponseWriter, r *http.Request, c Caller) e
 		}
 		groups = append(groups, g)
 	}
-	var missing []tandem.FieldError
+	var missing, gone []tandem.FieldError
+	isEnrolled := map[string]bool{}
 	for _, e := range enrolled {
+		isEnrolled[e.UserID] = true
 		if !placed[e.UserID] {
 			missing = append(missing, tandem.FieldError{Field: "cohorts", Message: e.Name + " enrolled after the cohorts were built and is in none"})
 		}
 	}
+	for _, pc := range cp.Cohorts {
+		for _, m := range pc.Members {
+			if !isEnrolled[m.ID] {
+				gone = append(gone, tandem.FieldError{Field: "cohorts[" + strconv.Itoa(pc.Number-1) + "]", Message: m.Name + " withdrew from the program"})
+			}
+		}
+	}
 	if len(missing) > 0 {
 		return &tandem.Error{Code: tandem.EConflict, Message: "Some enrollees are in no cohort; rebuild or adjust first.",
-			Fields: missing, Detail: map[string]any{"conflict": "unplaced"}}
+			Fields: append(missing, gone...), Detail: map[string]any{"conflict": "unplaced"}}
+	}
+	if len(gone) > 0 {
+		return &tandem.Error{Code: tandem.EConflict, Message: "Some people in the cohorts have withdrawn; rebuild, or save the cohorts again to drop them.",
+			Fields: gone, Detail: map[string]any{"conflict": "withdrawn"}}
 	}
 	now := a.now().UTC().Truncate(time.Second)
 	cp.Status, cp.PublishedAt = "published", &now
@@ -484,10 +515,19 @@ func (a programsAPI) cohorts(w http.ResponseWriter, r *http.Request, c Caller) e
 				placed[m.ID] = true
 			}
 		}
-		cp.Unplaced = []planMember{}
+		cp.Unplaced, cp.Withdrawn = []planMember{}, []planMember{}
+		isEnrolled := map[string]bool{}
 		for _, e := range enrolled {
+			isEnrolled[e.UserID] = true
 			if !placed[e.UserID] {
 				cp.Unplaced = append(cp.Unplaced, planMember{ID: e.UserID, Name: e.Name, Department: e.Department, Timezone: e.Timezone})
+			}
+		}
+		for _, pc := range cp.Cohorts {
+			for _, m := range pc.Members {
+				if !isEnrolled[m.ID] {
+					cp.Withdrawn = append(cp.Withdrawn, m)
+				}
 			}
 		}
 		writeJSON(w, http.StatusOK, cp)

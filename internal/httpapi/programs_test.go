@@ -195,3 +195,67 @@ func TestProgramSessionsKeepLocalTime(t *testing.T) {
 		}
 	}
 }
+
+// TestMonthlySessionsOnShortMonths: a monthly program starting on 31 January meets on the
+// last day of shorter months, never twice in one month.
+func TestMonthlySessionsOnShortMonths(t *testing.T) {
+	p := &tandem.Program{Start: time.Date(2028, 1, 31, 8, 0, 0, 0, time.UTC), Timezone: "Europe/Berlin", Cadence: tandem.CadenceMonthly, Sessions: 4}
+	var got []string
+	for _, s := range p.SessionTimes() {
+		got = append(got, s.Format(time.RFC3339))
+	}
+	want := []string{"2028-01-31T08:00:00Z", "2028-02-29T08:00:00Z", "2028-03-31T07:00:00Z", "2028-04-30T07:00:00Z"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("sessions %v, want %v (09:00 Berlin, last day of short months)", got, want)
+	}
+}
+
+// TestWithdrawAfterBuild: someone who withdraws after the build shows as withdrawn, blocks
+// publishing, and leaves their cohort when HR saves the cohorts as loaded. Enrolling twice
+// answers with the enrollment as stored.
+func TestWithdrawAfterBuild(t *testing.T) {
+	f := newFixture(t)
+	p := f.createProgram(t, programBody)
+	f.enrollN(t, p.ID, 0, 9)
+	res := f.requests.do("POST", "/v1/programs/"+p.ID+"/enroll", `{"interests":["cooking"],"timezone":"Asia/Tokyo"}`, enrollee(0, "Sales"))
+	var e tandem.Enrollment
+	res.decode(t, &e)
+	if res.Status != 200 || e.Timezone != enrolleeZones[0] || len(e.Interests) != 2 {
+		t.Errorf("enrolling again = %d %+v, want the stored enrollment", res.Status, e)
+	}
+	res = f.requests.do("POST", "/v1/programs/"+p.ID+"/cohorts/build", `{"seed":3}`, hrUser)
+	var plan cohortPlan
+	res.decode(t, &plan)
+	if res := f.requests.do("DELETE", "/v1/programs/"+p.ID+"/enroll", "", enrollee(4, "Engineering")); res.Status != 204 {
+		t.Fatalf("withdraw: %d", res.Status)
+	}
+	res = f.requests.do("GET", "/v1/programs/"+p.ID+"/cohorts", "", hrUser)
+	res.decode(t, &plan)
+	if len(plan.Withdrawn) != 1 || plan.Withdrawn[0].ID != "u-enr-04" {
+		t.Fatalf("withdrawn = %+v, want u-enr-04", plan.Withdrawn)
+	}
+	res = f.requests.do("POST", "/v1/programs/"+p.ID+"/cohorts/publish", fmt.Sprintf(`{"version":%d}`, plan.Version), hrUser)
+	if res.Status != 409 || res.problem(t).Extra["conflict"] != "withdrawn" {
+		t.Fatalf("publish with a withdrawn member: %d %s", res.Status, res.Body)
+	}
+	var groups []string
+	for _, c := range plan.Cohorts {
+		var ids []string
+		for _, m := range c.Members {
+			ids = append(ids, `"`+m.ID+`"`)
+		}
+		groups = append(groups, "["+strings.Join(ids, ",")+"]")
+	}
+	res = f.requests.do("PUT", "/v1/programs/"+p.ID+"/cohorts", fmt.Sprintf(`{"version":%d,"cohorts":[%s]}`, plan.Version, strings.Join(groups, ",")), hrUser)
+	res.decode(t, &plan)
+	members := 0
+	for _, c := range plan.Cohorts {
+		members += len(c.Members)
+	}
+	if res.Status != 200 || members != 8 {
+		t.Fatalf("saving the cohorts as loaded: %d, %d members, want 8", res.Status, members)
+	}
+	if res := f.requests.do("POST", "/v1/programs/"+p.ID+"/cohorts/publish", fmt.Sprintf(`{"version":%d}`, plan.Version), hrUser); res.Status != 200 {
+		t.Errorf("publish: %d %s", res.Status, res.Body)
+	}
+}

@@ -118,7 +118,11 @@ func (p *Program) SessionTimes() []time.Time {
 		case CadenceBiweekly:
 			t = first.AddDate(0, 0, 14*i)
 		case CadenceMonthly:
-			t = first.AddDate(0, i, 0)
+			// The same day each month, or the month's last day when it is shorter (a
+			// program starting on 31 January meets on 28 or 29 February, then 31 March).
+			y, m := first.Year(), first.Month()+time.Month(i)
+			last := time.Date(y, m+1, 0, 0, 0, 0, 0, loc).Day()
+			t = time.Date(y, m, min(first.Day(), last), first.Hour(), first.Minute(), first.Second(), 0, loc)
 		}
 		out = append(out, t.UTC())
 	}
