@@ -30,6 +30,11 @@ type Counts struct {
 	Requests         int64 `json:"requests"`   // learners' requests created
 	Matched          int64 `json:"matched"`    // requests with a first booking
 	NewTies          int64 `json:"newTies"`    // learner–expert pairs meeting for the first time (first completed session)
+	// Peer ties of published program cohorts, counted in the month of the program's start
+	// (org rows only): member pairs, pairs across departments, pairs who had not met before.
+	CohortPairs      int64 `json:"cohortPairs"`
+	CohortCrossPairs int64 `json:"cohortCrossPairs"`
+	CohortNewPairs   int64 `json:"cohortNewPairs"`
 	// MatchMinutes are the times from request to first booking, for the median.
 	MatchMinutes []int64 `json:"matchMinutes,omitempty"`
 	// Learners is the set of the active learners' keys (LearnerKey), sorted: a range of
@@ -67,4 +72,8 @@ type Edge struct {
 	Month    string
 	From, To string
 	Sessions int64
+	// CohortPairs, on a cohort edge (Cohort true), counts the member pairs of published
+	// cohorts whose departments are From and To (From < To: cohort ties are not directed).
+	Cohort      bool
+	CohortPairs int64
 }

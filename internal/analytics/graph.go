@@ -18,6 +18,57 @@ type Graph struct {
 	InternalSessions int64    `json:"internalSessions"` // sessions with From == To
 	ExternalSessions int64    `json:"externalSessions"` // sessions with From != To
 	NewTies          int64    `json:"newTies"`
+	// Cohorts are the peer ties that published program cohorts made in the range.
+	Cohorts CohortTies `json:"cohorts"`
+}
+
+// CohortTies are the member pairs of published cohorts: how many, how many across
+// departments and new, their E-I index, and the department pairs they link (undirected,
+// A < B; a pair of departments with fewer than minGroup ties is left out of Edges but
+// counted in the totals).
+type CohortTies struct {
+	Pairs      int64        `json:"pairs"`
+	CrossPairs int64        `json:"crossPairs"`
+	NewPairs   int64        `json:"newPairs"`
+	EIIndex    *float64     `json:"eiIndex"`
+	Edges      []CohortEdge `json:"edges"`
+}
+
+// CohortEdge is the cohort ties between departments A and B.
+type CohortEdge struct {
+	A     string `json:"a"`
+	B     string `json:"b"`
+	Pairs int64  `json:"pairs"`
+}
+
+// WithCohorts sums the cohort counts (org rows) and cohort edges of the range into g.
+func (g Graph) WithCohorts(groups []MonthGroup, edges []Edge, minGroup int) Graph {
+	t := CohortTies{Edges: []CohortEdge{}}
+	for _, mg := range groups {
+		if mg.Group.Kind == KindOrg {
+			t.Pairs += mg.Counts.CohortPairs
+			t.CrossPairs += mg.Counts.CohortCrossPairs
+			t.NewPairs += mg.Counts.CohortNewPairs
+		}
+	}
+	type pair struct{ a, b string }
+	sums := map[pair]int64{}
+	for _, e := range edges {
+		if e.Cohort {
+			sums[pair{e.From, e.To}] += e.CohortPairs
+		}
+	}
+	for p, n := range sums {
+		if n >= int64(minGroup) {
+			t.Edges = append(t.Edges, CohortEdge{A: p.a, B: p.b, Pairs: n})
+		}
+	}
+	slices.SortFunc(t.Edges, func(x, y CohortEdge) int { return cmp.Or(strings.Compare(x.A, y.A), strings.Compare(x.B, y.B)) })
+	if t.Pairs > 0 {
+		t.EIIndex = ptr(round(float64(2*t.CrossPairs-t.Pairs)/float64(t.Pairs), 4))
+	}
+	g.Cohorts = t
+	return g
 }
 
 // Node is one department. Sessions counts the sessions touching it (learner or expert side;
@@ -51,6 +102,9 @@ func Connections(edges []Edge, newTies int64, nodes []string, minGroup int) Grap
 		touching[d] += 0
 	}
 	for _, e := range edges {
+		if e.Cohort {
+			continue // peer ties of cohorts: see WithCohorts
+		}
 		directed[pair{e.From, e.To}] += e.Sessions
 		touching[e.From] += 0
 		touching[e.To] += 0

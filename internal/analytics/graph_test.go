@@ -16,7 +16,7 @@ func TestConnections(t *testing.T) {
 	}{
 		{
 			name:  "all internal: E-I −1, no pairs linked",
-			edges: []Edge{{"2027-01", "A", "A", 5}, {"2027-01", "B", "B", 4}},
+			edges: []Edge{{Month: "2027-01", From: "A", To: "A", Sessions: 5}, {Month: "2027-01", From: "B", To: "B", Sessions: 4}},
 			want: Graph{
 				Nodes:            []Node{{"A", 5, false}, {"B", 4, false}},
 				Edges:            []GraphEdge{{"A", "A", 5}, {"B", "B", 4}},
@@ -27,7 +27,7 @@ func TestConnections(t *testing.T) {
 		},
 		{
 			name:    "all external: E-I +1, both directions are one pair",
-			edges:   []Edge{{"2027-01", "A", "B", 3}, {"2027-02", "B", "A", 2}},
+			edges:   []Edge{{Month: "2027-01", From: "A", To: "B", Sessions: 3}, {Month: "2027-02", From: "B", To: "A", Sessions: 2}},
 			newTies: 4,
 			want: Graph{
 				Nodes:            []Node{{"A", 5, false}, {"B", 5, false}},
@@ -41,11 +41,11 @@ func TestConnections(t *testing.T) {
 		{
 			name: "mixed, summed over months, small edges and nodes hidden",
 			edges: []Edge{
-				{"2027-01", "A", "A", 4}, {"2027-02", "A", "A", 2}, // 6 inside A
-				{"2027-01", "A", "B", 1}, {"2027-02", "A", "B", 2}, // 3 over months: shown
-				{"2027-01", "B", "C", 1}, // hidden
-				{"2027-02", "C", "A", 2}, // hidden
-				{"2027-02", "E", "E", 1}, // hidden, E suppressed
+				{Month: "2027-01", From: "A", To: "A", Sessions: 4}, {Month: "2027-02", From: "A", To: "A", Sessions: 2}, // 6 inside A
+				{Month: "2027-01", From: "A", To: "B", Sessions: 1}, {Month: "2027-02", From: "A", To: "B", Sessions: 2}, // 3 over months: shown
+				{Month: "2027-01", From: "B", To: "C", Sessions: 1}, // hidden
+				{Month: "2027-02", From: "C", To: "A", Sessions: 2}, // hidden
+				{Month: "2027-02", From: "E", To: "E", Sessions: 1}, // hidden, E suppressed
 			},
 			nodes: []string{"D", "A"},
 			want: Graph{
@@ -65,7 +65,7 @@ func TestConnections(t *testing.T) {
 		},
 		{
 			name:  "balanced: E-I 0",
-			edges: []Edge{{"2027-01", "A", "A", 3}, {"2027-01", "A", "B", 3}},
+			edges: []Edge{{Month: "2027-01", From: "A", To: "A", Sessions: 3}, {Month: "2027-01", From: "A", To: "B", Sessions: 3}},
 			nodes: []string{"A", "B", "C"},
 			want: Graph{
 				Nodes:            []Node{{"A", 6, false}, {"B", 3, false}, {"C", 0, false}},
@@ -93,5 +93,31 @@ func TestConnections(t *testing.T) {
 				t.Errorf("Connections() mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestCohortTies: cohort counts and edges add up over months, apart from the session graph.
+func TestCohortTies(t *testing.T) {
+	groups := []MonthGroup{
+		{"2027-01", Group{Kind: KindOrg}, Counts{CohortPairs: 12, CohortCrossPairs: 9, CohortNewPairs: 10}},
+		{"2027-02", Group{Kind: KindOrg}, Counts{CohortPairs: 6, CohortCrossPairs: 3, CohortNewPairs: 6}},
+		{"2027-02", Group{Kind: KindDepartment, Key: "A"}, Counts{CohortPairs: 99}}, // not an org row: ignored
+	}
+	edges := []Edge{
+		{Month: "2027-01", From: "A", To: "B", Cohort: true, CohortPairs: 4},
+		{Month: "2027-02", From: "A", To: "B", Cohort: true, CohortPairs: 2},
+		{Month: "2027-02", From: "B", To: "C", Cohort: true, CohortPairs: 2}, // under 3: hidden
+		{Month: "2027-02", From: "A", To: "B", Sessions: 5},
+	}
+	g := Connections(edges, 0, nil, 3).WithCohorts(groups, edges, 3)
+	c := g.Cohorts
+	if c.Pairs != 18 || c.CrossPairs != 12 || c.NewPairs != 16 || *c.EIIndex != 0.3333 {
+		t.Errorf("cohort totals %+v (E-I %v), want 18 pairs, 12 cross, 16 new, E-I (12-6)/18", c, *c.EIIndex)
+	}
+	if len(c.Edges) != 1 || c.Edges[0] != (CohortEdge{A: "A", B: "B", Pairs: 6}) {
+		t.Errorf("cohort edges %+v, want A–B with 6", c.Edges)
+	}
+	if g.ExternalSessions != 5 {
+		t.Errorf("cohort edges must not count as sessions: external %d", g.ExternalSessions)
 	}
 }

@@ -162,6 +162,9 @@ func (c Counts) add(o Counts) Counts {
 		Requests:         c.Requests + o.Requests,
 		Matched:          c.Matched + o.Matched,
 		NewTies:          c.NewTies + o.NewTies,
+		CohortPairs:      c.CohortPairs + o.CohortPairs,
+		CohortCrossPairs: c.CohortCrossPairs + o.CohortCrossPairs,
+		CohortNewPairs:   c.CohortNewPairs + o.CohortNewPairs,
 		MatchMinutes:     slices.Concat(c.MatchMinutes, o.MatchMinutes),
 	}
 }

@@ -36,6 +36,8 @@ func aggSK(g analytics.Group) string {
 		return "EXPERT#" + g.Key
 	case "edge":
 		return "EDGE#" + g.Key
+	case "cohortEdge":
+		return "COHORTEDGE#" + g.Key
 	}
 	return "ORG"
 }
@@ -203,6 +205,11 @@ func (s *Store) LoadAggregates(ctx context.Context, org string, months []string)
 					if g.Kind == "edge" {
 						from, to, _ := strings.Cut(g.Key, "#")
 						r.edges = append(r.edges, analytics.Edge{Month: month, From: from, To: to, Sessions: c.Completed})
+						continue
+					}
+					if g.Kind == "cohortEdge" {
+						a, b, _ := strings.Cut(g.Key, "#")
+						r.edges = append(r.edges, analytics.Edge{Month: month, From: a, To: b, Cohort: true, CohortPairs: c.CohortPairs})
 						continue
 					}
 					if g.Kind == "expert" {

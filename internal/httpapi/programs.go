@@ -2,11 +2,13 @@ package httpapi
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/analytics"
 	"github.com/tandemhq/tandem/internal/cohorts"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -319,6 +321,15 @@ func (a programsAPI) build(w http.ResponseWriter, r *http.Request, c Caller) err
 
 // save stores the plan (draft or published) over the version read and answers with it.
 func (a programsAPI) save(w http.ResponseWriter, r *http.Request, c Caller, programID string, cp *cohortPlan, old *dynamo.CohortPlanDoc, publish bool) error {
+	if err := a.persist(r, c, programID, cp, old, publish); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, cp)
+	return nil
+}
+
+// persist stores the plan over the version read.
+func (a programsAPI) persist(r *http.Request, c Caller, programID string, cp *cohortPlan, old *dynamo.CohortPlanDoc, publish bool) error {
 	var readVersion int64
 	if old != nil {
 		readVersion = old.Version
@@ -329,15 +340,9 @@ func (a programsAPI) save(w http.ResponseWriter, r *http.Request, c Caller, prog
 		return err
 	}
 	if publish {
-		err = a.store.PublishCohortPlan(r.Context(), c.OrgID, programID, doc, readVersion)
-	} else {
-		err = a.store.PutCohortPlan(r.Context(), c.OrgID, programID, doc, readVersion)
+		return a.store.PublishCohortPlan(r.Context(), c.OrgID, programID, doc, readVersion)
 	}
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, cp)
-	return nil
+	return a.store.PutCohortPlan(r.Context(), c.OrgID, programID, doc, readVersion)
 }
 
 // loadPlan reads the stored plan, or not_found if none was built.
@@ -440,28 +445,28 @@ func (a programsAPI) publish(w http.ResponseWriter, r *http.Request, c Caller) e
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	cp, old, err := a.loadPlan(r, c, r.PathValue("programId"))
+	programID := r.PathValue("programId")
+	cp, old, err := a.loadPlan(r, c, programID)
 	if err != nil {
 		return err
+	}
+	if old.Published {
+		// Published already (a retry, say after the follow-up writes failed): finish them.
+		return a.afterPublish(w, r, c, programID, cp)
 	}
 	if in.Version != old.Version {
 		return &tandem.Error{Code: tandem.EConflict, Message: "The cohorts changed since you loaded them; reload and try again.",
 			Detail: map[string]any{"conflict": "plan_changed"}}
 	}
-	programID := r.PathValue("programId")
 	enrolled, err := a.store.Enrollments(r.Context(), c.OrgID, programID)
 	if err != nil {
 		return err
 	}
 	placed := map[string]bool{}
-	var groups [][]string
 	for _, pc := range cp.Cohorts {
-		var g []string
 		for _, m := range pc.Members {
 			placed[m.ID] = true
-			g = append(g, m.ID)
 		}
-		groups = append(groups, g)
 	}
 	var missing, gone []tandem.FieldError
 	isEnrolled := map[string]bool{}
@@ -488,11 +493,70 @@ func (a programsAPI) publish(w http.ResponseWriter, r *http.Request, c Caller) e
 	}
 	now := a.now().UTC().Truncate(time.Second)
 	cp.Status, cp.PublishedAt = "published", &now
-	if err := a.save(w, r, c, programID, cp, old, true); err != nil {
+	if err := a.persist(r, c, programID, cp, old, true); err != nil {
 		return err
 	}
-	// After the commit: set ADD is idempotent, so a retry of a failed write is harmless.
-	return a.store.RecordMet(r.Context(), c.OrgID, groups)
+	return a.afterPublish(w, r, c, programID, cp)
+}
+
+// afterPublish records who met whom and the cohorts' ties for the HR reports, then answers
+// with the plan. Both writes are idempotent (set ADD; a marker per program), so publishing
+// again after a failure here completes them.
+func (a programsAPI) afterPublish(w http.ResponseWriter, r *http.Request, c Caller, programID string, cp *cohortPlan) error {
+	var groups [][]string
+	for _, pc := range cp.Cohorts {
+		var g []string
+		for _, m := range pc.Members {
+			g = append(g, m.ID)
+		}
+		groups = append(groups, g)
+	}
+	if err := a.store.RecordMet(r.Context(), c.OrgID, groups); err != nil {
+		return err
+	}
+	if err := a.recordTies(r, c, programID, cp); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, cp)
+	return nil
+}
+
+// recordTies adds the published cohorts' peer ties to the HR aggregates, in the month of the
+// program's start: pair counts on the org row and one undirected edge per department pair.
+func (a programsAPI) recordTies(r *http.Request, c Caller, programID string, cp *cohortPlan) error {
+	p, err := a.store.GetProgram(r.Context(), c.OrgID, programID)
+	if err != nil {
+		return err
+	}
+	month := dynamo.MonthOf(p.Start)
+	var pairs, cross int64
+	byDepts := map[string]int64{}
+	for _, pc := range cp.Cohorts {
+		for i, x := range pc.Members {
+			for _, y := range pc.Members[i+1:] {
+				pairs++
+				if x.Department == y.Department {
+					continue
+				}
+				cross++
+				lo, hi := min(x.Department, y.Department), max(x.Department, y.Department)
+				byDepts[lo+"#"+hi]++
+			}
+		}
+	}
+	adds := []dynamo.AggAdd{{Month: month, Group: analytics.Group{Kind: analytics.KindOrg},
+		Fields: map[string]int64{"cohortPairs": pairs, "cohortCrossPairs": cross, "cohortNewPairs": int64(cp.Measures.NewPairs)}}}
+	for _, key := range slices.Sorted(maps.Keys(byDepts)) {
+		adds = append(adds, dynamo.AggAdd{Month: month, Group: analytics.Group{Kind: "cohortEdge", Key: key},
+			Fields: map[string]int64{"cohortPairs": byDepts[key]}})
+	}
+	for i := 0; i < len(adds); i += 90 { // a transaction holds at most 100 items
+		step := dynamo.AggStep{Org: c.OrgID, Marker: "COHORT#" + programID + "#" + strconv.Itoa(i), Adds: adds[i:min(i+90, len(adds))]}
+		if _, err := a.store.ApplyStep(r.Context(), step); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // cohorts: GET /v1/programs/{programId}/cohorts — HR sees the plan (draft or published); an

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/analytics"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -144,6 +145,16 @@ func TestProgramsAndCohorts(t *testing.T) {
 	if res.Status != 200 {
 		t.Fatalf("publish: %d %s", res.Status, res.Body)
 	}
+	// The cohorts' peer ties reach HR's connection report, in the month of the first session.
+	var published cohortPlan
+	res.decode(t, &published)
+	res = f.reports.do("GET", "/v1/reports/connections?from=2027-03&to=2027-03", "", hrUser)
+	var con struct{ Graph analytics.Graph }
+	res.decode(t, &con)
+	if c := con.Graph.Cohorts; res.Status != 200 || c.Pairs != int64(published.Measures.Pairs) || c.CrossPairs != int64(published.Measures.CrossPairs) ||
+		c.NewPairs != int64(published.Measures.NewPairs) || c.EIIndex == nil || len(c.Edges) == 0 {
+		t.Errorf("connections' cohort ties = %d %+v, want the published plan's %+v", res.Status, c, published.Measures)
+	}
 	// Published: enrollment closed, members see their own cohort and its sessions.
 	if res := f.requests.do("POST", "/v1/programs/"+p.ID+"/enroll", `{"timezone":"UTC"}`, enrollee(30, "Sales")); res.Status != 409 {
 		t.Errorf("enroll after publishing: %d, want 409", res.Status)
@@ -257,5 +268,15 @@ func TestWithdrawAfterBuild(t *testing.T) {
 	}
 	if res := f.requests.do("POST", "/v1/programs/"+p.ID+"/cohorts/publish", fmt.Sprintf(`{"version":%d}`, plan.Version), hrUser); res.Status != 200 {
 		t.Errorf("publish: %d %s", res.Status, res.Body)
+	}
+	// Publishing again (a retry) finishes the follow-up writes without counting twice.
+	ties := func() int64 {
+		var con struct{ Graph analytics.Graph }
+		f.reports.do("GET", "/v1/reports/connections?from=2027-03&to=2027-03", "", hrUser).decode(t, &con)
+		return con.Graph.Cohorts.Pairs
+	}
+	before := ties()
+	if res := f.requests.do("POST", "/v1/programs/"+p.ID+"/cohorts/publish", fmt.Sprintf(`{"version":%d}`, plan.Version), hrUser); res.Status != 200 || ties() != before || before != 13 {
+		t.Errorf("publishing again: %d, ties %d then %d, want 200 and 13 both times", res.Status, before, ties())
 	}
 }

@@ -148,7 +148,7 @@ func (a reportsAPI) budget(r *http.Request, c Caller, budget *tandem.Budget, mon
 }
 
 // connections: GET /v1/reports/connections?from=&to= — the department graph of completed
-// sessions, E-I index, density and new ties (HR only).
+// sessions, E-I index, density and new ties, and the peer ties of published cohorts (HR only).
 func (a reportsAPI) connections(w http.ResponseWriter, r *http.Request, c Caller) error {
 	if err := c.Require(tandem.RoleHR); err != nil {
 		return err
@@ -176,6 +176,6 @@ func (a reportsAPI) connections(w http.ResponseWriter, r *http.Request, c Caller
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"from": months[0], "to": months[len(months)-1],
-		"graph": analytics.Connections(edges, ties, nodes, minGroupSize)})
+		"graph": analytics.Connections(edges, ties, nodes, minGroupSize).WithCohorts(groups, edges, minGroupSize)})
 	return nil
 }
