@@ -51,7 +51,7 @@ type programJSON struct {
 	MaxSpreadHours float64              `json:"maxSpreadHours"`
 	Status         tandem.ProgramStatus `json:"status"`
 	Enrolled       int                  `json:"enrolled"`
-	// Enrolled is whether the caller is enrolled (null for HR listing all).
+	// Me is whether the caller is enrolled (null in answers to HR's create).
 	Me        *bool     `json:"enrolledMe"`
 	CreatedAt time.Time `json:"createdAt"`
 }
@@ -139,8 +139,12 @@ func (a programsAPI) enroll(w http.ResponseWriter, r *http.Request, c Caller) er
 		return err
 	}
 	if in.Timezone == "" {
-		if u, err := a.store.GetUser(r.Context(), c.OrgID, c.UserID); err == nil {
+		u, err := a.store.GetUser(r.Context(), c.OrgID, c.UserID)
+		switch {
+		case err == nil:
 			in.Timezone = u.Timezone
+		case tandem.ErrorCode(err) != tandem.ENotFound:
+			return err
 		}
 	}
 	if in.Timezone == "" {
