@@ -12,8 +12,9 @@
 // audience and key set.
 //
 // The gateway also offers dev-only routes that never exist in AWS: GET /dev/users,
-// POST /dev/token (sign in as a directory user) and GET /dev/jwks.json, and it serves the
-// built web app at / with a single-page-app fallback to index.html.
+// POST /dev/token (sign in as a directory user), GET /dev/jwks.json and GET /openapi.yaml
+// (the API's OpenAPI document, httpapi.OpenAPI), and it serves the built web app at / with a
+// single-page-app fallback to index.html.
 //
 // Where the emulator deliberately differs from AWS, it answers in Tandem's problem+json so
 // that clients and tests see one error shape:

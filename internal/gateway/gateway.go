@@ -71,7 +71,7 @@ func New(cfg Config) (*Gateway, error) {
 			return nil, fmt.Errorf("gateway.New: route %s: %w", rt.Key(), err)
 		}
 	}
-	dev := map[string]http.HandlerFunc{"GET /dev/users": g.devUsers}
+	dev := map[string]http.HandlerFunc{"GET /dev/users": g.devUsers, "GET " + OpenAPIPath: g.serveOpenAPI}
 	if cfg.Issuer != nil {
 		dev["POST /dev/token"] = g.devToken
 		dev["GET /dev/jwks.json"] = g.devJWKS

@@ -99,7 +99,14 @@ func (lc *lambdaClient) do(method, target, body string, caller *tandem.Caller, h
 	if err != nil {
 		lc.t.Fatalf("%s %s: %v", method, target, err)
 	}
-	return response{Status: res.StatusCode, Headers: res.Headers, Body: res.Body}
+	out := response{Status: res.StatusCode, Headers: res.Headers, Body: res.Body}
+	// Every exchange of the handler tests is held to openapi.yaml (see openapi_test.go).
+	sent := http.Header{}
+	for k, v := range ev.Headers {
+		sent.Set(k, v)
+	}
+	checkContract(lc.t, exchange{method: method, target: target, header: sent, body: body, signedIn: caller != nil, res: out})
+	return out
 }
 
 // fixture is a store on a fresh table plus the experts and bookings functions, on a clock
