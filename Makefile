@@ -19,7 +19,7 @@ test:
 web-test:
 	@infra/web-test.sh
 
-## scale-test: report latency with 1,000 vs 100,000 bookings of history (about 10 minutes)
+## scale-test: report latency with 1,000 vs 100,000 bookings of history (a few minutes)
 scale-test:
 	@infra/scale-test.sh
 

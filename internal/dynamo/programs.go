@@ -230,6 +230,17 @@ func (s *Store) Enrollments(ctx context.Context, org, programID string) (_ []tan
 	return out, nil
 }
 
+// IsEnrolled says whether the user is enrolled in the program (one GetItem).
+func (s *Store) IsEnrolled(ctx context.Context, org, programID, userID string) (_ bool, err error) {
+	defer tandem.Wrap(&err, "Store.IsEnrolled(%q)", programID)
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(programPK(org, programID), prefixEnroll+userID),
+		ProjectionExpression: aws.String("PK")})
+	if err != nil {
+		return false, translate(err, "")
+	}
+	return out.Item != nil, nil
+}
+
 // EnrolledPrograms lists the ids of the programs the learner is enrolled in (one Query on GSI2).
 func (s *Store) EnrolledPrograms(ctx context.Context, org, userID string) (_ map[string]bool, err error) {
 	defer tandem.Wrap(&err, "Store.EnrolledPrograms")

@@ -112,11 +112,10 @@ func (a programsAPI) get(w http.ResponseWriter, r *http.Request, c Caller) error
 	if err != nil {
 		return err
 	}
-	mine, err := a.store.EnrolledPrograms(r.Context(), c.OrgID, c.UserID)
+	me, err := a.store.IsEnrolled(r.Context(), c.OrgID, p.ID, c.UserID)
 	if err != nil {
 		return err
 	}
-	me := mine[p.ID]
 	writeJSON(w, http.StatusOK, toProgramJSON(p, &me))
 	return nil
 }
@@ -618,12 +617,11 @@ func (a programsAPI) cohorts(w http.ResponseWriter, r *http.Request, c Caller) e
 	for _, pc := range cp.Cohorts {
 		for _, m := range pc.Members {
 			if m.ID == c.UserID {
-				writeJSON(w, http.StatusOK, map[string]any{"program": toProgramJSON(p, ptrTo(true)), "cohort": pc})
+				enrolled := true
+				writeJSON(w, http.StatusOK, map[string]any{"program": toProgramJSON(p, &enrolled), "cohort": pc})
 				return nil
 			}
 		}
 	}
 	return tandem.Errorf(tandem.ENotFound, "You are not in a cohort of this program.")
 }
-
-func ptrTo[T any](v T) *T { return &v }
