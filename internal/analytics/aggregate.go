@@ -18,18 +18,23 @@ type Counts struct {
 	Started          int64 `json:"started"`          // booked, not cancelled, start in the past (completion's denominator)
 	MinutesBooked    int64 `json:"minutesBooked"`    // minutes of booked, not cancelled sessions
 	MinutesDelivered int64 `json:"minutesDelivered"` // minutes of completed sessions
-	MinutesOffered   int64 `json:"minutesOffered"`   // experts' open minutes: expert rows; the org row sums its experts. Department rows are learners' departments, so they have none and their utilization is null.
-	CrossDept        int64 `json:"crossDept"`        // completed sessions whose learner and expert are in different departments
-	ActiveLearners   int64 `json:"activeLearners"`   // distinct learners with ≥1 completed session
-	Ratings          int64 `json:"ratings"`          // learner ratings given (1..5)
-	RatingSum        int64 `json:"ratingSum"`
-	Satisfied        int64 `json:"satisfied"` // ratings of 4 or 5
-	Recommends       int64 `json:"recommends"`
-	Promoters        int64 `json:"promoters"`  // recommend 9..10
-	Detractors       int64 `json:"detractors"` // recommend 0..6
-	Requests         int64 `json:"requests"`   // learners' requests created
-	Matched          int64 `json:"matched"`    // requests with a first booking
-	NewTies          int64 `json:"newTies"`    // learner–expert pairs meeting for the first time (first completed session)
+	// A seat of a group session (circle) counts its whole duration in the minutes above (the
+	// learner's hours) but only its share, duration ÷ seats, of the expert's capacity: the
+	// rest is counted here and left out of utilization.
+	GroupExtraMinutesBooked    int64 `json:"groupExtraMinutesBooked,omitempty"`
+	GroupExtraMinutesDelivered int64 `json:"groupExtraMinutesDelivered,omitempty"`
+	MinutesOffered             int64 `json:"minutesOffered"` // experts' open minutes: expert rows; the org row sums its experts. Department rows are learners' departments, so they have none and their utilization is null.
+	CrossDept                  int64 `json:"crossDept"`      // completed sessions whose learner and expert are in different departments
+	ActiveLearners             int64 `json:"activeLearners"` // distinct learners with ≥1 completed session
+	Ratings                    int64 `json:"ratings"`        // learner ratings given (1..5)
+	RatingSum                  int64 `json:"ratingSum"`
+	Satisfied                  int64 `json:"satisfied"` // ratings of 4 or 5
+	Recommends                 int64 `json:"recommends"`
+	Promoters                  int64 `json:"promoters"`  // recommend 9..10
+	Detractors                 int64 `json:"detractors"` // recommend 0..6
+	Requests                   int64 `json:"requests"`   // learners' requests created
+	Matched                    int64 `json:"matched"`    // requests with a first booking
+	NewTies                    int64 `json:"newTies"`    // learner–expert pairs meeting for the first time (first completed session)
 	// Peer ties of published program cohorts, counted in the month of the program's start
 	// (org rows only): member pairs, pairs across departments, pairs who had not met before.
 	CohortPairs      int64 `json:"cohortPairs"`

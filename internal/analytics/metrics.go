@@ -10,8 +10,9 @@ import (
 // Formulas (DESIGN.md section 9). A ratio whose denominator is zero is null, never 0, NaN or
 // Inf, so "no data" and "none" stay apart:
 //
-//	utilizationBooked      = minutesBooked ÷ minutesOffered
-//	utilizationDelivered   = minutesDelivered ÷ minutesOffered
+//	utilizationBooked      = (minutesBooked − groupExtraMinutesBooked) ÷ minutesOffered
+//	utilizationDelivered   = (minutesDelivered − groupExtraMinutesDelivered) ÷ minutesOffered
+//	                         (a group-session seat uses only its share of the expert's time)
 //	completionRate         = completed ÷ started
 //	noShowRateHost         = noShowHost ÷ started   (started excludes cancelled sessions)
 //	noShowRateGuest        = noShowGuest ÷ started
@@ -141,31 +142,33 @@ func union(a, b []int64) []int64 {
 
 func (c Counts) add(o Counts) Counts {
 	return Counts{
-		Booked:           c.Booked + o.Booked,
-		Completed:        c.Completed + o.Completed,
-		Cancelled:        c.Cancelled + o.Cancelled,
-		LateCancelled:    c.LateCancelled + o.LateCancelled,
-		NoShowHost:       c.NoShowHost + o.NoShowHost,
-		NoShowGuest:      c.NoShowGuest + o.NoShowGuest,
-		Started:          c.Started + o.Started,
-		MinutesBooked:    c.MinutesBooked + o.MinutesBooked,
-		MinutesDelivered: c.MinutesDelivered + o.MinutesDelivered,
-		MinutesOffered:   c.MinutesOffered + o.MinutesOffered,
-		CrossDept:        c.CrossDept + o.CrossDept,
-		ActiveLearners:   c.ActiveLearners + o.ActiveLearners,
-		Ratings:          c.Ratings + o.Ratings,
-		RatingSum:        c.RatingSum + o.RatingSum,
-		Satisfied:        c.Satisfied + o.Satisfied,
-		Recommends:       c.Recommends + o.Recommends,
-		Promoters:        c.Promoters + o.Promoters,
-		Detractors:       c.Detractors + o.Detractors,
-		Requests:         c.Requests + o.Requests,
-		Matched:          c.Matched + o.Matched,
-		NewTies:          c.NewTies + o.NewTies,
-		CohortPairs:      c.CohortPairs + o.CohortPairs,
-		CohortCrossPairs: c.CohortCrossPairs + o.CohortCrossPairs,
-		CohortNewPairs:   c.CohortNewPairs + o.CohortNewPairs,
-		MatchMinutes:     slices.Concat(c.MatchMinutes, o.MatchMinutes),
+		Booked:                     c.Booked + o.Booked,
+		Completed:                  c.Completed + o.Completed,
+		Cancelled:                  c.Cancelled + o.Cancelled,
+		LateCancelled:              c.LateCancelled + o.LateCancelled,
+		NoShowHost:                 c.NoShowHost + o.NoShowHost,
+		NoShowGuest:                c.NoShowGuest + o.NoShowGuest,
+		Started:                    c.Started + o.Started,
+		MinutesBooked:              c.MinutesBooked + o.MinutesBooked,
+		MinutesDelivered:           c.MinutesDelivered + o.MinutesDelivered,
+		GroupExtraMinutesBooked:    c.GroupExtraMinutesBooked + o.GroupExtraMinutesBooked,
+		GroupExtraMinutesDelivered: c.GroupExtraMinutesDelivered + o.GroupExtraMinutesDelivered,
+		MinutesOffered:             c.MinutesOffered + o.MinutesOffered,
+		CrossDept:                  c.CrossDept + o.CrossDept,
+		ActiveLearners:             c.ActiveLearners + o.ActiveLearners,
+		Ratings:                    c.Ratings + o.Ratings,
+		RatingSum:                  c.RatingSum + o.RatingSum,
+		Satisfied:                  c.Satisfied + o.Satisfied,
+		Recommends:                 c.Recommends + o.Recommends,
+		Promoters:                  c.Promoters + o.Promoters,
+		Detractors:                 c.Detractors + o.Detractors,
+		Requests:                   c.Requests + o.Requests,
+		Matched:                    c.Matched + o.Matched,
+		NewTies:                    c.NewTies + o.NewTies,
+		CohortPairs:                c.CohortPairs + o.CohortPairs,
+		CohortCrossPairs:           c.CohortCrossPairs + o.CohortCrossPairs,
+		CohortNewPairs:             c.CohortNewPairs + o.CohortNewPairs,
+		MatchMinutes:               slices.Concat(c.MatchMinutes, o.MatchMinutes),
 	}
 }
 
@@ -189,8 +192,8 @@ func Compute(c Counts, opts ...Option) Metrics {
 		NewTies:        c.NewTies,
 		ActiveLearners: c.ActiveLearners,
 
-		UtilizationBooked:    ratio(c.MinutesBooked, c.MinutesOffered),
-		UtilizationDelivered: ratio(c.MinutesDelivered, c.MinutesOffered),
+		UtilizationBooked:    ratio(c.MinutesBooked-c.GroupExtraMinutesBooked, c.MinutesOffered),
+		UtilizationDelivered: ratio(c.MinutesDelivered-c.GroupExtraMinutesDelivered, c.MinutesOffered),
 		CompletionRate:       ratio(c.Completed, c.Started),
 		NoShowRateHost:       ratio(c.NoShowHost, c.Started),
 		NoShowRateGuest:      ratio(c.NoShowGuest, c.Started),

@@ -39,6 +39,15 @@ type busyItem struct {
 	BufferAfter  int    `dynamodbav:"bufferAfterMin"`
 	HoldUntil    int64  `dynamodbav:"holdUntil,omitempty"`
 	ExpiresAt    int64  `dynamodbav:"expiresAt,omitempty"`
+	// A circle's busy entry (circles.go) also carries its seat counter.
+	CircleID      string `dynamodbav:"circleId,omitempty"`
+	SessionTypeID string `dynamodbav:"sessionTypeId,omitempty"`
+	Seats         int    `dynamodbav:"seats,omitempty"`
+	Taken         int    `dynamodbav:"taken,omitempty"`
+	Waiting       int    `dynamodbav:"waiting,omitempty"`
+	Cancelled     bool   `dynamodbav:"cancelled,omitempty"`
+	DayCounter    string `dynamodbav:"dayCounter,omitempty"`
+	WeekCounter   string `dynamodbav:"weekCounter,omitempty"`
 }
 
 // ErrNoAvailability is returned (code not_found) when an expert has not set availability.
@@ -96,6 +105,13 @@ const busyLookBack = 8 * 24 * time.Hour
 // Every entry counts toward the per-day and per-week limits; a lapsed hold no longer blocks
 // time (Free) but counts until the scheduler releases it, exactly as the limit counters do.
 func (s *Store) Busy(ctx context.Context, org, expertID string, from, to time.Time, exceptBooking string) (_ []availability.Busy, err error) {
+	busy, _, err := s.busyAndCircles(ctx, org, expertID, from, to, exceptBooking)
+	return busy, err
+}
+
+// busyAndCircles is Busy that also returns the circles among the entries (a circle blocks
+// time like any booking and is also listed for its seats).
+func (s *Store) busyAndCircles(ctx context.Context, org, expertID string, from, to time.Time, exceptBooking string) (_ []availability.Busy, _ []tandem.Circle, err error) {
 	defer tandem.Wrap(&err, "Store.Busy(%q)", expertID)
 	now := s.now()
 	in := &dynamodb.QueryInput{
@@ -108,27 +124,35 @@ func (s *Store) Busy(ctx context.Context, org, expertID string, from, to time.Ti
 			":hi": &types.AttributeValueMemberS{Value: busySK(to.Add(busyLookBack), "~")},
 		},
 	}
-	var busy []availability.Busy
+	var (
+		busy    []availability.Busy
+		circles []tandem.Circle
+	)
 	p := dynamodb.NewQueryPaginator(s.client, in)
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, translate(err, "")
+			return nil, nil, translate(err, "")
 		}
 		for _, raw := range out.Items {
 			var it busyItem
 			if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			if it.BookingID == exceptBooking && exceptBooking != "" {
 				continue
+			}
+			if it.CircleID != "" {
+				c := circleFromBusy(&it)
+				c.OrgID = org
+				circles = append(circles, c)
 			}
 			lapsed := it.HoldUntil != 0 && !now.Before(time.Unix(it.HoldUntil, 0))
 			busy = append(busy, availability.Busy{Start: parseKeyTime(it.Start), End: parseKeyTime(it.End), Counts: true, Free: lapsed,
 				BufferBefore: time.Duration(it.BufferBefore) * time.Minute, BufferAfter: time.Duration(it.BufferAfter) * time.Minute})
 		}
 	}
-	return busy, nil
+	return busy, circles, nil
 }
 
 // SlotInputs is everything the slot engine needs about one expert.
@@ -136,6 +160,8 @@ type SlotInputs struct {
 	Expert   *tandem.Expert
 	Schedule *availability.Schedule
 	Busy     []availability.Busy
+	// Circles are the expert's group sessions among Busy (their counts, not their facts).
+	Circles []tandem.Circle
 }
 
 // LoadSlotInputs reads the profile, the schedule and the busy intervals around [from, to)
@@ -149,7 +175,10 @@ func (s *Store) LoadSlotInputs(ctx context.Context, org, expertID string, from, 
 	wg.Add(3)
 	go func() { defer wg.Done(); in.Expert, errs[0] = s.GetExpert(ctx, org, expertID) }()
 	go func() { defer wg.Done(); in.Schedule, errs[1] = s.GetAvailability(ctx, org, expertID) }()
-	go func() { defer wg.Done(); in.Busy, errs[2] = s.Busy(ctx, org, expertID, from, to, exceptBooking) }()
+	go func() {
+		defer wg.Done()
+		in.Busy, in.Circles, errs[2] = s.busyAndCircles(ctx, org, expertID, from, to, exceptBooking)
+	}()
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {

@@ -40,6 +40,10 @@ type bookingItem struct {
 	DayCounter     string             `dynamodbav:"dayCounter,omitempty"`
 	WeekCounter    string             `dynamodbav:"weekCounter,omitempty"`
 	ActiveCounted  bool               `dynamodbav:"activeCounted,omitempty"`
+	// CircleID names the group session a seat belongs to (circles.go); Offer marks a seat
+	// offered from its waitlist, which the learner confirms.
+	CircleID string `dynamodbav:"circleId,omitempty"`
+	Offer    bool   `dynamodbav:"offer,omitempty"`
 	// What the booking drew from the org's coaching budget (see budget.go), for the refund.
 	BudgetPeriod     string `dynamodbav:"budgetPeriod,omitempty"`
 	BudgetDepartment string `dynamodbav:"budgetDepartment,omitempty"`
@@ -58,7 +62,7 @@ func (it *bookingItem) toDomain() *tandem.Booking {
 		Start: parseKeyTime(it.Start), End: parseKeyTime(it.End), Status: tandem.BookingStatus(it.Status),
 		Note: it.Note, RequestID: it.RequestID, MeetingURL: it.MeetingURL, Reschedules: it.Reschedules,
 		Sequence: it.Sequence, CancelledBy: it.CancelledBy, CancelReason: it.CancelReason,
-		LateCancel: it.LateCancel, NoShow: it.NoShow, Version: it.Version,
+		LateCancel: it.LateCancel, NoShow: it.NoShow, CircleID: it.CircleID, Offer: it.Offer, Version: it.Version,
 	}
 	if it.HoldUntil != 0 {
 		b.HoldUntil = time.Unix(it.HoldUntil, 0).UTC()

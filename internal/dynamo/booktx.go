@@ -87,15 +87,69 @@ type BookRequest struct {
 func (s *Store) Book(ctx context.Context, r BookRequest) (replay *IdemRecord, err error) {
 	b := r.Booking
 	defer tandem.Wrap(&err, "Store.Book(%q)", b.ID)
+	if b.CircleID != "" {
+		return nil, tandem.Errorf(tandem.EUnprocessable, "A seat of a group session is booked with BookSeat.")
+	}
 	now := s.now()
+	tx, err := s.bookTx(r, now, func(tx *txBuilder, item *bookingItem, hold int64) error {
+		if r.MaxPerDay > 0 {
+			item.DayCounter = dayCounterSK(r.DayKey)
+		}
+		if r.MaxPerWeek > 0 {
+			item.WeekCounter = weekCounterSK(r.WeekKey)
+		}
+		st := b.SessionType
+		busy := busyItem{PK: expertPK(b.OrgID, b.Expert.ID), SK: busySK(b.Start, b.ID), Type: typeBusy, BookingID: b.ID,
+			Start: timeKey(b.Start), End: timeKey(b.End), BufferBefore: st.BufferBeforeMin, BufferAfter: st.BufferAfterMin,
+			HoldUntil: hold, ExpiresAt: b.End.Add(60 * 24 * time.Hour).Unix()}
+		if err := tx.put("busy", busy, "attribute_not_exists(PK)", nil); err != nil {
+			return err
+		}
+		for _, c := range expertCells(b) {
+			tx.lockCell("expert", expertCellPK(b.OrgID, b.Expert.ID, c), b, hold, now)
+		}
+		s.addLimitCounters(tx, b, item.DayCounter, item.WeekCounter, r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The token covers this attempt only (the booking id is new per request): it makes the
+	// SDK's own retries of this call safe, while a client retry after a failed attempt is a
+	// new transaction. Replays of a committed booking are answered from the stored response.
+	failed, err := s.commit(ctx, tx, requestToken(s.table, b.OrgID, r.Idem.UserID, r.Idem.Key, b.ID))
+	if failed == nil {
+		return nil, err
+	}
+	return s.idemOrExplain(failed, r.Idem)
+}
+
+// bookTx builds a booking's transaction: the booking item, the idempotency record, the
+// learner's side (cells, due entries, live-booking counter, budget draw, request) and, through
+// expertSide, what holds the expert's time (a one-to-one booking's busy entry, cells and
+// limit counters, or a circle's). The booking item is written last, after expertSide has
+// recorded on it the counters it took.
+func (s *Store) bookTx(r BookRequest, now time.Time, expertSide func(tx *txBuilder, item *bookingItem, hold int64) error) (*txBuilder, error) {
+	b := r.Booking
 	tx := newTx(s.table)
 	item := bookingItemFrom(b, now)
 	item.DayCounter, item.WeekCounter, item.ActiveCounted = "", "", r.ActiveLimit > 0
-	if r.MaxPerDay > 0 {
-		item.DayCounter = dayCounterSK(r.DayKey)
+	hold := int64(0)
+	if b.Status == tandem.StatusPending && !b.HoldUntil.IsZero() {
+		hold = b.HoldUntil.Unix()
 	}
-	if r.MaxPerWeek > 0 {
-		item.WeekCounter = weekCounterSK(r.WeekKey)
+	// The idempotency record comes first: a retry of a committed booking fails on it (and is
+	// answered with the stored response) before the cells its own booking holds.
+	if r.Idem.Key != "" {
+		idem := idemItem{PK: idemPK(b.OrgID, r.Idem.UserID, r.Idem.Key), SK: skIdem, Type: typeIdem, Hash: r.Idem.Hash,
+			Status: r.Idem.Status, Body: string(r.Idem.Body), BookingID: b.ID, ExpiresAt: now.Add(IdempotencyTTL).Unix()}
+		if err := tx.put("idempotency", idem, "attribute_not_exists(PK) OR expiresAt < :nowUnix",
+			map[string]types.AttributeValue{":nowUnix": num(now.Unix())}); err != nil {
+			return nil, err
+		}
+	}
+	if err := expertSide(tx, &item, hold); err != nil {
+		return nil, err
 	}
 	draw := drawFor(b, r.Budget)
 	if draw != nil {
@@ -107,20 +161,8 @@ func (s *Store) Book(ctx context.Context, r BookRequest) (replay *IdemRecord, er
 	if err := tx.put("booking", item, "attribute_not_exists(PK)", nil); err != nil {
 		return nil, err
 	}
-	idem := idemItem{PK: idemPK(b.OrgID, r.Idem.UserID, r.Idem.Key), SK: skIdem, Type: typeIdem, Hash: r.Idem.Hash,
-		Status: r.Idem.Status, Body: string(r.Idem.Body), BookingID: b.ID, ExpiresAt: now.Add(IdempotencyTTL).Unix()}
-	if err := tx.put("idempotency", idem, "attribute_not_exists(PK) OR expiresAt < :nowUnix",
-		map[string]types.AttributeValue{":nowUnix": num(now.Unix())}); err != nil {
+	if err := s.addLearnerParts(tx, b, hold, now); err != nil {
 		return nil, err
-	}
-	if err := s.addLiveParts(tx, b, now); err != nil {
-		return nil, err
-	}
-	if item.DayCounter != "" {
-		tx.increment("day", expertPK(b.OrgID, b.Expert.ID), item.DayCounter, r.MaxPerDay)
-	}
-	if item.WeekCounter != "" {
-		tx.increment("week", expertPK(b.OrgID, b.Expert.ID), item.WeekCounter, r.MaxPerWeek)
 	}
 	if item.ActiveCounted {
 		tx.increment("active", userPK(b.OrgID, b.Learner.ID), skActive, r.ActiveLimit)
@@ -128,9 +170,6 @@ func (s *Store) Book(ctx context.Context, r BookRequest) (replay *IdemRecord, er
 	if draw != nil {
 		tx.drawBudget(b.OrgID, draw)
 	}
-	// The token covers this attempt only (the booking id is new per request): it makes the
-	// SDK's own retries of this call safe, while a client retry after a failed attempt is a
-	// new transaction. Replays of a committed booking are answered from the stored response.
 	if b.RequestID != "" {
 		// The learner's request becomes booked in the same transaction, only if it is theirs
 		// and still looking: an offer cannot be accepted twice. The first booking's time
@@ -142,39 +181,37 @@ func (s *Store) Book(ctx context.Context, r BookRequest) (replay *IdemRecord, er
 				":at": strAttr(now.UTC().Truncate(time.Second).Format(time.RFC3339)), ":one": num(1), ":l": strAttr(b.Learner.ID),
 				":open": strAttr(string(tandem.RequestOpen)), ":offered": strAttr(string(tandem.RequestOffered)), ":now": num(now.Unix())})
 	}
-	token := requestToken(s.table, b.OrgID, r.Idem.UserID, r.Idem.Key, b.ID)
-	failed, err := s.commit(ctx, tx, token)
-	if failed == nil {
-		return nil, err
+	return tx, nil
+}
+
+// addLimitCounters takes the expert's per-day and per-week counters that are set.
+func (s *Store) addLimitCounters(tx *txBuilder, b *tandem.Booking, day, week string, r BookRequest) {
+	if day != "" {
+		tx.increment("day", expertPK(b.OrgID, b.Expert.ID), day, r.MaxPerDay)
 	}
-	switch failed.kind {
-	case "idempotency":
-		rec, err := s.idemFrom(failed.old, r.Idem.UserID, r.Idem.Key)
-		if err != nil {
-			return nil, err
-		}
-		if rec != nil && rec.Hash == r.Idem.Hash {
-			return rec, nil
-		}
-		return nil, tandem.Errorf(tandem.EUnprocessable, "This Idempotency-Key was already used with a different request.")
-	default:
-		return nil, explain(failed)
+	if week != "" {
+		tx.increment("week", expertPK(b.OrgID, b.Expert.ID), week, r.MaxPerWeek)
 	}
 }
 
-// addLiveParts adds what a live booking holds: the busy entry, due entries and the cells.
-func (s *Store) addLiveParts(tx *txBuilder, b *tandem.Booking, now time.Time) error {
-	hold := int64(0)
-	if b.Status == tandem.StatusPending && !b.HoldUntil.IsZero() {
-		hold = b.HoldUntil.Unix()
+// idemOrExplain answers a failed booking transaction: a stored response for the same key is
+// a replay (same body) or refused (different body); any other failed condition is explained.
+func (s *Store) idemOrExplain(failed *failure, idem IdemRecord) (*IdemRecord, error) {
+	if failed.kind != "idempotency" {
+		return nil, explain(failed)
 	}
-	st := b.SessionType
-	busy := busyItem{PK: expertPK(b.OrgID, b.Expert.ID), SK: busySK(b.Start, b.ID), Type: typeBusy, BookingID: b.ID,
-		Start: timeKey(b.Start), End: timeKey(b.End), BufferBefore: st.BufferBeforeMin, BufferAfter: st.BufferAfterMin,
-		HoldUntil: hold, ExpiresAt: b.End.Add(60 * 24 * time.Hour).Unix()}
-	if err := tx.put("busy", busy, "attribute_not_exists(PK)", nil); err != nil {
-		return err
+	rec, err := s.idemFrom(failed.old, idem.UserID, idem.Key)
+	if err != nil {
+		return nil, err
 	}
+	if rec != nil && rec.Hash == idem.Hash {
+		return rec, nil
+	}
+	return nil, tandem.Errorf(tandem.EUnprocessable, "This Idempotency-Key was already used with a different request.")
+}
+
+// addLearnerParts adds the learner's side of a live booking: due entries and the cells.
+func (s *Store) addLearnerParts(tx *txBuilder, b *tandem.Booking, hold int64, now time.Time) error {
 	if err := tx.put("due", dueItem{PK: duePK(b.End), SK: dueSK(b.OrgID, b.ID, "END"), Type: typeDue, Org: b.OrgID, BookingID: b.ID}, "", nil); err != nil {
 		return err
 	}
@@ -182,9 +219,6 @@ func (s *Store) addLiveParts(tx *txBuilder, b *tandem.Booking, now time.Time) er
 		if err := tx.put("due", dueItem{PK: duePK(b.HoldUntil), SK: dueSK(b.OrgID, b.ID, "HOLD"), Type: typeDue, Org: b.OrgID, BookingID: b.ID}, "", nil); err != nil {
 			return err
 		}
-	}
-	for _, c := range expertCells(b) {
-		tx.lockCell("expert", expertCellPK(b.OrgID, b.Expert.ID, c), b, hold, now)
 	}
 	for _, c := range learnerCells(b) {
 		tx.lockCell("learner", learnerCellPK(b.OrgID, b.Learner.ID, c), b, hold, now)
@@ -231,7 +265,7 @@ func bookingItemFrom(b *tandem.Booking, now time.Time) bookingItem {
 		Type: typeBooking, ID: b.ID, Org: b.OrgID, Expert: b.Expert, Learner: b.Learner, SessionType: b.SessionType,
 		Start: timeKey(b.Start), End: timeKey(b.End), Status: string(b.Status), Note: b.Note, RequestID: b.RequestID,
 		MeetingURL: b.MeetingURL, Reschedules: b.Reschedules, Sequence: b.Sequence, CancelledBy: b.CancelledBy,
-		CancelReason: b.CancelReason, LateCancel: b.LateCancel, NoShow: b.NoShow,
+		CancelReason: b.CancelReason, LateCancel: b.LateCancel, NoShow: b.NoShow, CircleID: b.CircleID, Offer: b.Offer,
 		CreatedAt: b.CreatedAt.Format(time.RFC3339), UpdatedAt: b.UpdatedAt.Format(time.RFC3339), Version: b.Version + 1,
 	}
 	if b.Status == tandem.StatusPending && !b.HoldUntil.IsZero() {

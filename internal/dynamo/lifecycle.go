@@ -40,13 +40,20 @@ func (s *Store) UpdateBooking(ctx context.Context, org, id string, change Change
 		if err != nil {
 			return nil, err
 		}
+		var circle *busyItem
+		if it.CircleID != "" {
+			// A seat's release depends on the circle's counts (dissolve or hand back).
+			if circle, err = s.getCircleBusy(ctx, org, it.Expert.ID, parseKeyTime(it.Start), it.CircleID); err != nil {
+				return nil, err
+			}
+		}
 		before := it.toDomain()
 		after := it.toDomain()
 		now := s.now()
 		if err := change.Apply(after, now); err != nil {
 			return nil, err
 		}
-		tx, err := s.transitionTx(it, before, after, change.Reschedule, now)
+		tx, err := s.transitionTx(it, before, after, change.Reschedule, circle, now)
 		if err != nil {
 			return nil, err
 		}
@@ -62,11 +69,15 @@ func (s *Store) UpdateBooking(ctx context.Context, org, id string, change Change
 		if (failed.kind == "state" || failed.kind == "release") && attempt < 3 {
 			continue
 		}
+		// Seats of one circle come and go together: re-read its counts and try again.
+		if failed.kind == "circle_release" && attempt < 12 {
+			continue
+		}
 		return nil, explain(failed)
 	}
 }
 
-func (s *Store) transitionTx(old *bookingItem, before, after *tandem.Booking, rs *RescheduleLimits, now time.Time) (*txBuilder, error) {
+func (s *Store) transitionTx(old *bookingItem, before, after *tandem.Booking, rs *RescheduleLimits, circle *busyItem, now time.Time) (*txBuilder, error) {
 	tx := newTx(s.table)
 	item := bookingItemFrom(after, now)
 	item.DayCounter, item.WeekCounter, item.ActiveCounted = old.DayCounter, old.WeekCounter, old.ActiveCounted
@@ -75,17 +86,22 @@ func (s *Store) transitionTx(old *bookingItem, before, after *tandem.Booking, rs
 	wasLive := before.EffectiveStatus(now).Live()
 	// A hold that lapsed no longer owns its cells (another booking may have taken them).
 	ownsCells := before.Status == tandem.StatusConfirmed || (before.Status == tandem.StatusPending && wasLive)
+	seat := old.CircleID != ""
 	switch {
+	case rs != nil && seat:
+		return nil, tandem.Errorf(tandem.EConflict, "A seat in a group session cannot be moved; cancel it and book another.")
 	case rs != nil:
 		if err := s.moveParts(tx, &item, before, after, rs, now); err != nil {
 			return nil, err
 		}
 	case before.Status == tandem.StatusPending && after.Status == tandem.StatusConfirmed:
-		tx.update("busy", expertPK(org, after.Expert.ID), busySK(after.Start, id), "REMOVE holdUntil", "attribute_exists(PK)", nil, nil)
 		tx.delete("due", duePK(before.HoldUntil), dueSK(org, id, "HOLD"), "", nil)
-		for _, c := range expertCells(after) {
-			tx.update("release", expertCellPK(org, after.Expert.ID, c), skCell, "REMOVE holdUntil", "bookingId = :b", nil,
-				map[string]types.AttributeValue{":b": strAttr(id)})
+		if !seat { // a seat's expert time is the circle's, never held pending
+			tx.update("busy", expertPK(org, after.Expert.ID), busySK(after.Start, id), "REMOVE holdUntil", "attribute_exists(PK)", nil, nil)
+			for _, c := range expertCells(after) {
+				tx.update("release", expertCellPK(org, after.Expert.ID, c), skCell, "REMOVE holdUntil", "bookingId = :b", nil,
+					map[string]types.AttributeValue{":b": strAttr(id)})
+			}
 		}
 		for _, c := range learnerCells(after) {
 			tx.update("release", learnerCellPK(org, after.Learner.ID, c), skCell, "REMOVE holdUntil", "bookingId = :b", nil,
@@ -94,11 +110,17 @@ func (s *Store) transitionTx(old *bookingItem, before, after *tandem.Booking, rs
 	case before.Status.Live() && !after.Status.Live():
 		ended := after.Status == tandem.StatusCompleted || after.Status == tandem.StatusNoShow
 		if !ended {
-			// Cancelled, declined or expired: give the time back.
-			tx.delete("busy", expertPK(org, before.Expert.ID), busySK(before.Start, id), "", nil)
+			// Cancelled, declined or expired: give the time back (a seat gives its seat back).
+			if seat {
+				s.releaseSeat(tx, org, circle, before.Expert.ID, now)
+			} else {
+				tx.delete("busy", expertPK(org, before.Expert.ID), busySK(before.Start, id), "", nil)
+			}
 			if ownsCells {
-				for _, c := range expertCells(before) {
-					tx.releaseCell("release", expertCellPK(org, before.Expert.ID, c), id)
+				if !seat {
+					for _, c := range expertCells(before) {
+						tx.releaseCell("release", expertCellPK(org, before.Expert.ID, c), id)
+					}
 				}
 				for _, c := range learnerCells(before) {
 					tx.releaseCell("release", learnerCellPK(org, before.Learner.ID, c), id)

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -61,13 +62,25 @@ func (a availabilityAPI) putMine(w http.ResponseWriter, r *http.Request, c Calle
 }
 
 type slotsJSON struct {
-	ExpertID    string              `json:"expertId"`
-	SessionType string              `json:"sessionType"`
-	DurationMin int                 `json:"durationMin"`
-	Timezone    string              `json:"timezone"`
-	From        time.Time           `json:"from"`
-	To          time.Time           `json:"to"`
-	Slots       []availability.Slot `json:"slots"`
+	ExpertID    string     `json:"expertId"`
+	SessionType string     `json:"sessionType"`
+	DurationMin int        `json:"durationMin"`
+	Timezone    string     `json:"timezone"`
+	From        time.Time  `json:"from"`
+	To          time.Time  `json:"to"`
+	Slots       []slotJSON `json:"slots"`
+	// Seats is the session type's capacity when it is a group session (else absent).
+	Seats int `json:"seats,omitempty"`
+}
+
+// slotJSON is one bookable start. For a group session it also says how many seats are left
+// (0: full, join the waitlist) and, once someone has booked it, which circle it is.
+type slotJSON struct {
+	Start     time.Time `json:"start"`
+	End       time.Time `json:"end"`
+	SeatsLeft *int      `json:"seatsLeft,omitempty"`
+	CircleID  string    `json:"circleId,omitempty"`
+	Waiting   int       `json:"waiting,omitempty"`
 }
 
 // slots: GET /v1/experts/{expertId}/slots?from=&to=&sessionType=&tz= — bookable starts in
@@ -124,13 +137,53 @@ func (a availabilityAPI) slots(w http.ResponseWriter, r *http.Request, c Caller)
 	if err != nil {
 		return err
 	}
-	slots, err := availability.Slots(*inputs.Schedule, availability.RulesFor(st, inputs.Expert.Limits), inputs.Busy, from, to, now, loc)
+	slots, err := listSlots(inputs, st, from, to, now, loc)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, slotsJSON{ExpertID: inputs.Expert.ID, SessionType: st.ID, DurationMin: st.DurationMin,
-		Timezone: tzName, From: from.In(loc), To: to.In(loc), Slots: slots})
+	out := slotsJSON{ExpertID: inputs.Expert.ID, SessionType: st.ID, DurationMin: st.DurationMin,
+		Timezone: tzName, From: from.In(loc), To: to.In(loc), Slots: slots}
+	if st.Seats > 1 {
+		out.Seats = st.Seats
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// listSlots is what the engine offers in [from, to), and for a group session type also the
+// expert's circles of that type starting there that the booking path would let a learner
+// join (checkStart), full ones included (for their waitlist), in start order.
+func listSlots(in *dynamo.SlotInputs, st tandem.SessionType, from, to, now time.Time, loc *time.Location) ([]slotJSON, error) {
+	rules := availability.RulesFor(st, in.Expert.Limits)
+	open, err := availability.Slots(*in.Schedule, rules, in.Busy, from, to, now, loc)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]slotJSON, 0, len(open))
+	for _, s := range open {
+		j := slotJSON{Start: s.Start, End: s.End}
+		if st.Seats > 1 {
+			n := st.Seats
+			j.SeatsLeft = &n
+		}
+		out = append(out, j)
+	}
+	if st.Seats <= 1 {
+		return out, nil
+	}
+	for i := range in.Circles {
+		c := &in.Circles[i]
+		if c.SessionType.ID != st.ID || c.Cancelled || c.Start.Before(from) || !c.Start.Before(to) {
+			continue
+		}
+		if availability.Check(*in.Schedule, rules, busyWithout(in.Busy, c), c.Start, now) != nil {
+			continue
+		}
+		left := c.SeatsLeft()
+		out = append(out, slotJSON{Start: c.Start.In(loc), End: c.End.In(loc), SeatsLeft: &left, CircleID: c.ID, Waiting: c.Waiting})
+	}
+	slices.SortFunc(out, func(a, b slotJSON) int { return a.Start.Compare(b.Start) })
+	return out, nil
 }
 
 // sessionTypeOf picks the requested session type, or the expert's first. Errors: invalid.

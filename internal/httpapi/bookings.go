@@ -34,6 +34,9 @@ func (a bookingsAPI) register(rt *Router) {
 	rt.handle("POST /v1/bookings/{bookingId}/decline", a.decline)
 	rt.handle("POST /v1/bookings/{bookingId}/complete", a.complete)
 	rt.handle("POST /v1/bookings/{bookingId}/no-show", a.noShow)
+	rt.handle("GET /v1/circles/{circleId}", a.getCircle)
+	rt.handle("DELETE /v1/circles/{circleId}/waitlist", a.leaveWaitlist)
+	rt.handle("POST /v1/circles/{circleId}/cancel", a.cancelCircle)
 }
 
 // bookingJSON is a booking as the API shows it. Note, meeting URL and cancel reason are for
@@ -55,6 +58,8 @@ type bookingJSON struct {
 	CancelReason string               `json:"cancelReason,omitempty"`
 	LateCancel   bool                 `json:"lateCancel,omitempty"`
 	NoShow       string               `json:"noShow,omitempty"`
+	CircleID     string               `json:"circleId,omitempty"`
+	Offer        bool                 `json:"offer,omitempty"`
 	CreatedAt    time.Time            `json:"createdAt"`
 	UpdatedAt    time.Time            `json:"updatedAt"`
 }
@@ -63,7 +68,7 @@ func toBookingJSON(b *tandem.Booking, now time.Time, participant bool) bookingJS
 	j := bookingJSON{
 		ID: b.ID, Status: b.EffectiveStatus(now), Expert: b.Expert, Learner: b.Learner, SessionType: b.SessionType,
 		Start: b.Start, End: b.End, RequestID: b.RequestID, Reschedules: b.Reschedules, CancelledBy: b.CancelledBy,
-		LateCancel: b.LateCancel, NoShow: b.NoShow, CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt,
+		LateCancel: b.LateCancel, NoShow: b.NoShow, CircleID: b.CircleID, Offer: b.Offer, CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt,
 	}
 	if j.Status == tandem.StatusPending {
 		h := b.HoldUntil
@@ -127,8 +132,17 @@ func (a bookingsAPI) book(w http.ResponseWriter, r *http.Request, c Caller, key 
 	if err != nil {
 		return err
 	}
-	if replay == nil {
-		replay, err = a.store.Book(r.Context(), *req)
+	waitlisted := false
+	switch {
+	case replay != nil:
+	case b.CircleID != "":
+		res, err := a.store.BookSeat(r.Context(), *req)
+		if err != nil {
+			return err
+		}
+		replay, waitlisted = res.Replay, res.Waitlisted
+	default:
+		replay, err = a.store.Book(r.Context(), req.BookRequest)
 		if err != nil {
 			return err
 		}
@@ -140,15 +154,27 @@ func (a bookingsAPI) book(w http.ResponseWriter, r *http.Request, c Caller, key 
 		_, _ = w.Write(replay.Body)
 		return nil
 	}
-	w.Header().Set("Location", "/v1/bookings/"+b.ID)
 	w.Header().Set("Content-Type", "application/json")
+	if waitlisted {
+		w.Header().Set("Location", "/v1/circles/"+b.CircleID)
+		w.WriteHeader(http.StatusAccepted)
+		_, _ = w.Write(req.WaitlistBody)
+		return nil
+	}
+	w.Header().Set("Location", "/v1/bookings/"+b.ID)
 	w.WriteHeader(http.StatusCreated)
 	_, _ = w.Write(req.Idem.Body)
 	return nil
 }
 
+// waitlistedJSON answers a request for a seat that joined the waitlist (202).
+type waitlistedJSON struct {
+	CircleID string `json:"circleId"`
+	Status   string `json:"status"` // "waitlisted"
+}
+
 // prepare does round trip 1 and builds the transaction, or finds a stored response.
-func (a bookingsAPI) prepare(r *http.Request, c Caller, in tandem.BookInput, idem dynamo.IdemRecord) (*tandem.Booking, *dynamo.BookRequest, *dynamo.IdemRecord, error) {
+func (a bookingsAPI) prepare(r *http.Request, c Caller, in tandem.BookInput, idem dynamo.IdemRecord) (*tandem.Booking, *dynamo.SeatRequest, *dynamo.IdemRecord, error) {
 	ctx := r.Context()
 	var (
 		stored    *dynamo.IdemRecord
@@ -195,8 +221,13 @@ func (a bookingsAPI) prepare(r *http.Request, c Caller, in tandem.BookInput, ide
 	}
 	now := a.now()
 	rules := availability.RulesFor(st, expert.Limits)
-	if err := availability.Check(*inputs.Schedule, rules, inputs.Busy, in.Start, now); err != nil {
-		return nil, nil, nil, fieldOf(err, "start")
+	circle, err := checkStart(inputs, st, rules, in.Start, now)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if in.Waitlist && st.Seats <= 1 {
+		return nil, nil, nil, &tandem.Error{Code: tandem.EInvalid, Message: "Only group sessions have a waitlist.",
+			Fields: []tandem.FieldError{{Field: "waitlist", Message: "applies to group sessions only"}}}
 	}
 	b := &tandem.Booking{
 		ID: newID(), OrgID: c.OrgID,
@@ -205,7 +236,9 @@ func (a bookingsAPI) prepare(r *http.Request, c Caller, in tandem.BookInput, ide
 		SessionType: st, Start: in.Start.UTC(), End: in.Start.UTC().Add(time.Duration(st.DurationMin) * time.Minute),
 		Status: tandem.StatusConfirmed, Note: in.Note, RequestID: in.RequestID, MeetingURL: expert.MeetingURL,
 	}
-	if expert.BookingMode == tandem.BookingApproval {
+	if st.Seats > 1 {
+		b.CircleID = dynamo.CircleID(c.OrgID, expert.ID, b.Start) // seats are instant (tandem/circle.go)
+	} else if expert.BookingMode == tandem.BookingApproval {
 		b.Status = tandem.StatusPending
 		b.HoldUntil = now.Add(tandem.DefaultHold).Truncate(time.Second)
 		if b.HoldUntil.After(b.Start) {
@@ -213,8 +246,9 @@ func (a bookingsAPI) prepare(r *http.Request, c Caller, in tandem.BookInput, ide
 		}
 	}
 	day, week := limitKeys(b.Start, inputs.Schedule.Timezone)
-	req := &dynamo.BookRequest{Booking: b, DayKey: day, WeekKey: week, MaxPerDay: rules.MaxPerDay,
-		MaxPerWeek: rules.MaxPerWeek, ActiveLimit: tandem.DefaultActiveLimit, Budget: settings.Budget, Idem: idem}
+	req := &dynamo.SeatRequest{BookRequest: dynamo.BookRequest{Booking: b, DayKey: day, WeekKey: week, MaxPerDay: rules.MaxPerDay,
+		MaxPerWeek: rules.MaxPerWeek, ActiveLimit: tandem.DefaultActiveLimit, Budget: settings.Budget, Idem: idem},
+		CircleExists: circle != nil, CircleFull: circle != nil && circle.SeatsLeft() == 0, Waitlist: in.Waitlist}
 	// The response is stored with the booking, so a retry gets these exact bytes back.
 	b.CreatedAt = now.UTC().Truncate(time.Second)
 	b.UpdatedAt = b.CreatedAt
@@ -223,7 +257,51 @@ func (a bookingsAPI) prepare(r *http.Request, c Caller, in tandem.BookInput, ide
 		return nil, nil, nil, err
 	}
 	req.Idem.Body = append(body, '\n')
+	if in.Waitlist {
+		body, err := json.Marshal(waitlistedJSON{CircleID: b.CircleID, Status: "waitlisted"})
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		req.WaitlistBody = append(body, '\n')
+	}
 	return b, req, nil, nil
+}
+
+// checkStart decides, with the slot engine, whether start is bookable for session type st,
+// exactly as the slot listing does (circleSlots). For a group session type, a circle already
+// at that start is joined: the time must still be within the expert's rules as if the circle
+// were not there (it holds the time itself); its seats are the transaction's to decide. It
+// returns that circle, or nil.
+func checkStart(in *dynamo.SlotInputs, st tandem.SessionType, rules availability.Rules, start, now time.Time) (*tandem.Circle, error) {
+	for i := range in.Circles {
+		c := &in.Circles[i]
+		if !c.Start.Equal(start) {
+			continue
+		}
+		if c.SessionType.ID != st.ID || st.Seats <= 1 {
+			break // the expert's time is taken by another session: the engine says busy
+		}
+		if err := availability.Check(*in.Schedule, rules, busyWithout(in.Busy, c), start, now); err != nil {
+			return nil, fieldOf(err, "start")
+		}
+		return c, nil
+	}
+	if err := availability.Check(*in.Schedule, rules, in.Busy, start, now); err != nil {
+		return nil, fieldOf(err, "start")
+	}
+	return nil, nil
+}
+
+// busyWithout is busy less the circle's own entry (the only one with exactly its span).
+func busyWithout(busy []availability.Busy, c *tandem.Circle) []availability.Busy {
+	out := make([]availability.Busy, 0, len(busy))
+	for _, x := range busy {
+		if x.Start.Equal(c.Start) && x.End.Equal(c.End) {
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
 }
 
 // limitKeys are the expert-local date and ISO week (its Monday) of start.

@@ -122,6 +122,7 @@ type heldBooking struct {
 	id, expert, learner string
 	start, end          time.Time
 	bb, ba              time.Duration
+	circle              string // set on a seat of a group session
 }
 
 // checkBookingInvariants checks the table as of now. Bookings that hold time are the live
@@ -133,7 +134,7 @@ func checkBookingInvariants(t *testing.T, items []map[string]any, now time.Time)
 	str := func(m map[string]any, k string) string { s, _ := m[k].(string); return s }
 	held := map[string]heldBooking{}
 	lapsed := map[string]heldBooking{} // pending past its hold, not yet expired by the scheduler
-	var cells, busy []map[string]any
+	var cells, busy, circles []map[string]any
 	counters := map[string]float64{}
 	budgetUsed, budgetWant := map[string]float64{}, map[string]float64{}
 	for _, it := range items {
@@ -160,7 +161,7 @@ func checkBookingInvariants(t *testing.T, items []map[string]any, now time.Time)
 			expert, _ := it["expert"].(map[string]any)
 			learner, _ := it["learner"].(map[string]any)
 			b := heldBooking{id: str(it, "id"), expert: str(expert, "ID"), learner: str(learner, "ID"),
-				start: start, end: end, bb: num("BufferBeforeMin"), ba: num("BufferAfterMin")}
+				start: start, end: end, bb: num("BufferBeforeMin"), ba: num("BufferAfterMin"), circle: str(it, "circleId")}
 			hold, _ := it["holdUntil"].(float64)
 			switch st := tandem.BookingStatus(str(it, "status")); {
 			case st == tandem.StatusPending && hold != 0 && !now.Before(time.Unix(int64(hold), 0)):
@@ -171,6 +172,10 @@ func checkBookingInvariants(t *testing.T, items []map[string]any, now time.Time)
 		case "cell":
 			cells = append(cells, it)
 		case "busy":
+			if str(it, "circleId") != "" {
+				circles = append(circles, it)
+				continue
+			}
 			busy = append(busy, it)
 		case "counter":
 			if strings.Contains(str(it, "SK"), "#DAY#") {
@@ -189,9 +194,26 @@ func checkBookingInvariants(t *testing.T, items []map[string]any, now time.Time)
 	}
 	key := func(t int64) string { return time.Unix(t, 0).UTC().Format("2006-01-02T15:04:05Z") }
 	// Expected locks, and overlap checks through them: a shared cell is an overlap.
-	want := map[string]string{} // cell PK → booking id
+	want := map[string]string{}  // cell PK → booking id
+	for _, it := range circles { // a circle holds its expert's cells once, for all its seats
+		start, _ := time.Parse("2006-01-02T15:04:05Z", str(it, "start"))
+		end, _ := time.Parse("2006-01-02T15:04:05Z", str(it, "end"))
+		bb, _ := it["bufferBeforeMin"].(float64)
+		ba, _ := it["bufferAfterMin"].(float64)
+		expert := strings.TrimPrefix(str(it, "PK"), "ORG#acme#EXPERT#")
+		for c := range span(start.Add(-time.Duration(bb)*time.Minute), end.Add(time.Duration(ba)*time.Minute)) {
+			pk := "ORG#acme#CELL#E#" + expert + "#" + key(c)
+			if other, ok := want[pk]; ok {
+				t.Errorf("expert %s double booked: circle %s and %s share %s", expert, str(it, "circleId"), other, pk)
+			}
+			want[pk] = str(it, "circleId")
+		}
+	}
 	for _, b := range held {
 		for c := range span(b.start.Add(-b.bb), b.end.Add(b.ba)) {
+			if b.circle != "" {
+				break // its expert cells are the circle's (above)
+			}
 			pk := "ORG#acme#CELL#E#" + b.expert + "#" + key(c)
 			if other, ok := want[pk]; ok {
 				t.Errorf("expert %s double booked: %s and %s share %s", b.expert, other, b.id, pk)
@@ -229,9 +251,18 @@ func checkBookingInvariants(t *testing.T, items []map[string]any, now time.Time)
 			}
 		}
 	}
-	if len(busy) != len(held)+len(lapsed) {
-		t.Errorf("%d busy entries for %d bookings holding time and %d lapsed holds", len(busy), len(held), len(lapsed))
+	oneToOne := 0
+	for _, set := range []map[string]heldBooking{held, lapsed} {
+		for _, b := range set {
+			if b.circle == "" {
+				oneToOne++
+			}
+		}
 	}
+	if len(busy) != oneToOne {
+		t.Errorf("%d busy entries for %d one-to-one bookings holding time or lapsed", len(busy), oneToOne)
+	}
+	checkCircleInvariants(t, items, circles)
 	for k, m := range budgetUsed {
 		if budgetWant[k] != m {
 			t.Errorf("budget counter %s = %v minutes, the bookings drew %v", k, m, budgetWant[k])
@@ -250,8 +281,14 @@ func checkBookingInvariants(t *testing.T, items []map[string]any, now time.Time)
 	loc, _ := tandem.LoadZone("America/New_York")
 	for _, set := range []map[string]heldBooking{held, lapsed} {
 		for _, b := range set {
-			perDay["ORG#acme#EXPERT#"+b.expert+"|"+b.start.In(loc).Format(time.DateOnly)]++
+			if b.circle == "" {
+				perDay["ORG#acme#EXPERT#"+b.expert+"|"+b.start.In(loc).Format(time.DateOnly)]++
+			}
 		}
+	}
+	for _, it := range circles { // a circle counts once toward its expert's day
+		start, _ := time.Parse("2006-01-02T15:04:05Z", str(it, "start"))
+		perDay[str(it, "PK")+"|"+start.In(loc).Format(time.DateOnly)]++
 	}
 	for k, n := range counters {
 		if perDay[k] != n {

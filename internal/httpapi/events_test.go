@@ -66,6 +66,10 @@ var wantStatus = map[string]int{
 	"bookings/calendar-feed.json":         200, // ben's seeded feed token
 	"bookings/calendar-token-create.json": 201, // maya
 	"bookings/calendar-token-revoke.json": 204, // maya
+	"circles/1-book-seat.json":            201, // ben takes the first seat of maya's go-circle, 2026-12-11T15:00Z
+	"circles/2-get.json":                  200, // ben sees his seat
+	"circles/3-leave-waitlist.json":       204, // ben is not waiting: leaving is harmless
+	"circles/4-cancel.json":               200, // maya calls the circle off
 
 	"experts/get-me.json":                200,
 	"experts/put-me.json":                200,

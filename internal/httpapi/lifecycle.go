@@ -29,8 +29,34 @@ func (a bookingsAPI) transition(w http.ResponseWriter, r *http.Request, c Caller
 	if err != nil {
 		return err
 	}
+	if updated.CircleID != "" && b.Status.Live() && !updated.Status.Live() {
+		a.promote(r, c.OrgID, updated.CircleID)
+	}
 	writeJSON(w, http.StatusOK, toBookingJSON(updated, a.now(), true))
 	return nil
+}
+
+// promote offers a seat just given up to the circle's waitlist. The release wrote a due
+// entry for the scheduler, so a failure here only delays the offer: it is logged, not
+// returned (the caller's change succeeded).
+func (a bookingsAPI) promote(r *http.Request, org, circleID string) {
+	if _, err := a.store.PromoteWaitlist(r.Context(), org, circleID); err != nil {
+		logger(r.Context()).Warn("waitlist promotion deferred to the scheduler", "circle", circleID, "error", err.Error())
+	}
+}
+
+// pendingDecider allows whoever decides a pending booking: its learner for a seat offered
+// from a waitlist, the expert for an approval request.
+func pendingDecider(c Caller) func(*tandem.Booking) error {
+	return func(b *tandem.Booking) error {
+		if b.Offer {
+			if b.Learner.ID != c.UserID {
+				return tandem.Errorf(tandem.EForbidden, "Only the learner offered this seat can answer the offer.")
+			}
+			return nil
+		}
+		return expertOnly(c)(b)
+	}
 }
 
 func anyParticipant(*tandem.Booking) error { return nil }
@@ -96,6 +122,10 @@ func (a bookingsAPI) reschedule(w http.ResponseWriter, r *http.Request, c Caller
 	if !participant {
 		return tandem.Errorf(tandem.EForbidden, "Only the participants can change a booking.")
 	}
+	if b.CircleID != "" {
+		return &tandem.Error{Code: tandem.EConflict, Message: "A seat in a group session cannot be moved; cancel it and book another.",
+			Detail: map[string]any{"conflict": "group_session"}}
+	}
 	now := a.now()
 	if b.Start.Equal(in.Start) && b.EffectiveStatus(now).Live() {
 		writeJSON(w, http.StatusOK, toBookingJSON(b, now, true))
@@ -132,17 +162,18 @@ func (a bookingsAPI) reschedule(w http.ResponseWriter, r *http.Request, c Caller
 }
 
 // confirm: POST /v1/bookings/{id}/confirm — the expert accepts a pending request while its
-// hold lasts.
+// hold lasts; for a seat offered from a waitlist, the learner takes it.
 func (a bookingsAPI) confirm(w http.ResponseWriter, r *http.Request, c Caller) error {
 	if err := decodeOptionalJSON(r, &struct{}{}); err != nil {
 		return err
 	}
-	return a.transition(w, r, c, expertOnly(c), dynamo.Change{Apply: func(b *tandem.Booking, now time.Time) error {
+	return a.transition(w, r, c, pendingDecider(c), dynamo.Change{Apply: func(b *tandem.Booking, now time.Time) error {
 		return b.Confirm(now)
 	}})
 }
 
-// decline: POST /v1/bookings/{id}/decline {reason} — the expert turns down a pending request.
+// decline: POST /v1/bookings/{id}/decline {reason} — the expert turns down a pending request;
+// for a seat offered from a waitlist, the learner turns it down (it passes to the next).
 func (a bookingsAPI) decline(w http.ResponseWriter, r *http.Request, c Caller) error {
 	var in reasonInput
 	if err := decodeOptionalJSON(r, &in); err != nil {
@@ -152,7 +183,7 @@ func (a bookingsAPI) decline(w http.ResponseWriter, r *http.Request, c Caller) e
 	if err != nil {
 		return err
 	}
-	return a.transition(w, r, c, expertOnly(c), dynamo.Change{Apply: func(b *tandem.Booking, now time.Time) error {
+	return a.transition(w, r, c, pendingDecider(c), dynamo.Change{Apply: func(b *tandem.Booking, now time.Time) error {
 		return b.Decline(reason, now)
 	}})
 }

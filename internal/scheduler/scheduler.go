@@ -1,6 +1,7 @@
 // Package scheduler is the periodic housekeeping of bookings, run by SchedulerFunction on an
 // EventBridge schedule: it completes confirmed sessions that have ended, expires approval
-// requests whose hold has passed and learners' requests past their expiry, and rolls each
+// requests whose hold has passed and learners' requests past their expiry, offers seats of
+// group sessions given up to their waitlists (and passes on lapsed offers), and rolls each
 // expert's offered minutes (for HR's utilization) into every new month. It finds them through the hourly due entries the booking
 // transactions write (no Scan), and changes each through the store's ordinary conditional
 // transition, so it is safe to run twice or alongside people using the app. Reads never wait
@@ -35,7 +36,9 @@ type Result struct {
 	RequestsExpired int `json:"requestsExpired"`
 	// OfferedRefreshed counts experts whose offered minutes were rolled into a new month.
 	OfferedRefreshed int `json:"offeredRefreshed"`
-	Skipped          int `json:"skipped"`
+	// Promoted counts seats of group sessions offered to the next learner on a waitlist.
+	Promoted int `json:"promoted"`
+	Skipped  int `json:"skipped"`
 }
 
 // Handler is the Lambda handler for the EventBridge schedule: it runs at the event's time
@@ -102,6 +105,13 @@ func process(ctx context.Context, store *dynamo.Store, d dynamo.Due, hour time.T
 		}
 		res.RequestsExpired++
 		return nil
+	case "PROMOTE": // BookingID is a circle's id: a seat was given up while learners wait
+		offered, err := store.PromoteWaitlist(ctx, d.Org, d.BookingID)
+		if err != nil {
+			return err
+		}
+		res.Promoted += len(offered)
+		return store.ClearDue(ctx, hour, d)
 	case "OFFERED": // BookingID is the expert's id
 		a, err := store.GetAvailabilityFact(ctx, d.Org, d.BookingID)
 		if err != nil {
@@ -115,9 +125,16 @@ func process(ctx context.Context, store *dynamo.Store, d dynamo.Due, hour time.T
 	default:
 		return nil
 	}
-	if _, err := store.UpdateBooking(ctx, d.Org, d.BookingID, dynamo.Change{Apply: step}); err != nil {
+	b, err := store.UpdateBooking(ctx, d.Org, d.BookingID, dynamo.Change{Apply: step})
+	if err != nil {
 		return err
 	}
 	*count++
+	if b.CircleID != "" && d.Kind == "HOLD" {
+		// A lapsed waitlist offer passes the seat to the next learner in line.
+		offered, err := store.PromoteWaitlist(ctx, d.Org, b.CircleID)
+		res.Promoted += len(offered)
+		return err
+	}
 	return nil
 }

@@ -54,6 +54,12 @@ func profile(headline, bio, tz string, topics, langs []string, mode tandem.Booki
 	}
 }
 
+// withCircle adds a group session type (a circle) to an expert's profile.
+func withCircle(p *tandem.ExpertProfileInput, st tandem.SessionType) *tandem.ExpertProfileInput {
+	p.SessionTypes = append(p.SessionTypes, st)
+	return p
+}
+
 // People returns every demo user of every demo org, in a stable order.
 func People() []Person {
 	acme := func(id, name, dept, tz string, roles []tandem.Role, p *tandem.ExpertProfileInput) Person {
@@ -61,10 +67,11 @@ func People() []Person {
 		return Person{ID: "acme-" + id, OrgID: "acme", Email: email, Name: name, Department: dept, Roles: roles, Timezone: tz, Profile: p}
 	}
 	people := []Person{
-		acme("maya", "Maya Okafor", "Engineering", "America/New_York", expert, profile(
+		acme("maya", "Maya Okafor", "Engineering", "America/New_York", expert, withCircle(profile(
 			"Principal engineer: Go, distributed systems and technical leadership",
 			"Twenty years of building backends. I coach engineers moving into staff roles and teams adopting Go.",
-			"America/New_York", []string{"go", "distributed-systems", "technical-leadership"}, []string{"en"}, tandem.BookingInstant, 60)),
+			"America/New_York", []string{"go", "distributed-systems", "technical-leadership"}, []string{"en"}, tandem.BookingInstant, 60),
+			tandem.SessionType{ID: "go-circle", Name: "Go circle (group, up to 6)", DurationMin: 60, BufferAfterMin: 15, Seats: 6})),
 		acme("lukas", "Lukas Becker", "Engineering", "Europe/Berlin", expert, profile(
 			"Engineering manager: career growth, hiring and 1:1s that work",
 			"I have built three teams from scratch and love helping new managers find their feet.",

@@ -73,6 +73,16 @@ func bookingContribution(b *tandem.Booking) contribution {
 			f["lateCancelled"] = 1
 		}
 	}
+	if seats := int64(b.SessionType.Seats); b.CircleID != "" && seats > 1 {
+		// A seat uses only its share of the expert's time (analytics.Counts).
+		extra := minutes - minutes/seats
+		if f["minutesBooked"] > 0 {
+			f["groupExtraMinutesBooked"] = extra
+		}
+		if f["minutesDelivered"] > 0 {
+			f["groupExtraMinutesDelivered"] = extra
+		}
+	}
 	for _, g := range []analytics.Group{orgGroup(), deptGroup(b.Learner.Department), expertGroup(b.Expert)} {
 		for k, n := range f {
 			c.add(month, g, k, n)

@@ -63,9 +63,15 @@ type Booking struct {
 	CancelReason string
 	LateCancel   bool
 	NoShow       string // NoShowHost or NoShowGuest when Status is no_show
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	Version      int64
+	// CircleID is set on a seat of a group session (circle.go); the expert's time then
+	// belongs to the circle, not to the seat.
+	CircleID string
+	// Offer marks a seat offered to the first learner on a circle's waitlist: pending until
+	// the learner (not the expert) confirms it within HoldUntil.
+	Offer     bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int64
 }
 
 // EffectiveStatus is the status as of now: a pending booking whose hold has passed is
@@ -104,6 +110,9 @@ type BookInput struct {
 	Start       time.Time `json:"start"`
 	Note        string    `json:"note"`
 	RequestID   string    `json:"requestId,omitempty"`
+	// Waitlist asks, for a group session that is full, to join its waitlist instead of
+	// being refused.
+	Waitlist bool `json:"waitlist,omitempty"`
 }
 
 // Validate checks the shape of the input (EInvalid with field errors); whether the time is

@@ -1,0 +1,750 @@
+package dynamo
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// Circles (group sessions; the rules are in tandem/circle.go). Items:
+//
+//	expert partition, busySK(start, circleID)  the circle's busy entry, which is also its seat
+//	                                           counter: seats, taken, waiting. Every seat, waitlist
+//	                                           place and promotion is decided by one condition on it.
+//	CIRCLE#id / CIRCLE                         the circle's facts, to find it by id
+//	CIRCLE#id / WAIT#<key>                     one waitlist place; keys sort in arrival order
+//	CIRCLE#id / WAITER#<learner>               the learner's standing (waiting or skipped)
+//
+// A seat is an ordinary booking item (circleId set) holding the learner's cells; the expert's
+// cells are held once, by the circle id, for as long as the circle exists.
+
+// CircleID is the circle of an expert's time at start: the same for every learner, so two
+// learners creating it at once collide on its items and one of them joins instead.
+func CircleID(org, expertID string, start time.Time) string {
+	sum := sha256.Sum256([]byte(org + "\x00" + expertID + "\x00" + timeKey(start)))
+	return "c" + hex.EncodeToString(sum[:13])
+}
+
+func circlePK(org, id string) string { return orgPrefix(org) + "CIRCLE#" + id }
+
+const (
+	skCircle     = "CIRCLE"
+	prefixWait   = "WAIT#"
+	prefixWaiter = "WAITER#"
+	typeCircle   = "circle"
+	typeWait     = "waitlist"
+	typeWaiter   = "waiter"
+)
+
+// circleBusyItem is how a circle's busy entry is written: unlike busyItem, the counters are
+// always present, so conditions can compare them.
+type circleBusyItem struct {
+	PK, SK        string
+	Type          string `dynamodbav:"type"`
+	BookingID     string `dynamodbav:"bookingId"` // the circle id: what its cells name
+	CircleID      string `dynamodbav:"circleId"`
+	SessionTypeID string `dynamodbav:"sessionTypeId"`
+	Start         string `dynamodbav:"start"`
+	End           string `dynamodbav:"end"`
+	BufferBefore  int    `dynamodbav:"bufferBeforeMin"`
+	BufferAfter   int    `dynamodbav:"bufferAfterMin"`
+	Seats         int    `dynamodbav:"seats"`
+	Taken         int    `dynamodbav:"taken"`
+	Waiting       int    `dynamodbav:"waiting"`
+	DayCounter    string `dynamodbav:"dayCounter,omitempty"`
+	WeekCounter   string `dynamodbav:"weekCounter,omitempty"`
+	ExpiresAt     int64  `dynamodbav:"expiresAt"`
+}
+
+type circleItem struct {
+	PK, SK      string
+	Type        string             `dynamodbav:"type"`
+	ID          string             `dynamodbav:"id"`
+	Org         string             `dynamodbav:"org"`
+	Expert      tandem.Party       `dynamodbav:"expert"`
+	SessionType tandem.SessionType `dynamodbav:"sessionType"`
+	Start       string             `dynamodbav:"start"`
+	End         string             `dynamodbav:"end"`
+	MeetingURL  string             `dynamodbav:"meetingUrl,omitempty"`
+	CreatedAt   string             `dynamodbav:"createdAt"`
+	ExpiresAt   int64              `dynamodbav:"expiresAt"`
+}
+
+type waitItem struct {
+	PK, SK    string
+	Type      string       `dynamodbav:"type"`
+	Learner   tandem.Party `dynamodbav:"learner"`
+	Key       string       `dynamodbav:"key"`
+	JoinedAt  string       `dynamodbav:"joinedAt"`
+	Note      string       `dynamodbav:"note,omitempty"`
+	ExpiresAt int64        `dynamodbav:"expiresAt"`
+}
+
+type waiterItem struct {
+	PK, SK     string
+	Type       string `dynamodbav:"type"`
+	State      string `dynamodbav:"state"` // tandem.MemberWaiting or tandem.MemberSkipped
+	Key        string `dynamodbav:"key"`
+	SkipReason string `dynamodbav:"skipReason,omitempty"`
+	ExpiresAt  int64  `dynamodbav:"expiresAt"`
+}
+
+func circleFromBusy(it *busyItem) tandem.Circle {
+	return tandem.Circle{ID: it.CircleID, SessionType: tandem.SessionType{ID: it.SessionTypeID, BufferBeforeMin: it.BufferBefore, BufferAfterMin: it.BufferAfter},
+		Start: parseKeyTime(it.Start), End: parseKeyTime(it.End), Seats: it.Seats, Taken: it.Taken, Waiting: it.Waiting, Cancelled: it.Cancelled}
+}
+
+// circleSpan is the circle as the cell helpers see a booking: its id names the cells.
+func circleSpan(org, id string, st tandem.SessionType, start, end time.Time) *tandem.Booking {
+	return &tandem.Booking{ID: id, OrgID: org, SessionType: st, Start: start, End: end}
+}
+
+// lastArrival makes waitlist keys strictly increasing within a process even when the clock
+// does not move between two calls.
+var lastArrival atomic.Int64
+
+// arrivalKey orders waitlist places by arrival at the server (wall clock, not the store's
+// clock, which tests and `tandem dev -now` may hold still), the learner id breaking a tie.
+func arrivalKey(learnerID string) string {
+	n := time.Now().UnixNano()
+	for {
+		last := lastArrival.Load()
+		if n <= last {
+			n = last + 1
+		}
+		if lastArrival.CompareAndSwap(last, n) {
+			break
+		}
+	}
+	return fmt.Sprintf("%020d#%s", n, learnerID)
+}
+
+// SeatRequest books a seat of a circle: BookRequest's fields (the Booking has CircleID set and
+// is confirmed), plus what the caller knows of the circle and what to do when it is full.
+type SeatRequest struct {
+	BookRequest
+	// CircleExists and CircleFull say what the caller's read saw of the circle; they only
+	// choose which transaction is tried first.
+	CircleExists, CircleFull bool
+	// Waitlist asks to join the waitlist when no seat is free; WaitlistBody is then the
+	// response stored under the idempotency key (status 202).
+	Waitlist     bool
+	WaitlistBody []byte
+}
+
+// SeatResult is how a seat request ended.
+type SeatResult struct {
+	Replay     *IdemRecord // a stored response for the same key and body
+	Waitlisted bool        // the learner joined the waitlist (no booking was made)
+}
+
+// BookSeat takes a seat in the circle of r.Booking: creating the circle (its busy entry and
+// facts, the expert's cells and limit counters) when there is none, else taking a seat
+// conditioned on one being free and nobody waiting; when full, joining the waitlist if asked.
+// Each attempt is one TransactWriteItems; a condition that fails because the circle appeared,
+// filled or emptied meanwhile switches to the transaction that now applies, so at most one
+// learner ever gets the last seat. Errors as for Book, plus conflict with Detail.conflict =
+// circle_full (Detail.circleId) or already_waiting.
+func (s *Store) BookSeat(ctx context.Context, r SeatRequest) (_ SeatResult, err error) {
+	b := r.Booking
+	defer tandem.Wrap(&err, "Store.BookSeat(%q)", b.CircleID)
+	mode := "join"
+	switch {
+	case !r.CircleExists:
+		mode = "create"
+	case r.CircleFull && r.Waitlist:
+		mode = "wait"
+	}
+	for attempt := 0; attempt < 8; attempt++ {
+		now := s.now()
+		var tx *txBuilder
+		switch mode {
+		case "create":
+			tx, err = s.bookTx(r.BookRequest, now, func(tx *txBuilder, item *bookingItem, _ int64) error {
+				return s.createCircleParts(tx, r, now)
+			})
+		case "join":
+			tx, err = s.bookTx(r.BookRequest, now, func(tx *txBuilder, _ *bookingItem, _ int64) error {
+				tx.update("circle_join", expertPK(b.OrgID, b.Expert.ID), busySK(b.Start, b.CircleID), "ADD taken :one",
+					"attribute_exists(PK) AND sessionTypeId = :st AND taken < seats AND waiting = :zero AND attribute_not_exists(cancelled)", nil,
+					map[string]types.AttributeValue{":one": num(1), ":zero": num(0), ":st": strAttr(b.SessionType.ID)})
+				return nil
+			})
+		case "wait":
+			tx, err = s.waitTx(r, now)
+		}
+		if err != nil {
+			return SeatResult{}, err
+		}
+		failed, err := s.commit(ctx, tx, requestToken(s.table, b.OrgID, r.Idem.UserID, r.Idem.Key, b.ID, mode))
+		if failed == nil {
+			if err != nil {
+				return SeatResult{}, err
+			}
+			return SeatResult{Waitlisted: mode == "wait"}, nil
+		}
+		var old busyItem
+		if failed.old != nil {
+			if err := attributevalue.UnmarshalMap(failed.old, &old); err != nil {
+				return SeatResult{}, err
+			}
+		}
+		switch failed.kind {
+		case "circle_new":
+			mode = "join" // someone created it first
+		case "circle_join", "circle_wait":
+			c := circleFromBusy(&old)
+			switch {
+			case failed.old == nil:
+				mode = "create" // it dissolved meanwhile
+			case old.Cancelled:
+				return SeatResult{}, circleCancelled()
+			case old.SessionTypeID != b.SessionType.ID:
+				return SeatResult{}, explain(&failure{kind: "expert"})
+			case c.SeatsLeft() > 0:
+				mode = "join"
+			case r.Waitlist:
+				mode = "wait"
+			default:
+				return SeatResult{}, &tandem.Error{Code: tandem.EConflict, Message: "This group session is full.",
+					Detail: map[string]any{"conflict": "circle_full", "circleId": b.CircleID, "waiting": c.Waiting}}
+			}
+		case "waiter":
+			return SeatResult{}, &tandem.Error{Code: tandem.EConflict, Message: "You are already on the waitlist of this group session.",
+				Detail: map[string]any{"conflict": "already_waiting", "circleId": b.CircleID}}
+		default:
+			replay, err := s.idemOrExplain(failed, r.Idem)
+			return SeatResult{Replay: replay}, err
+		}
+	}
+	return SeatResult{}, tandem.Errorf(tandem.EConflict, "The group session changed too often at the same time; please retry.")
+}
+
+func circleCancelled() error {
+	return &tandem.Error{Code: tandem.EConflict, Message: "The expert cancelled this group session.", Detail: map[string]any{"conflict": "circle_cancelled"}}
+}
+
+// createCircleParts adds the circle's busy entry (first seat taken), its facts, the expert's
+// cells and the expert's limit counters, which the circle (not the seat) records.
+func (s *Store) createCircleParts(tx *txBuilder, r SeatRequest, now time.Time) error {
+	b := r.Booking
+	st := b.SessionType
+	busy := circleBusyItem{PK: expertPK(b.OrgID, b.Expert.ID), SK: busySK(b.Start, b.CircleID), Type: typeBusy,
+		BookingID: b.CircleID, CircleID: b.CircleID, SessionTypeID: st.ID, Start: timeKey(b.Start), End: timeKey(b.End),
+		BufferBefore: st.BufferBeforeMin, BufferAfter: st.BufferAfterMin, Seats: st.Seats, Taken: 1,
+		ExpiresAt: b.End.Add(60 * 24 * time.Hour).Unix()}
+	if r.MaxPerDay > 0 {
+		busy.DayCounter = dayCounterSK(r.DayKey)
+	}
+	if r.MaxPerWeek > 0 {
+		busy.WeekCounter = weekCounterSK(r.WeekKey)
+	}
+	if err := tx.put("circle_new", busy, "attribute_not_exists(PK)", nil); err != nil {
+		return err
+	}
+	facts := circleItem{PK: circlePK(b.OrgID, b.CircleID), SK: skCircle, Type: typeCircle, ID: b.CircleID, Org: b.OrgID,
+		Expert: b.Expert, SessionType: st, Start: timeKey(b.Start), End: timeKey(b.End), MeetingURL: b.MeetingURL,
+		CreatedAt: now.UTC().Format(time.RFC3339), ExpiresAt: busy.ExpiresAt}
+	if err := tx.put("circle_new", facts, "attribute_not_exists(PK)", nil); err != nil {
+		return err
+	}
+	span := circleSpan(b.OrgID, b.CircleID, st, b.Start, b.End)
+	for _, c := range expertCells(span) {
+		tx.lockCell("expert", expertCellPK(b.OrgID, b.Expert.ID, c), span, 0, now)
+	}
+	s.addLimitCounters(tx, b, busy.DayCounter, busy.WeekCounter, r.BookRequest)
+	return nil
+}
+
+// waitTx joins the waitlist: the place, the learner's standing (one per learner), the
+// circle's waiting count (only while no seat is free to take), a check that the learner is
+// free at that time, and the idempotency record answering 202.
+func (s *Store) waitTx(r SeatRequest, now time.Time) (*txBuilder, error) {
+	b := r.Booking
+	tx := newTx(s.table)
+	idem := idemItem{PK: idemPK(b.OrgID, r.Idem.UserID, r.Idem.Key), SK: skIdem, Type: typeIdem, Hash: r.Idem.Hash,
+		Status: 202, Body: string(r.WaitlistBody), ExpiresAt: now.Add(IdempotencyTTL).Unix()}
+	if err := tx.put("idempotency", idem, "attribute_not_exists(PK) OR expiresAt < :nowUnix",
+		map[string]types.AttributeValue{":nowUnix": num(now.Unix())}); err != nil {
+		return nil, err
+	}
+	tx.update("circle_wait", expertPK(b.OrgID, b.Expert.ID), busySK(b.Start, b.CircleID), "ADD waiting :one",
+		"attribute_exists(PK) AND sessionTypeId = :st AND attribute_not_exists(cancelled) AND (taken >= seats OR waiting > :zero)", nil,
+		map[string]types.AttributeValue{":one": num(1), ":zero": num(0), ":st": strAttr(b.SessionType.ID)})
+	key := arrivalKey(b.Learner.ID)
+	expires := b.End.Add(60 * 24 * time.Hour).Unix()
+	pk := circlePK(b.OrgID, b.CircleID)
+	if err := tx.put("waiter", waiterItem{PK: pk, SK: prefixWaiter + b.Learner.ID, Type: typeWaiter, State: tandem.MemberWaiting, Key: key, ExpiresAt: expires},
+		"attribute_not_exists(PK) OR #st <> :waiting", nil); err != nil {
+		return nil, err
+	}
+	// The names/values of the waiter condition are set below (put takes values only).
+	last := tx.items[len(tx.items)-1].Put
+	last.ExpressionAttributeNames = map[string]string{"#st": "state"}
+	last.ExpressionAttributeValues = map[string]types.AttributeValue{":waiting": strAttr(tandem.MemberWaiting)}
+	if err := tx.put("wait", waitItem{PK: pk, SK: prefixWait + key, Type: typeWait, Learner: b.Learner, Key: key,
+		JoinedAt: now.UTC().Format(time.RFC3339), Note: b.Note, ExpiresAt: expires}, "attribute_not_exists(PK)", nil); err != nil {
+		return nil, err
+	}
+	for _, c := range learnerCells(b) {
+		tx.add("learner", types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+			TableName: &s.table, Key: pkSK(learnerCellPK(b.OrgID, b.Learner.ID, c), skCell), ReturnValuesOnConditionCheckFailure: allOld,
+			ConditionExpression:       aws.String("attribute_not_exists(PK) OR (attribute_exists(holdUntil) AND holdUntil <= :now)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":now": num(now.Unix())},
+		}})
+	}
+	return tx, nil
+}
+
+// releaseSeat adds to a transition's transaction what giving up a live seat does to its
+// circle (c, as read with the booking): the last seat with nobody waiting dissolves the
+// circle (its entries, the expert's cells and limit counters); any other seat is handed back
+// to the counter, and a due entry asks the scheduler to offer it to the waitlist (the
+// handler also tries at once). Both are conditioned on what was read, so a concurrent change
+// makes the transition re-read and re-decide.
+func (s *Store) releaseSeat(tx *txBuilder, org string, c *busyItem, expertID string, now time.Time) {
+	if c == nil {
+		return // the circle is already gone (nothing left to release)
+	}
+	pk, sk := c.PK, c.SK
+	if c.Taken <= 1 && (c.Waiting == 0 || c.Cancelled) {
+		dissolveParts(tx, org, expertID, c)
+		return
+	}
+	tx.update("circle_release", pk, sk, "ADD taken :minus", "taken > :one OR (taken = :one AND waiting > :zero)", nil,
+		map[string]types.AttributeValue{":minus": num(-1), ":one": num(1), ":zero": num(0)})
+	if c.Waiting > 0 && !c.Cancelled {
+		_ = tx.put("due", dueItem{PK: duePK(now), SK: dueSK(org, c.CircleID, "PROMOTE"), Type: typeDue, Org: org, BookingID: c.CircleID}, "", nil)
+	}
+}
+
+// dissolveParts deletes the circle as read in c (conditioned on its counts being unchanged),
+// frees the expert's cells and gives back the limit counters it took.
+func dissolveParts(tx *txBuilder, org, expertID string, c *busyItem) {
+	tx.delete("circle_release", c.PK, c.SK, "taken = :t AND waiting = :w",
+		map[string]types.AttributeValue{":t": num(int64(c.Taken)), ":w": num(int64(c.Waiting))})
+	tx.delete("circle_facts", circlePK(org, c.CircleID), skCircle, "", nil)
+	span := circleSpan(org, c.CircleID, tandem.SessionType{BufferBeforeMin: c.BufferBefore, BufferAfterMin: c.BufferAfter},
+		parseKeyTime(c.Start), parseKeyTime(c.End))
+	for _, cell := range expertCells(span) {
+		tx.releaseCell("release", expertCellPK(org, expertID, cell), c.CircleID)
+	}
+	if c.DayCounter != "" {
+		tx.decrement("counter", expertPK(org, expertID), c.DayCounter)
+	}
+	if c.WeekCounter != "" {
+		tx.decrement("counter", expertPK(org, expertID), c.WeekCounter)
+	}
+}
+
+// dissolveIfEmpty dissolves a circle nobody holds a seat in or waits for any more (the
+// waitlist emptied while a freed seat was being offered: everyone left or was skipped).
+func (s *Store) dissolveIfEmpty(ctx context.Context, c *tandem.Circle) error {
+	for attempt := 0; attempt < 5; attempt++ {
+		busy, err := s.getCircleBusy(ctx, c.OrgID, c.Expert.ID, c.Start, c.ID)
+		if err != nil || busy == nil || busy.Taken > 0 || busy.Waiting > 0 {
+			return err
+		}
+		tx := newTx(s.table)
+		dissolveParts(tx, c.OrgID, c.Expert.ID, busy)
+		failed, err := s.commit(ctx, tx, "")
+		if failed == nil {
+			return err
+		}
+		if failed.kind != "circle_release" {
+			return explain(failed)
+		}
+	}
+	return nil
+}
+
+// getCircleBusy reads a circle's busy entry (one consistent GetItem); nil if it is gone.
+func (s *Store) getCircleBusy(ctx context.Context, org, expertID string, start time.Time, id string) (*busyItem, error) {
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table,
+		Key: pkSK(expertPK(org, expertID), busySK(start, id)), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return nil, translate(err, "")
+	}
+	if out.Item == nil {
+		return nil, nil
+	}
+	var it busyItem
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return nil, err
+	}
+	return &it, nil
+}
+
+// GetCircle returns the circle with its current counts: its facts, then its busy entry (two
+// consistent GetItems). Errors: not_found.
+func (s *Store) GetCircle(ctx context.Context, org, id string) (_ *tandem.Circle, err error) {
+	defer tandem.Wrap(&err, "Store.GetCircle(%q)", id)
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(circlePK(org, id), skCircle), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return nil, translate(err, "")
+	}
+	if out.Item == nil {
+		return nil, tandem.Errorf(tandem.ENotFound, "No group session with this id.")
+	}
+	var facts circleItem
+	if err := attributevalue.UnmarshalMap(out.Item, &facts); err != nil {
+		return nil, err
+	}
+	start := parseKeyTime(facts.Start)
+	busy, err := s.getCircleBusy(ctx, org, facts.Expert.ID, start, id)
+	if err != nil {
+		return nil, err
+	}
+	if busy == nil {
+		return nil, tandem.Errorf(tandem.ENotFound, "No group session with this id.")
+	}
+	c := circleFromBusy(busy)
+	c.OrgID, c.Expert, c.SessionType, c.MeetingURL = org, facts.Expert, facts.SessionType, facts.MeetingURL
+	return &c, nil
+}
+
+// Waitlist lists a circle's waitlist in order (one consistent Query per page).
+func (s *Store) Waitlist(ctx context.Context, org, id string, limit int) (_ []tandem.Waiter, err error) {
+	defer tandem.Wrap(&err, "Store.Waitlist(%q)", id)
+	in := &dynamodb.QueryInput{TableName: &s.table, ConsistentRead: aws.Bool(true),
+		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :w)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": strAttr(circlePK(org, id)), ":w": strAttr(prefixWait)}}
+	if limit > 0 {
+		in.Limit = aws.Int32(int32(limit))
+	}
+	var list []tandem.Waiter
+	p := dynamodb.NewQueryPaginator(s.client, in)
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, translate(err, "")
+		}
+		for _, raw := range out.Items {
+			var it waitItem
+			if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
+				return nil, err
+			}
+			joined, _ := time.Parse(time.RFC3339, it.JoinedAt)
+			list = append(list, tandem.Waiter{Learner: it.Learner, Key: it.Key, JoinedAt: joined, Note: it.Note})
+		}
+		if limit > 0 && len(list) >= limit {
+			return list[:limit], nil
+		}
+	}
+	return list, nil
+}
+
+// Seats lists the circle's seat bookings (any status): one Query on the expert's bookings
+// ending at the circle's end, filtered to the circle.
+func (s *Store) Seats(ctx context.Context, c *tandem.Circle) (_ []*tandem.Booking, err error) {
+	defer tandem.Wrap(&err, "Store.Seats(%q)", c.ID)
+	return s.circleBookings(ctx, "GSI1", "GSI1PK", "GSI1SK", expertBookingsPK(c.OrgID, c.Expert.ID), c)
+}
+
+func (s *Store) circleBookings(ctx context.Context, index, pkName, skName, partition string, c *tandem.Circle) ([]*tandem.Booking, error) {
+	p := dynamodb.NewQueryPaginator(s.client, &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(index),
+		KeyConditionExpression: aws.String(pkName + " = :p AND begins_with(" + skName + ", :end)"),
+		FilterExpression:       aws.String("circleId = :c"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":p": strAttr(partition),
+			":end": strAttr(timeKey(c.End) + "#"), ":c": strAttr(c.ID)}})
+	var list []*tandem.Booking
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, translate(err, "")
+		}
+		for _, raw := range out.Items {
+			var it bookingItem
+			if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
+				return nil, err
+			}
+			list = append(list, it.toDomain())
+		}
+	}
+	return list, nil
+}
+
+// Membership is where the learner stands with the circle: a live seat or offer (their
+// bookings ending with the circle), else their waitlist standing and, while waiting, their
+// position (a count of the places up to theirs). Reads run in parallel: one round trip, two
+// while waiting.
+func (s *Store) Membership(ctx context.Context, c *tandem.Circle, learnerID string) (_ tandem.CircleMember, err error) {
+	defer tandem.Wrap(&err, "Store.Membership(%q)", c.ID)
+	var (
+		seats     []*tandem.Booking
+		waiter    *waiterItem
+		errs      [2]error
+		wg        sync.WaitGroup
+		now       = s.now()
+		pk        = circlePK(c.OrgID, c.ID)
+		memberNil = tandem.CircleMember{State: tandem.MemberNone}
+	)
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		seats, errs[0] = s.circleBookings(ctx, "GSI2", "GSI2PK", "GSI2SK", learnerBookingsPK(c.OrgID, learnerID), c)
+	}()
+	go func() {
+		defer wg.Done()
+		out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(pk, prefixWaiter+learnerID), ConsistentRead: aws.Bool(true)})
+		if err != nil {
+			errs[1] = translate(err, "")
+			return
+		}
+		if out.Item != nil {
+			waiter = &waiterItem{}
+			errs[1] = attributevalue.UnmarshalMap(out.Item, waiter)
+		}
+	}()
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return memberNil, err
+		}
+	}
+	for _, b := range seats {
+		switch b.EffectiveStatus(now) {
+		case tandem.StatusConfirmed:
+			return tandem.CircleMember{State: tandem.MemberSeat, BookingID: b.ID}, nil
+		case tandem.StatusPending:
+			return tandem.CircleMember{State: tandem.MemberOffered, BookingID: b.ID, HoldUntil: b.HoldUntil}, nil
+		}
+	}
+	if waiter == nil {
+		return memberNil, nil
+	}
+	if waiter.State == tandem.MemberSkipped {
+		return tandem.CircleMember{State: tandem.MemberSkipped, SkipReason: waiter.SkipReason}, nil
+	}
+	out, err := s.client.Query(ctx, &dynamodb.QueryInput{TableName: &s.table, ConsistentRead: aws.Bool(true), Select: types.SelectCount,
+		KeyConditionExpression:    aws.String("PK = :pk AND SK BETWEEN :lo AND :hi"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": strAttr(pk), ":lo": strAttr(prefixWait), ":hi": strAttr(prefixWait + waiter.Key)}})
+	if err != nil {
+		return memberNil, translate(err, "")
+	}
+	return tandem.CircleMember{State: tandem.MemberWaiting, Position: int(out.Count)}, nil
+}
+
+// LeaveWaitlist takes the learner off the circle's waitlist (one read, one transaction).
+// Leaving when not waiting is not an error (safe to retry).
+func (s *Store) LeaveWaitlist(ctx context.Context, c *tandem.Circle, learnerID string) (err error) {
+	defer tandem.Wrap(&err, "Store.LeaveWaitlist(%q)", c.ID)
+	pk := circlePK(c.OrgID, c.ID)
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(pk, prefixWaiter+learnerID), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return translate(err, "")
+	}
+	if out.Item == nil {
+		return nil
+	}
+	var w waiterItem
+	if err := attributevalue.UnmarshalMap(out.Item, &w); err != nil {
+		return err
+	}
+	tx := newTx(s.table)
+	tx.delete("waiter", pk, prefixWaiter+learnerID, "", nil)
+	if w.State == tandem.MemberWaiting {
+		tx.delete("wait_gone", pk, prefixWait+w.Key, "attribute_exists(PK)", nil)
+		tx.update("counter", expertPK(c.OrgID, c.Expert.ID), busySK(c.Start, c.ID), "ADD waiting :minus", "waiting > :zero", nil,
+			map[string]types.AttributeValue{":minus": num(-1), ":zero": num(0)})
+	}
+	failed, err := s.commit(ctx, tx, "")
+	if failed != nil && failed.kind == "wait_gone" {
+		return nil // promoted or skipped meanwhile: nothing left to leave
+	}
+	if err != nil {
+		return err
+	}
+	return s.dissolveIfEmpty(ctx, c) // the last one waiting for a seat nobody holds
+}
+
+// PromoteWaitlist offers the circle's free seats to the first learners on its waitlist, in
+// order: each promotion is one transaction that takes the seat (conditioned on it being
+// free), removes the place and writes the learner a pending seat booking (Offer) holding
+// their cells until tandem.Circle.OfferUntil, with the same live-booking limit and budget
+// draw as a booking. A learner who can no longer take it (busy at that time, at their limit,
+// over budget) is skipped and marked so, and the next is tried. Safe to run concurrently and
+// repeatedly: it stops when no seat is free or nobody waits.
+func (s *Store) PromoteWaitlist(ctx context.Context, org, id string) (_ []*tandem.Booking, err error) {
+	defer tandem.Wrap(&err, "Store.PromoteWaitlist(%q)", id)
+	settings, err := s.GetSettings(ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	var offered []*tandem.Booking
+	for attempt := 0; attempt < 50; attempt++ {
+		c, err := s.GetCircle(ctx, org, id)
+		if tandem.ErrorCode(err) == tandem.ENotFound {
+			return offered, nil
+		}
+		if err != nil {
+			return offered, err
+		}
+		if c.Cancelled || c.Taken >= c.Seats {
+			return offered, nil
+		}
+		if c.Waiting == 0 {
+			return offered, s.dissolveIfEmpty(ctx, c)
+		}
+		first, err := s.Waitlist(ctx, org, id, 1)
+		if err != nil {
+			return offered, err
+		}
+		if len(first) == 0 {
+			return offered, nil
+		}
+		w := first[0]
+		now := s.now()
+		b := &tandem.Booking{ID: "o" + requestToken(id, w.Key)[:25], OrgID: org, Expert: c.Expert, Learner: w.Learner,
+			SessionType: c.SessionType, Start: c.Start, End: c.End, Status: tandem.StatusPending, Note: w.Note,
+			MeetingURL: c.MeetingURL, CircleID: id, Offer: true, HoldUntil: c.OfferUntil(now)}
+		tx, err := s.bookTx(BookRequest{Booking: b, ActiveLimit: tandem.DefaultActiveLimit, Budget: settings.Budget}, now,
+			func(tx *txBuilder, _ *bookingItem, _ int64) error {
+				s.takeFromWaitlist(tx, c, w)
+				tx.update("circle_promote", expertPK(org, c.Expert.ID), busySK(c.Start, id), "ADD taken :one, waiting :minus",
+					"taken < seats AND waiting > :zero AND attribute_not_exists(cancelled)", nil,
+					map[string]types.AttributeValue{":one": num(1), ":minus": num(-1), ":zero": num(0)})
+				return nil
+			})
+		if err != nil {
+			if tandem.ErrorCode(err) == tandem.ELimitExceeded { // longer than a whole budget period
+				if err := s.skipWaiter(ctx, c, w, "budget"); err != nil {
+					return offered, err
+				}
+				continue
+			}
+			return offered, err
+		}
+		failed, err := s.commit(ctx, tx, "")
+		if failed == nil {
+			if err != nil {
+				return offered, err
+			}
+			offered = append(offered, b)
+			continue
+		}
+		switch failed.kind {
+		case "circle_promote", "wait_gone", "booking":
+			continue // someone else promoted or left meanwhile: look again
+		case "learner", "active", "budget_org", "budget_department":
+			reason := map[string]string{"learner": "busy", "active": "active_limit"}[failed.kind]
+			if reason == "" {
+				reason = "budget"
+			}
+			if err := s.skipWaiter(ctx, c, w, reason); err != nil {
+				return offered, err
+			}
+		default:
+			return offered, explain(failed)
+		}
+	}
+	return offered, nil
+}
+
+// takeFromWaitlist removes the waiter's place and standing, conditioned on both being there.
+func (s *Store) takeFromWaitlist(tx *txBuilder, c *tandem.Circle, w tandem.Waiter) {
+	pk := circlePK(c.OrgID, c.ID)
+	tx.delete("wait_gone", pk, prefixWait+w.Key, "attribute_exists(PK)", nil)
+	tx.add("wait_gone", types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: pkSK(pk, prefixWaiter+w.Learner.ID),
+		ConditionExpression: aws.String("#st = :waiting AND #k = :key"), ExpressionAttributeNames: map[string]string{"#st": "state", "#k": "key"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":waiting": strAttr(tandem.MemberWaiting), ":key": strAttr(w.Key)}}})
+}
+
+// skipWaiter takes a learner who cannot take the seat off the waitlist and records why, so
+// they can see it.
+func (s *Store) skipWaiter(ctx context.Context, c *tandem.Circle, w tandem.Waiter, reason string) error {
+	pk := circlePK(c.OrgID, c.ID)
+	tx := newTx(s.table)
+	tx.delete("wait_gone", pk, prefixWait+w.Key, "attribute_exists(PK)", nil)
+	_ = tx.put("waiter", waiterItem{PK: pk, SK: prefixWaiter + w.Learner.ID, Type: typeWaiter, State: tandem.MemberSkipped, Key: w.Key,
+		SkipReason: reason, ExpiresAt: c.End.Add(60 * 24 * time.Hour).Unix()}, "", nil)
+	tx.update("counter", expertPK(c.OrgID, c.Expert.ID), busySK(c.Start, c.ID), "ADD waiting :minus", "waiting > :zero", nil,
+		map[string]types.AttributeValue{":minus": num(-1), ":zero": num(0)})
+	failed, err := s.commit(ctx, tx, "")
+	if failed != nil && failed.kind == "wait_gone" {
+		return nil // already taken off
+	}
+	return err
+}
+
+// ClearDue deletes a due entry the scheduler has handled (PROMOTE entries are not removed by
+// a booking transition).
+func (s *Store) ClearDue(ctx context.Context, hour time.Time, d Due) (err error) {
+	defer tandem.Wrap(&err, "Store.ClearDue")
+	_, err = s.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: pkSK(duePK(hour), dueSK(d.Org, d.BookingID, d.Kind))})
+	return translate(err, "")
+}
+
+// CancelCircle is the expert calling off a whole group session: the circle is marked
+// cancelled (no more seats, places or offers), everyone waiting is told (their standing
+// becomes skipped, reason "cancelled"), and then each live seat is cancelled by the expert
+// through the ordinary transition, the last one dissolving the circle and freeing the expert's
+// time. Each step is its own conditional write, so a call that fails half way is completed by
+// calling again. It returns the seats it cancelled. Errors: not_found, conflict (started).
+func (s *Store) CancelCircle(ctx context.Context, c *tandem.Circle, reason string, lateWindow time.Duration) (_ []*tandem.Booking, err error) {
+	defer tandem.Wrap(&err, "Store.CancelCircle(%q)", c.ID)
+	if !s.now().Before(c.Start) {
+		return nil, tandem.Errorf(tandem.EConflict, "The session has already started.")
+	}
+	if !c.Cancelled {
+		_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table,
+			Key: pkSK(expertPK(c.OrgID, c.Expert.ID), busySK(c.Start, c.ID)), UpdateExpression: aws.String("SET cancelled = :t"),
+			ConditionExpression:       aws.String("attribute_exists(PK)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}}})
+		if err != nil {
+			return nil, translate(err, "")
+		}
+	}
+	waiters, err := s.Waitlist(ctx, c.OrgID, c.ID, 0)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range waiters {
+		if err := s.skipWaiter(ctx, c, w, "cancelled"); err != nil {
+			return nil, err
+		}
+	}
+	seats, err := s.Seats(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	var cancelled []*tandem.Booking
+	for _, b := range seats {
+		if !b.Status.Live() {
+			continue
+		}
+		after, err := s.UpdateBooking(ctx, c.OrgID, b.ID, Change{Apply: func(b *tandem.Booking, now time.Time) error {
+			if b.EffectiveStatus(now) == tandem.StatusExpired {
+				return b.Expire(now) // a lapsed offer: recorded as such, its seat released
+			}
+			return b.Cancel("expert", reason, lateWindow, now)
+		}})
+		if err != nil {
+			return cancelled, err
+		}
+		cancelled = append(cancelled, after)
+	}
+	if err := s.dissolveIfEmpty(ctx, c); err != nil { // no live seat was left to release it
+		return cancelled, err
+	}
+	// The seats come from an index, which can lag a seat taken just before the circle was
+	// marked cancelled: if the circle is still there, say so, and a retry finishes the job.
+	if _, err := s.GetCircle(ctx, c.OrgID, c.ID); tandem.ErrorCode(err) != tandem.ENotFound {
+		if err != nil {
+			return cancelled, err
+		}
+		return cancelled, &tandem.Error{Code: tandem.EConflict, Message: "Some seats are still being released; please retry.",
+			Detail: map[string]any{"conflict": "retry"}}
+	}
+	return cancelled, nil
+}
