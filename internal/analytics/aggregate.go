@@ -40,6 +40,10 @@ type Counts struct {
 	CohortPairs      int64 `json:"cohortPairs"`
 	CohortCrossPairs int64 `json:"cohortCrossPairs"`
 	CohortNewPairs   int64 `json:"cohortNewPairs"`
+	// Sessions of published cohorts in the month they are scheduled (org rows only): one per
+	// cohort and session date, and their length times the members (member-minutes).
+	CohortSessions      int64 `json:"cohortSessions,omitempty"`
+	CohortMemberMinutes int64 `json:"cohortMemberMinutes,omitempty"`
 	// MatchMinutes are the times from request to first booking, for the median.
 	MatchMinutes []int64 `json:"matchMinutes,omitempty"`
 	// Learners is the set of the active learners' keys (LearnerKey), sorted: a range of

@@ -27,11 +27,15 @@ type Graph struct {
 // A < B; a pair of departments with fewer than minGroup ties is left out of Edges but
 // counted in the totals).
 type CohortTies struct {
-	Pairs      int64        `json:"pairs"`
-	CrossPairs int64        `json:"crossPairs"`
-	NewPairs   int64        `json:"newPairs"`
-	EIIndex    *float64     `json:"eiIndex"`
-	Edges      []CohortEdge `json:"edges"`
+	// Sessions and MemberHours are the published cohorts' scheduled sessions in the range
+	// (one per cohort and date) and their hours times the members: planned peer learning.
+	Sessions    int64        `json:"sessions"`
+	MemberHours float64      `json:"memberHours"`
+	Pairs       int64        `json:"pairs"`
+	CrossPairs  int64        `json:"crossPairs"`
+	NewPairs    int64        `json:"newPairs"`
+	EIIndex     *float64     `json:"eiIndex"`
+	Edges       []CohortEdge `json:"edges"`
 }
 
 // CohortEdge is the cohort ties between departments A and B.
@@ -44,11 +48,14 @@ type CohortEdge struct {
 // WithCohorts sums the cohort counts (org rows) and cohort edges of the range into g.
 func (g Graph) WithCohorts(groups []MonthGroup, edges []Edge, minGroup int) Graph {
 	t := CohortTies{Edges: []CohortEdge{}}
+	var minutes int64
 	for _, mg := range groups {
 		if mg.Group.Kind == KindOrg {
 			t.Pairs += mg.Counts.CohortPairs
 			t.CrossPairs += mg.Counts.CohortCrossPairs
 			t.NewPairs += mg.Counts.CohortNewPairs
+			t.Sessions += mg.Counts.CohortSessions
+			minutes += mg.Counts.CohortMemberMinutes
 		}
 	}
 	type pair struct{ a, b string }
@@ -64,6 +71,7 @@ func (g Graph) WithCohorts(groups []MonthGroup, edges []Edge, minGroup int) Grap
 		}
 	}
 	slices.SortFunc(t.Edges, func(x, y CohortEdge) int { return cmp.Or(strings.Compare(x.A, y.A), strings.Compare(x.B, y.B)) })
+	t.MemberHours = hours(minutes)
 	if t.Pairs > 0 {
 		t.EIIndex = ptr(round(float64(2*t.CrossPairs-t.Pairs)/float64(t.Pairs), 4))
 	}

@@ -168,6 +168,8 @@ func (c Counts) add(o Counts) Counts {
 		CohortPairs:                c.CohortPairs + o.CohortPairs,
 		CohortCrossPairs:           c.CohortCrossPairs + o.CohortCrossPairs,
 		CohortNewPairs:             c.CohortNewPairs + o.CohortNewPairs,
+		CohortSessions:             c.CohortSessions + o.CohortSessions,
+		CohortMemberMinutes:        c.CohortMemberMinutes + o.CohortMemberMinutes,
 		MatchMinutes:               slices.Concat(c.MatchMinutes, o.MatchMinutes),
 	}
 }

@@ -525,7 +525,8 @@ func (a programsAPI) afterPublish(w http.ResponseWriter, r *http.Request, c Call
 }
 
 // recordTies adds the published cohorts' peer ties to the HR aggregates, in the month of the
-// program's start: pair counts on the org row and one undirected edge per department pair.
+// program's start: pair counts on the org row and one undirected edge per department pair;
+// and their scheduled sessions (count and member-minutes) in the months they fall in.
 func (a programsAPI) recordTies(r *http.Request, c Caller, programID string, cp *cohortPlan) error {
 	p, err := a.store.GetProgram(r.Context(), c.OrgID, programID)
 	if err != nil {
@@ -549,6 +550,24 @@ func (a programsAPI) recordTies(r *http.Request, c Caller, programID string, cp 
 	}
 	adds := []dynamo.AggAdd{{Month: month, Group: analytics.Group{Kind: analytics.KindOrg},
 		Fields: map[string]int64{"cohortPairs": pairs, "cohortCrossPairs": cross, "cohortNewPairs": int64(cp.Measures.NewPairs)}}}
+	// The cohorts' sessions, in the months they are scheduled (the first is in adds[0]'s).
+	members := 0
+	for _, pc := range cp.Cohorts {
+		members += len(pc.Members)
+	}
+	bySessionMonth := map[string]int64{}
+	for _, at := range p.SessionTimes() {
+		bySessionMonth[dynamo.MonthOf(at)]++
+	}
+	for _, m := range slices.Sorted(maps.Keys(bySessionMonth)) {
+		fields := map[string]int64{"cohortSessions": bySessionMonth[m] * int64(len(cp.Cohorts)),
+			"cohortMemberMinutes": bySessionMonth[m] * int64(members*p.SessionMin)}
+		if m == month {
+			maps.Copy(adds[0].Fields, fields)
+			continue
+		}
+		adds = append(adds, dynamo.AggAdd{Month: m, Group: analytics.Group{Kind: analytics.KindOrg}, Fields: fields})
+	}
 	for _, key := range slices.Sorted(maps.Keys(byDepts)) {
 		adds = append(adds, dynamo.AggAdd{Month: month, Group: analytics.Group{Kind: "cohortEdge", Key: key},
 			Fields: map[string]int64{"cohortPairs": byDepts[key]}})

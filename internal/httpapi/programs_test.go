@@ -270,13 +270,20 @@ func TestWithdrawAfterBuild(t *testing.T) {
 		t.Errorf("publish: %d %s", res.Status, res.Body)
 	}
 	// Publishing again (a retry) finishes the follow-up writes without counting twice.
-	ties := func() int64 {
+	cohortsIn := func(from, to string) analytics.CohortTies {
 		var con struct{ Graph analytics.Graph }
-		f.reports.do("GET", "/v1/reports/connections?from=2027-03&to=2027-03", "", hrUser).decode(t, &con)
-		return con.Graph.Cohorts.Pairs
+		f.reports.do("GET", "/v1/reports/connections?from="+from+"&to="+to, "", hrUser).decode(t, &con)
+		return con.Graph.Cohorts
 	}
-	before := ties()
-	if res := f.requests.do("POST", "/v1/programs/"+p.ID+"/cohorts/publish", fmt.Sprintf(`{"version":%d}`, plan.Version), hrUser); res.Status != 200 || ties() != before || before != 13 {
-		t.Errorf("publishing again: %d, ties %d then %d, want 200 and 13 both times", res.Status, before, ties())
+	before := cohortsIn("2027-03", "2027-03")
+	if res := f.requests.do("POST", "/v1/programs/"+p.ID+"/cohorts/publish", fmt.Sprintf(`{"version":%d}`, plan.Version), hrUser); res.Status != 200 {
+		t.Errorf("publishing again: %d %s", res.Status, res.Body)
+	}
+	// Eight members in two cohorts meet weekly from 22 March, three times, for an hour: two
+	// dates in March and one in April, each a session per cohort.
+	after, both := cohortsIn("2027-03", "2027-03"), cohortsIn("2027-03", "2027-04")
+	if before.Pairs != 13 || after.Pairs != 13 || after.Sessions != 4 || after.MemberHours != 16 || both.Sessions != 6 || both.MemberHours != 24 {
+		t.Errorf("cohort figures: before %+v, after publishing again %+v, March-April %+v; want 13 pairs, 4 sessions and 16 member-hours in March, 6 and 24 with April",
+			before, after, both)
 	}
 }
