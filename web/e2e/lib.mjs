@@ -1,6 +1,7 @@
 // @ts-check
 // Helpers for the end-to-end tests: Debian's Chromium through playwright-core (never a
 // downloaded browser), one context per user, console-error capture, screenshots, axe checks.
+import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
@@ -190,4 +191,21 @@ export function parseCsv(text) {
     rows.push(row);
   }
   return rows;
+}
+
+/**
+ * Asserts that axe finds no serious accessibility problems on the page.
+ * @param {import('playwright-core').Page} page
+ */
+export async function assertAccessible(page) {
+  assert.deepEqual(await axe(page), [], `axe finds no serious problems on ${page.url()}`);
+}
+
+/**
+ * Closes a signed-in session and asserts it logged no console errors.
+ * @param {{errors: string[], context: import('playwright-core').BrowserContext}} s
+ * @param {number[]} [allowStatus]
+ */
+export async function done(s, allowStatus = []) {
+  assert.deepEqual(await close(s, allowStatus), [], 'no console errors');
 }

@@ -19,7 +19,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DateTime } from 'luxon';
-import { apiAs, axe, close, launch, shot, signedIn } from './lib.mjs';
+import { apiAs, assertAccessible, done, launch, shot, signedIn } from './lib.mjs';
 
 const NOW = DateTime.fromISO(process.env.E2E_NOW ?? '2027-03-10T12:00:00Z', { zone: 'utc' });
 const LONDON = 'Europe/London';
@@ -49,18 +49,6 @@ after(async () => {
   }
 });
 
-/** @param {import('playwright-core').Page} page */
-async function assertAccessible(page) {
-  assert.deepEqual(await axe(page), [], `axe finds no serious problems on ${page.url()}`);
-}
-
-/**
- * @param {{errors: string[], context: import('playwright-core').BrowserContext}} s
- * @param {number[]} [allowStatus]
- */
-async function done(s, allowStatus = []) {
-  assert.deepEqual(await close(s, allowStatus), [], 'no console errors');
-}
 
 const when = (/** @type {DateTime} */ d, /** @type {number} */ min) => `${d.toFormat('ccc d LLL, HH:mm')}–${d.plus({ minutes: min }).toFormat('HH:mm')}`;
 
@@ -284,6 +272,17 @@ test('HR builds cohorts, compares them with random assignment, moves a member, s
   assert.equal((await hr('GET', `/v1/programs/${id}`)).json.status, 'published');
   await shot(page, '45-cohorts-published');
   await assertAccessible(page);
+
+  // The cohorts' ties and scheduled sessions reach the connection report for that month.
+  const month = FIRST.toUTC().toFormat('yyyy-MM');
+  const ties = (await hr('GET', `/v1/reports/connections?from=${month}&to=${month}`)).json.graph.cohorts;
+  assert.ok(ties.sessions >= plan.cohorts.length && ties.pairs > 0 && ties.memberHours > 0, JSON.stringify(ties));
+  await page.goto(`/hr?from=${month}&to=${month}`);
+  const panel = page.getByTestId('cohort-ties');
+  await panel.getByRole('heading', { name: 'Program cohorts' }).waitFor();
+  const figures = await panel.innerText();
+  assert.match(figures, new RegExp(`Cohort sessions\\s+${ties.sessions}\\b`), figures);
+  assert.match(figures, new RegExp(`Peer pairs\\s+${ties.pairs}\\b`), figures);
   await done(s, [404, 409]);
 });
 

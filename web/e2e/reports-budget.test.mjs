@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DateTime } from 'luxon';
-import { ARTIFACTS, apiAs, axe, close, launch, shot, signedIn } from './lib.mjs';
+import { apiAs, ARTIFACTS, assertAccessible, done, launch, shot, signedIn } from './lib.mjs';
 
 const NOW = DateTime.fromISO(process.env.E2E_NOW ?? '2027-03-10T12:00:00Z', { zone: 'utc' });
 const num = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
@@ -49,18 +49,6 @@ after(async () => {
   }
 });
 
-/** @param {import('playwright-core').Page} page */
-async function assertAccessible(page) {
-  assert.deepEqual(await axe(page), [], `axe finds no serious problems on ${page.url()}`);
-}
-
-/**
- * @param {{errors: string[], context: import('playwright-core').BrowserContext}} s
- * @param {number[]} [allowStatus]
- */
-async function done(s, allowStatus = []) {
-  assert.deepEqual(await close(s, allowStatus), [], 'no console errors');
-}
 
 /** "2027-Q1" → "Q1 2027", "2027-03" → "Mar 2027", "2027" as it is (as the card labels them). */
 function periodLabel(/** @type {string} */ p) {

@@ -168,4 +168,45 @@ describe('client', () => {
       null,
     ]);
   });
+  it('books a seat (201), joins a full circle\'s waitlist (202), reads, leaves and calls off a circle', async () => {
+    configure({ token: () => 'tok' });
+    const calls: { url: string; init: RequestInit }[] = [];
+    const answers: Response[] = [
+      new Response(JSON.stringify({ id: 'b1', status: 'confirmed', circleId: 'c1' }), { status: 201, headers: { 'Content-Type': 'application/json' } }),
+      new Response('{"circleId":"c1","status":"waitlisted"}\n', { status: 202, headers: { 'Content-Type': 'application/json', Location: '/v1/circles/c1' } }),
+      new Response(JSON.stringify({ id: 'c1', seats: 6, taken: 6, seatsLeft: 0, waiting: 1, me: { state: 'waiting', position: 1 } }), { status: 200, headers: { 'Content-Type': 'application/json' } }),
+      new Response(null, { status: 204 }),
+      new Response('{"circleId":"c1","cancelledSeats":6}', { status: 200, headers: { 'Content-Type': 'application/json' } }),
+      new Response(JSON.stringify({ code: 'conflict', detail: 'This group session is full.', extra: { conflict: 'circle_full', circleId: 'c1', waiting: 1 } }), {
+        status: 409, headers: { 'Content-Type': 'application/problem+json' },
+      }),
+    ];
+    vi.stubGlobal('fetch', async (u: string, init: RequestInit) => {
+      calls.push({ url: u, init });
+      return answers.shift()!;
+    });
+    const body = { expertId: 'acme-maya', sessionType: 'go-circle', start: '2027-04-14T14:00:00Z', note: '' };
+    const seat = await api.bookSeat(body, 'k1');
+    expect(seat.kind).toBe('booked');
+    expect(seat.kind === 'booked' && seat.booking.circleId).toBe('c1');
+    expect(await api.bookSeat({ ...body, waitlist: true }, 'k2')).toEqual({ kind: 'waitlisted', circleId: 'c1' });
+    expect((await api.circle('c1')).me).toEqual({ state: 'waiting', position: 1 });
+    await expect(api.leaveWaitlist('c/1')).resolves.toBeUndefined();
+    expect(await api.cancelCircle('c1', 'Ill')).toEqual({ circleId: 'c1', cancelledSeats: 6 });
+    const full = await api.bookSeat(body, 'k3').catch((e: unknown) => e);
+    expect(full).toBeInstanceOf(ApiError);
+    expect((full as ApiError).extra).toEqual({ conflict: 'circle_full', circleId: 'c1', waiting: 1 });
+    expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual([
+      'POST /v1/bookings',
+      'POST /v1/bookings',
+      'GET /v1/circles/c1',
+      'DELETE /v1/circles/c%2F1/waitlist',
+      'POST /v1/circles/c1/cancel',
+      'POST /v1/bookings',
+    ]);
+    expect(calls.map((c) => (c.init.headers as Record<string, string>)['Idempotency-Key'])).toEqual(['k1', 'k2', undefined, undefined, undefined, 'k3']);
+    expect(JSON.parse(String(calls[4]!.init.body))).toEqual({ reason: 'Ill' });
+    expect(JSON.parse(String(calls[0]!.init.body))).toEqual(body);
+    expect(JSON.parse(String(calls[1]!.init.body))).toEqual({ ...body, waitlist: true });
+  });
 });

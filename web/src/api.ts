@@ -254,6 +254,12 @@ export interface Page<T> {
 export interface Slot {
   start: string; // RFC 3339 in the requested zone
   end: string;
+  /** Group sessions only: seats a learner can book now (0: full, the waitlist is open). */
+  seatsLeft?: number;
+  /** Group sessions only: the circle already at this time (someone has booked a seat). */
+  circleId?: string;
+  /** Group sessions only: learners on that circle's waitlist (absent when none). */
+  waiting?: number;
 }
 
 export interface SlotList {
@@ -264,6 +270,8 @@ export interface SlotList {
   from: string;
   to: string;
   slots: Slot[];
+  /** seats is the session type's capacity when it is a group session (absent for one-to-one). */
+  seats?: number;
 }
 
 export interface LocalInterval {
@@ -307,8 +315,78 @@ export interface Booking {
   cancelReason?: string;
   lateCancel?: boolean;
   noShow?: string;
+  /** circleId: this booking is a seat in a group session (GET /v1/circles/{circleId}). */
+  circleId?: string;
+  /** offer: a seat offered from the waitlist; pending until the learner confirms it before holdUntil. */
+  offer?: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface BookInput {
+  expertId: string;
+  sessionType: string;
+  start: string;
+  note: string;
+  requestId?: string;
+  /** waitlist: for a group session that is full, join its waitlist (202) instead of a 409 circle_full. */
+  waitlist?: boolean;
+}
+
+/**
+ * BookOutcome is how a booking of a group session ended: a seat (a Booking, 201), or a place
+ * on the full circle's waitlist (202 {circleId, status: "waitlisted"}).
+ */
+export type BookOutcome = { kind: 'booked'; booking: Booking } | { kind: 'waitlisted'; circleId: string };
+
+// ---- circles (group sessions)
+
+/** MemberState is where the caller stands with a circle. */
+export type MemberState = 'none' | 'seat' | 'offered' | 'waiting' | 'skipped';
+
+/** SkipReason: why a learner first in line could not be offered the freed seat (cancelled: the expert called the circle off). */
+export type SkipReason = 'busy' | 'active_limit' | 'budget' | 'cancelled';
+
+export interface CircleMember {
+  state: MemberState;
+  bookingId?: string; // seat or offered
+  position?: number; // 1-based, while waiting
+  holdUntil?: string; // offered: confirm before this
+  skipReason?: SkipReason;
+}
+
+export interface CircleSeat {
+  bookingId: string;
+  learner: Party;
+  status: BookingStatus; // confirmed, or pending for a seat offered from the waitlist
+}
+
+export interface CircleWaiter {
+  position: number;
+  learner: Party;
+  joinedAt: string;
+}
+
+/**
+ * Circle is one group session: an expert's session type with seats at one start. Everyone in
+ * the org sees the counts and their own standing (me); only its expert sees the roster and
+ * the waitlist (and has no me).
+ */
+export interface Circle {
+  id: string;
+  expert: Party;
+  sessionType: SessionType;
+  start: string;
+  end: string;
+  seats: number;
+  taken: number; // confirmed seats and open offers
+  seatsLeft: number; // 0 while anyone waits: a freed seat goes to the first in line
+  waiting: number;
+  /** cancelled: the expert is calling it off (no more seats or places); gone (404) once done. */
+  cancelled?: boolean;
+  me?: CircleMember;
+  roster?: CircleSeat[];
+  waitlist?: CircleWaiter[];
 }
 
 // ---- requests and matching
@@ -572,6 +650,18 @@ export interface ConnectionGraph {
   internalSessions: number;
   externalSessions: number;
   newTies: number;
+  cohorts: CohortTies;
+}
+
+/** CohortTies: the peer ties and scheduled sessions of published program cohorts in the range. */
+export interface CohortTies {
+  sessions: number; // scheduled cohort sessions (one per cohort and date)
+  memberHours: number; // those sessions' hours times their members
+  pairs: number;
+  crossPairs: number;
+  newPairs: number;
+  eiIndex: number | null;
+  edges: { a: string; b: string; pairs: number }[]; // department pairs (a < b) with ≥ 3 ties
 }
 
 export interface ConnectionsReport {
@@ -737,8 +827,18 @@ export const api = {
   slots: (id: string, q: { from: string; to: string; sessionType?: string; tz: string }, signal?: AbortSignal) =>
     json<SlotList>('GET', `/v1/experts/${seg(id)}/slots`, { query: q, ...(signal ? { signal } : {}) }),
 
-  book: (body: { expertId: string; sessionType: string; start: string; note: string; requestId?: string }, idempotencyKey: string) =>
-    json<Booking>('POST', '/v1/bookings', { body, headers: { 'Idempotency-Key': idempotencyKey } }),
+  book: (body: BookInput, idempotencyKey: string) => json<Booking>('POST', '/v1/bookings', { body, headers: { 'Idempotency-Key': idempotencyKey } }),
+  /**
+   * bookSeat books a seat in a group session, or with waitlist: true joins its waitlist when it
+   * is full (202). Refusals: 409 extra.conflict circle_full (extra.circleId, extra.waiting)
+   * or already_waiting, and everything api.book can answer.
+   */
+  async bookSeat(body: BookInput, idempotencyKey: string): Promise<BookOutcome> {
+    const res = await send('POST', '/v1/bookings', { body, headers: { 'Idempotency-Key': idempotencyKey } });
+    const doc = (await res.json()) as unknown;
+    if (res.status === 202 && isRecord(doc)) return { kind: 'waitlisted', circleId: str(doc.circleId) };
+    return { kind: 'booked', booking: doc as Booking };
+  },
   bookings: (q: { as: 'learner' | 'expert'; when: 'upcoming' | 'past'; cursor?: string }) =>
     json<Page<Booking>>('GET', '/v1/bookings', { query: q }),
   booking: (id: string) => json<Booking>('GET', `/v1/bookings/${seg(id)}`),
@@ -748,6 +848,16 @@ export const api = {
   decline: (id: string, reason: string) => json<Booking>('POST', `/v1/bookings/${seg(id)}/decline`, { body: { reason } }),
   complete: (id: string) => json<Booking>('POST', `/v1/bookings/${seg(id)}/complete`, { body: {} }),
   noShow: (id: string) => json<Booking>('POST', `/v1/bookings/${seg(id)}/no-show`, { body: {} }),
+
+  // Circles (group sessions): booked through bookSeat; seen and left here. An offered seat is
+  // confirmed or declined by its learner with confirm/decline above.
+  /** circle is one group session (404 once it dissolved: everyone left). */
+  circle: (id: string) => json<Circle>('GET', `/v1/circles/${seg(id)}`),
+  /** leaveWaitlist takes the caller off the circle's waitlist (204, also when not on it). */
+  leaveWaitlist: (id: string) => json<void>('DELETE', `/v1/circles/${seg(id)}/waitlist`),
+  /** cancelCircle: its expert calls the whole circle off (every seat cancelled, the waitlist told); 404 after. */
+  cancelCircle: (id: string, reason: string) =>
+    json<{ circleId: string; cancelledSeats: number }>('POST', `/v1/circles/${seg(id)}/cancel`, { body: { reason } }),
 
   /** invite downloads the booking's .ics with the caller's token (a plain link would carry none). */
   async invite(id: string): Promise<{ blob: Blob; filename: string }> {

@@ -6,6 +6,7 @@ import { api, configure, type Me, type Role } from './api';
 import { clearSession, cognitoLogoutUrl, completeCognitoSignIn, detectMode, loadSession, type AuthSetup, type Session } from './auth';
 import { ZonePicker } from './components/ZonePicker';
 import { Availability } from './pages/Availability';
+import { CirclePage } from './pages/CirclePage';
 import { Board, OfferTimes } from './pages/Board';
 import { ExpertPage } from './pages/ExpertPage';
 import { ExpertProfile } from './pages/ExpertProfile';
@@ -200,6 +201,7 @@ function Routes({ path, me }: { path: string; me: Me }) {
   if ((p = match('/experts/:id', path))) return <ExpertPage id={p.id!} />;
   if (match('/sessions', path)) return <Sessions />;
   if ((p = match('/sessions/:id/reschedule', path))) return <Reschedule id={p.id!} />;
+  if ((p = match('/circles/:id', path))) return <CirclePage id={p.id!} />;
   if (match('/requests', path)) return <MyRequests />;
   if (match('/requests/new', path)) return <NewRequest />;
   if ((p = match('/requests/:id', path))) return <RequestPage id={p.id!} />;

@@ -50,3 +50,29 @@ describe('bookingRefusal', () => {
     expect(bookingRefusal(problem(400, { code: 'invalid', errors: [{ field: 'note', message: 'too long' }] }))).toBeNull();
   });
 });
+
+describe('group session refusals', () => {
+  it('says a circle filled up, how many wait, and points to the waitlist', () => {
+    const r = bookingRefusal(problem(409, { code: 'conflict', detail: 'This group session is full.', extra: { conflict: 'circle_full', circleId: 'c1', waiting: 2 } }));
+    expect(r).toMatchObject({ kind: 'circle_full', title: 'This group session is full', circleId: 'c1' });
+    expect(r?.message).toBe('The last seat was just taken. 2 people are waiting.');
+    expect(r?.advice).toMatch(/Join the waitlist/);
+    expect(bookingRefusal(problem(409, { code: 'conflict', extra: { conflict: 'circle_full', circleId: 'c1', waiting: 1 } }))?.message).toMatch(/1 person is waiting/);
+    expect(bookingRefusal(problem(409, { code: 'conflict', extra: { conflict: 'circle_full', circleId: 'c1' } }))?.message).toMatch(/Nobody is waiting yet/);
+  });
+
+  it('says the learner is on the waitlist already, linking the circle', () => {
+    const r = bookingRefusal(problem(409, { code: 'conflict', detail: 'x', extra: { conflict: 'already_waiting', circleId: 'c 1' } }));
+    expect(r).toMatchObject({ kind: 'already_waiting', circleId: 'c 1' });
+    expect(r?.message).toMatch(/place in line/);
+  });
+
+  it('explains a cancelled circle and a seat that cannot be moved', () => {
+    expect(bookingRefusal(problem(409, { code: 'conflict', detail: 'The expert cancelled this group session.', extra: { conflict: 'circle_cancelled' } }))).toMatchObject({
+      kind: 'circle_cancelled',
+      message: 'The expert cancelled this group session.',
+    });
+    expect(bookingRefusal(problem(409, { code: 'conflict', extra: { conflict: 'group_session' } }))?.kind).toBe('group_session');
+    expect(bookingRefusal(problem(409, { code: 'conflict', extra: { conflict: 'circle_full', circleId: 7 } }))?.circleId).toBeUndefined();
+  });
+});

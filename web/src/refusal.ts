@@ -1,9 +1,19 @@
 // Why a booking was refused when trying the same time again cannot help, in words a learner
-// can act on: the time was taken, the request closed, or a coaching budget is used up
-// (429 limit_exceeded with extra.limit budget_org or budget_department). Pure, so it is tested.
+// can act on: the time was taken, the request closed, a coaching budget is used up (429
+// limit_exceeded with extra.limit budget_org or budget_department), or a group session is
+// full, already has the learner on its waitlist or was cancelled. Pure, so it is tested.
 import { ApiError } from './api';
 
-export type RefusalKind = 'taken' | 'request_closed' | 'conflict' | 'budget_org' | 'budget_department';
+export type RefusalKind =
+  | 'taken'
+  | 'request_closed'
+  | 'conflict'
+  | 'budget_org'
+  | 'budget_department'
+  | 'circle_full'
+  | 'already_waiting'
+  | 'circle_cancelled'
+  | 'group_session';
 
 /** Refusal is a final answer for this time: the dialog says it and stops offering to retry. */
 export interface Refusal {
@@ -11,6 +21,8 @@ export interface Refusal {
   title?: string;
   message: string;
   advice?: string;
+  /** circleId links the group session the refusal is about (its page shows the learner's place). */
+  circleId?: string;
 }
 
 /** budgetRefusal explains a booking refused by the org's or the department's coaching budget. */
@@ -37,7 +49,38 @@ export function bookingRefusal(err: unknown): Refusal | null {
   if (budget) return budget;
   if (!(err instanceof ApiError) || err.code !== 'conflict') return null;
   const conflict = String(err.extra.conflict ?? 'taken');
+  const circle = circleRefusal(err, conflict);
+  if (circle) return circle;
   if (conflict === 'request_closed') return { kind: 'request_closed', message: 'Your request is no longer open (it was booked or has expired), so this time cannot be accepted.' };
   if (conflict === 'taken' || conflict === 'expert_busy' || conflict === 'slot_taken') return { kind: 'taken', message: 'This time was just taken. Close this and pick another time.' };
   return { kind: 'conflict', message: err.detail || 'This time cannot be booked.' };
+}
+
+/**
+ * circleRefusal explains the group-session conflicts: full (a seat is gone; joining the
+ * waitlist is the way on, so the dialog offers it), already waiting, cancelled by the expert,
+ * or a seat that cannot be moved. null for other conflicts.
+ */
+function circleRefusal(err: ApiError, conflict: string): Refusal | null {
+  const circleId = typeof err.extra.circleId === 'string' && err.extra.circleId ? { circleId: err.extra.circleId } : {};
+  switch (conflict) {
+    case 'circle_full': {
+      const n = typeof err.extra.waiting === 'number' ? err.extra.waiting : 0;
+      const waiting = n > 0 ? ` ${n} ${n === 1 ? 'person is' : 'people are'} waiting.` : ' Nobody is waiting yet.';
+      return {
+        kind: 'circle_full',
+        title: 'This group session is full',
+        message: `The last seat was just taken.${waiting}`,
+        advice: 'Join the waitlist: when a seat frees up it is offered to the first person in line, who has 12 hours to confirm it.',
+        ...circleId,
+      };
+    }
+    case 'already_waiting':
+      return { kind: 'already_waiting', title: 'You are already on the waitlist', message: 'You are on the waitlist of this group session already; the group session page shows your place in line.', ...circleId };
+    case 'circle_cancelled':
+      return { kind: 'circle_cancelled', message: err.detail || 'The expert cancelled this group session.', advice: 'Pick another time.', ...circleId };
+    case 'group_session':
+      return { kind: 'group_session', message: 'A seat in a group session cannot be moved. Cancel it and book another time instead.' };
+  }
+  return null;
 }

@@ -1,6 +1,6 @@
 import { Settings } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formatWhen, fromLocalInput, groupByDay, toLocalInput, weekOf } from './time';
+import { formatInstant, formatWhen, fromLocalInput, groupByDay, toLocalInput, weekOf } from './time';
 
 beforeAll(() => {
   Settings.defaultLocale = 'en-GB';
@@ -113,5 +113,12 @@ describe('request windows and offered slots', () => {
     const s = localSlot('2027-03-22T13:00:00Z', 45, 'Europe/London');
     expect(s.label).toBe('13:00');
     expect(Date.parse(s.end)).toBe(Date.parse('2027-03-22T13:45:00Z'));
+  });
+});
+
+describe('formatInstant', () => {
+  it('shows a moment on the viewer\'s clock', () => {
+    expect(formatInstant('2027-04-13T13:00:00Z', 'Europe/London')).toBe('Tue 13 Apr, 14:00');
+    expect(formatInstant('2027-04-13T13:00:00Z', 'Asia/Tokyo')).toBe('Tue 13 Apr, 22:00');
   });
 });

@@ -103,6 +103,12 @@ export function formatWhen(startIso: string, endIso: string, zone: string): stri
   return `${formatDay(s)}, ${formatTime(s)}–${endPart}`;
 }
 
+/** formatInstant: "Mon 22 Mar, 13:00" in zone (a deadline, a moment rather than a span). */
+export function formatInstant(iso: string, zone: string): string {
+  const d = inZone(iso, zone);
+  return `${formatDay(d)}, ${formatTime(d)}`;
+}
+
 /** zoneLabel: "Europe/London (GMT)" at the given instant (abbreviations change with DST). */
 export function zoneLabel(zone: string, at: DateTime = DateTime.now()): string {
   const d = at.setZone(zone);

@@ -4,6 +4,7 @@ import type { ComponentChildren, InputHTMLAttributes } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { ApiError, type BookingStatus } from './api';
 import type { Refusal } from './refusal';
+import { Link } from './router';
 
 export function useTitle(title: string): void {
   useEffect(() => {
@@ -210,6 +211,11 @@ export function RefusalBanner({ refusal }: { refusal: Refusal }) {
       )}
       <p>{refusal.message}</p>
       {refusal.advice && <p>{refusal.advice}</p>}
+      {refusal.circleId && (
+        <p>
+          <Link href={`/circles/${encodeURIComponent(refusal.circleId)}`}>See the group session</Link>
+        </p>
+      )}
     </div>
   );
 }
@@ -263,8 +269,20 @@ const statusText: Record<BookingStatus, string> = {
   no_show: 'No-show',
 };
 
-export function StatusBadge({ status }: { status: BookingStatus }) {
-  return <span class={`badge badge-${status}`}>{statusText[status]}</span>;
+/** StatusBadge names a booking's status; a pending seat offered from a waitlist is "Seat offered". */
+/** The link from a seat of a group session to its circle page. */
+export function GroupSessionLink({ circleId }: { circleId: string }) {
+  return (
+    <p class="small-text">
+      <Link class="group-label" href={`/circles/${encodeURIComponent(circleId)}`}>
+        Group session
+      </Link>
+    </p>
+  );
+}
+
+export function StatusBadge({ status, offer = false }: { status: BookingStatus; offer?: boolean | undefined }) {
+  return <span class={`badge badge-${status}`}>{offer && status === 'pending' ? 'Seat offered' : statusText[status]}</span>;
 }
 
 /** focusFirstInvalid moves focus to the first field marked invalid, after the next render. */

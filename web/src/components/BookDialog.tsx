@@ -4,8 +4,14 @@
 // and books for a request when the learner picks a match's slot (requestId on the booking).
 // A refusal that a retry cannot fix (time taken, request closed, budget used up) is said in
 // words and the confirm button stays disabled.
+//
+// For a group session it books a seat, or, when the slot is full, joins the waitlist
+// (waitlist: true, answered 202) and links to the group session's page. A slot that filled up
+// meanwhile (409 circle_full) is said, and the dialog offers the waitlist instead, with a new
+// Idempotency-Key (the body changes, and a key replayed with another body is refused).
 import { useState } from 'preact/hooks';
-import { api, type Booking, type Expert, type SessionType } from '../api';
+import { api, type Booking, type BookOutcome, type Expert, type SessionType } from '../api';
+import { isFull, seatText, OFFER_HOLD_HOURS } from '../circles';
 import { bookingRefusal } from '../refusal';
 import { Link } from '../router';
 import { formatDuration, formatTime, formatWhen, inZone, zoneLabel } from '../time';
@@ -25,27 +31,45 @@ interface Props {
   onBooked?: (b: Booking) => void;
 }
 
+const circleHref = (id: string) => `/circles/${encodeURIComponent(id)}`;
+
 export function BookDialog({ expert, sessionType, slot, zone, requestId, acceptOn, onClose, onBooked }: Props) {
-  const [key] = useState(newIdempotencyKey);
+  const group = sessionType.seats > 1 && !acceptOn;
+  const [key, setKey] = useState(newIdempotencyKey);
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState<unknown>(null);
   const [booking, setBooking] = useState<Booking | null>(null);
+  const [waitlisted, setWaitlisted] = useState<string | null>(null); // the circle's id
+  const [waitlist, setWaitlist] = useState(group && isFull(slot));
 
-  const confirm = async () => {
+  const confirm = async (wait = waitlist, idemKey = key) => {
     setBusy(true);
     setErr(null);
     try {
-      const b = acceptOn
-        ? await api.accept(acceptOn, { expertId: expert.id, start: slot.start, note }, key)
-        : await api.book({ expertId: expert.id, sessionType: sessionType.id, start: slot.start, note, ...(requestId ? { requestId } : {}) }, key);
-      setBooking(b);
-      onBooked?.(b);
+      const body = { expertId: expert.id, sessionType: sessionType.id, start: slot.start, note, ...(requestId ? { requestId } : {}) };
+      let outcome: BookOutcome;
+      if (acceptOn) outcome = { kind: 'booked', booking: await api.accept(acceptOn, { expertId: expert.id, start: slot.start, note }, idemKey) };
+      else if (group) outcome = await api.bookSeat({ ...body, ...(wait ? { waitlist: true } : {}) }, idemKey);
+      else outcome = { kind: 'booked', booking: await api.book(body, idemKey) };
+      if (outcome.kind === 'waitlisted') {
+        setWaitlisted(outcome.circleId);
+      } else {
+        setBooking(outcome.booking);
+        onBooked?.(outcome.booking);
+      }
     } catch (e) {
       setErr(e);
     } finally {
       setBusy(false);
     }
+  };
+  // After a 409 circle_full: the same time, now asking for the waitlist (another body, so a fresh key).
+  const joinWaitlist = () => {
+    const k = newIdempotencyKey();
+    setKey(k);
+    setWaitlist(true);
+    void confirm(true, k);
   };
   const invite = async () => {
     if (!booking) return;
@@ -58,20 +82,30 @@ export function BookDialog({ expert, sessionType, slot, zone, requestId, acceptO
   };
   // Any conflict, or a used-up budget, means this time cannot be had (retrying will not help): say why.
   const refusal = bookingRefusal(err);
+  const full = refusal?.kind === 'circle_full';
   const theirs = inZone(slot.start, expert.timezone);
+  const done = booking !== null || waitlisted !== null;
+  const title = waitlisted
+    ? 'You are on the waitlist'
+    : booking
+      ? booking.status === 'pending'
+        ? 'Request sent'
+        : 'Session booked'
+      : acceptOn
+        ? 'Accept this time?'
+        : waitlist
+          ? 'Join the waitlist?'
+          : 'Book this session?';
+  const seats = group && !done ? seatText(slot, sessionType.seats) : null;
 
   return (
-    <Dialog
-      open
-      title={booking ? (booking.status === 'pending' ? 'Request sent' : 'Session booked') : acceptOn ? 'Accept this time?' : 'Book this session?'}
-      onClose={() => onClose(!!booking)}
-    >
+    <Dialog open title={title} onClose={() => onClose(done)}>
       <dl class="facts">
         <dt>With</dt>
         <dd>{expert.name}</dd>
         <dt>Session</dt>
         <dd>
-          {sessionType.name} ({formatDuration(sessionType.durationMin)})
+          {sessionType.name} ({formatDuration(sessionType.durationMin)}){group && <span class="muted"> · group session, up to {sessionType.seats} people</span>}
         </dd>
         <dt>When</dt>
         <dd class="when" data-testid="booking-when">
@@ -85,21 +119,49 @@ export function BookDialog({ expert, sessionType, slot, zone, requestId, acceptO
             </dd>
           </>
         )}
+        {seats && (
+          <>
+            <dt>Seats</dt>
+            <dd data-testid="booking-seats">{seats}</dd>
+          </>
+        )}
       </dl>
-      {booking ? (
+      {waitlisted ? (
+        <>
+          <p role="status" class="success">
+            You are on the waitlist. If a seat frees up and you are first in line, it is offered to you and you have {OFFER_HOLD_HOURS} hours to confirm it.
+          </p>
+          <div class="actions">
+            <Link class="button" href={circleHref(waitlisted)}>
+              See your place in line
+            </Link>
+            <button type="button" class="secondary" onClick={() => onClose(true)}>
+              Close
+            </button>
+          </div>
+        </>
+      ) : booking ? (
         <>
           <p role="status" class="success">
             {booking.status === 'pending'
               ? `${expert.name} will confirm or decline your request; it holds the time until then.`
-              : 'You are booked. The session is in My sessions.'}
+              : booking.circleId
+                ? 'You have a seat in this group session. It is in My sessions.'
+                : 'You are booked. The session is in My sessions.'}
           </p>
           <div class="actions">
             <button type="button" onClick={invite}>
               Download calendar invite (.ics)
             </button>
-            <Link class="button secondary" href="/sessions">
-              Go to my sessions
-            </Link>
+            {booking.circleId ? (
+              <Link class="button secondary" href={circleHref(booking.circleId)}>
+                See the group session
+              </Link>
+            ) : (
+              <Link class="button secondary" href="/sessions">
+                Go to my sessions
+              </Link>
+            )}
             <button type="button" class="secondary" onClick={() => onClose(true)}>
               Close
             </button>
@@ -110,14 +172,21 @@ export function BookDialog({ expert, sessionType, slot, zone, requestId, acceptO
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void confirm();
+            if (full && !waitlist) joinWaitlist();
+            else void confirm();
           }}
         >
+          {waitlist && !full && (
+            <p class="note" data-testid="waitlist-note">
+              This group session is full. Join the waitlist: when a seat frees up it is offered to the first person in line, who has {OFFER_HOLD_HOURS} hours to
+              confirm it. You are not booked until you confirm.
+            </p>
+          )}
           <TextArea label="Note for the expert (optional)" value={note} onValue={setNote} maxLength={1000} error={errorOf(err, 'note')} hint="What would you like to talk about?" />
           {refusal ? <RefusalBanner refusal={refusal} /> : <ErrorBanner error={err} shown={['note']} />}
           <div class="actions">
-            <button type="submit" disabled={busy || refusal !== null}>
-              {busy ? 'Booking…' : acceptOn ? 'Accept and book' : 'Confirm booking'}
+            <button type="submit" disabled={busy || (refusal !== null && !full)}>
+              {busy ? (waitlist ? 'Joining…' : 'Booking…') : acceptOn ? 'Accept and book' : waitlist || full ? 'Join the waitlist' : 'Confirm booking'}
             </button>
             <button type="button" class="secondary" onClick={() => onClose(false)}>
               Cancel

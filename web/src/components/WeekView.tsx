@@ -1,8 +1,11 @@
 // A week of an expert's free slots in the viewer's zone: seven local days, Monday first, with
-// previous/next week navigation. Picking a slot hands its instant (RFC 3339) to onPick.
+// previous/next week navigation. Picking a slot hands its instant (RFC 3339) to onPick. For a
+// group session each slot also says how many seats are left, or that it is full and the
+// waitlist is open (picking it then means joining the waitlist).
 import type { DateTime } from 'luxon';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type SlotList } from '../api';
+import { isFull, seatText, slotNamePrefix } from '../circles';
 import { learnServerNow, serverClockKnown, serverNow } from '../state';
 import { formatDay, formatLongDay, groupByDay, rangeQuery, weekOf, zoneLabel, type LocalSlot } from '../time';
 import { ErrorBanner, Loading } from '../ui';
@@ -56,6 +59,7 @@ export function WeekView(p: Props) {
   const shift = (w: DateTime) => p.onWeek(w.toISODate() ?? '');
   const total = days.reduce((n, d) => n + d.slots.length, 0);
   const chosen = new Set((p.selected ?? []).map((s) => Date.parse(s)));
+  const seats = data?.list.seats;
 
   return (
     <section class="week-view" aria-labelledby="week-heading">
@@ -96,20 +100,35 @@ export function WeekView(p: Props) {
                   <p class="day-empty">No free times</p>
                 ) : (
                   <ul class="slots">
-                    {d.slots.map((s) => (
-                      <li key={s.start}>
-                        <button
-                          type="button"
-                          class={`slot${chosen.has(Date.parse(s.start)) ? ' selected' : ''}`}
-                          data-start={s.start}
-                          aria-label={`${p.pickLabel ?? 'Book'} ${formatLongDay(s.local)} at ${s.label}`}
-                          aria-pressed={p.selected ? chosen.has(Date.parse(s.start)) : undefined}
-                          onClick={() => p.onPick(s)}
-                        >
-                          {s.label}
-                        </button>
-                      </li>
-                    ))}
+                    {d.slots.map((s) => {
+                      const seat = seatText(s, seats);
+                      const long = formatLongDay(s.local);
+                      return (
+                        <li key={s.start}>
+                          <button
+                            type="button"
+                            class={`slot${chosen.has(Date.parse(s.start)) ? ' selected' : ''}${seat ? ' group' : ''}${seat && isFull(s) ? ' full' : ''}`}
+                            data-start={s.start}
+                            data-seats-left={s.seatsLeft}
+                            // A group slot is named by its content (time and seats, visible) after a hidden prefix.
+                            aria-label={seat ? undefined : `${p.pickLabel ?? 'Book'} ${long} at ${s.label}`}
+                            aria-pressed={p.selected ? chosen.has(Date.parse(s.start)) : undefined}
+                            onClick={() => p.onPick(s)}
+                          >
+                            {seat ? (
+                              <>
+                                <span class="visually-hidden">{slotNamePrefix(p.pickLabel ?? 'Book', long, s)} </span>
+                                {s.label}
+                                <span class="visually-hidden">, </span>
+                                <span class="seats">{seat}</span>
+                              </>
+                            ) : (
+                              s.label
+                            )}
+                          </button>
+                        </li>
+                      );
+                    })}
                   </ul>
                 )}
               </li>

@@ -1,4 +1,6 @@
-// An expert's page: profile, session types and a week of free times in the viewer's zone.
+// An expert's page: profile, session types and a week of free times in the viewer's zone. A
+// group session type shows each time's seats left, or that it is full (booking it then joins
+// the waitlist).
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Expert } from '../api';
 import { BookDialog } from '../components/BookDialog';
@@ -79,6 +81,13 @@ export function ExpertPage({ id }: { id: string }) {
         ))}
       </fieldset>
 
+      {sessionType.seats > 1 && (
+        <p class="note" data-testid="group-note">
+          A group session for up to {sessionType.seats} people. A seat is yours at once
+          {expert.bookingMode === 'approval' ? `, without waiting for ${expert.name.split(' ')[0]} to confirm` : ''}; when every seat is taken, you can join the
+          waitlist and are offered a seat if one frees up.
+        </p>
+      )}
       {requestId && !self && (
         <p class="note" data-testid="for-request">
           Booking for <Link href={`/requests/${encodeURIComponent(requestId)}`}>your request</Link>: the session you book here fulfils it.

@@ -1,5 +1,7 @@
 // Move a booking to another free slot of the same expert and session type. A move into another
 // budget period draws on that period's budget, which may be used up: that is said in words.
+// A seat in a group session cannot be moved (the API answers 409 group_session): the page says
+// so and points to cancelling instead.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Booking } from '../api';
 import { WeekView } from '../components/WeekView';
@@ -46,7 +48,13 @@ export function Reschedule({ id }: { id: string }) {
       </p>
       <ErrorBanner error={err} />
       {!booking && !err && <Loading what="Loading the session…" />}
-      {booking && (
+      {booking?.circleId && (
+        <p class="note" data-testid="no-reschedule">
+          This is a seat in a group session, which cannot be moved to another time. Cancel the seat in <Link href="/sessions">My sessions</Link> and book
+          another time instead, or see <Link href={`/circles/${encodeURIComponent(booking.circleId)}`}>the group session</Link>.
+        </p>
+      )}
+      {booking && !booking.circleId && (
         <>
           <p>
             {booking.sessionType.name} with {booking.expert.name}, now <strong>{formatWhen(booking.start, booking.end, zone)}</strong>. Pick a new time

@@ -1,12 +1,15 @@
 // The expert's schedule: requests to confirm or decline (approval mode), upcoming sessions to
-// cancel, and ended sessions to mark completed or no-show.
+// cancel, and ended sessions to mark completed or no-show. Seats of a group session link to
+// its page (who holds the seats, who waits); a seat offered from the waitlist is its learner's
+// to confirm, so it shows only its deadline here.
 import { useState } from 'preact/hooks';
 import { api, type Booking } from '../api';
+import { isOffer } from '../circles';
 import { ExpertFeedbackPanel, feedbackOpen } from '../components/Feedback';
 import { useLocation } from '../router';
 import { useApp } from '../state';
-import { formatWhen, inZone } from '../time';
-import { Empty, ErrorBanner, Loading, StatusBadge, useTitle } from '../ui';
+import { formatInstant, formatWhen, inZone } from '../time';
+import { Empty, ErrorBanner, GroupSessionLink, Loading, StatusBadge, useTitle } from '../ui';
 import { ReasonDialog, WhenTabs, useBookings, type When } from './Sessions';
 
 export function Schedule() {
@@ -28,7 +31,7 @@ export function Schedule() {
     }
     setBusy('');
   };
-  const pending = list.items.filter((b) => b.status === 'pending').length;
+  const pending = list.items.filter((b) => b.status === 'pending' && !isOffer(b)).length;
 
   return (
     <main id="main">
@@ -45,16 +48,18 @@ export function Schedule() {
         {list.items.map((b) => (
           <li class="card session" key={b.id} data-booking={b.id}>
             <p class="when">
-              <strong>{formatWhen(b.start, b.end, zone)}</strong> <StatusBadge status={b.status} />
+              <strong>{formatWhen(b.start, b.end, zone)}</strong> <StatusBadge status={b.status} offer={b.offer} />
             </p>
             <p>
               {b.sessionType.name} with <strong>{b.learner.name}</strong> <span class="muted">({b.learner.department})</span>
             </p>
+            {b.circleId && <GroupSessionLink circleId={b.circleId} />}
             {b.note && <p class="muted note-text">“{b.note}”</p>}
-            {b.status === 'pending' && b.holdUntil && <p class="muted">Held for you to answer until {formatWhen(b.holdUntil, b.holdUntil, zone).split('–')[0]}.</p>}
+            {isOffer(b) && b.holdUntil && <p class="muted">A seat offered from the waitlist: {b.learner.name.split(' ')[0]} has until {formatInstant(b.holdUntil, zone)} to confirm it.</p>}
+            {b.status === 'pending' && !isOffer(b) && b.holdUntil && <p class="muted">Held for you to answer until {formatInstant(b.holdUntil, zone)}.</p>}
             {b.status === 'no_show' && <p class="muted">{b.noShow === 'guest' ? 'The learner did not come.' : 'Reported: the expert did not come.'}</p>}
             <div class="actions">
-              {b.status === 'pending' && (
+              {b.status === 'pending' && !isOffer(b) && (
                 <>
                   <button type="button" class="small" disabled={busy === b.id} onClick={() => act(b, () => api.confirm(b.id))}>
                     Confirm

@@ -1,11 +1,14 @@
-// My sessions (learner): upcoming and past, with invite download, cancel and reschedule.
+// My sessions (learner): upcoming and past, with invite download, cancel and reschedule. A seat
+// in a group session links to its page and cannot be rescheduled; a seat offered from a
+// waitlist is confirmed or declined here before its hold passes.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Booking } from '../api';
+import { isOffer, offerText } from '../circles';
 import { LearnerFeedbackPanel, feedbackOpen } from '../components/Feedback';
 import { Link, useLocation } from '../router';
 import { useApp } from '../state';
 import { formatWhen } from '../time';
-import { Dialog, Empty, ErrorBanner, Loading, StatusBadge, TextArea, errorOf, saveBlob, useTitle } from '../ui';
+import { Dialog, Empty, ErrorBanner, errorOf, GroupSessionLink, Loading, saveBlob, StatusBadge, TextArea, useTitle } from '../ui';
 
 export type When = 'upcoming' | 'past';
 const live = (b: Booking) => b.status === 'pending' || b.status === 'confirmed';
@@ -55,7 +58,20 @@ export function Sessions() {
   const when: When = useLocation().query.get('when') === 'past' ? 'past' : 'upcoming';
   const list = useBookings('learner', when);
   const [cancelling, setCancelling] = useState<Booking | null>(null);
+  const [declining, setDeclining] = useState<Booking | null>(null);
+  const [busy, setBusy] = useState('');
   const [err, setErr] = useState<unknown>(null);
+
+  const confirmSeat = async (b: Booking) => {
+    setBusy(b.id);
+    setErr(null);
+    try {
+      list.replace(await api.confirm(b.id));
+    } catch (e) {
+      setErr(e);
+    }
+    setBusy('');
+  };
 
   const invite = async (b: Booking) => {
     setErr(null);
@@ -94,12 +110,29 @@ export function Sessions() {
         {list.items.map((b) => (
           <li class="card session" key={b.id} data-booking={b.id}>
             <p class="when">
-              <strong>{formatWhen(b.start, b.end, zone)}</strong> <StatusBadge status={b.status} />
+              <strong>{formatWhen(b.start, b.end, zone)}</strong> <StatusBadge status={b.status} offer={b.offer} />
             </p>
             <p>
               {b.sessionType.name} with <Link href={`/experts/${encodeURIComponent(b.expert.id)}`}>{b.expert.name}</Link>{' '}
               <span class="muted">({b.expert.department})</span>
             </p>
+            {b.circleId && <GroupSessionLink circleId={b.circleId} />}
+            {when === 'upcoming' && isOffer(b) && (
+              <div class="offer" role="group" aria-label="Seat offered from the waitlist">
+                <p>
+                  <strong>{offerText(b, zone)}</strong>
+                </p>
+                <p class="muted">You were first on the waitlist. If you do not confirm in time, the seat goes to the next person.</p>
+                <div class="actions">
+                  <button type="button" class="small" disabled={busy === b.id} onClick={() => confirmSeat(b)}>
+                    Confirm seat
+                  </button>
+                  <button type="button" class="danger small" disabled={busy === b.id} onClick={() => setDeclining(b)}>
+                    Decline
+                  </button>
+                </div>
+              </div>
+            )}
             {b.note && <p class="muted note-text">“{b.note}”</p>}
             {b.requestId && (
               <p class="small-text">
@@ -118,13 +151,15 @@ export function Sessions() {
               <button type="button" class="secondary small" onClick={() => invite(b)}>
                 Calendar invite
               </button>
-              {when === 'upcoming' && live(b) && (
+              {when === 'upcoming' && live(b) && !isOffer(b) && (
                 <>
-                  <Link class="button secondary small" href={`/sessions/${encodeURIComponent(b.id)}/reschedule`}>
-                    Reschedule
-                  </Link>
+                  {!b.circleId && (
+                    <Link class="button secondary small" href={`/sessions/${encodeURIComponent(b.id)}/reschedule`}>
+                      Reschedule
+                    </Link>
+                  )}
                   <button type="button" class="danger small" onClick={() => setCancelling(b)}>
-                    Cancel session
+                    {b.circleId ? 'Cancel my seat' : 'Cancel session'}
                   </button>
                 </>
               )}
@@ -138,11 +173,24 @@ export function Sessions() {
           Show more
         </button>
       )}
+      {declining && (
+        <ReasonDialog
+          title="Decline this seat?"
+          summary={`${declining.sessionType.name} with ${declining.expert.name}, ${formatWhen(declining.start, declining.end, zone)}. The seat goes to the next person in line.`}
+          confirmLabel="Decline the seat"
+          keepLabel="Keep the offer"
+          run={(reason) => api.decline(declining.id, reason)}
+          onDone={(b) => {
+            if (b) list.replace(b);
+            setDeclining(null);
+          }}
+        />
+      )}
       {cancelling && (
         <ReasonDialog
-          title="Cancel this session?"
-          summary={`${cancelling.sessionType.name} with ${cancelling.expert.name}, ${formatWhen(cancelling.start, cancelling.end, zone)}`}
-          confirmLabel="Cancel session"
+          title={cancelling.circleId ? 'Cancel your seat?' : 'Cancel this session?'}
+          summary={`${cancelling.sessionType.name} with ${cancelling.expert.name}, ${formatWhen(cancelling.start, cancelling.end, zone)}${cancelling.circleId ? '. If anyone is waiting, your seat is offered to the first in line.' : ''}`}
+          confirmLabel={cancelling.circleId ? 'Cancel my seat' : 'Cancel session'}
           keepLabel="Keep it"
           run={(reason) => api.cancel(cancelling.id, reason)}
           onDone={(b) => {
@@ -155,14 +203,14 @@ export function Sessions() {
   );
 }
 
-/** ReasonDialog confirms an action that takes an optional reason (cancel, decline). */
-export function ReasonDialog(p: {
+/** ReasonDialog confirms an action that takes an optional reason (cancel, decline, call off). */
+export function ReasonDialog<T>(p: {
   title: string;
   summary: string;
   confirmLabel: string;
   keepLabel: string;
-  run: (reason: string) => Promise<Booking>;
-  onDone: (b: Booking | null) => void;
+  run: (reason: string) => Promise<T>;
+  onDone: (result: T | null) => void;
 }) {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);

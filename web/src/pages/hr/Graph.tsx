@@ -86,6 +86,7 @@ export function ConnectionGraph({ report }: { report: ConnectionsReport }) {
       )}
       <p class="muted small-text">Arrows point from the learners’ department to the experts’; a loop is sessions inside a department; the number is the sessions a department took part in.</p>
       {hidden > 0 && <p class="muted small-text">Departments with fewer than 3 sessions are shown without figures, and connections with fewer than 3 sessions are not drawn; they still count in the E-I index and density.</p>}
+      <CohortFigures g={g} />
       <details>
         <summary>Connections as a table</summary>
         <table class="data">
@@ -117,6 +118,40 @@ export function ConnectionGraph({ report }: { report: ConnectionsReport }) {
           </tbody>
         </table>
       </details>
+    </section>
+  );
+}
+
+/** What published program cohorts add: peer ties across departments and scheduled sessions. */
+function CohortFigures({ g }: { g: ConnectionsReport['graph'] }) {
+  const c = g.cohorts;
+  if (c.pairs === 0 && c.sessions === 0) return null;
+  return (
+    <section aria-labelledby="cohort-ties-h" data-testid="cohort-ties">
+      <h3 id="cohort-ties-h">Program cohorts</h3>
+      <dl class="stats">
+        <div>
+          <dt>Cohort sessions</dt>
+          <dd>{c.sessions}</dd>
+          <dd class="hint">{number(c.memberHours)} member-hours scheduled</dd>
+        </div>
+        <div>
+          <dt>Peer pairs</dt>
+          <dd>{c.pairs}</dd>
+          <dd class="hint">
+            {c.crossPairs} across departments, {c.newPairs} new
+          </dd>
+        </div>
+        <div>
+          <dt>Cohort E-I index</dt>
+          <dd>{c.eiIndex === null ? '—' : signed(c.eiIndex)}</dd>
+        </div>
+      </dl>
+      {c.edges.length > 0 && (
+        <p class="muted small-text">
+          Departments linked by cohorts: {c.edges.map((e) => `${e.a} – ${e.b} (${e.pairs})`).join(', ')}.
+        </p>
+      )}
     </section>
   );
 }

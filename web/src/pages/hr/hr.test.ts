@@ -77,6 +77,7 @@ describe('layoutGraph', () => {
       { from: 'Engineering', to: 'Sales', sessions: 3 },
     ],
     eiIndex: 0.5, density: 0.5, internalSessions: 3, externalSessions: 13, newTies: 7,
+    cohorts: { sessions: 0, memberHours: 0, pairs: 0, crossPairs: 0, newPairs: 0, eiIndex: null, edges: [] },
   };
 
   it('puts departments evenly on a circle, the first at the top', () => {
