@@ -3,7 +3,7 @@
 import type { Booking, Circle, CircleMember, SkipReason, Slot } from './api';
 import { formatInstant } from './time';
 
-/** OFFER_HOLD_HOURS: how long a learner offered a freed seat has to confirm it (never past the start). */
+/** OFFER_HOLD_HOURS: how long a learner offered a freed seat has to confirm it (never past the start); kept equal to tandem.OfferHold by a Go test. */
 export const OFFER_HOLD_HOURS = 12;
 
 /** isFull: a group slot with no seat a learner could book now (booking it joins the waitlist). */
