@@ -268,7 +268,7 @@ func (a bookingsAPI) prepare(r *http.Request, c Caller, in tandem.BookInput, ide
 }
 
 // checkStart decides, with the slot engine, whether start is bookable for session type st,
-// exactly as the slot listing does (circleSlots). For a group session type, a circle already
+// exactly as the slot listing does (listSlots). For a group session type, a circle already
 // at that start is joined: the time must still be within the expert's rules as if the circle
 // were not there (it holds the time itself); its seats are the transaction's to decide. It
 // returns that circle, or nil.
