@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -49,7 +50,17 @@ func (f *storeFlags) open(ctx context.Context, now func() time.Time) (*dynamo.St
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := tables.Create(ctx, client, f.table, def); err != nil {
+	err = tables.Create(ctx, client, f.table, def)
+	var drift *tables.DriftError
+	if errors.As(err, &drift) {
+		// A local table from before a change of keys or indexes: its data does not fit the
+		// code any more (and the demo data is loaded again anyway), so start it afresh.
+		fmt.Fprintf(os.Stderr, "tandem: %v; recreating it\n", drift)
+		if err = tables.Delete(ctx, client, f.table); err == nil {
+			err = tables.Create(ctx, client, f.table, def)
+		}
+	}
+	if err != nil {
 		return nil, nil, err
 	}
 	return dynamo.NewWithClient(client, f.table, now), tpl, nil

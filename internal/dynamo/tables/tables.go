@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,9 +17,10 @@ import (
 	"github.com/tandemhq/tandem/internal/samtemplate"
 )
 
-// CreateTable creates a table named name from the template's definition (keys, indexes,
-// stream, TTL) and waits until it is active. An existing table is left as it is, so the
-// local tool can call it on every start.
+// Create creates a table named name from the template's definition (keys, indexes,
+// stream, TTL) and waits until it is active. An existing table with the same keys and
+// indexes is left as it is, so the local tool can call it on every start; one created from
+// an older definition is reported as *DriftError (its data would not fit the code).
 func Create(ctx context.Context, client *dynamodb.Client, name string, def samtemplate.Table) error {
 	in := &dynamodb.CreateTableInput{
 		TableName:   aws.String(name),
@@ -49,7 +51,7 @@ func Create(ctx context.Context, client *dynamodb.Client, name string, def samte
 	_, err := client.CreateTable(ctx, in)
 	var inUse *types.ResourceInUseException
 	if errors.As(err, &inUse) {
-		return nil
+		return checkShape(ctx, client, name, in)
 	}
 	if err != nil {
 		return fmt.Errorf("tables.Create(%q): %w", name, err)
@@ -74,7 +76,45 @@ func Create(ctx context.Context, client *dynamodb.Client, name string, def samte
 	return nil
 }
 
-// DeleteTable deletes the table; a missing table is not an error.
+// DriftError says an existing table's keys or indexes differ from the template's.
+type DriftError struct {
+	Table, Have, Want string
+}
+
+func (e *DriftError) Error() string {
+	return fmt.Sprintf("table %q was created from an older definition (keys and indexes %s, the template has %s)", e.Table, e.Have, e.Want)
+}
+
+// checkShape compares an existing table's key schema and index names with what in would
+// create.
+func checkShape(ctx context.Context, client *dynamodb.Client, name string, in *dynamodb.CreateTableInput) error {
+	out, err := client.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(name)})
+	if err != nil {
+		return fmt.Errorf("tables.Create(%q): describe: %w", name, err)
+	}
+	shape := func(keys []types.KeySchemaElement, gsis []string) string {
+		var parts []string
+		for _, k := range keys {
+			parts = append(parts, aws.ToString(k.AttributeName)+"/"+string(k.KeyType))
+		}
+		sort.Strings(gsis)
+		return strings.Join(parts, ",") + " [" + strings.Join(gsis, ",") + "]"
+	}
+	var have, want []string
+	for _, g := range out.Table.GlobalSecondaryIndexes {
+		have = append(have, aws.ToString(g.IndexName))
+	}
+	for _, g := range in.GlobalSecondaryIndexes {
+		want = append(want, aws.ToString(g.IndexName))
+	}
+	h, w := shape(out.Table.KeySchema, have), shape(in.KeySchema, want)
+	if h != w {
+		return &DriftError{Table: name, Have: h, Want: w}
+	}
+	return nil
+}
+
+// Delete deletes the table; a missing table is not an error.
 func Delete(ctx context.Context, client *dynamodb.Client, name string) error {
 	_, err := client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(name)})
 	var nf *types.ResourceNotFoundException
