@@ -389,6 +389,16 @@ func (s *Store) getCircleBusy(ctx context.Context, org, expertID string, start t
 // consistent GetItems). Errors: not_found.
 func (s *Store) GetCircle(ctx context.Context, org, id string) (_ *tandem.Circle, err error) {
 	defer tandem.Wrap(&err, "Store.GetCircle(%q)", id)
+	c, err := s.circleFacts(ctx, org, id)
+	if err != nil {
+		return nil, err
+	}
+	return c, s.refreshCounts(ctx, c)
+}
+
+// circleFacts reads what never changes about a circle (one consistent GetItem); its counts
+// are left zero. Errors: not_found.
+func (s *Store) circleFacts(ctx context.Context, org, id string) (*tandem.Circle, error) {
 	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(circlePK(org, id), skCircle), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return nil, translate(err, "")
@@ -400,17 +410,22 @@ func (s *Store) GetCircle(ctx context.Context, org, id string) (_ *tandem.Circle
 	if err := attributevalue.UnmarshalMap(out.Item, &facts); err != nil {
 		return nil, err
 	}
-	start := parseKeyTime(facts.Start)
-	busy, err := s.getCircleBusy(ctx, org, facts.Expert.ID, start, id)
+	return &tandem.Circle{ID: id, OrgID: org, Expert: facts.Expert, SessionType: facts.SessionType, MeetingURL: facts.MeetingURL,
+		Start: parseKeyTime(facts.Start), End: parseKeyTime(facts.End), Seats: facts.SessionType.Seats}, nil
+}
+
+// refreshCounts reads the circle's busy entry (one consistent GetItem) into c's counts.
+// Errors: not_found (dissolved).
+func (s *Store) refreshCounts(ctx context.Context, c *tandem.Circle) error {
+	busy, err := s.getCircleBusy(ctx, c.OrgID, c.Expert.ID, c.Start, c.ID)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if busy == nil {
-		return nil, tandem.Errorf(tandem.ENotFound, "No group session with this id.")
+		return tandem.Errorf(tandem.ENotFound, "No group session with this id.")
 	}
-	c := circleFromBusy(busy)
-	c.OrgID, c.Expert, c.SessionType, c.MeetingURL = org, facts.Expert, facts.SessionType, facts.MeetingURL
-	return &c, nil
+	c.Seats, c.Taken, c.Waiting, c.Cancelled = busy.Seats, busy.Taken, busy.Waiting, busy.Cancelled
+	return nil
 }
 
 // Waitlist lists a circle's waitlist in order (one consistent Query per page).
@@ -577,15 +592,41 @@ func (s *Store) LeaveWaitlist(ctx context.Context, c *tandem.Circle, learnerID s
 // repeatedly: it stops when no seat is free or nobody waits.
 func (s *Store) PromoteWaitlist(ctx context.Context, org, id string) (_ []*tandem.Booking, err error) {
 	defer tandem.Wrap(&err, "Store.PromoteWaitlist(%q)", id)
-	settings, err := s.GetSettings(ctx, org)
-	if err != nil {
-		return nil, err
+	// The settings (budget), the circle's facts and the first place are read in parallel;
+	// each round then reads the counts and the first place again, in parallel, and writes once.
+	var (
+		settings tandem.OrgSettings
+		c        *tandem.Circle
+		first    []tandem.Waiter
+		errs     [3]error
+		wg       sync.WaitGroup
+	)
+	wg.Add(3)
+	go func() { defer wg.Done(); settings, errs[0] = s.GetSettings(ctx, org) }()
+	go func() { defer wg.Done(); c, errs[1] = s.circleFacts(ctx, org, id) }()
+	go func() { defer wg.Done(); first, errs[2] = s.Waitlist(ctx, org, id, 1) }()
+	wg.Wait()
+	for _, err := range errs {
+		if tandem.ErrorCode(err) == tandem.ENotFound {
+			return nil, nil // dissolved
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	var offered []*tandem.Booking
 	for attempt := 0; attempt < 50; attempt++ {
-		c, err := s.GetCircle(ctx, org, id)
+		if attempt > 0 {
+			wg.Add(1)
+			go func() { defer wg.Done(); first, errs[2] = s.Waitlist(ctx, org, id, 1) }()
+		}
+		err := s.refreshCounts(ctx, c)
+		wg.Wait()
 		if tandem.ErrorCode(err) == tandem.ENotFound {
 			return offered, nil
+		}
+		if err == nil {
+			err = errs[2]
 		}
 		if err != nil {
 			return offered, err
@@ -595,10 +636,6 @@ func (s *Store) PromoteWaitlist(ctx context.Context, org, id string) (_ []*tande
 		}
 		if c.Waiting == 0 {
 			return offered, s.dissolveIfEmpty(ctx, c)
-		}
-		first, err := s.Waitlist(ctx, org, id, 1)
-		if err != nil {
-			return offered, err
 		}
 		if len(first) == 0 {
 			return offered, nil

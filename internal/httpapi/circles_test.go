@@ -552,6 +552,19 @@ func TestSeatRoundTripBudget(t *testing.T) {
 			t.Errorf("learner %d (%d): %d sequential round trips, %d writes (%v); want ≤ 2 and exactly 1", i, want, r, w, f.counter.Calls())
 		}
 	}
+	// Giving up a seat while someone waits: the cancel (settings, the booking for the caller,
+	// the booking and the circle for the transition, one write), then the offer to the first
+	// in line (settings, facts and first place in parallel; the counts; one write; the counts
+	// and the next place in parallel, which end it).
+	var seat bookingJSON
+	f.book(bobLearner, "seat-budget-0", seatBody(wed0900, true)).decode(t, &seat)
+	f.counter.Reset()
+	expectState(t, f.act(bobLearner, seat.ID, "cancel", ""), 200, tandem.StatusCancelled)
+	r, w := f.counter.Rounds(), f.counter.Count("TransactWriteItems")
+	t.Logf("cancel with a waitlist: %d sequential round trips, %d writes: %v", r, w, f.counter.Calls())
+	if r > 9 || w != 2 {
+		t.Errorf("cancel with a waitlist: %d sequential round trips, %d writes (%v); want ≤ 9 and exactly 2", r, w, f.counter.Calls())
+	}
 }
 
 // TestCircleEmptiedByItsWaitlistDissolves: seats given up while the promotions have not run
