@@ -309,7 +309,7 @@ func (s *Store) waitTx(r SeatRequest, now time.Time) (*txBuilder, error) {
 // releaseSeat adds to a transition's transaction what giving up a live seat does to its
 // circle (c, as read with the booking): the last seat with nobody waiting dissolves the
 // circle (its entries, the expert's cells and limit counters); any other seat is handed back
-// to the counter, and a due entry asks the scheduler to offer it to the waitlist (the
+// to the counter, and a due entry asks the scheduler to offer it to whoever waits (the
 // handler also tries at once). Both are conditioned on what was read, so a concurrent change
 // makes the transition re-read and re-decide.
 func (s *Store) releaseSeat(tx *txBuilder, org string, c *busyItem, expertID string, now time.Time) {
@@ -323,7 +323,9 @@ func (s *Store) releaseSeat(tx *txBuilder, org string, c *busyItem, expertID str
 	}
 	tx.update("circle_release", pk, sk, "ADD taken :minus", "taken > :one OR (taken = :one AND waiting > :zero)", nil,
 		map[string]types.AttributeValue{":minus": num(-1), ":one": num(1), ":zero": num(0)})
-	if c.Waiting > 0 && !c.Cancelled {
+	if !c.Cancelled {
+		// Written even if nobody waited at the read: a learner may join the waitlist of the
+		// full circle between that read and this write, and must not wait behind a free seat.
 		_ = tx.put("due", dueItem{PK: duePK(now), SK: dueSK(org, c.CircleID, "PROMOTE"), Type: typeDue, Org: org, BookingID: c.CircleID}, "", nil)
 	}
 }
