@@ -430,7 +430,8 @@ func (s *Store) refreshCounts(ctx context.Context, c *tandem.Circle) error {
 	return nil
 }
 
-// Waitlist lists a circle's waitlist in order (one consistent Query per page).
+// Waitlist lists a circle's waitlist in order, the first limit places (0: all) (one
+// consistent Query per page).
 func (s *Store) Waitlist(ctx context.Context, org, id string, limit int) (_ []tandem.Waiter, err error) {
 	defer tandem.Wrap(&err, "Store.Waitlist(%q)", id)
 	in := &dynamodb.QueryInput{TableName: &s.table, ConsistentRead: aws.Bool(true),
@@ -439,24 +440,14 @@ func (s *Store) Waitlist(ctx context.Context, org, id string, limit int) (_ []ta
 	if limit > 0 {
 		in.Limit = aws.Int32(int32(limit))
 	}
-	var list []tandem.Waiter
-	p := dynamodb.NewQueryPaginator(s.client, in)
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, translate(err, "")
-		}
-		for _, raw := range out.Items {
-			var it waitItem
-			if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
-				return nil, err
-			}
-			joined, _ := time.Parse(time.RFC3339, it.JoinedAt)
-			list = append(list, tandem.Waiter{Learner: it.Learner, Key: it.Key, JoinedAt: joined, Note: it.Note})
-		}
-		if limit > 0 && len(list) >= limit {
-			return list[:limit], nil
-		}
+	items, err := queryAll[waitItem](ctx, s.client, in, limit)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]tandem.Waiter, 0, len(items))
+	for _, it := range items {
+		joined, _ := time.Parse(time.RFC3339, it.JoinedAt)
+		list = append(list, tandem.Waiter{Learner: it.Learner, Key: it.Key, JoinedAt: joined, Note: it.Note})
 	}
 	return list, nil
 }
@@ -469,24 +460,17 @@ func (s *Store) Seats(ctx context.Context, c *tandem.Circle) (_ []*tandem.Bookin
 }
 
 func (s *Store) circleBookings(ctx context.Context, index, pkName, skName, partition string, c *tandem.Circle) ([]*tandem.Booking, error) {
-	p := dynamodb.NewQueryPaginator(s.client, &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(index),
+	items, err := queryAll[bookingItem](ctx, s.client, &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String(index),
 		KeyConditionExpression: aws.String(pkName + " = :p AND begins_with(" + skName + ", :end)"),
 		FilterExpression:       aws.String("circleId = :c"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":p": strAttr(partition),
-			":end": strAttr(timeKey(c.End) + "#"), ":c": strAttr(c.ID)}})
-	var list []*tandem.Booking
-	for p.HasMorePages() {
-		out, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, translate(err, "")
-		}
-		for _, raw := range out.Items {
-			var it bookingItem
-			if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
-				return nil, err
-			}
-			list = append(list, it.toDomain())
-		}
+			":end": strAttr(timeKey(c.End) + "#"), ":c": strAttr(c.ID)}}, 0)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]*tandem.Booking, 0, len(items))
+	for i := range items {
+		list = append(list, items[i].toDomain())
 	}
 	return list, nil
 }

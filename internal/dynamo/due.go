@@ -22,24 +22,17 @@ type Due struct {
 // DueIn lists the due entries of the UTC hour containing at (one Query per page).
 func (s *Store) DueIn(ctx context.Context, at time.Time) (_ []Due, err error) {
 	defer tandem.Wrap(&err, "Store.DueIn(%s)", duePK(at))
-	p := dynamodb.NewQueryPaginator(s.client, &dynamodb.QueryInput{
+	items, err := queryAll[dueItem](ctx, s.client, &dynamodb.QueryInput{
 		TableName:                 &s.table,
 		KeyConditionExpression:    aws.String("PK = :pk"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": strAttr(duePK(at))},
-	})
-	var out []Due
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, translate(err, "")
-		}
-		for _, raw := range page.Items {
-			var it dueItem
-			if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
-				return nil, err
-			}
-			out = append(out, Due{Org: it.Org, BookingID: it.BookingID, Kind: it.SK[strings.LastIndex(it.SK, "#")+1:]})
-		}
+	}, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Due, 0, len(items))
+	for _, it := range items {
+		out = append(out, Due{Org: it.Org, BookingID: it.BookingID, Kind: it.SK[strings.LastIndex(it.SK, "#")+1:]})
 	}
 	return out, nil
 }

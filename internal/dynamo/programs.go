@@ -207,25 +207,18 @@ func programClosed(old map[string]types.AttributeValue) error {
 // MaxEnrollees items, paged by the SDK).
 func (s *Store) Enrollments(ctx context.Context, org, programID string) (_ []tandem.Enrollment, err error) {
 	defer tandem.Wrap(&err, "Store.Enrollments(%q)", programID)
-	p := dynamodb.NewQueryPaginator(s.client, &dynamodb.QueryInput{TableName: &s.table, ConsistentRead: aws.Bool(true),
+	items, err := queryAll[enrollItem](ctx, s.client, &dynamodb.QueryInput{TableName: &s.table, ConsistentRead: aws.Bool(true),
 		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :e)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": strAttr(programPK(org, programID)),
-			":e": strAttr(prefixEnroll)}})
-	var out []tandem.Enrollment
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, translate(err, "")
-		}
-		for _, raw := range page.Items {
-			var it enrollItem
-			if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
-				return nil, err
-			}
-			at, _ := time.Parse(time.RFC3339, it.EnrolledAt)
-			out = append(out, tandem.Enrollment{ProgramID: it.ProgramID, UserID: it.UserID, Name: it.Name,
-				Department: it.Department, Timezone: it.Timezone, Interests: it.Interests, EnrolledAt: at})
-		}
+			":e": strAttr(prefixEnroll)}}, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]tandem.Enrollment, 0, len(items))
+	for _, it := range items {
+		at, _ := time.Parse(time.RFC3339, it.EnrolledAt)
+		out = append(out, tandem.Enrollment{ProgramID: it.ProgramID, UserID: it.UserID, Name: it.Name,
+			Department: it.Department, Timezone: it.Timezone, Interests: it.Interests, EnrolledAt: at})
 	}
 	return out, nil
 }

@@ -1,0 +1,32 @@
+package dynamo
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+)
+
+// queryAll runs a Query through its pages, one call per page, and unmarshals every item
+// into T; with max > 0 it stops once it has max items (set in.Limit to read no more).
+func queryAll[T any](ctx context.Context, client *dynamodb.Client, in *dynamodb.QueryInput, max int) ([]T, error) {
+	var out []T
+	p := dynamodb.NewQueryPaginator(client, in)
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, translate(err, "")
+		}
+		for _, raw := range page.Items {
+			var it T
+			if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
+				return nil, err
+			}
+			out = append(out, it)
+			if max > 0 && len(out) == max {
+				return out, nil
+			}
+		}
+	}
+	return out, nil
+}
