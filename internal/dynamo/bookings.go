@@ -88,19 +88,11 @@ func (s *Store) GetBooking(ctx context.Context, org, id string) (_ *tandem.Booki
 }
 
 func (s *Store) getBookingItem(ctx context.Context, org, id string) (*bookingItem, error) {
-	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName: &s.table, Key: pkSK(bookingPK(org, id), skBooking), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return nil, translate(err, "")
+	it, err := getItem[bookingItem](ctx, s, pkSK(bookingPK(org, id), skBooking), true)
+	if err == nil && it == nil {
+		err = tandem.Errorf(tandem.ENotFound, "No booking with this id.")
 	}
-	if out.Item == nil {
-		return nil, tandem.Errorf(tandem.ENotFound, "No booking with this id.")
-	}
-	var it bookingItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-		return nil, err
-	}
-	return &it, nil
+	return it, err
 }
 
 // BookingQuery selects one participant's bookings.

@@ -3,9 +3,6 @@ package dynamo
 import (
 	"context"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -56,15 +53,9 @@ func (s *Store) RevokeCalendarToken(ctx context.Context, org, userID string) (er
 }
 
 func (s *Store) userCalToken(ctx context.Context, org, userID string) (string, error) {
-	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(userPK(org, userID), userCalTokenSK()), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return "", translate(err, "")
-	}
-	var it calTokenItem
-	if out.Item != nil {
-		if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-			return "", err
-		}
+	it, err := getItem[calTokenItem](ctx, s, pkSK(userPK(org, userID), userCalTokenSK()), true)
+	if err != nil || it == nil {
+		return "", err
 	}
 	return it.Token, nil
 }
@@ -75,16 +66,12 @@ func (s *Store) CalendarTokenOwner(ctx context.Context, token string) (org, user
 	if len(token) < 32 || len(token) > 128 {
 		return "", "", tandem.Errorf(tandem.ENotFound, "No such calendar feed.")
 	}
-	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(calTokenPK(token), userCalTokenSK()), ConsistentRead: aws.Bool(true)})
+	it, err := getItem[calTokenItem](ctx, s, pkSK(calTokenPK(token), userCalTokenSK()), true)
 	if err != nil {
-		return "", "", translate(err, "")
-	}
-	if out.Item == nil {
-		return "", "", tandem.Errorf(tandem.ENotFound, "No such calendar feed.")
-	}
-	var it calTokenItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
 		return "", "", err
+	}
+	if it == nil {
+		return "", "", tandem.Errorf(tandem.ENotFound, "No such calendar feed.")
 	}
 	return it.Org, it.UserID, nil
 }

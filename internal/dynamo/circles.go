@@ -284,14 +284,11 @@ func (s *Store) waitTx(r SeatRequest, now time.Time) (*txBuilder, error) {
 	key := arrivalKey(b.Learner.ID)
 	expires := b.End.Add(60 * 24 * time.Hour).Unix()
 	pk := circlePK(b.OrgID, b.CircleID)
-	if err := tx.put("waiter", waiterItem{PK: pk, SK: prefixWaiter + b.Learner.ID, Type: typeWaiter, State: tandem.MemberWaiting, Key: key, ExpiresAt: expires},
-		"attribute_not_exists(PK) OR #st <> :waiting", nil); err != nil {
+	if err := tx.putNamed("waiter", waiterItem{PK: pk, SK: prefixWaiter + b.Learner.ID, Type: typeWaiter, State: tandem.MemberWaiting, Key: key, ExpiresAt: expires},
+		"attribute_not_exists(PK) OR #st <> :waiting", map[string]string{"#st": "state"},
+		map[string]types.AttributeValue{":waiting": strAttr(tandem.MemberWaiting)}); err != nil {
 		return nil, err
 	}
-	// The names/values of the waiter condition are set below (put takes values only).
-	last := tx.items[len(tx.items)-1].Put
-	last.ExpressionAttributeNames = map[string]string{"#st": "state"}
-	last.ExpressionAttributeValues = map[string]types.AttributeValue{":waiting": strAttr(tandem.MemberWaiting)}
 	if err := tx.put("wait", waitItem{PK: pk, SK: prefixWait + key, Type: typeWait, Learner: b.Learner, Key: key,
 		JoinedAt: now.UTC().Format(time.RFC3339), Note: b.Note, ExpiresAt: expires}, "attribute_not_exists(PK)", nil); err != nil {
 		return nil, err
@@ -372,19 +369,7 @@ func (s *Store) dissolveIfEmpty(ctx context.Context, c *tandem.Circle) error {
 
 // getCircleBusy reads a circle's busy entry (one consistent GetItem); nil if it is gone.
 func (s *Store) getCircleBusy(ctx context.Context, org, expertID string, start time.Time, id string) (*busyItem, error) {
-	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table,
-		Key: pkSK(expertPK(org, expertID), busySK(start, id)), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return nil, translate(err, "")
-	}
-	if out.Item == nil {
-		return nil, nil
-	}
-	var it busyItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-		return nil, err
-	}
-	return &it, nil
+	return getItem[busyItem](ctx, s, pkSK(expertPK(org, expertID), busySK(start, id)), true)
 }
 
 // GetCircle returns the circle with its current counts: its facts, then its busy entry (two
@@ -401,16 +386,12 @@ func (s *Store) GetCircle(ctx context.Context, org, id string) (_ *tandem.Circle
 // circleFacts reads what never changes about a circle (one consistent GetItem); its counts
 // are left zero. Errors: not_found.
 func (s *Store) circleFacts(ctx context.Context, org, id string) (*tandem.Circle, error) {
-	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(circlePK(org, id), skCircle), ConsistentRead: aws.Bool(true)})
+	facts, err := getItem[circleItem](ctx, s, pkSK(circlePK(org, id), skCircle), true)
 	if err != nil {
-		return nil, translate(err, "")
-	}
-	if out.Item == nil {
-		return nil, tandem.Errorf(tandem.ENotFound, "No group session with this id.")
-	}
-	var facts circleItem
-	if err := attributevalue.UnmarshalMap(out.Item, &facts); err != nil {
 		return nil, err
+	}
+	if facts == nil {
+		return nil, tandem.Errorf(tandem.ENotFound, "No group session with this id.")
 	}
 	return &tandem.Circle{ID: id, OrgID: org, Expert: facts.Expert, SessionType: facts.SessionType, MeetingURL: facts.MeetingURL,
 		Start: parseKeyTime(facts.Start), End: parseKeyTime(facts.End), Seats: facts.SessionType.Seats}, nil
@@ -497,15 +478,7 @@ func (s *Store) Membership(ctx context.Context, c *tandem.Circle, learnerID stri
 	}()
 	go func() {
 		defer wg.Done()
-		out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(pk, prefixWaiter+learnerID), ConsistentRead: aws.Bool(true)})
-		if err != nil {
-			errs[1] = translate(err, "")
-			return
-		}
-		if out.Item != nil {
-			waiter = &waiterItem{}
-			errs[1] = attributevalue.UnmarshalMap(out.Item, waiter)
-		}
+		waiter, errs[1] = getItem[waiterItem](ctx, s, pkSK(pk, prefixWaiter+learnerID), true)
 	}()
 	wg.Wait()
 	for _, err := range errs {
@@ -541,15 +514,8 @@ func (s *Store) Membership(ctx context.Context, c *tandem.Circle, learnerID stri
 func (s *Store) LeaveWaitlist(ctx context.Context, c *tandem.Circle, learnerID string) (err error) {
 	defer tandem.Wrap(&err, "Store.LeaveWaitlist(%q)", c.ID)
 	pk := circlePK(c.OrgID, c.ID)
-	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(pk, prefixWaiter+learnerID), ConsistentRead: aws.Bool(true)})
-	if err != nil {
-		return translate(err, "")
-	}
-	if out.Item == nil {
-		return nil
-	}
-	var w waiterItem
-	if err := attributevalue.UnmarshalMap(out.Item, &w); err != nil {
+	w, err := getItem[waiterItem](ctx, s, pkSK(pk, prefixWaiter+learnerID), true)
+	if err != nil || w == nil {
 		return err
 	}
 	tx := newTx(s.table)

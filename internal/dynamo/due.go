@@ -54,12 +54,8 @@ const (
 // time if it never ran.
 func (s *Store) SchedulerWatermark(ctx context.Context) (_ time.Time, err error) {
 	defer tandem.Wrap(&err, "Store.SchedulerWatermark")
-	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(pkScheduler, skWatermark), ConsistentRead: aws.Bool(true)})
-	if err != nil || out.Item == nil {
-		return time.Time{}, translate(err, "")
-	}
-	var it watermarkItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+	it, err := getItem[watermarkItem](ctx, s, pkSK(pkScheduler, skWatermark), true)
+	if err != nil || it == nil {
 		return time.Time{}, err
 	}
 	return time.Parse(keyTime, it.Hour)

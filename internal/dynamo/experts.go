@@ -76,22 +76,11 @@ func (s *Store) GetExpert(ctx context.Context, org, id string) (_ *tandem.Expert
 }
 
 func (s *Store) getExpertItem(ctx context.Context, org, id string, consistent bool) (*expertItem, error) {
-	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:      &s.table,
-		Key:            pkSK(expertPK(org, id), skProfile),
-		ConsistentRead: aws.Bool(consistent),
-	})
-	if err != nil {
-		return nil, translate(err, "")
+	it, err := getItem[expertItem](ctx, s, pkSK(expertPK(org, id), skProfile), consistent)
+	if err == nil && it == nil {
+		err = tandem.Errorf(tandem.ENotFound, "No expert with this id.")
 	}
-	if out.Item == nil {
-		return nil, tandem.Errorf(tandem.ENotFound, "No expert with this id.")
-	}
-	var it expertItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-		return nil, err
-	}
-	return &it, nil
+	return it, err
 }
 
 // PutExpert creates or replaces the expert's profile and its topic index entries atomically.

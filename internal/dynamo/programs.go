@@ -100,16 +100,12 @@ func (s *Store) CreateProgram(ctx context.Context, p *tandem.Program) (err error
 // GetProgram returns the program (one consistent GetItem). Errors: not_found.
 func (s *Store) GetProgram(ctx context.Context, org, id string) (_ *tandem.Program, err error) {
 	defer tandem.Wrap(&err, "Store.GetProgram(%q)", id)
-	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(programPK(org, id), skProgram), ConsistentRead: aws.Bool(true)})
+	it, err := getItem[programItem](ctx, s, pkSK(programPK(org, id), skProgram), true)
 	if err != nil {
-		return nil, translate(err, "")
-	}
-	if out.Item == nil {
-		return nil, tandem.Errorf(tandem.ENotFound, "No program with this id.")
-	}
-	var it programItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
 		return nil, err
+	}
+	if it == nil {
+		return nil, tandem.Errorf(tandem.ENotFound, "No program with this id.")
 	}
 	return it.toDomain(), nil
 }
@@ -260,16 +256,12 @@ type CohortPlanDoc struct {
 // GetCohortPlan returns the program's plan, or nil if none was built (one GetItem).
 func (s *Store) GetCohortPlan(ctx context.Context, org, programID string) (_ *CohortPlanDoc, err error) {
 	defer tandem.Wrap(&err, "Store.GetCohortPlan(%q)", programID)
-	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(programPK(org, programID), skCohortPlan), ConsistentRead: aws.Bool(true)})
-	if err != nil || out.Item == nil {
-		return nil, translate(err, "")
-	}
-	var it struct {
+	it, err := getItem[struct {
 		Doc       string `dynamodbav:"doc"`
 		Published bool   `dynamodbav:"published"`
 		Version   int64  `dynamodbav:"version"`
-	}
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+	}](ctx, s, pkSK(programPK(org, programID), skCohortPlan), true)
+	if err != nil || it == nil {
 		return nil, err
 	}
 	return &CohortPlanDoc{Doc: []byte(it.Doc), Published: it.Published, Version: it.Version}, nil

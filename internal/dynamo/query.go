@@ -3,9 +3,28 @@ package dynamo
 import (
 	"context"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
+
+// getItem reads one item (one GetItem, strongly consistent if asked) into T; nil when there
+// is none, so each caller says what a missing item means.
+func getItem[T any](ctx context.Context, s *Store, key map[string]types.AttributeValue, consistent bool) (*T, error) {
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key, ConsistentRead: aws.Bool(consistent)})
+	if err != nil {
+		return nil, translate(err, "")
+	}
+	if out.Item == nil {
+		return nil, nil
+	}
+	var it T
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return nil, err
+	}
+	return &it, nil
+}
 
 // queryAll runs a Query through its pages, one call per page, and unmarshals every item
 // into T; with max > 0 it stops once it has max items (set in.Limit to read no more).

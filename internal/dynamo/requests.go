@@ -97,16 +97,12 @@ func (s *Store) CreateRequest(ctx context.Context, r *tandem.LearnerRequest) (er
 // GetRequest returns the request (one consistent GetItem). Errors: not_found.
 func (s *Store) GetRequest(ctx context.Context, org, id string) (_ *tandem.LearnerRequest, err error) {
 	defer tandem.Wrap(&err, "Store.GetRequest(%q)", id)
-	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(requestPK(org, id), skRequest), ConsistentRead: aws.Bool(true)})
+	it, err := getItem[requestItem](ctx, s, pkSK(requestPK(org, id), skRequest), true)
 	if err != nil {
-		return nil, translate(err, "")
-	}
-	if out.Item == nil {
-		return nil, tandem.Errorf(tandem.ENotFound, "No request with this id.")
-	}
-	var it requestItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
 		return nil, err
+	}
+	if it == nil {
+		return nil, tandem.Errorf(tandem.ENotFound, "No request with this id.")
 	}
 	return it.toDomain(), nil
 }

@@ -27,6 +27,11 @@ func (t *txBuilder) add(kind string, item types.TransactWriteItem) {
 }
 
 func (t *txBuilder) put(kind string, v any, cond string, values map[string]types.AttributeValue) error {
+	return t.putNamed(kind, v, cond, nil, values)
+}
+
+// putNamed is put for a condition that names attributes through #placeholders.
+func (t *txBuilder) putNamed(kind string, v any, cond string, names map[string]string, values map[string]types.AttributeValue) error {
 	av, err := attributevalue.MarshalMap(v)
 	if err != nil {
 		return err
@@ -34,6 +39,9 @@ func (t *txBuilder) put(kind string, v any, cond string, values map[string]types
 	p := &types.Put{TableName: &t.table, Item: av, ReturnValuesOnConditionCheckFailure: allOld}
 	if cond != "" {
 		p.ConditionExpression = aws.String(cond)
+		if len(names) > 0 {
+			p.ExpressionAttributeNames = names
+		}
 		if len(values) > 0 {
 			p.ExpressionAttributeValues = values
 		}

@@ -48,16 +48,12 @@ func (it *userItem) toDomain() *tandem.User {
 // GetUser returns the user's record (one GetItem). Errors: not_found.
 func (s *Store) GetUser(ctx context.Context, org, id string) (_ *tandem.User, err error) {
 	defer tandem.Wrap(&err, "Store.GetUser(%q)", id)
-	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(userPK(org, id), skProfile)})
+	it, err := getItem[userItem](ctx, s, pkSK(userPK(org, id), skProfile), false)
 	if err != nil {
-		return nil, translate(err, "")
-	}
-	if out.Item == nil {
-		return nil, tandem.Errorf(tandem.ENotFound, "No user record yet.")
-	}
-	var it userItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
 		return nil, err
+	}
+	if it == nil {
+		return nil, tandem.Errorf(tandem.ENotFound, "No user record yet.")
 	}
 	return it.toDomain(), nil
 }

@@ -406,8 +406,13 @@ func (a bookingsAPI) list(w http.ResponseWriter, r *http.Request, c Caller) erro
 	return nil
 }
 
-func checkReason(s string) (string, error) {
-	s = strings.TrimSpace(s)
+// readReason reads the optional {reason} body of cancel, decline and calling a circle off.
+func readReason(r *http.Request) (string, error) {
+	var in reasonInput
+	if err := decodeOptionalJSON(r, &in); err != nil {
+		return "", err
+	}
+	s := strings.TrimSpace(in.Reason)
 	if utf8.RuneCountInString(s) > tandem.MaxCancelReason {
 		return "", &tandem.Error{Code: tandem.EInvalid, Message: "The reason is too long.",
 			Fields: []tandem.FieldError{{Field: "reason", Message: "must be at most 500 characters"}}}

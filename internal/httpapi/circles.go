@@ -122,11 +122,7 @@ func (a bookingsAPI) leaveWaitlist(w http.ResponseWriter, r *http.Request, c Cal
 // cancelled by the expert (late cancels counted as for any session), and the expert's time is
 // freed. Retrying finishes a call that failed half way; once done the circle is gone (404).
 func (a bookingsAPI) cancelCircle(w http.ResponseWriter, r *http.Request, c Caller) error {
-	var in reasonInput
-	if err := decodeOptionalJSON(r, &in); err != nil {
-		return err
-	}
-	reason, err := checkReason(in.Reason)
+	reason, err := readReason(r)
 	if err != nil {
 		return err
 	}

@@ -78,11 +78,7 @@ type reasonInput struct {
 // cancel: POST /v1/bookings/{id}/cancel {reason} — learner or expert, before the start.
 // Cancelling inside the org's late-cancel window (default 24 h) is recorded as a late cancel.
 func (a bookingsAPI) cancel(w http.ResponseWriter, r *http.Request, c Caller) error {
-	var in reasonInput
-	if err := decodeOptionalJSON(r, &in); err != nil {
-		return err
-	}
-	reason, err := checkReason(in.Reason)
+	reason, err := readReason(r)
 	if err != nil {
 		return err
 	}
@@ -175,11 +171,7 @@ func (a bookingsAPI) confirm(w http.ResponseWriter, r *http.Request, c Caller) e
 // decline: POST /v1/bookings/{id}/decline {reason} — the expert turns down a pending request;
 // for a seat offered from a waitlist, the learner turns it down (it passes to the next).
 func (a bookingsAPI) decline(w http.ResponseWriter, r *http.Request, c Caller) error {
-	var in reasonInput
-	if err := decodeOptionalJSON(r, &in); err != nil {
-		return err
-	}
-	reason, err := checkReason(in.Reason)
+	reason, err := readReason(r)
 	if err != nil {
 		return err
 	}
