@@ -1,5 +1,5 @@
 // Package analytics turns the aggregates the stream consumer keeps (per org × month × group)
-// into HR's utilization and connection metrics, with the formulas of DESIGN.md section 9.
+// into HR's utilization and connection metrics, with the formulas documented in metrics.go.
 // It is pure: no I/O, so every figure can be checked by hand.
 package analytics
 

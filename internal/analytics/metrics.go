@@ -7,7 +7,7 @@ import (
 
 // The rules behind every figure, in one place.
 //
-// Formulas (DESIGN.md section 9). A ratio whose denominator is zero is null, never 0, NaN or
+// Formulas (the product's metric definitions, listed in README "Design rules"). A ratio whose denominator is zero is null, never 0, NaN or
 // Inf, so "no data" and "none" stay apart:
 //
 //	utilizationBooked      = (minutesBooked − groupExtraMinutesBooked) ÷ minutesOffered
@@ -31,7 +31,7 @@ import (
 // bound of the distinct learners. Department and expert rows over a range show that sum;
 // suppression uses the monthly maximum instead (below).
 //
-// Privacy (Report). Any group cut under minGroup people (3 in DESIGN.md) is suppressed:
+// Privacy (Report). Any group cut under minGroup people (3, the product's privacy floor) is suppressed:
 //   - A department or expert row is suppressed when the group never had minGroup active
 //     learners in one month of the range (the maximum monthly ActiveLearners is below
 //     minGroup). A sum over months could reach minGroup with the same two people, so the
