@@ -63,9 +63,9 @@ func testExpert() *tandem.Expert {
 	return &tandem.Expert{ID: "e1", OrgID: "acme", Name: "Maya Chen", Email: "maya@acme.example", Department: "Engineering",
 		Headline: "Go", Bio: "Bio", Topics: []string{"go", "k8s"}, Languages: []string{"en"}, Timezone: "America/New_York",
 		SessionTypes: []tandem.SessionType{{ID: "intro", Name: "Intro", DurationMin: 30, BufferBeforeMin: 5, BufferAfterMin: 10, Seats: 4}},
-		MeetingURL: "https://meet.example/maya", BookingMode: tandem.BookingApproval,
-		Limits:     tandem.Limits{MinNoticeMin: 240, HorizonDays: 60, MaxPerDay: 3, MaxPerWeek: 10, StartIncrementMin: 30},
-		Rating:     tandem.RatingSummary{Count: 3, Average: 4.33, Distribution: [5]int{0, 0, 0, 2, 1}}, UpdatedAt: at}
+		MeetingURL:   "https://meet.example/maya", BookingMode: tandem.BookingApproval,
+		Limits: tandem.Limits{MinNoticeMin: 240, HorizonDays: 60, MaxPerDay: 3, MaxPerWeek: 10, StartIncrementMin: 30},
+		Rating: tandem.RatingSummary{Count: 3, Average: 4.33, Distribution: [5]int{0, 0, 0, 2, 1}}, UpdatedAt: at}
 }
 
 func TestExpertItemAttributes(t *testing.T) {
