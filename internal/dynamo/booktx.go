@@ -287,7 +287,8 @@ type failure struct {
 
 // commit runs the transaction. It retries (a few times, with jitter) only when DynamoDB
 // cancelled it for a concurrent transaction on the same items and no condition failed; the
-// happy path is exactly one call. It returns the first failed condition, if any.
+// happy path is exactly one call. It returns the first failed condition, if any, with its
+// explanation as the error (so a caller that does not look at the failure still answers it).
 func (s *Store) commit(ctx context.Context, tx *txBuilder, token string) (*failure, error) {
 	for attempt := 0; ; attempt++ {
 		in := &dynamodb.TransactWriteItemsInput{TransactItems: tx.items}
@@ -306,7 +307,8 @@ func (s *Store) commit(ctx context.Context, tx *txBuilder, token string) (*failu
 		for i, r := range tce.CancellationReasons {
 			switch aws.ToString(r.Code) {
 			case "ConditionalCheckFailed":
-				return &failure{kind: tx.kinds[i], old: r.Item}, err
+				f := &failure{kind: tx.kinds[i], old: r.Item}
+				return f, explainCause(f, err)
 			case "TransactionConflict":
 				contended = true
 			}

@@ -123,3 +123,13 @@ func explain(f *failure) error {
 	}
 	return err
 }
+
+// explainCause is explain keeping the SDK error as the (logged, never shown) cause.
+func explainCause(f *failure, cause error) error {
+	err := explain(f)
+	var e *tandem.Error
+	if errors.As(err, &e) && e.Err == nil {
+		e.Err = cause
+	}
+	return err
+}
