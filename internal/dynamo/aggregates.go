@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/tandemhq/tandem/internal/analytics"
 	"github.com/tandemhq/tandem/internal/tandem"
+	"golang.org/x/sync/errgroup"
 )
 
 // Aggregates live in one partition per org and month, so a report reads O(months) pages
@@ -26,20 +26,22 @@ import (
 // (ORG#o#AGGMARK#<marker>) put in the same transaction with attribute_not_exists: a step is
 // applied at most once however often its record is delivered.
 
-func aggPK(org, month string) string   { return orgPrefix(org) + "AGG#" + month }
-func aggMarkPK(org, key string) string { return orgPrefix(org) + "AGGMARK#" + key }
-func aggSK(g analytics.Group) string {
-	switch g.Kind {
-	case "department":
-		return "DEPT#" + g.Key
-	case "expert":
-		return "EXPERT#" + g.Key
-	case "edge":
-		return "EDGE#" + g.Key
-	case "cohortEdge":
-		return "COHORTEDGE#" + g.Key
+// aggMarkerItem marks a step of the aggregates as applied (or, for a learner–expert pair,
+// the month its tie is counted in). expiresAt lets TTL remove old step markers.
+type aggMarkerItem struct {
+	PK         string   `dynamodbav:"PK"`
+	SK         string   `dynamodbav:"SK"`
+	Type       itemType `dynamodbav:"type"`
+	ExpiresAt  int64    `dynamodbav:"expiresAt,omitempty"`
+	FirstMonth string   `dynamodbav:"firstMonth,omitempty"`
+}
+
+func toAggMarkerItem(pk string, expires time.Time, firstMonth string) aggMarkerItem {
+	it := aggMarkerItem{PK: pk, SK: skMark, Type: typeAggMarker, FirstMonth: firstMonth}
+	if !expires.IsZero() {
+		it.ExpiresAt = expires.Unix()
 	}
-	return "ORG"
+	return it
 }
 
 // AggAdd adds to the counters (analytics.Counts JSON names) of one group in one month.
@@ -64,8 +66,8 @@ type AggStep struct {
 func (s *Store) ApplyStep(ctx context.Context, st AggStep) (applied bool, err error) {
 	defer tandem.Wrap(&err, "Store.ApplyStep(%q)", st.Marker)
 	tx := newTx(s.table)
-	if err := tx.put("marker", map[string]any{"PK": aggMarkPK(st.Org, st.Marker), "SK": "MARK", "type": "aggMarker",
-		"expiresAt": s.now().Add(400 * 24 * time.Hour).Unix()}, "attribute_not_exists(PK)", nil); err != nil {
+	if err := tx.put(kindMarker, toAggMarkerItem(aggMarkPK(st.Org, st.Marker), s.now().Add(400*24*time.Hour), ""),
+		"attribute_not_exists(PK)", nil); err != nil {
 		return false, err
 	}
 	for _, a := range mergeAdds(st.Adds) {
@@ -111,10 +113,10 @@ func (s *Store) ApplyStep(ctx context.Context, st AggStep) (applied bool, err er
 		if len(add) > 0 {
 			expr += " ADD " + strings.Join(add, ", ")
 		}
-		tx.update("agg", aggPK(st.Org, a.Month), aggSK(a.Group), expr, "", names, values)
+		tx.update(kindAgg, aggPK(st.Org, a.Month), aggSK(a.Group), expr, "", names, values)
 	}
 	failed, err := s.commit(ctx, tx, "")
-	if failed != nil && failed.kind == "marker" {
+	if failed != nil && failed.kind == kindMarker {
 		return false, nil
 	}
 	return err == nil, err
@@ -174,14 +176,11 @@ func (s *Store) LoadAggregates(ctx context.Context, org string, months []string)
 	type result struct {
 		groups []analytics.MonthGroup
 		edges  []analytics.Edge
-		err    error
 	}
 	results := make([]result, len(months))
-	var wg sync.WaitGroup
+	eg, gctx := errgroup.WithContext(ctx)
 	for i, month := range months {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		eg.Go(func() error {
 			r := &results[i]
 			p := dynamodb.NewQueryPaginator(s.client, &dynamodb.QueryInput{TableName: &s.table,
 				KeyConditionExpression:    aws.String("PK = :pk"),
@@ -189,16 +188,14 @@ func (s *Store) LoadAggregates(ctx context.Context, org string, months []string)
 			orgRow := -1
 			var offered int64
 			for p.HasMorePages() {
-				page, err := p.NextPage(ctx)
+				page, err := p.NextPage(gctx)
 				if err != nil {
-					r.err = translate(err, "")
-					return
+					return translate(err, "")
 				}
 				for _, raw := range page.Items {
 					var c analytics.Counts
 					if err := attributevalue.UnmarshalMapWithOptions(raw, &c, func(o *attributevalue.DecoderOptions) { o.TagKey = "json" }); err != nil {
-						r.err = err
-						return
+						return err
 					}
 					slices.Sort(c.Learners) // DynamoDB sets have no order; analytics unites sorted sets
 					g := analytics.Group{Kind: str(raw["kind"]), Key: str(raw["key"]), Name: str(raw["name"])}
@@ -228,15 +225,15 @@ func (s *Store) LoadAggregates(ctx context.Context, org string, months []string)
 			if orgRow >= 0 {
 				r.groups[orgRow].Counts.MinutesOffered = offered
 			}
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
+	if err := eg.Wait(); err != nil {
+		return nil, nil, err
+	}
 	var groups []analytics.MonthGroup
 	var edges []analytics.Edge
 	for _, r := range results {
-		if r.err != nil {
-			return nil, nil, r.err
-		}
 		groups = append(groups, r.groups...)
 		edges = append(edges, r.edges...)
 	}
@@ -251,11 +248,14 @@ func (s *Store) RecordTie(ctx context.Context, org, learnerID, expertID, month s
 	defer tandem.Wrap(&err, "Store.RecordTie")
 	pk := aggMarkPK(org, "PAIR#"+learnerID+"#"+expertID)
 	for attempt := 0; attempt < 5; attempt++ {
-		out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(pk, "MARK"), ConsistentRead: aws.Bool(true)})
+		marker, err := getItem[aggMarkerItem](ctx, s, pkSK(pk, skMark), true)
 		if err != nil {
-			return translate(err, "")
+			return err
 		}
-		old := str(out.Item["firstMonth"])
+		old := ""
+		if marker != nil {
+			old = marker.FirstMonth
+		}
 		if old != "" && old <= month {
 			return nil
 		}
@@ -264,20 +264,20 @@ func (s *Store) RecordTie(ctx context.Context, org, learnerID, expertID, month s
 		if old != "" {
 			cond, values = "firstMonth = :old", map[string]types.AttributeValue{":old": strAttr(old)}
 		}
-		if err := tx.put("marker", map[string]any{"PK": pk, "SK": "MARK", "type": "aggMarker", "firstMonth": month}, cond, values); err != nil {
+		if err := tx.put(kindMarker, toAggMarkerItem(pk, time.Time{}, month), cond, values); err != nil {
 			return err
 		}
 		for _, g := range groups {
-			tx.update("agg", aggPK(org, month), aggSK(g), "SET #kind = :kind, #key = :key ADD newTies :one", "",
+			tx.update(kindAgg, aggPK(org, month), aggSK(g), "SET #kind = :kind, #key = :key ADD newTies :one", "",
 				map[string]string{"#kind": "kind", "#key": "key"},
 				map[string]types.AttributeValue{":kind": strAttr(g.Kind), ":key": strAttr(g.Key), ":one": num(1)})
 			if old != "" {
-				tx.update("agg", aggPK(org, old), aggSK(g), "ADD newTies :minus", "", nil,
+				tx.update(kindAgg, aggPK(org, old), aggSK(g), "ADD newTies :minus", "", nil,
 					map[string]types.AttributeValue{":minus": num(-1)})
 			}
 		}
 		failed, err := s.commit(ctx, tx, "")
-		if failed != nil && failed.kind == "marker" {
+		if failed != nil && failed.kind == kindMarker {
 			continue // another completion of the pair moved it meanwhile: decide again
 		}
 		return err

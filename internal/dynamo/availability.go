@@ -3,7 +3,7 @@ package dynamo
 import (
 	"context"
 	"encoding/json"
-	"sync"
+	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -12,17 +12,41 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/tandemhq/tandem/internal/availability"
 	"github.com/tandemhq/tandem/internal/tandem"
+	"golang.org/x/sync/errgroup"
 )
 
 // availabilityItem stores an expert's schedule as one JSON document: it is always read and
 // written whole, and its shape belongs to internal/availability.
 type availabilityItem struct {
-	PK, SK    string
-	Type      string `dynamodbav:"type"`
-	Org       string `dynamodbav:"org"`
-	ExpertID  string `dynamodbav:"expertId"`
-	Schedule  string `dynamodbav:"schedule"`
-	UpdatedAt string `dynamodbav:"updatedAt"`
+	PK        string   `dynamodbav:"PK"`
+	SK        string   `dynamodbav:"SK"`
+	Type      itemType `dynamodbav:"type"`
+	Org       string   `dynamodbav:"org"`
+	ExpertID  string   `dynamodbav:"expertId"`
+	Schedule  string   `dynamodbav:"schedule"`
+	UpdatedAt string   `dynamodbav:"updatedAt"`
+}
+
+func toAvailabilityItem(org, expertID string, sch *availability.Schedule, updated time.Time) (availabilityItem, error) {
+	doc, err := json.Marshal(sch)
+	if err != nil {
+		return availabilityItem{}, fmt.Errorf("availability of %s: %w", expertID, err)
+	}
+	return availabilityItem{PK: expertPK(org, expertID), SK: skAvailability, Type: typeAvailability, Org: org,
+		ExpertID: expertID, Schedule: string(doc), UpdatedAt: updated.UTC().Format(time.RFC3339)}, nil
+}
+
+// fromAvailabilityItem is the schedule with the time it was saved.
+func fromAvailabilityItem(it *availabilityItem) (*AvailabilityFact, error) {
+	var sch availability.Schedule
+	if err := json.Unmarshal([]byte(it.Schedule), &sch); err != nil {
+		return nil, fmt.Errorf("availability of %s: schedule document: %w", it.ExpertID, err)
+	}
+	updated, err := parseStoredTime("availability updatedAt", it.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	return &AvailabilityFact{ExpertID: it.ExpertID, Schedule: sch, UpdatedAt: updated}, nil
 }
 
 // busyItem is the expert's view of one live booking, kept in the expert's partition by the
@@ -30,15 +54,16 @@ type availabilityItem struct {
 // strongly consistent Query. HoldUntil is set while an approval-mode booking is pending;
 // past it the hold no longer blocks (checked at read, never left to TTL).
 type busyItem struct {
-	PK, SK       string
-	Type         string `dynamodbav:"type"`
-	BookingID    string `dynamodbav:"bookingId"`
-	Start        string `dynamodbav:"start"`
-	End          string `dynamodbav:"end"`
-	BufferBefore int    `dynamodbav:"bufferBeforeMin"`
-	BufferAfter  int    `dynamodbav:"bufferAfterMin"`
-	HoldUntil    int64  `dynamodbav:"holdUntil,omitempty"`
-	ExpiresAt    int64  `dynamodbav:"expiresAt,omitempty"`
+	PK           string   `dynamodbav:"PK"`
+	SK           string   `dynamodbav:"SK"`
+	Type         itemType `dynamodbav:"type"`
+	BookingID    string   `dynamodbav:"bookingId"`
+	Start        string   `dynamodbav:"start"`
+	End          string   `dynamodbav:"end"`
+	BufferBefore int      `dynamodbav:"bufferBeforeMin"`
+	BufferAfter  int      `dynamodbav:"bufferAfterMin"`
+	HoldUntil    int64    `dynamodbav:"holdUntil,omitempty"`
+	ExpiresAt    int64    `dynamodbav:"expiresAt,omitempty"`
 	// A circle's busy entry (circles.go) also carries its seat counter.
 	CircleID      string `dynamodbav:"circleId,omitempty"`
 	SessionTypeID string `dynamodbav:"sessionTypeId,omitempty"`
@@ -50,45 +75,63 @@ type busyItem struct {
 	WeekCounter   string `dynamodbav:"weekCounter,omitempty"`
 }
 
+// toBusyItem is the busy entry of a one-to-one booking b (hold: its approval hold, Unix
+// seconds, or 0).
+func toBusyItem(b *tandem.Booking, hold int64) busyItem {
+	st := b.SessionType
+	return busyItem{PK: expertPK(b.OrgID, b.Expert.ID), SK: busySK(b.Start, b.ID), Type: typeBusy, BookingID: b.ID,
+		Start: timeKey(b.Start), End: timeKey(b.End), BufferBefore: st.BufferBeforeMin, BufferAfter: st.BufferAfterMin,
+		HoldUntil: hold, ExpiresAt: b.End.Add(60 * 24 * time.Hour).Unix()}
+}
+
+// fromBusyItem is the busy interval as the slot engine sees it at now: a lapsed hold no
+// longer blocks time but still counts toward the limits.
+func fromBusyItem(it *busyItem, now time.Time) (availability.Busy, error) {
+	start, err := parseStoredKeyTime("busy start", it.Start)
+	if err != nil {
+		return availability.Busy{}, err
+	}
+	end, err := parseStoredKeyTime("busy end", it.End)
+	if err != nil {
+		return availability.Busy{}, err
+	}
+	lapsed := it.HoldUntil != 0 && !now.Before(time.Unix(it.HoldUntil, 0))
+	return availability.Busy{Start: start, End: end, Counts: true, Free: lapsed,
+		BufferBefore: time.Duration(it.BufferBefore) * time.Minute, BufferAfter: time.Duration(it.BufferAfter) * time.Minute}, nil
+}
+
 // ErrNoAvailability is returned (code not_found) when an expert has not set availability.
 var errNoAvailability = tandem.Errorf(tandem.ENotFound, "The expert has not published availability yet.")
 
 // GetAvailability returns the expert's schedule (one GetItem). Errors: not_found.
 func (s *Store) GetAvailability(ctx context.Context, org, expertID string) (_ *availability.Schedule, err error) {
 	defer tandem.Wrap(&err, "Store.GetAvailability(%q)", expertID)
-	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(expertPK(org, expertID), skAvailability)})
+	fact, err := s.availabilityFact(ctx, org, expertID)
 	if err != nil {
-		return nil, translate(err, "")
+		return nil, err
 	}
-	if out.Item == nil {
-		return nil, errNoAvailability
-	}
-	return decodeSchedule(out.Item)
+	return &fact.Schedule, nil
 }
 
-func decodeSchedule(item map[string]types.AttributeValue) (*availability.Schedule, error) {
-	var it availabilityItem
-	if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+func (s *Store) availabilityFact(ctx context.Context, org, expertID string) (*AvailabilityFact, error) {
+	it, err := getItem[availabilityItem](ctx, s, pkSK(expertPK(org, expertID), skAvailability), false)
+	if err != nil {
 		return nil, err
 	}
-	var sch availability.Schedule
-	if err := json.Unmarshal([]byte(it.Schedule), &sch); err != nil {
-		return nil, err
+	if it == nil {
+		return nil, errNoAvailability
 	}
-	return &sch, nil
+	return fromAvailabilityItem(it)
 }
 
 // PutAvailability replaces the expert's schedule (one PutItem). Validation is the caller's.
 func (s *Store) PutAvailability(ctx context.Context, org, expertID string, sch *availability.Schedule) (err error) {
 	defer tandem.Wrap(&err, "Store.PutAvailability(%q)", expertID)
-	doc, err := json.Marshal(sch)
+	it, err := toAvailabilityItem(org, expertID, sch, s.now())
 	if err != nil {
 		return err
 	}
-	av, err := attributevalue.MarshalMap(availabilityItem{
-		PK: expertPK(org, expertID), SK: skAvailability, Type: typeAvailability, Org: org, ExpertID: expertID,
-		Schedule: string(doc), UpdatedAt: s.now().UTC().Format(time.RFC3339),
-	})
+	av, err := attributevalue.MarshalMap(it)
 	if err != nil {
 		return err
 	}
@@ -147,9 +190,11 @@ func (s *Store) busyAndCircles(ctx context.Context, org, expertID string, from, 
 				c.OrgID = org
 				circles = append(circles, c)
 			}
-			lapsed := it.HoldUntil != 0 && !now.Before(time.Unix(it.HoldUntil, 0))
-			busy = append(busy, availability.Busy{Start: parseKeyTime(it.Start), End: parseKeyTime(it.End), Counts: true, Free: lapsed,
-				BufferBefore: time.Duration(it.BufferBefore) * time.Minute, BufferAfter: time.Duration(it.BufferAfter) * time.Minute})
+			b, err := fromBusyItem(&it, now)
+			if err != nil {
+				return nil, nil, err
+			}
+			busy = append(busy, b)
 		}
 	}
 	return busy, circles, nil
@@ -167,23 +212,16 @@ type SlotInputs struct {
 // LoadSlotInputs reads the profile, the schedule and the busy intervals around [from, to)
 // in parallel: one sequential round trip. Errors: not_found (expert or availability).
 func (s *Store) LoadSlotInputs(ctx context.Context, org, expertID string, from, to time.Time, exceptBooking string) (*SlotInputs, error) {
-	var (
-		in   SlotInputs
-		errs [3]error
-		wg   sync.WaitGroup
-	)
-	wg.Add(3)
-	go func() { defer wg.Done(); in.Expert, errs[0] = s.GetExpert(ctx, org, expertID) }()
-	go func() { defer wg.Done(); in.Schedule, errs[1] = s.GetAvailability(ctx, org, expertID) }()
-	go func() {
-		defer wg.Done()
-		in.Busy, in.Circles, errs[2] = s.busyAndCircles(ctx, org, expertID, from, to, exceptBooking)
-	}()
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	var in SlotInputs
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { in.Expert, err = s.GetExpert(gctx, org, expertID); return err })
+	g.Go(func() (err error) { in.Schedule, err = s.GetAvailability(gctx, org, expertID); return err })
+	g.Go(func() (err error) {
+		in.Busy, in.Circles, err = s.busyAndCircles(gctx, org, expertID, from, to, exceptBooking)
+		return err
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	return &in, nil
 }
@@ -192,30 +230,14 @@ func (s *Store) LoadSlotInputs(ctx context.Context, org, expertID string, from, 
 // GetItem), as the stream consumer sees it. Errors: not_found.
 func (s *Store) GetAvailabilityFact(ctx context.Context, org, expertID string) (_ *AvailabilityFact, err error) {
 	defer tandem.Wrap(&err, "Store.GetAvailabilityFact(%q)", expertID)
-	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(expertPK(org, expertID), skAvailability)})
-	if err != nil {
-		return nil, translate(err, "")
-	}
-	if out.Item == nil {
-		return nil, errNoAvailability
-	}
-	var it availabilityItem
-	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
-		return nil, err
-	}
-	sch, err := decodeSchedule(out.Item)
-	if err != nil {
-		return nil, err
-	}
-	updated, _ := time.Parse(time.RFC3339, it.UpdatedAt)
-	return &AvailabilityFact{ExpertID: expertID, Schedule: *sch, UpdatedAt: updated}, nil
+	return s.availabilityFact(ctx, org, expertID)
 }
 
 // ScheduleOfferedRefresh asks the scheduler to recompute the expert's offered minutes in the
 // hour of at (a due entry of kind OFFERED, keyed by the expert: writing it again is harmless).
 func (s *Store) ScheduleOfferedRefresh(ctx context.Context, org, expertID string, at time.Time) (err error) {
 	defer tandem.Wrap(&err, "Store.ScheduleOfferedRefresh(%q)", expertID)
-	av, err := attributevalue.MarshalMap(dueItem{PK: duePK(at), SK: dueSK(org, expertID, "OFFERED"), Type: typeDue, Org: org, BookingID: expertID})
+	av, err := attributevalue.MarshalMap(toDueItem(at, org, expertID, "OFFERED"))
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ type bookingItem struct {
 	PK, SK         string
 	GSI1PK, GSI1SK string
 	GSI2PK, GSI2SK string
-	Type           string             `dynamodbav:"type"`
+	Type           itemType           `dynamodbav:"type"`
 	ID             string             `dynamodbav:"id"`
 	Org            string             `dynamodbav:"org"`
 	Expert         tandem.Party       `dynamodbav:"expert"`

@@ -28,12 +28,12 @@ type IdemRecord struct {
 
 type idemItem struct {
 	PK, SK    string
-	Type      string `dynamodbav:"type"`
-	Hash      string `dynamodbav:"hash"`
-	Status    int    `dynamodbav:"status"`
-	Body      string `dynamodbav:"body"`
-	BookingID string `dynamodbav:"bookingId"`
-	ExpiresAt int64  `dynamodbav:"expiresAt"`
+	Type      itemType `dynamodbav:"type"`
+	Hash      string   `dynamodbav:"hash"`
+	Status    int      `dynamodbav:"status"`
+	Body      string   `dynamodbav:"body"`
+	BookingID string   `dynamodbav:"bookingId"`
+	ExpiresAt int64    `dynamodbav:"expiresAt"`
 }
 
 // IdempotencyTTL is how long a stored response can be replayed.
@@ -226,13 +226,6 @@ func (s *Store) addLearnerParts(tx *txBuilder, b *tandem.Booking, hold int64, no
 	return nil
 }
 
-type dueItem struct {
-	PK, SK    string
-	Type      string `dynamodbav:"type"`
-	Org       string `dynamodbav:"org"`
-	BookingID string `dynamodbav:"bookingId"`
-}
-
 // expertCells are the cells of the session and its buffers; learnerCells of the session.
 func expertCells(b *tandem.Booking) []time.Time {
 	return cellsOf(b.Start.Add(-time.Duration(b.SessionType.BufferBeforeMin)*time.Minute),
@@ -288,13 +281,14 @@ func requestToken(parts ...string) string {
 // failure is the part of a cancelled transaction whose condition failed, with the item as it
 // was (ReturnValuesOnConditionCheckFailure=ALL_OLD), so no extra read is needed to explain it.
 type failure struct {
-	kind string
+	kind txKind
 	old  map[string]types.AttributeValue
 }
 
 // commit runs the transaction. It retries (a few times, with jitter) only when DynamoDB
 // cancelled it for a concurrent transaction on the same items and no condition failed; the
-// happy path is exactly one call. It returns the first failed condition, if any.
+// happy path is exactly one call. It returns the first failed condition, if any, with its
+// explanation as the error (so a caller that does not look at the failure still answers it).
 func (s *Store) commit(ctx context.Context, tx *txBuilder, token string) (*failure, error) {
 	for attempt := 0; ; attempt++ {
 		in := &dynamodb.TransactWriteItemsInput{TransactItems: tx.items}
@@ -313,7 +307,8 @@ func (s *Store) commit(ctx context.Context, tx *txBuilder, token string) (*failu
 		for i, r := range tce.CancellationReasons {
 			switch aws.ToString(r.Code) {
 			case "ConditionalCheckFailed":
-				return &failure{kind: tx.kinds[i], old: r.Item}, err
+				f := &failure{kind: tx.kinds[i], old: r.Item}
+				return f, explainCause(f, err)
 			case "TransactionConflict":
 				contended = true
 			}
@@ -327,37 +322,6 @@ func (s *Store) commit(ctx context.Context, tx *txBuilder, token string) (*failu
 		case <-time.After(time.Duration(5+rand.IntN(20*(attempt+1))) * time.Millisecond):
 		}
 	}
-}
-
-// conditionErrors explain a failed condition by the kind of transaction item it guarded:
-// the error code, a client-safe message and the Detail member that names it.
-var conditionErrors = map[string]struct {
-	code, message, key, value string
-}{
-	"expert":            {tandem.EConflict, "The expert is no longer free at this time.", "conflict", "expert_busy"},
-	"learner":           {tandem.EConflict, "You already have a session at this time.", "conflict", "learner_busy"},
-	"day":               {tandem.ELimitExceeded, "The expert takes no more sessions that day.", "limit", "day"},
-	"week":              {tandem.ELimitExceeded, "The expert takes no more sessions that week.", "limit", "week"},
-	"active":            {tandem.ELimitExceeded, "You have reached the number of upcoming sessions you may hold.", "limit", "active"},
-	"budget_org":        {tandem.ELimitExceeded, "Your organisation's coaching budget for this period does not cover this session.", "limit", "budget_org"},
-	"budget_department": {tandem.ELimitExceeded, "Your department's coaching budget for this period does not cover this session.", "limit", "budget_department"},
-	"duplicate":         {tandem.EConflict, "You have already given feedback on this session; edit it instead.", "conflict", "duplicate"},
-	"changed":           {tandem.EConflict, "The feedback changed at the same time; please retry.", "conflict", "changed"},
-	"profile_changed":   {tandem.EConflict, "The expert's profile changed at the same time; please retry.", "conflict", "profile_changed"},
-}
-
-// explain turns a failed condition into the client-facing error.
-func explain(f *failure) error {
-	switch f.kind {
-	case "state":
-		return stateConflict(f.old)
-	case "request":
-		return requestClosed(f.old)
-	}
-	if e, ok := conditionErrors[f.kind]; ok {
-		return &tandem.Error{Code: e.code, Message: e.message, Detail: map[string]any{e.key: e.value}}
-	}
-	return &tandem.Error{Code: tandem.EConflict, Message: "The booking changed at the same time; please retry."}
 }
 
 // stateConflict explains an illegal transition with the booking's current state.

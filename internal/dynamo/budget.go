@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -17,11 +18,15 @@ import (
 // with usedMin. Bookings add to them inside the booking transaction, conditioned on the cap,
 // so two bookings can never both take the last hour; refunds subtract in the transaction
 // that ends the booking.
-func budgetPK(org string) string                    { return orgPrefix(org) + "BUDGET" }
-func budgetOrgSK(period string) string              { return period + "#ORG" }
-func budgetDeptSK(period, department string) string { return period + "#DEPT#" + department }
 
-const typeBudget = "budget"
+// budgetUsageItem is one usage counter. Bookings change it with ADD in their transactions
+// (drawCounter, refundBudget); it is read whole for the reports.
+type budgetUsageItem struct {
+	PK      string   `dynamodbav:"PK"`
+	SK      string   `dynamodbav:"SK"`
+	Type    itemType `dynamodbav:"type"`
+	UsedMin int      `dynamodbav:"usedMin"`
+}
 
 // budgetDraw is what one booking takes from its org's budget.
 type budgetDraw struct {
@@ -44,9 +49,9 @@ func drawFor(b *tandem.Booking, budget *tandem.Budget) *budgetDraw {
 func (d *budgetDraw) tooBig() error {
 	switch {
 	case d.orgCap > 0 && d.minutes > d.orgCap:
-		return explain(&failure{kind: "budget_org"})
+		return explain(&failure{kind: kindBudgetOrg})
 	case d.deptCap > 0 && d.minutes > d.deptCap:
-		return explain(&failure{kind: "budget_department"})
+		return explain(&failure{kind: kindBudgetDepartment})
 	}
 	return nil
 }
@@ -59,16 +64,16 @@ func (d *budgetDraw) record(it *bookingItem) {
 
 // drawBudget adds the draw's counter updates to tx: the org's and the department's.
 func (t *txBuilder) drawBudget(org string, d *budgetDraw) {
-	t.drawCounter("budget_org", budgetPK(org), budgetOrgSK(d.period), d.minutes, d.orgCap)
+	t.drawCounter(kindBudgetOrg, budgetPK(org), budgetOrgSK(d.period), d.minutes, d.orgCap)
 	if d.department != "" {
-		t.drawCounter("budget_department", budgetPK(org), budgetDeptSK(d.period, d.department), d.minutes, d.deptCap)
+		t.drawCounter(kindBudgetDepartment, budgetPK(org), budgetDeptSK(d.period, d.department), d.minutes, d.deptCap)
 	}
 }
 
 // drawCounter adds minutes to a usage counter; with a cap, only while it still fits.
 // Condition expressions cannot add, so the room left is computed here: used ≤ cap − minutes.
-func (t *txBuilder) drawCounter(kind, pk, sk string, minutes, capMin int) {
-	values := map[string]types.AttributeValue{":m": num(int64(minutes)), ":type": strAttr(typeBudget)}
+func (t *txBuilder) drawCounter(kind txKind, pk, sk string, minutes, capMin int) {
+	values := map[string]types.AttributeValue{":m": num(int64(minutes)), ":type": strAttr(string(typeBudget))}
 	cond := ""
 	if capMin > 0 {
 		cond = "attribute_not_exists(usedMin) OR usedMin <= :room"
@@ -83,9 +88,9 @@ func (t *txBuilder) refundBudget(it *bookingItem) {
 		return
 	}
 	minus := map[string]types.AttributeValue{":minus": num(int64(-it.BudgetMin))}
-	t.update("counter", budgetPK(it.Org), budgetOrgSK(it.BudgetPeriod), "ADD usedMin :minus", "", nil, minus)
+	t.update(kindCounter, budgetPK(it.Org), budgetOrgSK(it.BudgetPeriod), "ADD usedMin :minus", "", nil, minus)
 	if it.BudgetDepartment != "" {
-		t.update("counter", budgetPK(it.Org), budgetDeptSK(it.BudgetPeriod, it.BudgetDepartment), "ADD usedMin :minus", "", nil, minus)
+		t.update(kindCounter, budgetPK(it.Org), budgetDeptSK(it.BudgetPeriod, it.BudgetDepartment), "ADD usedMin :minus", "", nil, minus)
 	}
 }
 
@@ -113,10 +118,7 @@ func (s *Store) LoadBudgetUsage(ctx context.Context, org string, periods []strin
 			return nil, translate(err, "")
 		}
 		for _, raw := range page.Items {
-			var it struct {
-				SK      string
-				UsedMin int `dynamodbav:"usedMin"`
-			}
+			var it budgetUsageItem
 			if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
 				return nil, err
 			}
@@ -142,19 +144,19 @@ func (s *Store) ImportBudgetUsage(ctx context.Context, org, batch string, usage 
 	defer tandem.Wrap(&err, "Store.ImportBudgetUsage(%q)", batch)
 	for _, u := range usage {
 		tx := newTx(s.table)
-		if err := tx.put("marker", map[string]any{"PK": aggMarkPK(org, "BUDGET#"+batch+"#"+u.Period), "SK": "MARK", "type": "aggMarker"},
+		if err := tx.put(kindMarker, toAggMarkerItem(aggMarkPK(org, "BUDGET#"+batch+"#"+u.Period), time.Time{}, ""),
 			"attribute_not_exists(PK)", nil); err != nil {
 			return err
 		}
-		tx.drawCounter("counter", budgetPK(org), budgetOrgSK(u.Period), u.OrgMin, 0)
+		tx.drawCounter(kindCounter, budgetPK(org), budgetOrgSK(u.Period), u.OrgMin, 0)
 		for dept, m := range u.Departments {
-			tx.drawCounter("counter", budgetPK(org), budgetDeptSK(u.Period, dept), m, 0)
+			tx.drawCounter(kindCounter, budgetPK(org), budgetDeptSK(u.Period, dept), m, 0)
 		}
 		if len(tx.items) > 100 {
 			return tandem.Errorf(tandem.EInvalid, "too many departments to import at once")
 		}
 		failed, err := s.commit(ctx, tx, "")
-		if failed != nil && failed.kind == "marker" {
+		if failed != nil && failed.kind == kindMarker {
 			continue // imported before
 		}
 		if err != nil {

@@ -10,11 +10,20 @@ import (
 // (PK = CALTOKEN#token, outside any org, since the request carries no identity) and the
 // user's record points back at it, so rotating or revoking removes the old one.
 type calTokenItem struct {
-	PK, SK string
-	Type   string `dynamodbav:"type"`
-	Org    string `dynamodbav:"org"`
-	UserID string `dynamodbav:"userId"`
-	Token  string `dynamodbav:"token"`
+	PK     string   `dynamodbav:"PK"`
+	SK     string   `dynamodbav:"SK"`
+	Type   itemType `dynamodbav:"type"`
+	Org    string   `dynamodbav:"org"`
+	UserID string   `dynamodbav:"userId"`
+	Token  string   `dynamodbav:"token"`
+}
+
+// toCalTokenItems are the token item (found by the token) and the user's pointer to it.
+func toCalTokenItems(org, userID, token string) (tokenItem, pointer calTokenItem) {
+	tokenItem = calTokenItem{PK: calTokenPK(token), SK: userCalTokenSK(), Type: typeCalToken, Org: org, UserID: userID, Token: token}
+	pointer = tokenItem
+	pointer.PK = userPK(org, userID)
+	return tokenItem, pointer
 }
 
 // SetCalendarToken makes token the user's only feed token (one transaction after one read).
@@ -26,12 +35,13 @@ func (s *Store) SetCalendarToken(ctx context.Context, org, userID, token string)
 	}
 	tx := newTx(s.table)
 	if old != "" {
-		tx.delete("token", calTokenPK(old), userCalTokenSK(), "", nil)
+		tx.delete(kindToken, calTokenPK(old), userCalTokenSK(), "", nil)
 	}
-	if err := tx.put("token", calTokenItem{PK: calTokenPK(token), SK: userCalTokenSK(), Type: typeCalToken, Org: org, UserID: userID, Token: token}, "attribute_not_exists(PK)", nil); err != nil {
+	tokenItem, pointer := toCalTokenItems(org, userID, token)
+	if err := tx.put(kindToken, tokenItem, "attribute_not_exists(PK)", nil); err != nil {
 		return err
 	}
-	if err := tx.put("pointer", calTokenItem{PK: userPK(org, userID), SK: userCalTokenSK(), Type: typeCalToken, Org: org, UserID: userID, Token: token}, "", nil); err != nil {
+	if err := tx.put(kindPointer, pointer, "", nil); err != nil {
 		return err
 	}
 	_, err = s.commit(ctx, tx, "")
@@ -46,8 +56,8 @@ func (s *Store) RevokeCalendarToken(ctx context.Context, org, userID string) (er
 		return err
 	}
 	tx := newTx(s.table)
-	tx.delete("token", calTokenPK(old), userCalTokenSK(), "", nil)
-	tx.delete("pointer", userPK(org, userID), userCalTokenSK(), "", nil)
+	tx.delete(kindToken, calTokenPK(old), userCalTokenSK(), "", nil)
+	tx.delete(kindPointer, userPK(org, userID), userCalTokenSK(), "", nil)
 	_, err = s.commit(ctx, tx, "")
 	return err
 }

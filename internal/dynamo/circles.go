@@ -35,40 +35,29 @@ func CircleID(org, expertID string, start time.Time) string {
 	return "c" + hex.EncodeToString(sum[:13])
 }
 
-func circlePK(org, id string) string { return orgPrefix(org) + "CIRCLE#" + id }
-
-const (
-	skCircle     = "CIRCLE"
-	prefixWait   = "WAIT#"
-	prefixWaiter = "WAITER#"
-	typeCircle   = "circle"
-	typeWait     = "waitlist"
-	typeWaiter   = "waiter"
-)
-
 // circleBusyItem is how a circle's busy entry is written: unlike busyItem, the counters are
 // always present, so conditions can compare them.
 type circleBusyItem struct {
 	PK, SK        string
-	Type          string `dynamodbav:"type"`
-	BookingID     string `dynamodbav:"bookingId"` // the circle id: what its cells name
-	CircleID      string `dynamodbav:"circleId"`
-	SessionTypeID string `dynamodbav:"sessionTypeId"`
-	Start         string `dynamodbav:"start"`
-	End           string `dynamodbav:"end"`
-	BufferBefore  int    `dynamodbav:"bufferBeforeMin"`
-	BufferAfter   int    `dynamodbav:"bufferAfterMin"`
-	Seats         int    `dynamodbav:"seats"`
-	Taken         int    `dynamodbav:"taken"`
-	Waiting       int    `dynamodbav:"waiting"`
-	DayCounter    string `dynamodbav:"dayCounter,omitempty"`
-	WeekCounter   string `dynamodbav:"weekCounter,omitempty"`
-	ExpiresAt     int64  `dynamodbav:"expiresAt"`
+	Type          itemType `dynamodbav:"type"`
+	BookingID     string   `dynamodbav:"bookingId"` // the circle id: what its cells name
+	CircleID      string   `dynamodbav:"circleId"`
+	SessionTypeID string   `dynamodbav:"sessionTypeId"`
+	Start         string   `dynamodbav:"start"`
+	End           string   `dynamodbav:"end"`
+	BufferBefore  int      `dynamodbav:"bufferBeforeMin"`
+	BufferAfter   int      `dynamodbav:"bufferAfterMin"`
+	Seats         int      `dynamodbav:"seats"`
+	Taken         int      `dynamodbav:"taken"`
+	Waiting       int      `dynamodbav:"waiting"`
+	DayCounter    string   `dynamodbav:"dayCounter,omitempty"`
+	WeekCounter   string   `dynamodbav:"weekCounter,omitempty"`
+	ExpiresAt     int64    `dynamodbav:"expiresAt"`
 }
 
 type circleItem struct {
 	PK, SK      string
-	Type        string             `dynamodbav:"type"`
+	Type        itemType           `dynamodbav:"type"`
 	ID          string             `dynamodbav:"id"`
 	Org         string             `dynamodbav:"org"`
 	Expert      tandem.Party       `dynamodbav:"expert"`
@@ -82,7 +71,7 @@ type circleItem struct {
 
 type waitItem struct {
 	PK, SK    string
-	Type      string       `dynamodbav:"type"`
+	Type      itemType     `dynamodbav:"type"`
 	Learner   tandem.Party `dynamodbav:"learner"`
 	Key       string       `dynamodbav:"key"`
 	JoinedAt  string       `dynamodbav:"joinedAt"`
@@ -92,11 +81,11 @@ type waitItem struct {
 
 type waiterItem struct {
 	PK, SK     string
-	Type       string `dynamodbav:"type"`
-	State      string `dynamodbav:"state"` // tandem.MemberWaiting or tandem.MemberSkipped
-	Key        string `dynamodbav:"key"`
-	SkipReason string `dynamodbav:"skipReason,omitempty"`
-	ExpiresAt  int64  `dynamodbav:"expiresAt"`
+	Type       itemType `dynamodbav:"type"`
+	State      string   `dynamodbav:"state"` // tandem.MemberWaiting or tandem.MemberSkipped
+	Key        string   `dynamodbav:"key"`
+	SkipReason string   `dynamodbav:"skipReason,omitempty"`
+	ExpiresAt  int64    `dynamodbav:"expiresAt"`
 }
 
 func circleFromBusy(it *busyItem) tandem.Circle {
@@ -626,7 +615,7 @@ func (s *Store) PromoteWaitlist(ctx context.Context, org, id string) (_ []*tande
 		case "circle_promote", "wait_gone", "booking":
 			continue // someone else promoted or left meanwhile: look again
 		case "learner", "active", "budget_org", "budget_department":
-			reason := map[string]string{"learner": "busy", "active": "active_limit"}[failed.kind]
+			reason := map[txKind]string{"learner": "busy", "active": "active_limit"}[failed.kind]
 			if reason == "" {
 				reason = "budget"
 			}

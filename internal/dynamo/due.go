@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -31,24 +32,52 @@ func (s *Store) DueIn(ctx context.Context, at time.Time) (_ []Due, err error) {
 		return nil, err
 	}
 	out := make([]Due, 0, len(items))
-	for _, it := range items {
-		out = append(out, Due{Org: it.Org, BookingID: it.BookingID, Kind: it.SK[strings.LastIndex(it.SK, "#")+1:]})
+	for i := range items {
+		out = append(out, fromDueItem(&items[i]))
 	}
 	return out, nil
+}
+
+// dueItem is one due entry: the booking (or circle, request, expert) whose time comes in the
+// hour of its partition; the kind is the last part of its sort key.
+type dueItem struct {
+	PK        string   `dynamodbav:"PK"`
+	SK        string   `dynamodbav:"SK"`
+	Type      itemType `dynamodbav:"type"`
+	Org       string   `dynamodbav:"org"`
+	BookingID string   `dynamodbav:"bookingId"`
+}
+
+// toDueItem is the due entry of kind ("END", "HOLD", "PROMOTE", "REQEXP", "OFFERED") for id
+// in the hour of at.
+func toDueItem(at time.Time, org, id, kind string) dueItem {
+	return dueItem{PK: duePK(at), SK: dueSK(org, id, kind), Type: typeDue, Org: org, BookingID: id}
+}
+
+func fromDueItem(it *dueItem) Due {
+	return Due{Org: it.Org, BookingID: it.BookingID, Kind: it.SK[strings.LastIndex(it.SK, "#")+1:]}
 }
 
 // watermarkItem remembers up to which hour the scheduler has processed due entries, so a
 // run after an outage catches up on every hour it missed.
 type watermarkItem struct {
-	PK, SK string
-	Type   string `dynamodbav:"type"`
-	Hour   string `dynamodbav:"hour"`
+	PK   string   `dynamodbav:"PK"`
+	SK   string   `dynamodbav:"SK"`
+	Type itemType `dynamodbav:"type"`
+	Hour string   `dynamodbav:"hour"`
 }
 
-const (
-	pkScheduler = "SCHEDULER"
-	skWatermark = "WATERMARK"
-)
+func toWatermarkItem(hour time.Time) watermarkItem {
+	return watermarkItem{PK: pkScheduler, SK: skWatermark, Type: typeWatermark, Hour: timeKey(hour)}
+}
+
+func fromWatermarkItem(it *watermarkItem) (time.Time, error) {
+	t, err := time.Parse(keyTime, it.Hour)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("scheduler watermark: hour %q: %w", it.Hour, err)
+	}
+	return t, nil
+}
 
 // SchedulerWatermark returns the start of the last hour the scheduler finished, or the zero
 // time if it never ran.
@@ -58,13 +87,13 @@ func (s *Store) SchedulerWatermark(ctx context.Context) (_ time.Time, err error)
 	if err != nil || it == nil {
 		return time.Time{}, err
 	}
-	return time.Parse(keyTime, it.Hour)
+	return fromWatermarkItem(it)
 }
 
 // SetSchedulerWatermark records that every hour before hour has been processed.
 func (s *Store) SetSchedulerWatermark(ctx context.Context, hour time.Time) (err error) {
 	defer tandem.Wrap(&err, "Store.SetSchedulerWatermark")
-	av, err := attributevalue.MarshalMap(watermarkItem{PK: pkScheduler, SK: skWatermark, Type: "watermark", Hour: timeKey(hour)})
+	av, err := attributevalue.MarshalMap(toWatermarkItem(hour))
 	if err != nil {
 		return err
 	}

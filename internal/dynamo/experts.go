@@ -18,29 +18,74 @@ import (
 // expertItem is the stored form of an expert profile. The same shape is stored under
 // SK=PROFILE and, as a copy, under SK=TOPIC#t for each topic (search by topic in one Query).
 type expertItem struct {
-	PK, SK         string
-	GSI1PK, GSI1SK string
-	Type           string               `dynamodbav:"type"`
-	ID             string               `dynamodbav:"id"`
-	Org            string               `dynamodbav:"org"`
-	Name           string               `dynamodbav:"name"`
-	Email          string               `dynamodbav:"email"`
-	Department     string               `dynamodbav:"department"`
-	Headline       string               `dynamodbav:"headline"`
-	Bio            string               `dynamodbav:"bio,omitempty"`
-	Topics         []string             `dynamodbav:"topics"`
-	Languages      []string             `dynamodbav:"languages"`
-	Timezone       string               `dynamodbav:"timezone"`
-	SessionTypes   []tandem.SessionType `dynamodbav:"sessionTypes"`
-	MeetingURL     string               `dynamodbav:"meetingUrl,omitempty"`
-	BookingMode    string               `dynamodbav:"bookingMode"`
-	Limits         tandem.Limits        `dynamodbav:"limits"`
+	PK           string            `dynamodbav:"PK"`
+	SK           string            `dynamodbav:"SK"`
+	GSI1PK       string            `dynamodbav:"GSI1PK"`
+	GSI1SK       string            `dynamodbav:"GSI1SK"`
+	Type         itemType          `dynamodbav:"type"`
+	ID           string            `dynamodbav:"id"`
+	Org          string            `dynamodbav:"org"`
+	Name         string            `dynamodbav:"name"`
+	Email        string            `dynamodbav:"email"`
+	Department   string            `dynamodbav:"department"`
+	Headline     string            `dynamodbav:"headline"`
+	Bio          string            `dynamodbav:"bio,omitempty"`
+	Topics       []string          `dynamodbav:"topics"`
+	Languages    []string          `dynamodbav:"languages"`
+	Timezone     string            `dynamodbav:"timezone"`
+	SessionTypes []sessionTypeItem `dynamodbav:"sessionTypes"`
+	MeetingURL   string            `dynamodbav:"meetingUrl,omitempty"`
+	BookingMode  string            `dynamodbav:"bookingMode"`
+	Limits       limitsItem        `dynamodbav:"limits"`
 	ratingTally
 	SearchText string `dynamodbav:"searchText"`
 	Version    int64  `dynamodbav:"version"`
 	UpdatedAt  string `dynamodbav:"updatedAt"`
 }
 
+// sessionTypeItem is a stored tandem.SessionType. Its attribute names are the Go field names
+// the profile was first stored with: existing items depend on them.
+type sessionTypeItem struct {
+	ID              string `dynamodbav:"ID"`
+	Name            string `dynamodbav:"Name"`
+	DurationMin     int    `dynamodbav:"DurationMin"`
+	BufferBeforeMin int    `dynamodbav:"BufferBeforeMin"`
+	BufferAfterMin  int    `dynamodbav:"BufferAfterMin"`
+	Seats           int    `dynamodbav:"Seats"`
+}
+
+func toSessionTypeItems(sts []tandem.SessionType) []sessionTypeItem {
+	if sts == nil {
+		return nil
+	}
+	out := make([]sessionTypeItem, len(sts))
+	for i, st := range sts {
+		out[i] = sessionTypeItem(st)
+	}
+	return out
+}
+
+func fromSessionTypeItems(items []sessionTypeItem) []tandem.SessionType {
+	if items == nil {
+		return nil
+	}
+	out := make([]tandem.SessionType, len(items))
+	for i, it := range items {
+		out[i] = tandem.SessionType(it)
+	}
+	return out
+}
+
+// limitsItem is a stored tandem.Limits (attribute names: the Go field names, as stored).
+type limitsItem struct {
+	MinNoticeMin      int `dynamodbav:"MinNoticeMin"`
+	HorizonDays       int `dynamodbav:"HorizonDays"`
+	MaxPerDay         int `dynamodbav:"MaxPerDay"`
+	MaxPerWeek        int `dynamodbav:"MaxPerWeek"`
+	StartIncrementMin int `dynamodbav:"StartIncrementMin"`
+}
+
+// toExpertItem is the profile item of e at version; topicCopy is its copy under one topic.
 func toExpertItem(e *tandem.Expert, version int64) expertItem {
 	search := strings.ToLower(strings.Join(append([]string{e.Name, e.Headline, e.Bio, e.Department}, e.Topics...), " "))
 	return expertItem{
@@ -48,21 +93,34 @@ func toExpertItem(e *tandem.Expert, version int64) expertItem {
 		GSI1PK: expertsGSI1PK(e.OrgID), GSI1SK: expertGSI1SK(e.Name, e.ID),
 		Type: typeExpert, ID: e.ID, Org: e.OrgID, Name: e.Name, Email: e.Email, Department: e.Department,
 		Headline: e.Headline, Bio: e.Bio, Topics: e.Topics, Languages: e.Languages, Timezone: e.Timezone,
-		SessionTypes: e.SessionTypes, MeetingURL: e.MeetingURL, BookingMode: string(e.BookingMode),
-		Limits: e.Limits, ratingTally: tallyOf(e.Rating), SearchText: search, Version: version,
+		SessionTypes: toSessionTypeItems(e.SessionTypes), MeetingURL: e.MeetingURL, BookingMode: string(e.BookingMode),
+		Limits: limitsItem(e.Limits), ratingTally: tallyOf(e.Rating), SearchText: search, Version: version,
 		UpdatedAt: e.UpdatedAt.UTC().Format(time.RFC3339),
 	}
 }
 
-func (it *expertItem) toDomain() *tandem.Expert {
-	updated, _ := time.Parse(time.RFC3339, it.UpdatedAt)
+// topicCopy is the profile's copy in topic t's index partition (no bio: the card needs none,
+// and it keeps copies small).
+func (it expertItem) topicCopy(org, topic string) expertItem {
+	it.SK = topicSK(topic)
+	it.GSI1PK = topicGSI1PK(org, topic)
+	it.Type = typeExpertTopic
+	it.Bio = ""
+	return it
+}
+
+func fromExpertItem(it *expertItem) (*tandem.Expert, error) {
+	updated, err := parseStoredTime("expert updatedAt", it.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
 	return &tandem.Expert{
 		ID: it.ID, OrgID: it.Org, Name: it.Name, Email: it.Email, Department: it.Department,
 		Headline: it.Headline, Bio: it.Bio, Topics: it.Topics, Languages: it.Languages,
-		Timezone: it.Timezone, SessionTypes: it.SessionTypes, MeetingURL: it.MeetingURL,
-		BookingMode: tandem.BookingMode(it.BookingMode), Limits: it.Limits, Rating: it.summary(),
+		Timezone: it.Timezone, SessionTypes: fromSessionTypeItems(it.SessionTypes), MeetingURL: it.MeetingURL,
+		BookingMode: tandem.BookingMode(it.BookingMode), Limits: tandem.Limits(it.Limits), Rating: it.summary(),
 		UpdatedAt: updated,
-	}
+	}, nil
 }
 
 // GetExpert returns the expert's profile (one GetItem). Errors: not_found.
@@ -72,7 +130,7 @@ func (s *Store) GetExpert(ctx context.Context, org, id string) (_ *tandem.Expert
 	if err != nil {
 		return nil, err
 	}
-	return it.toDomain(), nil
+	return fromExpertItem(it)
 }
 
 func (s *Store) getExpertItem(ctx context.Context, org, id string, consistent bool) (*expertItem, error) {
@@ -112,37 +170,29 @@ func (s *Store) putExpertOnce(ctx context.Context, e *tandem.Expert) error {
 	}
 	e.UpdatedAt = s.now().UTC().Truncate(time.Second)
 	item := toExpertItem(e, version+1)
-	profile, err := attributevalue.MarshalMap(item)
-	if err != nil {
+	tx := newTx(s.table)
+	cond, values := "attribute_not_exists(PK)", map[string]types.AttributeValue(nil)
+	if old != nil {
+		cond, values = "version = :v", map[string]types.AttributeValue{":v": num(version)}
+	}
+	if err := tx.put(kindProfile, item, cond, values); err != nil {
 		return err
 	}
-	put := &types.Put{TableName: &s.table, Item: profile}
-	if old == nil {
-		put.ConditionExpression = aws.String("attribute_not_exists(PK)")
-	} else {
-		put.ConditionExpression = aws.String("version = :v")
-		put.ExpressionAttributeValues = map[string]types.AttributeValue{":v": num(version)}
-	}
-	tx := []types.TransactWriteItem{{Put: put}}
 	for _, t := range e.Topics {
-		ti := item
-		ti.SK = topicSK(t)
-		ti.GSI1PK = topicGSI1PK(e.OrgID, t)
-		ti.Type = typeExpertTopic
-		ti.Bio = "" // the card needs no bio; keeps copies small
-		av, err := attributevalue.MarshalMap(ti)
-		if err != nil {
+		if err := tx.put(kindExpertTopic, item.topicCopy(e.OrgID, t), "", nil); err != nil {
 			return err
 		}
-		tx = append(tx, types.TransactWriteItem{Put: &types.Put{TableName: &s.table, Item: av}})
 	}
 	for _, t := range oldTopics {
 		if !slices.Contains(e.Topics, t) {
-			tx = append(tx, types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: pkSK(item.PK, topicSK(t))}})
+			tx.delete(kindExpertTopic, item.PK, topicSK(t), "", nil)
 		}
 	}
-	_, err = s.client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: tx})
-	return translate(err, "The profile was changed at the same time; please retry.")
+	failed, err := s.commit(ctx, tx, "")
+	if failed != nil {
+		return explain(failed)
+	}
+	return err
 }
 
 // ratingTally is an expert's rating summary as top-level counters, so a feedback
@@ -239,16 +289,13 @@ func (s *Store) SearchExperts(ctx context.Context, org string, q ExpertQuery) (_
 		if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
 			return nil, err
 		}
-		page.Experts = append(page.Experts, it.toDomain())
+		e, err := fromExpertItem(&it)
+		if err != nil {
+			return nil, err
+		}
+		page.Experts = append(page.Experts, e)
 	}
 	return page, nil
-}
-
-func pkSK(pk, sk string) map[string]types.AttributeValue {
-	return map[string]types.AttributeValue{
-		"PK": &types.AttributeValueMemberS{Value: pk},
-		"SK": &types.AttributeValueMemberS{Value: sk},
-	}
 }
 
 func num(n int64) types.AttributeValue {

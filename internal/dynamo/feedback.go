@@ -15,43 +15,86 @@ import (
 // feedbackItem is one participant's feedback, stored with the booking (PK = the booking).
 // The learner's also sits on GSI1 under the expert's reviews, newest first.
 type feedbackItem struct {
-	PK, SK       string
-	GSI1PK       string `dynamodbav:"GSI1PK,omitempty"`
-	GSI1SK       string `dynamodbav:"GSI1SK,omitempty"`
-	Type         string `dynamodbav:"type"`
-	Org          string `dynamodbav:"org"`
-	BookingID    string `dynamodbav:"bookingId"`
-	ExpertID     string `dynamodbav:"expertId"`
-	LearnerID    string `dynamodbav:"learnerId"`
-	Role         string `dynamodbav:"role"`
-	LearnerDept  string `dynamodbav:"learnerDepartment"`
-	ExpertDept   string `dynamodbav:"expertDepartment"`
-	Rating       int    `dynamodbav:"rating,omitempty"`
-	Recommend    int    `dynamodbav:"recommend,omitempty"`
-	MatchFit     string `dynamodbav:"matchFit,omitempty"`
-	Comment      string `dynamodbav:"comment,omitempty"`
-	ShareComment bool   `dynamodbav:"shareComment,omitempty"`
-	Progress     int    `dynamodbav:"progress,omitempty"`
-	Notes        string `dynamodbav:"notes,omitempty"`
-	Attended     bool   `dynamodbav:"attended,omitempty"`
-	SessionStart string `dynamodbav:"sessionStart"`
-	CreatedAt    string `dynamodbav:"createdAt"`
-	UpdatedAt    string `dynamodbav:"updatedAt"`
-	Version      int64  `dynamodbav:"version"`
+	PK           string   `dynamodbav:"PK"`
+	SK           string   `dynamodbav:"SK"`
+	GSI1PK       string   `dynamodbav:"GSI1PK,omitempty"`
+	GSI1SK       string   `dynamodbav:"GSI1SK,omitempty"`
+	Type         itemType `dynamodbav:"type"`
+	Org          string   `dynamodbav:"org"`
+	BookingID    string   `dynamodbav:"bookingId"`
+	ExpertID     string   `dynamodbav:"expertId"`
+	LearnerID    string   `dynamodbav:"learnerId"`
+	Role         string   `dynamodbav:"role"`
+	LearnerDept  string   `dynamodbav:"learnerDepartment"`
+	ExpertDept   string   `dynamodbav:"expertDepartment"`
+	Rating       int      `dynamodbav:"rating,omitempty"`
+	Recommend    int      `dynamodbav:"recommend,omitempty"`
+	MatchFit     string   `dynamodbav:"matchFit,omitempty"`
+	Comment      string   `dynamodbav:"comment,omitempty"`
+	ShareComment bool     `dynamodbav:"shareComment,omitempty"`
+	Progress     int      `dynamodbav:"progress,omitempty"`
+	Notes        string   `dynamodbav:"notes,omitempty"`
+	Attended     bool     `dynamodbav:"attended,omitempty"`
+	SessionStart string   `dynamodbav:"sessionStart"`
+	CreatedAt    string   `dynamodbav:"createdAt"`
+	UpdatedAt    string   `dynamodbav:"updatedAt"`
+	Version      int64    `dynamodbav:"version"`
 }
 
-func feedbackSK(role tandem.Role) string { return "FEEDBACK#" + string(role) }
-func reviewsPK(org, expertID string) string {
-	return orgPrefix(org) + "EXPERT#" + expertID + "#REVIEWS"
+// toFeedbackItem is f on booking b as stored at version (the learner's also on GSI1 under the
+// expert's reviews).
+func toFeedbackItem(b *tandem.Booking, f *tandem.Feedback, version int64) feedbackItem {
+	it := feedbackItem{PK: bookingPK(b.OrgID, b.ID), SK: feedbackSK(f.Role), Type: typeFeedback, Org: b.OrgID,
+		BookingID: b.ID, ExpertID: b.Expert.ID, LearnerID: b.Learner.ID, Role: string(f.Role), Rating: f.Rating,
+		LearnerDept: b.Learner.Department, ExpertDept: b.Expert.Department,
+		Recommend: f.Recommend, MatchFit: string(f.MatchFit), Comment: f.Comment, ShareComment: f.ShareComment,
+		Progress: f.Progress, Notes: f.Notes, Attended: f.Attended, SessionStart: timeKey(b.Start),
+		CreatedAt: f.CreatedAt.UTC().Format(time.RFC3339), UpdatedAt: f.UpdatedAt.UTC().Format(time.RFC3339), Version: version}
+	if f.Role == tandem.RoleLearner {
+		it.GSI1PK, it.GSI1SK = reviewsPK(b.OrgID, b.Expert.ID), it.CreatedAt+"#"+b.ID
+	}
+	return it
 }
 
-func (it *feedbackItem) toDomain() *tandem.Feedback {
-	f := &tandem.Feedback{BookingID: it.BookingID, ExpertID: it.ExpertID, LearnerID: it.LearnerID, Role: tandem.Role(it.Role),
+func fromFeedbackItem(it *feedbackItem) (*tandem.Feedback, error) {
+	created, err := parseStoredTime("feedback createdAt", it.CreatedAt)
+	if err != nil {
+		return nil, err
+	}
+	updated, err := parseStoredTime("feedback updatedAt", it.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	return &tandem.Feedback{BookingID: it.BookingID, ExpertID: it.ExpertID, LearnerID: it.LearnerID, Role: tandem.Role(it.Role),
 		Rating: it.Rating, Recommend: it.Recommend, MatchFit: tandem.MatchFit(it.MatchFit), Comment: it.Comment,
-		ShareComment: it.ShareComment, Progress: it.Progress, Notes: it.Notes, Attended: it.Attended, Version: it.Version}
-	f.CreatedAt, _ = time.Parse(time.RFC3339, it.CreatedAt)
-	f.UpdatedAt, _ = time.Parse(time.RFC3339, it.UpdatedAt)
-	return f
+		ShareComment: it.ShareComment, Progress: it.Progress, Notes: it.Notes, Attended: it.Attended, Version: it.Version,
+		CreatedAt: created, UpdatedAt: updated}, nil
+}
+
+// fromFeedbackItemFact is the feedback with what aggregation needs about its session.
+func fromFeedbackItemFact(it *feedbackItem) (*FeedbackFact, error) {
+	f, err := fromFeedbackItem(it)
+	if err != nil {
+		return nil, err
+	}
+	start, err := parseStoredKeyTime("feedback sessionStart", it.SessionStart)
+	if err != nil {
+		return nil, err
+	}
+	return &FeedbackFact{Feedback: *f, SessionStart: start, LearnerDepartment: it.LearnerDept, ExpertDepartment: it.ExpertDept}, nil
+}
+
+// fromFeedbackItemReview is the learner's feedback as a public review.
+func fromFeedbackItemReview(it *feedbackItem) (Review, error) {
+	created, err := parseStoredTime("feedback createdAt", it.CreatedAt)
+	if err != nil {
+		return Review{}, err
+	}
+	r := Review{BookingID: it.BookingID, Rating: it.Rating, CreatedAt: created}
+	if it.ShareComment {
+		r.Comment = it.Comment
+	}
+	return r, nil
 }
 
 // GetFeedback returns the booking's feedback by role (one Query; missing roles are absent).
@@ -61,7 +104,7 @@ func (s *Store) GetFeedback(ctx context.Context, org, bookingID string) (_ map[t
 		TableName: &s.table, ConsistentRead: aws.Bool(true),
 		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :fb)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":pk": strAttr(bookingPK(org, bookingID)), ":fb": strAttr("FEEDBACK#")},
+			":pk": strAttr(bookingPK(org, bookingID)), ":fb": strAttr(prefixFeedback)},
 	})
 	if err != nil {
 		return nil, translate(err, "")
@@ -72,7 +115,11 @@ func (s *Store) GetFeedback(ctx context.Context, org, bookingID string) (_ map[t
 		if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
 			return nil, err
 		}
-		res[tandem.Role(it.Role)] = it.toDomain()
+		f, err := fromFeedbackItem(&it)
+		if err != nil {
+			return nil, err
+		}
+		res[f.Role] = f
 	}
 	return res, nil
 }
@@ -101,21 +148,13 @@ func (s *Store) SaveFeedback(ctx context.Context, w FeedbackWrite) (err error) {
 		f.CreatedAt = now
 	}
 	f.UpdatedAt = now
-	it := feedbackItem{PK: bookingPK(b.OrgID, b.ID), SK: feedbackSK(f.Role), Type: "feedback", Org: b.OrgID,
-		BookingID: b.ID, ExpertID: b.Expert.ID, LearnerID: b.Learner.ID, Role: string(f.Role), Rating: f.Rating,
-		LearnerDept: b.Learner.Department, ExpertDept: b.Expert.Department,
-		Recommend: f.Recommend, MatchFit: string(f.MatchFit), Comment: f.Comment, ShareComment: f.ShareComment,
-		Progress: f.Progress, Notes: f.Notes, Attended: f.Attended, SessionStart: timeKey(b.Start),
-		CreatedAt: f.CreatedAt.Format(time.RFC3339), UpdatedAt: now.Format(time.RFC3339), Version: f.Version + 1}
-	if f.Role == tandem.RoleLearner {
-		it.GSI1PK, it.GSI1SK = reviewsPK(b.OrgID, b.Expert.ID), it.CreatedAt+"#"+b.ID
-	}
+	it := toFeedbackItem(b, f, f.Version+1)
 	tx := newTx(s.table)
 	if w.Previous == nil {
-		if err := tx.put("duplicate", it, "attribute_not_exists(PK)", nil); err != nil {
+		if err := tx.put(kindDuplicate, it, "attribute_not_exists(PK)", nil); err != nil {
 			return err
 		}
-	} else if err := tx.put("changed", it, "version = :v", map[string]types.AttributeValue{":v": num(w.Previous.Version)}); err != nil {
+	} else if err := tx.put(kindChanged, it, "version = :v", map[string]types.AttributeValue{":v": num(w.Previous.Version)}); err != nil {
 		return err
 	}
 	if f.Role == tandem.RoleLearner {
@@ -126,17 +165,17 @@ func (s *Store) SaveFeedback(ctx context.Context, w FeedbackWrite) (err error) {
 		expr, values := tallyChange(old, f.Rating)
 		if expr != "" {
 			pk := expertPK(b.OrgID, b.Expert.ID)
-			tx.update("profile_changed", pk, skProfile, expr+", version :one", "attribute_exists(PK)", nil, withOne(values))
+			tx.update(kindProfileChanged, pk, skProfile, expr+", version :one", "attribute_exists(PK)", nil, withOne(values))
 			for _, t := range w.Topics {
-				tx.update("profile_changed", pk, topicSK(t), expr, "attribute_exists(PK)", nil, values)
+				tx.update(kindProfileChanged, pk, topicSK(t), expr, "attribute_exists(PK)", nil, values)
 			}
 		}
 	}
 	if w.ReopenRequest && b.RequestID != "" {
-		tx.update("request", requestPK(b.OrgID, b.RequestID), skRequest,
+		tx.update(kindRequest, requestPK(b.OrgID, b.RequestID), skRequest,
 			"SET #s = :open, reopenedAt = :now, reopenedFrom = :b ADD version :one", "attribute_exists(PK)",
 			map[string]string{"#s": "status"},
-			map[string]types.AttributeValue{":open": strAttr("open"), ":now": strAttr(now.Format(time.RFC3339)), ":b": strAttr(b.ID), ":one": num(1)})
+			map[string]types.AttributeValue{":open": strAttr(string(tandem.RequestOpen)), ":now": strAttr(now.Format(time.RFC3339)), ":b": strAttr(b.ID), ":one": num(1)})
 	}
 	f.Version = it.Version
 	failed, err := s.commit(ctx, tx, "")
@@ -205,10 +244,9 @@ func (s *Store) ListReviews(ctx context.Context, org, expertID, cursor string, l
 		if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
 			return nil, err
 		}
-		r := Review{BookingID: it.BookingID, Rating: it.Rating}
-		r.CreatedAt, _ = time.Parse(time.RFC3339, it.CreatedAt)
-		if it.ShareComment {
-			r.Comment = it.Comment
+		r, err := fromFeedbackItemReview(&it)
+		if err != nil {
+			return nil, err
 		}
 		page.Reviews = append(page.Reviews, r)
 	}

@@ -2,13 +2,13 @@ package dynamo
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/tandemhq/tandem/internal/tandem"
+	"golang.org/x/sync/errgroup"
 )
 
 // ImportBookings writes past bookings in bulk (BatchWriteItem, 25 per call, a few calls in
@@ -28,43 +28,23 @@ func (s *Store) ImportBookings(ctx context.Context, bookings []*tandem.Booking) 
 		}
 		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: av}})
 	}
-	batches := make(chan []types.WriteRequest)
-	errs := make(chan error, 4)
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for batch := range batches {
-				for attempt := 0; len(batch) > 0; attempt++ {
-					out, err := s.client.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{s.table: batch}})
-					if err != nil {
-						errs <- translate(err, "")
-						return
-					}
-					batch = out.UnprocessedItems[s.table]
-					if len(batch) > 0 {
-						time.Sleep(time.Duration(10*(attempt+1)) * time.Millisecond)
-					}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(4)
+	for i := 0; i < len(reqs); i += 25 {
+		batch := reqs[i:min(i+25, len(reqs))]
+		g.Go(func() error {
+			for attempt := 0; len(batch) > 0; attempt++ {
+				out, err := s.client.BatchWriteItem(gctx, &dynamodb.BatchWriteItemInput{RequestItems: map[string][]types.WriteRequest{s.table: batch}})
+				if err != nil {
+					return translate(err, "")
+				}
+				batch = out.UnprocessedItems[s.table]
+				if len(batch) > 0 {
+					time.Sleep(time.Duration(10*(attempt+1)) * time.Millisecond)
 				}
 			}
-		}()
+			return nil
+		})
 	}
-	for i := 0; i < len(reqs); i += 25 {
-		select {
-		case batches <- reqs[i:min(i+25, len(reqs))]:
-		case err := <-errs:
-			close(batches)
-			wg.Wait()
-			return err
-		}
-	}
-	close(batches)
-	wg.Wait()
-	select {
-	case err := <-errs:
-		return err
-	default:
-		return nil
-	}
+	return g.Wait()
 }

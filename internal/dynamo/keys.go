@@ -3,10 +3,17 @@ package dynamo
 import (
 	"strings"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/tandemhq/tandem/internal/analytics"
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
-// Every key string of the table is built here and nowhere else.
+// Every key string of the table is built here and nowhere else: partition and sort keys, the
+// GSI1/GSI2 keys, the fixed sort keys and the prefixes that begins_with and BETWEEN ranges
+// use. The access patterns they serve are listed in the package doc (store.go).
 
+// Fixed sort keys, and prefixes of sort keys that are ranged over.
 const (
 	skProfile      = "PROFILE"
 	skAvailability = "AVAILABILITY"
@@ -14,26 +21,81 @@ const (
 	skCell         = "CELL"
 	skIdem         = "IDEM"
 	skActive       = "COUNT#ACTIVE"
+	skRequest      = "REQUEST"
+	skCalToken     = "CALTOKEN"
+	skCircle       = "CIRCLE"
+	skProgram      = "PROGRAM"
+	skCohortPlan   = "COHORTS"
+	skMet          = "MET" // whom a user has been in a published cohort with (a string set of ids)
+	skMark         = "MARK"
+	skSettings     = "SETTINGS"
+	skWatermark    = "WATERMARK"
 	prefixTopic    = "TOPIC#"
+	prefixBusy     = "BUSY#"
+	prefixFeedback = "FEEDBACK#"
+	prefixOffer    = "OFFER#"
+	prefixWait     = "WAIT#"
+	prefixWaiter   = "WAITER#"
+	prefixEnroll   = "ENROLL#"
 	keyTime        = "2006-01-02T15:04:05Z" // fixed-width UTC: sorts as text
 )
 
-// Entity types, stored in the `type` attribute of every item.
+// Partitions outside any org (looked up without an identity, or across orgs).
+const pkScheduler = "SCHEDULER"
+
+// itemType is an entity type, stored in the `type` attribute of every item (the stream
+// consumer dispatches on it). The values are stored data: never change one.
+type itemType string
+
+// Entity types.
 const (
-	typeExpert       = "expert"
-	typeExpertTopic  = "expertTopic"
-	typeUser         = "user"
-	typeAvailability = "availability"
-	typeBusy         = "busy"
-	typeBooking      = "booking"
-	typeCell         = "cell"
-	typeIdem         = "idempotency"
-	typeCounter      = "counter"
-	typeDue          = "due"
-	typeCalToken     = "calendarToken"
+	typeExpert       itemType = "expert"
+	typeExpertTopic  itemType = "expertTopic"
+	typeUser         itemType = "user"
+	typeAvailability itemType = "availability"
+	typeBusy         itemType = "busy"
+	typeBooking      itemType = "booking"
+	typeCell         itemType = "cell"
+	typeIdem         itemType = "idempotency"
+	typeCounter      itemType = "counter"
+	typeDue          itemType = "due"
+	typeCalToken     itemType = "calendarToken"
+	typeBudget       itemType = "budget"
+	typeCircle       itemType = "circle"
+	typeWait         itemType = "waitlist"
+	typeWaiter       itemType = "waiter"
+	typeProgram      itemType = "program"
+	typeEnroll       itemType = "enrollment"
+	typeCohortDoc    itemType = "cohortPlan"
+	typeMet          itemType = "met"
+	typeFeedback     itemType = "feedback"
+	typeRequest      itemType = "request"
+	typeRequestTopic itemType = "requestTopic"
+	typeOffer        itemType = "offer"
+	typeSettings     itemType = "settings"
+	typeAggMarker    itemType = "aggMarker"
+	typeWatermark    itemType = "watermark"
 )
 
+// itemTypes lists every entity type (tests check stored items against it).
+var itemTypes = []itemType{typeExpert, typeExpertTopic, typeUser, typeAvailability, typeBusy, typeBooking,
+	typeCell, typeIdem, typeCounter, typeDue, typeCalToken, typeBudget, typeCircle, typeWait, typeWaiter,
+	typeProgram, typeEnroll, typeCohortDoc, typeMet, typeFeedback, typeRequest, typeRequestTopic, typeOffer,
+	typeSettings, typeAggMarker, typeWatermark}
+
+// pkSK is the primary key of an item.
+func pkSK(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{
+		"PK": &types.AttributeValueMemberS{Value: pk},
+		"SK": &types.AttributeValueMemberS{Value: sk},
+	}
+}
+
 func orgPrefix(org string) string { return "ORG#" + org + "#" }
+
+func timeKey(t time.Time) string { return t.UTC().Format(keyTime) }
+
+// Experts and users.
 
 func expertPK(org, id string) string       { return orgPrefix(org) + "EXPERT#" + id }
 func userPK(org, id string) string         { return orgPrefix(org) + "USER#" + id }
@@ -58,8 +120,10 @@ func sortName(name string) string {
 
 // busySK sorts an expert's busy entries by start; suffix "" or "~" bound a range.
 func busySK(start time.Time, bookingID string) string {
-	return "BUSY#" + timeKey(start) + "#" + bookingID
+	return prefixBusy + timeKey(start) + "#" + bookingID
 }
+
+// Bookings.
 
 func bookingPK(org, id string) string         { return orgPrefix(org) + "BOOKING#" + id }
 func expertBookingsPK(org, id string) string  { return orgPrefix(org) + "EXPERT#" + id + "#BOOKINGS" }
@@ -90,11 +154,54 @@ func dueSK(org, bookingID, kind string) string {
 	return orgPrefix(org) + "BOOKING#" + bookingID + "#" + kind
 }
 
-func requestPK(org, id string) string { return orgPrefix(org) + "REQUEST#" + id }
+// Feedback sits in the booking's partition; the learner's is also on GSI1 under the
+// expert's reviews.
+func feedbackSK(role tandem.Role) string { return prefixFeedback + string(role) }
+func reviewsPK(org, expertID string) string {
+	return orgPrefix(org) + "EXPERT#" + expertID + "#REVIEWS"
+}
 
-const skRequest = "REQUEST"
+// Circles (group sessions): the facts, waitlist places and standings in one partition.
+func circlePK(org, id string) string { return orgPrefix(org) + "CIRCLE#" + id }
 
+// Requests: the request and its topic pointers in one partition; GSI1 lists a learner's
+// requests and, per topic, the experts' board.
+func requestPK(org, id string) string         { return orgPrefix(org) + "REQUEST#" + id }
+func learnerRequestsPK(org, id string) string { return orgPrefix(org) + "LEARNER#" + id + "#REQUESTS" }
+func requestTopicPK(org, topic string) string { return orgPrefix(org) + "REQTOPIC#" + topic }
+
+func settingsPK(org string) string { return orgPrefix(org) + "SETTINGS" }
+
+// A program lives in its own partition: the program item, one item per enrollment and the
+// cohort plan (a JSON document the API layer defines). GSI1 lists an org's programs, newest
+// first; GSI2 lists a learner's enrollments.
+func programPK(org, id string) string      { return orgPrefix(org) + "PROGRAM#" + id }
+func programsGSI1PK(org string) string     { return orgPrefix(org) + "PROGRAMS" }
+func userProgramsPK(org, id string) string { return orgPrefix(org) + "USER#" + id + "#PROGRAMS" }
+
+// A calendar feed token is looked up outside any org (the feed request carries no identity).
 func calTokenPK(token string) string { return "CALTOKEN#" + token }
-func userCalTokenSK() string         { return "CALTOKEN" }
+func userCalTokenSK() string         { return skCalToken }
 
-func timeKey(t time.Time) string { return t.UTC().Format(keyTime) }
+// Budget usage: one partition per org, an item per period (and per period and department).
+func budgetPK(org string) string                    { return orgPrefix(org) + "BUDGET" }
+func budgetOrgSK(period string) string              { return period + "#ORG" }
+func budgetDeptSK(period, department string) string { return period + "#DEPT#" + department }
+
+// Aggregates: one partition per org and month, one item per group; markers make each step
+// of the stream consumer apply once.
+func aggPK(org, month string) string   { return orgPrefix(org) + "AGG#" + month }
+func aggMarkPK(org, key string) string { return orgPrefix(org) + "AGGMARK#" + key }
+func aggSK(g analytics.Group) string {
+	switch g.Kind {
+	case "department":
+		return "DEPT#" + g.Key
+	case "expert":
+		return "EXPERT#" + g.Key
+	case "edge":
+		return "EDGE#" + g.Key
+	case "cohortEdge":
+		return "COHORTEDGE#" + g.Key
+	}
+	return "ORG"
+}

@@ -181,7 +181,7 @@ func (s *Store) moveParts(tx *txBuilder, item *bookingItem, before, after *tande
 		tx.lockCell("learner", learnerCellPK(org, after.Learner.ID, c), after, hold, now)
 	})
 	expert := expertPK(org, after.Expert.ID)
-	move := func(kind string, oldKey *string, newKey string, max int) {
+	move := func(kind txKind, oldKey *string, newKey string, max int) {
 		if max <= 0 {
 			newKey = ""
 		}

@@ -12,26 +12,10 @@ import (
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
-// A program lives in its own partition: the program item, one item per enrollment and the
-// cohort plan (a JSON document the API layer defines). GSI1 lists an org's programs, newest
-// first; GSI2 lists a learner's enrollments.
-func programPK(org, id string) string      { return orgPrefix(org) + "PROGRAM#" + id }
-func programsGSI1PK(org string) string     { return orgPrefix(org) + "PROGRAMS" }
-func userProgramsPK(org, id string) string { return orgPrefix(org) + "USER#" + id + "#PROGRAMS" }
-
-const (
-	skProgram     = "PROGRAM"
-	skCohortPlan  = "COHORTS"
-	prefixEnroll  = "ENROLL#"
-	typeProgram   = "program"
-	typeEnroll    = "enrollment"
-	typeCohortDoc = "cohortPlan"
-)
-
 type programItem struct {
 	PK, SK         string
 	GSI1PK, GSI1SK string
-	Type           string   `dynamodbav:"type"`
+	Type           itemType `dynamodbav:"type"`
 	ID             string   `dynamodbav:"id"`
 	Org            string   `dynamodbav:"org"`
 	Title          string   `dynamodbav:"title"`
@@ -68,7 +52,7 @@ func (it *programItem) toDomain() *tandem.Program {
 type enrollItem struct {
 	PK, SK         string
 	GSI2PK, GSI2SK string
-	Type           string   `dynamodbav:"type"`
+	Type           itemType `dynamodbav:"type"`
 	ProgramID      string   `dynamodbav:"programId"`
 	UserID         string   `dynamodbav:"userId"`
 	Name           string   `dynamodbav:"name"`
@@ -311,10 +295,6 @@ func (s *Store) writePlan(ctx context.Context, org, programID string, doc []byte
 		return programClosed(failed.old)
 	}
 }
-
-// metSK is the item listing whom a user has been in a cohort with (a string set of ids), read
-// when cohorts are built so that new pairs can be preferred.
-const skMet = "MET"
 
 // MetBefore returns, for each of the users, the ids of people they have shared a published
 // cohort with (BatchGetItem, 100 keys a call).

@@ -2,6 +2,8 @@ package dynamo
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -48,4 +50,26 @@ func queryAll[T any](ctx context.Context, client *dynamodb.Client, in *dynamodb.
 		}
 	}
 	return out, nil
+}
+
+// parseStoredTime reads a stored RFC 3339 time; "" is the zero time (an optional field).
+// what names the attribute, so a corrupt item says which one is wrong.
+func parseStoredTime(what, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("stored %s %q is not an RFC 3339 time: %w", what, s, err)
+	}
+	return t, nil
+}
+
+// parseStoredKeyTime reads a stored key time (timeKey's fixed-width UTC form).
+func parseStoredKeyTime(what, s string) (time.Time, error) {
+	t, err := time.Parse(keyTime, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("stored %s %q is not a key time: %w", what, s, err)
+	}
+	return t, nil
 }

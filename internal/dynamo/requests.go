@@ -50,9 +50,6 @@ type requestTopicItem struct {
 	ExpiresAt      int64  `dynamodbav:"expiresAt"` // TTL, a month after the request expires
 }
 
-func learnerRequestsPK(org, id string) string { return orgPrefix(org) + "LEARNER#" + id + "#REQUESTS" }
-func requestTopicPK(org, topic string) string { return orgPrefix(org) + "REQTOPIC#" + topic }
-
 func (it *requestItem) toDomain() *tandem.LearnerRequest {
 	r := &tandem.LearnerRequest{ID: it.ID, OrgID: it.Org, LearnerID: it.LearnerID, LearnerName: it.LearnerName,
 		LearnerDepartment: it.LearnerDepartment, Topics: it.Topics, Goal: it.Goal, DurationMin: it.DurationMin,
@@ -312,8 +309,6 @@ type settingsItem struct {
 	Doc       string `dynamodbav:"doc"`
 	UpdatedAt string `dynamodbav:"updatedAt"`
 }
-
-func settingsPK(org string) string { return orgPrefix(org) + "SETTINGS" }
 
 // GetSettings returns the org's settings, or the defaults if HR has set none (one GetItem).
 func (s *Store) GetSettings(ctx context.Context, org string) (_ tandem.OrgSettings, err error) {

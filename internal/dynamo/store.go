@@ -1,19 +1,85 @@
 // Package dynamo is Tandem's store: the only package that talks to DynamoDB. It owns the
-// single-table layout (key builders in keys.go), item structs with conversions to and from
-// the domain types of internal/tandem, conditions and transactions, and the translation of
-// SDK errors into domain errors (conflict, not_found, internal).
+// single-table layout (every key builder is in keys.go), item structs with explicit attribute
+// names and one conversion to and from the domain types of internal/tandem per entity,
+// conditions and transactions (tx.go: each item has a typed kind; errors.go explains a failed
+// condition by its kind), and the translation of SDK errors into domain errors.
 //
-// Access patterns (PK / SK, and GSI1PK / GSI1SK on index GSI1). Every partition key starts
-// with the org, so a caller can reach only their own org's items:
+// Every partition key starts with the org (ORG#o#...), so a caller reaches only their own org's
+// items; the exceptions are the scheduler's DUE#hour and SCHEDULER partitions and the calendar
+// feed's CALTOKEN#token (the feed request carries no identity). Key times are fixed-width UTC
+// (keyTime) and sort as text. GSI1 and GSI2 project all attributes.
 //
-//	expert profile            ORG#o#EXPERT#id / PROFILE        GSI1: ORG#o#EXPERTS / EXPERT#sortname#id
-//	expert by topic           ORG#o#EXPERT#id / TOPIC#t        GSI1: ORG#o#TOPIC#t / EXPERT#sortname#id
-//	user record               ORG#o#USER#id   / PROFILE
+// Access patterns. Reads, by store method, with the key condition, the index (base table when
+// none is named) and the packages that call them (httpapi: the API handlers, scheduler,
+// streams: the table stream consumer, seed: demo data):
 //
-// Search by topic is one Query on GSI1 over the topic partition: topic items carry a copy of
-// the profile, so a page of results needs no second read. Listing without a topic queries the
-// ORG#o#EXPERTS partition. Language and free-text filters are filter expressions on that one
-// Query, so a page may hold fewer items than the limit; the cursor continues where it stopped.
+//	expert profile           GetItem  PK=ORG#o#EXPERT#id, SK=PROFILE                  GetExpert (httpapi, via LoadSlotInputs: seed)
+//	experts by name          Query    GSI1: GSI1PK=ORG#o#EXPERTS                      SearchExperts, no topic (httpapi)
+//	experts by topic         Query    GSI1: GSI1PK=ORG#o#TOPIC#t                      SearchExperts, topic (httpapi); the topic
+//	                                                                                   copies carry the profile: one Query a page;
+//	                                                                                   language and text are filters on it
+//	user record              GetItem  PK=ORG#o#USER#id, SK=PROFILE                    GetUser (httpapi)
+//	availability             GetItem  PK=ORG#o#EXPERT#id, SK=AVAILABILITY             GetAvailability (httpapi), GetAvailabilityFact (scheduler, seed)
+//	busy time                Query    PK=ORG#o#EXPERT#id, SK BETWEEN BUSY#lo AND BUSY#hi~  Busy (httpapi), LoadSlotInputs (httpapi, seed)
+//	                                  (consistent; circles' busy entries are their seat counters)
+//	slot inputs              the three above in parallel: one round trip               LoadSlotInputs (httpapi, seed)
+//	booking                  GetItem  PK=ORG#o#BOOKING#id, SK=BOOKING (consistent)      GetBooking (httpapi, seed), UpdateBooking
+//	expert's bookings        Query    GSI1: GSI1PK=ORG#o#EXPERT#id#BOOKINGS, GSI1SK >= or < now  ListBookings as expert (httpapi)
+//	learner's bookings       Query    GSI2: GSI2PK=ORG#o#LEARNER#id#BOOKINGS, GSI2SK >= or < now ListBookings as learner (httpapi)
+//	calendar feed bookings   Query    GSI1 and GSI2 as above, SK >= since, in parallel    ListUserBookings (httpapi)
+//	idempotency record       GetItem  PK=ORG#o#IDEM#user#key, SK=IDEM (consistent)      GetIdempotent (httpapi); a failed Book
+//	                                                                                   reads it from ALL_OLD instead
+//	circle facts             GetItem  PK=ORG#o#CIRCLE#id, SK=CIRCLE (consistent)        GetCircle (httpapi), PromoteWaitlist
+//	circle counts            GetItem  PK=ORG#o#EXPERT#e, SK=BUSY#start#id (consistent)  GetCircle, UpdateBooking of a seat, PromoteWaitlist
+//	waitlist in order        Query    PK=ORG#o#CIRCLE#id, begins_with(SK, WAIT#)        Waitlist (httpapi), PromoteWaitlist (httpapi, scheduler), CancelCircle
+//	waitlist standing        GetItem  PK=ORG#o#CIRCLE#id, SK=WAITER#learner             Membership, LeaveWaitlist (httpapi)
+//	waitlist position        Query    PK=ORG#o#CIRCLE#id, SK BETWEEN WAIT# AND WAIT#key (Select COUNT)  Membership (httpapi)
+//	circle's seats           Query    GSI1: expert's bookings, begins_with(GSI1SK, end#), filter circleId  Seats (httpapi), CancelCircle
+//	learner's seat           Query    GSI2: learner's bookings, begins_with(GSI2SK, end#), filter circleId Membership (httpapi)
+//	due entries of an hour   Query    PK=DUE#yyyy-mm-ddThh (all orgs)                   DueIn (scheduler)
+//	scheduler watermark      GetItem  PK=SCHEDULER, SK=WATERMARK                        SchedulerWatermark (scheduler)
+//	feedback of a booking    Query    PK=ORG#o#BOOKING#id, begins_with(SK, FEEDBACK#)   GetFeedback (httpapi)
+//	expert's reviews         Query    GSI1: GSI1PK=ORG#o#EXPERT#id#REVIEWS, newest first  ListReviews (httpapi)
+//	learner's requests       Query    GSI1: GSI1PK=ORG#o#LEARNER#id#REQUESTS, newest first ListLearnerRequests (httpapi)
+//	request                  GetItem  PK=ORG#o#REQUEST#id, SK=REQUEST (consistent)      GetRequest (httpapi, seed)
+//	requests board           Query    GSI1: GSI1PK=ORG#o#REQTOPIC#t per topic, in parallel, then BatchGetItem of the requests  Board (httpapi)
+//	offers on a request      Query    PK=ORG#o#REQUEST#id, begins_with(SK, OFFER#)      GetOffers (httpapi)
+//	org settings             GetItem  PK=ORG#o#SETTINGS, SK=SETTINGS                    GetSettings (httpapi, seed), PromoteWaitlist
+//	program                  GetItem  PK=ORG#o#PROGRAM#id, SK=PROGRAM (consistent)      GetProgram (httpapi, seed)
+//	org's programs           Query    GSI1: GSI1PK=ORG#o#PROGRAMS, newest first         ListPrograms (httpapi)
+//	enrollments              Query    PK=ORG#o#PROGRAM#id, begins_with(SK, ENROLL#)     Enrollments (httpapi)
+//	enrolled?                GetItem  PK=ORG#o#PROGRAM#id, SK=ENROLL#user (PK only)     IsEnrolled (httpapi)
+//	learner's programs       Query    GSI2: GSI2PK=ORG#o#USER#id#PROGRAMS               EnrolledPrograms (httpapi)
+//	cohort plan              GetItem  PK=ORG#o#PROGRAM#id, SK=COHORTS (consistent)      GetCohortPlan (httpapi)
+//	met before               BatchGetItem PK=ORG#o#USER#id, SK=MET, 100 keys a call     MetBefore (httpapi)
+//	calendar feed token      GetItem  PK=CALTOKEN#token, SK=CALTOKEN (consistent)       CalendarTokenOwner (httpapi, seed)
+//	user's feed token        GetItem  PK=ORG#o#USER#id, SK=CALTOKEN (consistent)        SetCalendarToken, RevokeCalendarToken (httpapi)
+//	budget usage             Query    PK=ORG#o#BUDGET, SK BETWEEN first# AND last#~     LoadBudgetUsage (httpapi)
+//	aggregates of a month    Query    PK=ORG#o#AGG#yyyy-mm, one per month in parallel   LoadAggregates (httpapi reports)
+//	pair's first month       GetItem  PK=ORG#o#AGGMARK#PAIR#learner#expert, SK=MARK     RecordTie (streams)
+//
+// Writes. Each is one request (PutItem, UpdateItem, DeleteItem) or one TransactWriteItems whose
+// items are all conditional where a race matters; no write depends on an unconditioned read:
+//
+//	expert profile + topic copies   transaction, profile at the version read            PutExpert (httpapi, seed)
+//	user record, availability, settings  PutItem                                        PutUser, PutAvailability, PutSettings (httpapi, seed)
+//	booking                         transaction: booking, busy entry, 15-minute cells of expert and learner,
+//	                                idempotency record, limit and budget counters, due entries, request  Book (httpapi, seed)
+//	circle seat / waitlist place    transaction as Book, plus the circle's counters     BookSeat (httpapi)
+//	lifecycle step                  transaction: booking at the version read and its side effects  UpdateBooking (httpapi, scheduler)
+//	waitlist promotion, leave, skip transactions on the circle's counters               PromoteWaitlist, LeaveWaitlist, CancelCircle
+//	due entries                     PutItem / DeleteItem                                ScheduleOfferedRefresh (streams), ClearDue (scheduler)
+//	scheduler watermark             PutItem                                             SetSchedulerWatermark (scheduler)
+//	feedback                        transaction: feedback, rating tallies (ADD), request SaveFeedback (httpapi)
+//	request, offer, expiry          transactions / conditional UpdateItem               CreateRequest, PutOffer, ExpireRequest
+//	program, enrollment, cohort plan  PutItem / transactions with the program's status    CreateProgram, Enroll, Withdraw, PutCohortPlan, PublishCohortPlan
+//	met sets                        UpdateItem ADD per member                           RecordMet (httpapi)
+//	calendar token                  transaction: token (new) and the user's pointer     SetCalendarToken, RevokeCalendarToken (httpapi)
+//	aggregates                      transaction: marker (attribute_not_exists) + ADDs    ApplyStep (streams, httpapi), RecordTie, SetOffered (streams)
+//	budget history                  transaction: marker + ADDs per period               ImportBudgetUsage (seed)
+//	booking history                 BatchWriteItem, 25 a call, 4 in parallel            ImportBookings (streams.Import)
+//
+// No request path scans the table.
 package dynamo
 
 import (

@@ -54,9 +54,9 @@ func DecodeStreamRecord(rec events.DynamoDBEventRecord) (*StreamChange, error) {
 	if err != nil {
 		return nil, err
 	}
-	kind := str(newItem["type"])
+	kind := itemType(str(newItem["type"]))
 	if kind == "" {
-		kind = str(oldItem["type"])
+		kind = itemType(str(oldItem["type"]))
 	}
 	decode := func(item map[string]types.AttributeValue, v any) (bool, error) {
 		if len(item) == 0 {
@@ -80,7 +80,7 @@ func DecodeStreamRecord(rec events.DynamoDBEventRecord) (*StreamChange, error) {
 				c.Imported = it.Imported && len(oldItem) == 0
 			}
 		}
-	case "feedback":
+	case typeFeedback:
 		for _, pair := range []struct {
 			item map[string]types.AttributeValue
 			out  **FeedbackFact
@@ -89,12 +89,15 @@ func DecodeStreamRecord(rec events.DynamoDBEventRecord) (*StreamChange, error) {
 			if ok, err := decode(pair.item, &it); err != nil {
 				return nil, err
 			} else if ok && it.Role == string(tandem.RoleLearner) {
+				fact, err := fromFeedbackItemFact(&it)
+				if err != nil {
+					return nil, err
+				}
 				c.Kind, c.Org = "feedback", it.Org
-				*pair.out = &FeedbackFact{Feedback: *it.toDomain(), SessionStart: parseKeyTime(it.SessionStart),
-					LearnerDepartment: it.LearnerDept, ExpertDepartment: it.ExpertDept}
+				*pair.out = fact
 			}
 		}
-	case "request":
+	case typeRequest:
 		c.Kind = "request"
 		for _, pair := range []struct {
 			item map[string]types.AttributeValue
@@ -113,13 +116,11 @@ func DecodeStreamRecord(rec events.DynamoDBEventRecord) (*StreamChange, error) {
 		if ok, err := decode(newItem, &it); err != nil || !ok {
 			return c, err
 		}
-		sch, err := decodeSchedule(newItem)
+		fact, err := fromAvailabilityItem(&it)
 		if err != nil {
 			return nil, err
 		}
-		c.Kind, c.Org = "availability", it.Org
-		updated, _ := time.Parse(time.RFC3339, it.UpdatedAt)
-		c.Availability = &AvailabilityFact{ExpertID: it.ExpertID, Schedule: *sch, UpdatedAt: updated}
+		c.Kind, c.Org, c.Availability = "availability", it.Org, fact
 	}
 	return c, nil
 }

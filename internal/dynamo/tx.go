@@ -9,29 +9,84 @@ import (
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
+// txKind says what a transaction item is for, so that a cancellation reason at its index
+// can be explained (errors.go: explanations). The values appear in explanations and logs;
+// keep them as they are. Every kind has an explanation; a test holds every kind used in the
+// package to this list.
+type txKind string
+
+// Transaction item kinds.
+const (
+	kindExpert           txKind = "expert"            // an expert's lock cell, taken unless free
+	kindLearner          txKind = "learner"           // a learner's lock cell, taken (or checked) unless free
+	kindRelease          txKind = "release"           // a cell released or re-held, only if still the booking's
+	kindDay              txKind = "day"               // the expert's per-day counter, below its limit
+	kindWeek             txKind = "week"              // the expert's per-week counter, below its limit
+	kindActive           txKind = "active"            // the learner's live-booking counter, below its limit
+	kindCounter          txKind = "counter"           // a counter given back (never below zero)
+	kindBudgetOrg        txKind = "budget_org"        // the org's budget usage, within its cap
+	kindBudgetDepartment txKind = "budget_department" // the department's budget usage, within its cap
+	kindBooking          txKind = "booking"           // a new booking item
+	kindBusy             txKind = "busy"              // an expert's busy entry
+	kindIdempotency      txKind = "idempotency"       // the idempotency record of a request
+	kindDue              txKind = "due"               // a scheduler due entry (unconditional)
+	kindState            txKind = "state"             // a booking written back at the version read
+	kindRequest          txKind = "request"           // a learner's request, still looking for an expert
+	kindTopic            txKind = "topic"             // a request's board pointer (unconditional)
+	kindOffer            txKind = "offer"             // an expert's offer on a request (unconditional)
+	kindDuplicate        txKind = "duplicate"         // a first feedback, only if none exists
+	kindChanged          txKind = "changed"           // a feedback edit, at the version read
+	kindProfileChanged   txKind = "profile_changed"   // an expert profile's rating tally, while it exists
+	kindProfile          txKind = "profile"           // an expert profile, at the version read
+	kindExpertTopic      txKind = "expert_topic"      // an expert profile's topic copy (unconditional)
+	kindMarker           txKind = "marker"            // an aggregation marker: the step was applied before
+	kindAgg              txKind = "agg"               // an aggregate counter (unconditional)
+	kindToken            txKind = "token"             // a calendar feed token, only if new
+	kindPointer          txKind = "pointer"           // the user's pointer to their feed token (unconditional)
+	kindCircleNew        txKind = "circle_new"        // a new circle's busy entry and facts
+	kindCircleJoin       txKind = "circle_join"       // a seat taken, while one is free and nobody waits
+	kindCircleWait       txKind = "circle_wait"       // the circle's waiting count, while it is full
+	kindCirclePromote    txKind = "circle_promote"    // a seat offered to the first waiting, while free
+	kindCircleRelease    txKind = "circle_release"    // a seat handed back or the circle dissolved, as read
+	kindCircleFacts      txKind = "circle_facts"      // a circle's facts, deleted with it (unconditional)
+	kindWait             txKind = "wait"              // a new waitlist place
+	kindWaiter           txKind = "waiter"            // the learner's waitlist standing, not already waiting
+	kindWaitGone         txKind = "wait_gone"         // a waitlist place taken off, while still there
+	kindEnrollment       txKind = "enrollment"        // a program enrollment (new, or removed while there)
+	kindProgram          txKind = "program"           // a program, while enrolling and below its cap
+	kindPlan             txKind = "plan"              // a cohort plan, at the version read and unpublished
+)
+
+// txKinds lists every kind (the test of explanations walks it).
+var txKinds = []txKind{kindExpert, kindLearner, kindRelease, kindDay, kindWeek, kindActive, kindCounter,
+	kindBudgetOrg, kindBudgetDepartment, kindBooking, kindBusy, kindIdempotency, kindDue, kindState, kindRequest,
+	kindTopic, kindOffer, kindDuplicate, kindChanged, kindProfileChanged, kindProfile, kindExpertTopic, kindMarker,
+	kindAgg, kindToken, kindPointer, kindCircleNew, kindCircleJoin, kindCircleWait, kindCirclePromote,
+	kindCircleRelease, kindCircleFacts, kindWait, kindWaiter, kindWaitGone, kindEnrollment, kindProgram, kindPlan}
+
 // txBuilder collects the items of one TransactWriteItems and remembers what each one is,
 // so a cancellation reason at index i can be explained.
 type txBuilder struct {
 	table string
 	items []types.TransactWriteItem
-	kinds []string
+	kinds []txKind
 }
 
 func newTx(table string) *txBuilder { return &txBuilder{table: table} }
 
 var allOld = types.ReturnValuesOnConditionCheckFailureAllOld
 
-func (t *txBuilder) add(kind string, item types.TransactWriteItem) {
+func (t *txBuilder) add(kind txKind, item types.TransactWriteItem) {
 	t.items = append(t.items, item)
 	t.kinds = append(t.kinds, kind)
 }
 
-func (t *txBuilder) put(kind string, v any, cond string, values map[string]types.AttributeValue) error {
+func (t *txBuilder) put(kind txKind, v any, cond string, values map[string]types.AttributeValue) error {
 	return t.putNamed(kind, v, cond, nil, values)
 }
 
 // putNamed is put for a condition that names attributes through #placeholders.
-func (t *txBuilder) putNamed(kind string, v any, cond string, names map[string]string, values map[string]types.AttributeValue) error {
+func (t *txBuilder) putNamed(kind txKind, v any, cond string, names map[string]string, values map[string]types.AttributeValue) error {
 	av, err := attributevalue.MarshalMap(v)
 	if err != nil {
 		return err
@@ -50,7 +105,7 @@ func (t *txBuilder) putNamed(kind string, v any, cond string, names map[string]s
 	return nil
 }
 
-func (t *txBuilder) delete(kind, pk, sk, cond string, values map[string]types.AttributeValue) {
+func (t *txBuilder) delete(kind txKind, pk, sk, cond string, values map[string]types.AttributeValue) {
 	d := &types.Delete{TableName: &t.table, Key: pkSK(pk, sk), ReturnValuesOnConditionCheckFailure: allOld}
 	if cond != "" {
 		d.ConditionExpression = aws.String(cond)
@@ -59,7 +114,7 @@ func (t *txBuilder) delete(kind, pk, sk, cond string, values map[string]types.At
 	t.add(kind, types.TransactWriteItem{Delete: d})
 }
 
-func (t *txBuilder) update(kind, pk, sk, expr, cond string, names map[string]string, values map[string]types.AttributeValue) {
+func (t *txBuilder) update(kind txKind, pk, sk, expr, cond string, names map[string]string, values map[string]types.AttributeValue) {
 	u := &types.Update{TableName: &t.table, Key: pkSK(pk, sk), UpdateExpression: aws.String(expr),
 		ReturnValuesOnConditionCheckFailure: allOld}
 	if cond != "" {
@@ -75,9 +130,9 @@ func (t *txBuilder) update(kind, pk, sk, expr, cond string, names map[string]str
 }
 
 // lockCell takes one cell for booking b: free, or held by a hold that has lapsed.
-func (t *txBuilder) lockCell(kind, pk string, b *tandem.Booking, hold int64, now time.Time) {
+func (t *txBuilder) lockCell(kind txKind, pk string, b *tandem.Booking, hold int64, now time.Time) {
 	item := map[string]types.AttributeValue{
-		"PK": strAttr(pk), "SK": strAttr(skCell), "type": strAttr(typeCell), "bookingId": strAttr(b.ID),
+		"PK": strAttr(pk), "SK": strAttr(skCell), "type": strAttr(string(typeCell)), "bookingId": strAttr(b.ID),
 		"expiresAt": num(b.End.Add(24 * time.Hour).Unix()),
 	}
 	if hold != 0 {
@@ -91,19 +146,19 @@ func (t *txBuilder) lockCell(kind, pk string, b *tandem.Booking, hold int64, now
 }
 
 // releaseCell deletes a cell if it still belongs to the booking.
-func (t *txBuilder) releaseCell(kind, pk, bookingID string) {
+func (t *txBuilder) releaseCell(kind txKind, pk, bookingID string) {
 	t.delete(kind, pk, skCell, "bookingId = :b", map[string]types.AttributeValue{":b": strAttr(bookingID)})
 }
 
 // increment adds one to a counter unless it has reached max.
-func (t *txBuilder) increment(kind, pk, sk string, max int) {
+func (t *txBuilder) increment(kind txKind, pk, sk string, max int) {
 	t.update(kind, pk, sk, "SET #t = :type ADD n :one", "attribute_not_exists(n) OR n < :max",
 		map[string]string{"#t": "type"},
-		map[string]types.AttributeValue{":one": num(1), ":max": num(int64(max)), ":type": strAttr(typeCounter)})
+		map[string]types.AttributeValue{":one": num(1), ":max": num(int64(max)), ":type": strAttr(string(typeCounter))})
 }
 
 // decrement takes one off a counter (never below zero).
-func (t *txBuilder) decrement(kind, pk, sk string) {
+func (t *txBuilder) decrement(kind txKind, pk, sk string) {
 	t.update(kind, pk, sk, "ADD n :minus", "n > :zero", nil,
 		map[string]types.AttributeValue{":minus": num(-1), ":zero": num(0)})
 }

@@ -11,8 +11,9 @@ import (
 
 // userItem is the stored form of a user's record.
 type userItem struct {
-	PK, SK     string
-	Type       string   `dynamodbav:"type"`
+	PK         string   `dynamodbav:"PK"`
+	SK         string   `dynamodbav:"SK"`
+	Type       itemType `dynamodbav:"type"`
 	ID         string   `dynamodbav:"id"`
 	Org        string   `dynamodbav:"org"`
 	Email      string   `dynamodbav:"email"`
@@ -35,14 +36,17 @@ func toUserItem(u *tandem.User) userItem {
 	}
 }
 
-func (it *userItem) toDomain() *tandem.User {
-	updated, _ := time.Parse(time.RFC3339, it.UpdatedAt)
+func fromUserItem(it *userItem) (*tandem.User, error) {
+	updated, err := parseStoredTime("user updatedAt", it.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
 	u := &tandem.User{ID: it.ID, OrgID: it.Org, Email: it.Email, Name: it.Name,
 		Department: it.Department, Timezone: it.Timezone, UpdatedAt: updated}
 	for _, r := range it.Roles {
 		u.Roles = append(u.Roles, tandem.Role(r))
 	}
-	return u
+	return u, nil
 }
 
 // GetUser returns the user's record (one GetItem). Errors: not_found.
@@ -55,7 +59,7 @@ func (s *Store) GetUser(ctx context.Context, org, id string) (_ *tandem.User, er
 	if it == nil {
 		return nil, tandem.Errorf(tandem.ENotFound, "No user record yet.")
 	}
-	return it.toDomain(), nil
+	return fromUserItem(it)
 }
 
 // PutUser creates or replaces the user's record (one PutItem).
