@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"time"
@@ -285,6 +286,11 @@ type failure struct {
 	old  map[string]types.AttributeValue
 }
 
+// ErrContended is in the chain of the conflict returned when a transaction kept colliding
+// with concurrent ones on the same items (no condition failed): whoever it collided with may
+// still be committing (see internal/booking, "Concurrent retries with one key").
+var ErrContended = errors.New("transaction contended by concurrent ones")
+
 // commit runs the transaction. It retries (a few times, with jitter) only when DynamoDB
 // cancelled it for a concurrent transaction on the same items and no condition failed; the
 // happy path is exactly one call. It returns the first failed condition, if any, with its
@@ -314,6 +320,9 @@ func (s *Store) commit(ctx context.Context, tx *txBuilder, token string) (*failu
 			}
 		}
 		if !contended || attempt == 4 {
+			if contended {
+				err = fmt.Errorf("%w: %w", ErrContended, err)
+			}
 			return nil, &tandem.Error{Code: tandem.EConflict, Message: "Another change to this time is in progress; please retry.", Err: err}
 		}
 		select {

@@ -1,20 +1,16 @@
 package httpapi
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base32"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/tandemhq/tandem/internal/availability"
+	"github.com/tandemhq/tandem/internal/booking"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -87,10 +83,8 @@ func toBookingJSON(b *tandem.Booking, now time.Time, participant bool) bookingJS
 
 var idemKeyRe = regexp.MustCompile(`^[A-Za-z0-9._:-]{8,100}$`)
 
-// create: POST /v1/bookings with an Idempotency-Key. Round trip 1 reads, in parallel, the
-// stored response for the key, the org's settings (budget), the expert's profile, schedule
-// and busy time; the slot is
-// checked with the same engine as the slot listing; round trip 2 is the one transaction.
+// create: POST /v1/bookings with an Idempotency-Key: decode, authorize, book (the use case,
+// internal/booking), answer.
 func (a bookingsAPI) create(w http.ResponseWriter, r *http.Request, c Caller) error {
 	if err := c.Require(tandem.RoleLearner); err != nil {
 		return err
@@ -116,55 +110,41 @@ func idempotencyKey(r *http.Request) (string, error) {
 	return key, nil
 }
 
-// book is the one booking path: POST /v1/bookings and accepting a request's offer both end
-// here. raw is the request body the idempotency key is bound to.
+// service is the booking use case on this API's store and clock.
+func (a bookingsAPI) service() *booking.Service { return booking.New(a.store, a.now) }
+
+// book books for the caller through the use case and writes its answer: POST /v1/bookings
+// and accepting a request's offer both end here. raw is the request body the idempotency key
+// is bound to.
 func (a bookingsAPI) book(w http.ResponseWriter, r *http.Request, c Caller, key string, raw []byte, in tandem.BookInput) error {
-	if err := in.Validate(); err != nil {
-		return err
-	}
-	if in.ExpertID == c.UserID {
-		return &tandem.Error{Code: tandem.EInvalid, Message: "You cannot book a session with yourself.",
-			Fields: []tandem.FieldError{{Field: "expertId", Message: "is you"}}}
-	}
-	sum := sha256.Sum256(raw)
-	idem := dynamo.IdemRecord{UserID: c.UserID, Key: key, Hash: hex.EncodeToString(sum[:]), Status: http.StatusCreated}
-	b, req, replay, err := a.prepare(r, c, in, idem)
+	res, err := a.service().Book(r.Context(), booking.Request{Org: c.OrgID, Input: in, Key: key, Body: raw, Render: renderBooked,
+		Learner: tandem.Party{ID: c.UserID, Name: c.Name, Email: c.Email, Department: c.Department}})
 	if err != nil {
 		return err
 	}
-	waitlisted := false
 	switch {
-	case replay != nil:
-	case b.CircleID != "":
-		res, err := a.store.BookSeat(r.Context(), *req)
-		if err != nil {
-			return err
-		}
-		replay, waitlisted = res.Replay, res.Waitlisted
-	default:
-		replay, err = a.store.Book(r.Context(), req.BookRequest)
-		if err != nil {
-			return err
-		}
-	}
-	if replay != nil {
+	case res.Replayed:
 		w.Header().Set("Idempotent-Replayed", "true")
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(replay.Status)
-		_, _ = w.Write(replay.Body)
-		return nil
+	case res.CircleID != "":
+		w.Header().Set("Location", "/v1/circles/"+res.CircleID)
+	default:
+		w.Header().Set("Location", "/v1/bookings/"+res.Booking.ID)
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if waitlisted {
-		w.Header().Set("Location", "/v1/circles/"+b.CircleID)
-		w.WriteHeader(http.StatusAccepted)
-		_, _ = w.Write(req.WaitlistBody)
-		return nil
-	}
-	w.Header().Set("Location", "/v1/bookings/"+b.ID)
-	w.WriteHeader(http.StatusCreated)
-	_, _ = w.Write(req.Idem.Body)
+	w.WriteHeader(res.Status)
+	_, _ = w.Write(res.Body)
 	return nil
+}
+
+// renderBooked is the response a booking stores under its idempotency key: the booking as
+// the API shows it to its learner (201), or the place on a circle's waitlist (202).
+func renderBooked(o booking.Outcome) ([]byte, error) {
+	var v any = toBookingJSON(o.Booking, o.Now, true)
+	if o.Waitlisted {
+		v = waitlistedJSON{CircleID: o.Booking.CircleID, Status: "waitlisted"}
+	}
+	body, err := json.Marshal(v)
+	return append(body, '\n'), err
 }
 
 // waitlistedJSON answers a request for a seat that joined the waitlist (202).
@@ -173,172 +153,16 @@ type waitlistedJSON struct {
 	Status   string `json:"status"` // "waitlisted"
 }
 
-// prepare does round trip 1 and builds the transaction, or finds a stored response.
-func (a bookingsAPI) prepare(r *http.Request, c Caller, in tandem.BookInput, idem dynamo.IdemRecord) (*tandem.Booking, *dynamo.SeatRequest, *dynamo.IdemRecord, error) {
-	ctx := r.Context()
-	var (
-		stored    *dynamo.IdemRecord
-		inputs    *dynamo.SlotInputs
-		errStored error
-		errIn     error
-		wg        sync.WaitGroup
-	)
-	var (
-		settings    tandem.OrgSettings
-		errSettings error
-	)
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		stored, errStored = a.store.GetIdempotent(ctx, c.OrgID, c.UserID, idem.Key)
-	}()
-	go func() {
-		defer wg.Done()
-		settings, errSettings = a.store.GetSettings(ctx, c.OrgID) // the budget, if any
-	}()
-	inputs, errIn = a.store.LoadSlotInputs(ctx, c.OrgID, in.ExpertID, in.Start, in.Start.Add(24*time.Hour), "")
-	wg.Wait()
-	if errStored != nil {
-		return nil, nil, nil, errStored
-	}
-	if errSettings != nil {
-		return nil, nil, nil, errSettings
-	}
-	if stored != nil {
-		if stored.Hash != idem.Hash {
-			return nil, nil, nil, tandem.Errorf(tandem.EUnprocessable, "This Idempotency-Key was already used with a different request.")
-		}
-		return nil, nil, stored, nil
-	}
-	if errIn != nil {
-		return nil, nil, nil, errIn
-	}
-	expert := inputs.Expert
-	st, ok := expert.SessionType(in.SessionType)
-	if !ok {
-		return nil, nil, nil, &tandem.Error{Code: tandem.EInvalid, Message: "The expert offers no such session type.",
-			Fields: []tandem.FieldError{{Field: "sessionType", Message: "is not one of this expert's session types"}}}
-	}
-	now := a.now()
-	rules := availability.RulesFor(st, expert.Limits)
-	circle, err := checkStart(inputs, st, rules, in.Start, now)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if in.Waitlist && st.Seats <= 1 {
-		return nil, nil, nil, &tandem.Error{Code: tandem.EInvalid, Message: "Only group sessions have a waitlist.",
-			Fields: []tandem.FieldError{{Field: "waitlist", Message: "applies to group sessions only"}}}
-	}
-	b := &tandem.Booking{
-		ID: newID(), OrgID: c.OrgID,
-		Expert:      tandem.Party{ID: expert.ID, Name: expert.Name, Email: expert.Email, Department: expert.Department},
-		Learner:     tandem.Party{ID: c.UserID, Name: c.Name, Email: c.Email, Department: c.Department},
-		SessionType: st, Start: in.Start.UTC(), End: in.Start.UTC().Add(time.Duration(st.DurationMin) * time.Minute),
-		Status: tandem.StatusConfirmed, Note: in.Note, RequestID: in.RequestID, MeetingURL: expert.MeetingURL,
-	}
-	if st.Seats > 1 {
-		b.CircleID = dynamo.CircleID(c.OrgID, expert.ID, b.Start) // seats are instant (tandem/circle.go)
-	} else if expert.BookingMode == tandem.BookingApproval {
-		b.Status = tandem.StatusPending
-		b.HoldUntil = now.Add(tandem.DefaultHold).Truncate(time.Second)
-		if b.HoldUntil.After(b.Start) {
-			b.HoldUntil = b.Start
-		}
-	}
-	day, week := limitKeys(b.Start, inputs.Schedule.Timezone)
-	req := &dynamo.SeatRequest{BookRequest: dynamo.BookRequest{Booking: b, DayKey: day, WeekKey: week, MaxPerDay: rules.MaxPerDay,
-		MaxPerWeek: rules.MaxPerWeek, ActiveLimit: tandem.DefaultActiveLimit, Budget: settings.Budget, Idem: idem},
-		CircleExists: circle != nil, CircleFull: circle != nil && circle.SeatsLeft() == 0, Waitlist: in.Waitlist}
-	// The response is stored with the booking, so a retry gets these exact bytes back.
-	b.CreatedAt = now.UTC().Truncate(time.Second)
-	b.UpdatedAt = b.CreatedAt
-	body, err := json.Marshal(toBookingJSON(b, now, true))
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	req.Idem.Body = append(body, '\n')
-	if in.Waitlist {
-		body, err := json.Marshal(waitlistedJSON{CircleID: b.CircleID, Status: "waitlisted"})
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		req.WaitlistBody = append(body, '\n')
-	}
-	return b, req, nil, nil
-}
-
-// checkStart decides, with the slot engine, whether start is bookable for session type st,
-// exactly as the slot listing does (listSlots). For a group session type, a circle already
-// at that start is joined: the time must still be within the expert's rules as if the circle
-// were not there (it holds the time itself); its seats are the transaction's to decide. It
-// returns that circle, or nil.
-func checkStart(in *dynamo.SlotInputs, st tandem.SessionType, rules availability.Rules, start, now time.Time) (*tandem.Circle, error) {
-	for i := range in.Circles {
-		c := &in.Circles[i]
-		if !c.Start.Equal(start) {
-			continue
-		}
-		if c.SessionType.ID != st.ID || st.Seats <= 1 {
-			break // the expert's time is taken by another session: the engine says busy
-		}
-		if err := availability.Check(*in.Schedule, rules, busyWithout(in.Busy, c), start, now); err != nil {
-			return nil, fieldOf(err, "start")
-		}
-		return c, nil
-	}
-	if err := availability.Check(*in.Schedule, rules, in.Busy, start, now); err != nil {
-		return nil, fieldOf(err, "start")
-	}
-	return nil, nil
-}
-
-// busyWithout is busy less the circle's own entry (the only one with exactly its span).
+// busyWithout is busy less the circle's own entry (see booking.BusyWithout).
 func busyWithout(busy []availability.Busy, c *tandem.Circle) []availability.Busy {
-	out := make([]availability.Busy, 0, len(busy))
-	for _, x := range busy {
-		if x.Start.Equal(c.Start) && x.End.Equal(c.End) {
-			continue
-		}
-		out = append(out, x)
-	}
-	return out
+	return booking.BusyWithout(busy, c)
 }
 
-// limitKeys are the expert-local date and ISO week (its Monday) of start.
-func limitKeys(start time.Time, zone string) (day, week string) {
-	loc, err := tandem.LoadZone(zone)
-	if err != nil {
-		loc = time.UTC
-	}
-	local := start.In(loc)
-	monday := local.AddDate(0, 0, -((int(local.Weekday()) + 6) % 7))
-	return local.Format(time.DateOnly), monday.Format(time.DateOnly)
-}
-
-// fieldOf attaches a field to an engine error that has none, and names a busy expert the
-// same way the booking transaction does (conflict: expert_busy), whichever noticed first.
-func fieldOf(err error, field string) error {
-	e, ok := err.(*tandem.Error)
-	if !ok {
-		return err
-	}
-	if len(e.Fields) == 0 && e.Code == tandem.EInvalid {
-		e.Fields = []tandem.FieldError{{Field: field, Message: e.Message}}
-	}
-	if e.Code == tandem.EConflict && e.Detail["reason"] == availability.ReasonBusy {
-		e.Detail["conflict"] = "expert_busy"
-	}
-	return err
-}
-
-var idEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)
+// fieldOf attaches a field to a slot-engine error that has none (see booking.StartError).
+func fieldOf(err error, field string) error { return booking.StartError(err, field) }
 
 // newID returns a random, URL-safe id (128 bits).
-func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return idEncoding.EncodeToString(b[:])
-}
+func newID() string { return booking.NewID() }
 
 // visible loads a booking the caller may see: participants always, HR of the org for
 // metadata. Anyone else gets not_found, so ids reveal nothing.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/availability"
+	"github.com/tandemhq/tandem/internal/booking"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -149,7 +150,7 @@ func (a bookingsAPI) reschedule(w http.ResponseWriter, r *http.Request, c Caller
 	if err := availability.Check(*inputs.Schedule, rules, inputs.Busy, in.Start, now); err != nil {
 		return fieldOf(err, "start")
 	}
-	day, week := limitKeys(in.Start, inputs.Schedule.Timezone)
+	day, week := booking.LimitKeys(in.Start, inputs.Schedule.Timezone)
 	start := in.Start.UTC()
 	return a.transition(w, r, c, anyParticipant, dynamo.Change{
 		Reschedule: &dynamo.RescheduleLimits{DayKey: day, WeekKey: week, MaxPerDay: rules.MaxPerDay, MaxPerWeek: rules.MaxPerWeek, Budget: settings.Budget},

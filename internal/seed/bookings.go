@@ -6,10 +6,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/availability"
+	"github.com/tandemhq/tandem/internal/booking"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -138,9 +138,10 @@ func overlapsAny(s availability.Slot, spans []availability.Slot) bool {
 	return false
 }
 
-// loadBookings writes the demo bookings through the ordinary booking transaction, each
-// re-checked against the stored schedule and busy time first. A booking whose id already
-// exists is left alone, so a later Load (even with another now) changes nothing.
+// loadBookings writes the demo bookings through the booking use case (booking.Service.Book),
+// as POST /v1/bookings does: the same engine check against the stored schedule and busy time,
+// the same decisions and the one transaction. A booking whose id already exists is left
+// alone, so a later Load (even with another now) changes nothing.
 func loadBookings(ctx context.Context, store *dynamo.Store, now time.Time) error {
 	plan, err := Bookings(now)
 	if err != nil {
@@ -161,16 +162,12 @@ func loadBookings(ctx context.Context, store *dynamo.Store, now time.Time) error
 	return nil
 }
 
-// book checks the slot with the stored inputs, as POST /v1/bookings does, and writes it.
+// book books the planned booking b through the use case. Two things differ from a learner's
+// request, and only these: the booking keeps the plan's fixed id (the sample events and the
+// README name them), and the use case's clock is the plan's booking time (b.CreatedAt: now,
+// or a fortnight ago for the history), so the history passes the notice and horizon checks
+// as it did when it was "booked", and its hold and creation time are the plan's.
 func book(ctx context.Context, store *dynamo.Store, b *tandem.Booking) error {
-	in, err := store.LoadSlotInputs(ctx, b.OrgID, b.Expert.ID, b.Start, b.Start.Add(24*time.Hour), "")
-	if err != nil {
-		return err
-	}
-	rules := availability.RulesFor(b.SessionType, in.Expert.Limits)
-	if err := availability.Check(*in.Schedule, rules, in.Busy, b.Start, b.CreatedAt); err != nil {
-		return err
-	}
 	// The idempotency record answers a retry of the seed's own "request". The store derives
 	// the transaction's ClientRequestToken from org, user, key and booking id, and DynamoDB
 	// refuses a token reused with other parameters for ten minutes, account-wide; booking ids
@@ -178,38 +175,29 @@ func book(ctx context.Context, store *dynamo.Store, b *tandem.Booking) error {
 	// table (every test has its own) or the same one again later from colliding.
 	tag := sha256.Sum256([]byte(store.Table() + "\x00" + b.CreatedAt.Format(time.RFC3339)))
 	key := "seed-" + b.ID + "-" + hex.EncodeToString(tag[:6])
-	req, err := json.Marshal(tandem.BookInput{ExpertID: b.Expert.ID, SessionType: b.SessionType.ID, Start: b.Start, Note: b.Note})
+	in := tandem.BookInput{ExpertID: b.Expert.ID, SessionType: b.SessionType.ID, Start: b.Start, Note: b.Note}
+	req, err := json.Marshal(in)
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256(req)
-	body, err := json.Marshal(map[string]string{"id": b.ID, "status": string(b.Status)})
+	bookedAt := b.CreatedAt
+	res, err := booking.New(store, func() time.Time { return bookedAt }).Book(ctx, booking.Request{
+		Org: b.OrgID, Learner: b.Learner, Input: in, Key: key, Body: req, Render: renderSeeded, ID: b.ID})
 	if err != nil {
 		return err
 	}
-	settings, err := store.GetSettings(ctx, b.OrgID)
-	if err != nil {
-		return err
+	// A replay: an earlier Load wrote this booking already, which is success too.
+	if res.Booking != nil && res.Booking.Status != b.Status {
+		return fmt.Errorf("booked as %s, the plan says %s (the expert's booking mode changed?)", res.Booking.Status, b.Status)
 	}
-	day, week := limitKeys(b.Start, in.Schedule.Timezone)
-	replay, err := store.Book(ctx, dynamo.BookRequest{Booking: b, DayKey: day, WeekKey: week,
-		MaxPerDay: rules.MaxPerDay, MaxPerWeek: rules.MaxPerWeek, ActiveLimit: tandem.DefaultActiveLimit, Budget: settings.Budget,
-		Idem: dynamo.IdemRecord{UserID: b.Learner.ID, Key: key, Hash: hex.EncodeToString(sum[:]),
-			Status: http.StatusCreated, Body: append(body, '\n')}})
-	_ = replay // non-nil: an earlier Load wrote this booking already, which is success too
-	return err
+	return nil
 }
 
-// limitKeys are the expert-local date and ISO week (its Monday) of start, the keys of the
-// per-day and per-week counters (as httpapi computes them for a booking).
-func limitKeys(start time.Time, zone string) (day, week string) {
-	loc, err := tandem.LoadZone(zone)
-	if err != nil {
-		loc = time.UTC
-	}
-	local := start.In(loc)
-	monday := local.AddDate(0, 0, -((int(local.Weekday()) + 6) % 7))
-	return local.Format(time.DateOnly), monday.Format(time.DateOnly)
+// renderSeeded is the response the seed's bookings store under their keys (nobody reads it
+// but a retry of the seed itself).
+func renderSeeded(o booking.Outcome) ([]byte, error) {
+	body, err := json.Marshal(map[string]string{"id": o.Booking.ID, "status": string(o.Booking.Status)})
+	return append(body, '\n'), err
 }
 
 // loadFeedToken gives ben the demo feed token unless it is already his.

@@ -1,0 +1,319 @@
+package booking
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/tandemhq/tandem/internal/availability"
+	"github.com/tandemhq/tandem/internal/dynamo"
+	"github.com/tandemhq/tandem/internal/tandem"
+)
+
+// Service is the booking use case over the one store.
+type Service struct {
+	store *dynamo.Store
+	now   func() time.Time
+}
+
+// New returns the use case on store with the clock now (time.Now when nil). It holds no
+// other state, so building one per request is as good as sharing one.
+func New(store *dynamo.Store, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{store: store, now: now}
+}
+
+// Request is one booking: who books, what, and the idempotency key it is bound to.
+type Request struct {
+	Org     string
+	Learner tandem.Party // the verified caller
+	Input   tandem.BookInput
+	// Key is the client's Idempotency-Key and Body the request body it is bound to: a retry
+	// must send the same body to get the stored response.
+	Key  string
+	Body []byte
+	// Render makes the response stored under Key (see the package doc, "The stored response").
+	Render Render
+	// ID fixes the booking's id (the demo data's known ids); empty: a new random id.
+	ID string
+}
+
+// Outcome is what Render renders: the booking as it is written (or, when Waitlisted, the seat
+// that was asked for: a place on its circle's waitlist is written instead) at Now.
+type Outcome struct {
+	Booking    *tandem.Booking
+	Waitlisted bool
+	Now        time.Time
+}
+
+// Render makes the response body for an outcome.
+type Render func(Outcome) ([]byte, error)
+
+// Result is how a booking ended.
+type Result struct {
+	// Status is 201 (booked), 202 (on the waitlist) or, for a replay, the stored status.
+	Status int
+	// Body is the response: the stored one for a replay, else what Render made (and stored).
+	Body     []byte
+	Replayed bool
+	// Booking is the booking made (status 201, not a replay).
+	Booking *tandem.Booking
+	// CircleID is the circle whose waitlist was joined (status 202, not a replay).
+	CircleID string
+}
+
+// Book books a session for r.Learner (see the package doc for the rules). Errors: invalid
+// (with field errors), not_found (expert), conflict (Detail.conflict = expert_busy |
+// learner_busy | circle_full | already_waiting | circle_cancelled), limit_exceeded
+// (Detail.limit), unprocessable (the key was used with another body).
+func (s *Service) Book(ctx context.Context, r Request) (Result, error) {
+	in := r.Input
+	if err := in.Validate(); err != nil {
+		return Result{}, err
+	}
+	if in.ExpertID == r.Learner.ID {
+		return Result{}, &tandem.Error{Code: tandem.EInvalid, Message: "You cannot book a session with yourself.",
+			Fields: []tandem.FieldError{{Field: "expertId", Message: "is you"}}}
+	}
+	if r.Render == nil {
+		return Result{}, errors.New("booking: Request.Render is required")
+	}
+	sum := sha256.Sum256(r.Body)
+	idem := dynamo.IdemRecord{UserID: r.Learner.ID, Key: r.Key, Hash: hex.EncodeToString(sum[:]), Status: http.StatusCreated}
+
+	// Round trip 1. The slot inputs' error waits until the stored response is known: a
+	// replay answers even when the expert has gone since.
+	var (
+		stored   *dynamo.IdemRecord
+		settings tandem.OrgSettings
+		g        errgroup.Group
+	)
+	g.Go(func() (err error) {
+		stored, err = s.store.GetIdempotent(ctx, r.Org, r.Learner.ID, r.Key)
+		return err
+	})
+	g.Go(func() (err error) {
+		settings, err = s.store.GetSettings(ctx, r.Org) // the budget, if any
+		return err
+	})
+	inputs, errIn := s.store.LoadSlotInputs(ctx, r.Org, in.ExpertID, in.Start, in.Start.Add(24*time.Hour), "")
+	if err := g.Wait(); err != nil {
+		return Result{}, err
+	}
+	if stored != nil {
+		return replay(stored, idem.Hash)
+	}
+	if errIn != nil {
+		return Result{}, errIn
+	}
+
+	req, err := s.decide(r, inputs, settings, idem)
+	if err != nil {
+		return s.replayAfter(ctx, r.Org, idem, err, false)
+	}
+	b := req.Booking
+	// Round trip 2: the one transaction.
+	var (
+		again      *dynamo.IdemRecord
+		waitlisted bool
+	)
+	if b.CircleID != "" {
+		var res dynamo.SeatResult
+		res, err = s.store.BookSeat(ctx, *req)
+		again, waitlisted = res.Replay, res.Waitlisted
+	} else {
+		again, err = s.store.Book(ctx, req.BookRequest)
+	}
+	switch {
+	case err != nil:
+		return s.replayAfter(ctx, r.Org, idem, err, true)
+	case again != nil:
+		return Result{Status: again.Status, Body: again.Body, Replayed: true}, nil
+	case waitlisted:
+		return Result{Status: http.StatusAccepted, Body: req.WaitlistBody, CircleID: b.CircleID}, nil
+	}
+	return Result{Status: http.StatusCreated, Body: req.Idem.Body, Booking: b}, nil
+}
+
+// decide checks the start with the slot engine and makes every decision of the booking:
+// the transaction to write, with the responses to store rendered.
+func (s *Service) decide(r Request, inputs *dynamo.SlotInputs, settings tandem.OrgSettings, idem dynamo.IdemRecord) (*dynamo.SeatRequest, error) {
+	in := r.Input
+	expert := inputs.Expert
+	st, ok := expert.SessionType(in.SessionType)
+	if !ok {
+		return nil, &tandem.Error{Code: tandem.EInvalid, Message: "The expert offers no such session type.",
+			Fields: []tandem.FieldError{{Field: "sessionType", Message: "is not one of this expert's session types"}}}
+	}
+	now := s.now()
+	rules := availability.RulesFor(st, expert.Limits)
+	circle, err := checkStart(inputs, st, rules, in.Start, now)
+	if err != nil {
+		return nil, err
+	}
+	if in.Waitlist && st.Seats <= 1 {
+		return nil, &tandem.Error{Code: tandem.EInvalid, Message: "Only group sessions have a waitlist.",
+			Fields: []tandem.FieldError{{Field: "waitlist", Message: "applies to group sessions only"}}}
+	}
+	id := r.ID
+	if id == "" {
+		id = NewID()
+	}
+	b := &tandem.Booking{
+		ID: id, OrgID: r.Org,
+		Expert:      tandem.Party{ID: expert.ID, Name: expert.Name, Email: expert.Email, Department: expert.Department},
+		Learner:     r.Learner,
+		SessionType: st, Start: in.Start.UTC(), End: in.Start.UTC().Add(time.Duration(st.DurationMin) * time.Minute),
+		Status: tandem.StatusConfirmed, Note: in.Note, RequestID: in.RequestID, MeetingURL: expert.MeetingURL,
+	}
+	if st.Seats > 1 {
+		b.CircleID = dynamo.CircleID(r.Org, expert.ID, b.Start) // seats are instant (tandem/circle.go)
+	} else if expert.BookingMode == tandem.BookingApproval {
+		b.Status = tandem.StatusPending
+		b.HoldUntil = now.Add(tandem.DefaultHold).Truncate(time.Second)
+		if b.HoldUntil.After(b.Start) {
+			b.HoldUntil = b.Start
+		}
+	}
+	day, week := LimitKeys(b.Start, inputs.Schedule.Timezone)
+	req := &dynamo.SeatRequest{BookRequest: dynamo.BookRequest{Booking: b, DayKey: day, WeekKey: week, MaxPerDay: rules.MaxPerDay,
+		MaxPerWeek: rules.MaxPerWeek, ActiveLimit: tandem.DefaultActiveLimit, Budget: settings.Budget, Idem: idem},
+		CircleExists: circle != nil, CircleFull: circle != nil && circle.SeatsLeft() == 0, Waitlist: in.Waitlist}
+	// The response is stored with the booking, so a retry gets these exact bytes back.
+	b.CreatedAt = now.UTC().Truncate(time.Second)
+	b.UpdatedAt = b.CreatedAt
+	if req.Idem.Body, err = r.Render(Outcome{Booking: b, Now: now}); err != nil {
+		return nil, err
+	}
+	if in.Waitlist {
+		if req.WaitlistBody, err = r.Render(Outcome{Booking: b, Waitlisted: true, Now: now}); err != nil {
+			return nil, err
+		}
+	}
+	return req, nil
+}
+
+// replay answers with a stored response, or refuses a key used with another body.
+func replay(stored *dynamo.IdemRecord, hash string) (Result, error) {
+	if stored.Hash != hash {
+		return Result{}, tandem.Errorf(tandem.EUnprocessable, "This Idempotency-Key was already used with a different request.")
+	}
+	return Result{Status: stored.Status, Body: stored.Body, Replayed: true}, nil
+}
+
+// replayAfter is the race fix of the package doc ("Concurrent retries with one key"): a
+// booking that failed with a conflict or a limit, after round trip 1 found no stored response,
+// may have lost to a copy of itself that committed meanwhile; so may a write whose outcome is
+// unknown (an internal error: it may even have been this one's). The record is read again
+// (consistently) and, if there, answers; otherwise the failure stands. wrote says whether the
+// failure came from the transaction (true) or from the checks before it.
+func (s *Service) replayAfter(ctx context.Context, org string, idem dynamo.IdemRecord, failure error, wrote bool) (Result, error) {
+	code := tandem.ErrorCode(failure)
+	unknown := wrote && code == tandem.EInternal && ctx.Err() == nil
+	if idem.Key == "" || (code != tandem.EConflict && code != tandem.ELimitExceeded && !unknown) {
+		return Result{}, failure
+	}
+	for attempt := 0; ; attempt++ {
+		stored, err := s.store.GetIdempotent(ctx, org, idem.UserID, idem.Key)
+		if err != nil {
+			return Result{}, failure
+		}
+		if stored != nil {
+			return replay(stored, idem.Hash)
+		}
+		// Only contention or an unknown outcome can mean a copy is still committing; any
+		// other failure is final.
+		if !(unknown || errors.Is(failure, dynamo.ErrContended)) || attempt == 3 {
+			return Result{}, failure
+		}
+		select {
+		case <-ctx.Done():
+			return Result{}, failure
+		case <-time.After(time.Duration(25*(attempt+1)) * time.Millisecond):
+		}
+	}
+}
+
+// checkStart decides, with the slot engine, whether start is bookable for session type st,
+// exactly as the slot listing does. For a group session type, a circle already at that start
+// is joined: the time must still be within the expert's rules as if the circle were not there
+// (it holds the time itself); its seats are the transaction's to decide. It returns that
+// circle, or nil.
+func checkStart(in *dynamo.SlotInputs, st tandem.SessionType, rules availability.Rules, start, now time.Time) (*tandem.Circle, error) {
+	for i := range in.Circles {
+		c := &in.Circles[i]
+		if !c.Start.Equal(start) {
+			continue
+		}
+		if c.SessionType.ID != st.ID || st.Seats <= 1 {
+			break // the expert's time is taken by another session: the engine says busy
+		}
+		if err := availability.Check(*in.Schedule, rules, BusyWithout(in.Busy, c), start, now); err != nil {
+			return nil, StartError(err, "start")
+		}
+		return c, nil
+	}
+	if err := availability.Check(*in.Schedule, rules, in.Busy, start, now); err != nil {
+		return nil, StartError(err, "start")
+	}
+	return nil, nil
+}
+
+// BusyWithout is busy less the circle's own entry (the only one with exactly its span): what
+// the engine checks a seat of an existing circle against.
+func BusyWithout(busy []availability.Busy, c *tandem.Circle) []availability.Busy {
+	out := make([]availability.Busy, 0, len(busy))
+	for _, x := range busy {
+		if x.Start.Equal(c.Start) && x.End.Equal(c.End) {
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// LimitKeys are the expert-local date and ISO week (its Monday) of start: the keys of the
+// expert's per-day and per-week counters.
+func LimitKeys(start time.Time, zone string) (day, week string) {
+	loc, err := tandem.LoadZone(zone)
+	if err != nil {
+		loc = time.UTC
+	}
+	local := start.In(loc)
+	monday := local.AddDate(0, 0, -((int(local.Weekday()) + 6) % 7))
+	return local.Format(time.DateOnly), monday.Format(time.DateOnly)
+}
+
+// StartError attaches field to a slot-engine error that names none, and names a busy expert
+// the same way the booking transaction does (conflict: expert_busy), whichever noticed first.
+func StartError(err error, field string) error {
+	var e *tandem.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	if len(e.Fields) == 0 && e.Code == tandem.EInvalid {
+		e.Fields = []tandem.FieldError{{Field: field, Message: e.Message}}
+	}
+	if e.Code == tandem.EConflict && e.Detail["reason"] == availability.ReasonBusy {
+		e.Detail["conflict"] = "expert_busy"
+	}
+	return err
+}
+
+var idEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)
+
+// NewID returns a random, URL-safe id (128 bits).
+func NewID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return idEncoding.EncodeToString(b[:])
+}

@@ -1,0 +1,68 @@
+// Package booking is the booking use case, end to end: the one place that decides how a
+// session is booked, changed and handed on. Handlers, the scheduler and the seeder only
+// decode, authorize and call it; the store (internal/dynamo) only carries out the decisions
+// it is given. If you are looking for *the* booking rule, it is here.
+//
+// # Who calls it
+//
+//	POST /v1/bookings                  Service.Book            (internal/httpapi/bookings.go)
+//	POST /v1/requests/{id}/accept      Service.Book            (internal/httpapi/requests.go, accept)
+//	demo data                          Service.Book            (internal/seed/bookings.go)
+//	lifecycle routes, calling a        Service.Cancel, ...     (internal/httpapi/lifecycle.go, circles.go)
+//	  circle off, leaving a waitlist
+//	due entries (SchedulerFunction)    Service.Complete/Expire/PromoteWaitlist (internal/scheduler)
+//
+// # Booking (Service.Book)
+//
+//   - Round trip 1 reads, in parallel: the stored response for the caller's Idempotency-Key,
+//     the org's settings (the coaching budget) and the expert's slot inputs (profile,
+//     schedule, busy time and circles around the start).
+//   - A stored response for the key is the answer (replayed byte for byte); the same key with
+//     another body is refused (unprocessable).
+//   - The start is checked with the slot engine (availability.Check), exactly as the slot
+//     listing offers it. A group session's existing circle at that start is joined: its own
+//     busy entry is left out of the check (the circle holds that time itself), and its seats
+//     are the transaction's to decide.
+//   - The decisions: the booking's id and parties (from the verified caller and the stored
+//     profile), its span, confirmed or pending (an approval-mode expert's one-to-one booking
+//     holds its slot for tandem.DefaultHold, never past the start), the circle id of a
+//     group session (dynamo.CircleID: the same for every learner, so two first learners
+//     collide and one joins), the expert-local day and ISO week that the per-day and per-week
+//     counters are keyed by, the learner's live-booking cap and the org's budget.
+//   - Round trip 2 is one TransactWriteItems (dynamo.Store.Book, or BookSeat for a seat):
+//     the booking, its 15-minute cell locks for the expert (buffers included; a circle's
+//     once, by the circle) and the learner, the counters, the budget draw, the due entries
+//     and the idempotency record, every part conditional. A conflict anywhere writes nothing,
+//     so there is never a double booking, whatever round trip 1 saw.
+//
+// # The stored response
+//
+// The idempotency record stores the response body, so a retry gets the very bytes the
+// first request got. Those bytes are the API's JSON, which is the HTTP layer's to shape, but
+// they must be made before the one write: so the caller passes Request.Render, which the use
+// case calls with the booking it is about to write (and, for a group session's waitlist, the
+// place's outcome). The use case never knows the API's shapes and the write stays one.
+//
+// # Concurrent retries with one key (issue #15 item 8)
+//
+// Copies of one request that race can see the first copy's booking (in the busy read of
+// round trip 1, or as a failed cell or counter condition) without having seen its
+// idempotency record, which was read in parallel a moment before it was written. So when a
+// booking fails with a conflict or a limit after round trip 1 found no stored response, the
+// use case reads the record again (one consistent GetItem, only on that failure path: the
+// happy path is still two round trips) and, if the first copy committed, answers with its
+// stored response. A failure that was only contention (the transaction kept colliding with
+// concurrent ones) re-reads a few times while the first copy finishes. Every copy thus gets
+// the one stored response, and exactly one booking is made.
+//
+// # Waitlists (Service.PromoteWaitlist)
+//
+// A seat given up in a full circle is offered to the first learner waiting, first come first
+// served; the decisions are here: stop when no seat is free or the circle is being called
+// off, dissolve the circle when nobody holds a seat and nobody waits, otherwise offer the
+// seat (a pending seat booking with Offer set, held until tandem.Circle.OfferUntil, with the
+// learner's live-booking cap and the org's budget) or skip the learner who can no longer
+// take it, and why: busy at that time (busy), at their cap (active_limit), over budget
+// (budget). The store carries out each decision in one conditional transaction and reports
+// only whether what was read still held.
+package booking
