@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 	"github.com/google/go-cmp/cmp"
+	"github.com/tandemhq/tandem/internal/analytics"
 	"github.com/tandemhq/tandem/internal/availability"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -274,4 +276,32 @@ func TestTranslateAlwaysExplains(t *testing.T) {
 	if tandem.ErrorCode(translate(errors.New("network"), "")) != tandem.EInternal || translate(nil, "") != nil {
 		t.Error("other errors stay internal; nil stays nil")
 	}
+}
+
+// Aggregate rows are written by ADD on the JSON names of analytics.Counts (AggAdd.Fields) and
+// read back through those names (LoadAggregates): the names are stored attribute names too.
+func TestAggregateAttributes(t *testing.T) {
+	var c analytics.Counts
+	v := reflect.ValueOf(&c).Elem()
+	for i := range v.NumField() {
+		switch f := v.Field(i); f.Kind() {
+		case reflect.Int64:
+			f.SetInt(1)
+		case reflect.Slice:
+			f.Set(reflect.ValueOf([]int64{1}))
+		}
+	}
+	av, err := attributevalue.MarshalMapWithOptions(c, func(o *attributevalue.EncoderOptions) { o.TagKey = "json" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for k := range av {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	pinNames(t, "aggregate counters", names, `booked completed cancelled lateCancelled noShowHost noShowGuest started
+		minutesBooked minutesDelivered groupExtraMinutesBooked groupExtraMinutesDelivered minutesOffered crossDept
+		activeLearners ratings ratingSum satisfied recommends promoters detractors requests matched newTies cohortPairs
+		cohortCrossPairs cohortNewPairs cohortSessions cohortMemberMinutes matchMinutes learners`)
 }

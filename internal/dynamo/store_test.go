@@ -344,3 +344,43 @@ func TestDueEntriesAndWatermark(t *testing.T) {
 		t.Errorf("watermark %v, %v", w, err)
 	}
 }
+
+// Concurrent edits of one profile: each write is conditioned on the version it read, so a
+// lost race re-reads and retries, and the topic copies always end up matching the profile.
+func TestConcurrentProfileEditsKeepTopicCopies(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	if err := s.PutExpert(ctx, expert("e1", "go")); err != nil {
+		t.Fatal(err)
+	}
+	sets := [][]string{{"go", "k8s"}, {"rust"}, {"go", "rust", "sql"}, {"sql"}}
+	errs := make(chan error, len(sets))
+	for _, topics := range sets {
+		go func() { errs <- s.PutExpert(ctx, expert("e1", topics...)) }()
+	}
+	for range sets {
+		// A write that lost three times in a row is a conflict with the profile's message.
+		if err := <-errs; err != nil {
+			wantError(t, err, tandem.EConflict, nil)
+		}
+	}
+	e, err := s.GetExpert(ctx, "acme", "e1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, topic := range []string{"go", "k8s", "rust", "sql"} {
+		page, err := s.SearchExperts(ctx, "acme", dynamo.ExpertQuery{Topic: topic, Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0
+		for _, t := range e.Topics {
+			if t == topic {
+				want = 1
+			}
+		}
+		if len(page.Experts) != want {
+			t.Errorf("topic %s: %d copies, profile topics %v", topic, len(page.Experts), e.Topics)
+		}
+	}
+}

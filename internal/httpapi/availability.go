@@ -3,12 +3,12 @@ package httpapi
 import (
 	"net/http"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/availability"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/tandem"
+	"golang.org/x/sync/errgroup"
 )
 
 // Slot listing bounds.
@@ -107,24 +107,29 @@ func (a availabilityAPI) slots(w http.ResponseWriter, r *http.Request, c Caller)
 	var (
 		inputs *dynamo.SlotInputs
 		user   *tandem.User
-		errIn  error
-		wg     sync.WaitGroup
 	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		inputs, errIn = a.store.LoadSlotInputs(r.Context(), c.OrgID, r.PathValue("expertId"), from, to, "")
-	}()
+	g, gctx := errgroup.WithContext(r.Context())
+	g.Go(func() (err error) {
+		inputs, err = a.store.LoadSlotInputs(gctx, c.OrgID, r.PathValue("expertId"), from, to, "")
+		return err
+	})
 	if tzName == "" {
-		user, _ = a.store.GetUser(r.Context(), c.OrgID, c.UserID) // no record yet: UTC
+		g.Go(func() (err error) {
+			user, err = a.store.GetUser(gctx, c.OrgID, c.UserID)
+			if tandem.ErrorCode(err) == tandem.ENotFound {
+				return nil // no record yet: UTC
+			}
+			return err
+		})
 	}
-	wg.Wait()
-	if errIn != nil {
-		return errIn
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	if tzName == "" {
 		tzName = "UTC"
 		if user != nil && user.Timezone != "" {
+			// A saved zone was valid when saved (PUT /v1/me validates it); one this build's
+			// zone data no longer knows falls back to UTC, which the response names.
 			if l, err := tandem.LoadZone(user.Timezone); err == nil {
 				loc, tzName = l, user.Timezone
 			}

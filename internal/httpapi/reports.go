@@ -3,12 +3,12 @@ package httpapi
 import (
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/analytics"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/tandem"
+	"golang.org/x/sync/errgroup"
 )
 
 // Reports read only the aggregates the stream consumer keeps: one Query per month of the
@@ -85,22 +85,14 @@ func (a reportsAPI) utilization(w http.ResponseWriter, r *http.Request, c Caller
 			Fields: []tandem.FieldError{{Field: "format", Message: `must be "json" or "csv"`}}}
 	}
 	var (
-		settings    tandem.OrgSettings
-		errSettings error
-		wg          sync.WaitGroup
+		settings tandem.OrgSettings
+		groups   []analytics.MonthGroup
 	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		settings, errSettings = a.store.GetSettings(r.Context(), c.OrgID)
-	}()
-	groups, _, err := a.store.LoadAggregates(r.Context(), c.OrgID, months)
-	wg.Wait()
-	if err != nil {
+	g, gctx := errgroup.WithContext(r.Context())
+	g.Go(func() (err error) { settings, err = a.store.GetSettings(gctx, c.OrgID); return err })
+	g.Go(func() (err error) { groups, _, err = a.store.LoadAggregates(gctx, c.OrgID, months); return err })
+	if err := g.Wait(); err != nil {
 		return err
-	}
-	if errSettings != nil {
-		return errSettings
 	}
 	rows, err := analytics.Report(groups, groupBy, minGroupSize)
 	if err != nil {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
 	"time"
 
@@ -44,8 +45,13 @@ func (a settingsAPI) put(w http.ResponseWriter, r *http.Request, c Caller) error
 	// Report every problem at once: the weights' fields under "matching.", the policies' own.
 	var fields []tandem.FieldError
 	for _, err := range []error{prefixFields(matching.Weights(in.Matching).Validate(), "matching"), in.Validate()} {
-		if e, ok := err.(*tandem.Error); ok {
+		var e *tandem.Error
+		switch {
+		case err == nil:
+		case errors.As(err, &e) && e.Code == tandem.EInvalid:
 			fields = append(fields, e.Fields...)
+		default:
+			return err // not a validation failure: never dropped
 		}
 	}
 	if len(fields) > 0 {
@@ -61,7 +67,8 @@ func (a settingsAPI) put(w http.ResponseWriter, r *http.Request, c Caller) error
 // prefixFields names field errors from a nested validator after their place in the body
 // ("matching.topic"; an error about the whole object is named "matching").
 func prefixFields(err error, prefix string) error {
-	if e, ok := err.(*tandem.Error); ok {
+	var e *tandem.Error
+	if errors.As(err, &e) {
 		for i := range e.Fields {
 			if e.Fields[i].Field == "" {
 				e.Fields[i].Field = prefix
