@@ -50,6 +50,7 @@ var wantStatus = map[string]int{
 	"programs/7-get-cohorts.json":         200,
 	"programs/8-adjust.json":              200, // hana's own arrangement of all twelve: version 2
 	"programs/9-publish.json":             200,
+	"programs/archive.json":               200, // hana archives demo-p01 (after the others)
 	"reports/utilization.json":            200,
 	"reports/utilization-csv.json":        200,
 	"reports/connections.json":            200,
