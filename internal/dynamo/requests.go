@@ -73,6 +73,21 @@ type openRequestsItem struct {
 func learnerRequestsPK(org, id string) string { return orgPrefix(org) + "LEARNER#" + id + "#REQUESTS" }
 func requestTopicPK(org, topic string) string { return orgPrefix(org) + "REQTOPIC#" + topic }
 
+// requestItemFrom and toDomain are the one place a request is converted.
+func requestItemFrom(r *tandem.LearnerRequest) requestItem {
+	created := r.CreatedAt.UTC().Format(time.RFC3339)
+	it := requestItem{PK: requestPK(r.OrgID, r.ID), SK: skRequest,
+		GSI1PK: learnerRequestsPK(r.OrgID, r.LearnerID), GSI1SK: created + "#" + r.ID, Type: "request",
+		ID: r.ID, Org: r.OrgID, LearnerID: r.LearnerID, LearnerName: r.LearnerName, LearnerDepartment: r.LearnerDepartment,
+		Topics: r.Topics, Goal: r.Goal, DurationMin: r.DurationMin, PreferredTimes: r.PreferredTimes, Language: r.Language,
+		Urgency: r.Urgency, Timezone: r.Timezone, Status: string(r.Status), CreatedAt: created,
+		ExpiresAtUnix: r.ExpiresAt.Unix(), BookingID: r.BookingID, Version: r.Version}
+	if !r.MatchedAt.IsZero() {
+		it.MatchedAt = r.MatchedAt.UTC().Format(time.RFC3339)
+	}
+	return it
+}
+
 func (it *requestItem) toDomain() *tandem.LearnerRequest {
 	r := &tandem.LearnerRequest{ID: it.ID, OrgID: it.Org, LearnerID: it.LearnerID, LearnerName: it.LearnerName,
 		LearnerDepartment: it.LearnerDepartment, Topics: it.Topics, Goal: it.Goal, DurationMin: it.DurationMin,
@@ -123,13 +138,7 @@ func (s *Store) PostRequest(ctx context.Context, r *tandem.LearnerRequest, rank,
 	defer tandem.Wrap(&err, "Store.PostRequest")
 	r.CreatedAt = s.now().UTC().Truncate(time.Second)
 	r.Version = 1
-	created := r.CreatedAt.Format(time.RFC3339)
-	it := requestItem{PK: requestPK(r.OrgID, r.ID), SK: skRequest,
-		GSI1PK: learnerRequestsPK(r.OrgID, r.LearnerID), GSI1SK: created + "#" + r.ID, Type: "request",
-		ID: r.ID, Org: r.OrgID, LearnerID: r.LearnerID, LearnerName: r.LearnerName, LearnerDepartment: r.LearnerDepartment,
-		Topics: r.Topics, Goal: r.Goal, DurationMin: r.DurationMin, PreferredTimes: r.PreferredTimes, Language: r.Language,
-		Urgency: r.Urgency, Timezone: r.Timezone, Status: string(r.Status), CreatedAt: created,
-		ExpiresAtUnix: r.ExpiresAt.Unix(), Version: 1}
+	it := requestItemFrom(r)
 	tx := newTx(s.table)
 	if err := tx.put("request", it, "attribute_not_exists(PK)", nil); err != nil {
 		return err
@@ -414,7 +423,8 @@ func decodeBoardCursor(s string) (string, error) {
 }
 
 type offerItem struct {
-	PK, SK      string
+	PK          string   `dynamodbav:"PK"`
+	SK          string   `dynamodbav:"SK"`
 	Type        string   `dynamodbav:"type"`
 	RequestID   string   `dynamodbav:"requestId"`
 	ExpertID    string   `dynamodbav:"expertId"`
@@ -424,20 +434,35 @@ type offerItem struct {
 	CreatedAt   string   `dynamodbav:"createdAt"`
 }
 
+// offerItemFrom and toDomain are the one place an offer is converted.
+func offerItemFrom(org string, o *tandem.Offer) offerItem {
+	starts := make([]string, len(o.Starts))
+	for i, t := range o.Starts {
+		starts[i] = t.UTC().Format(time.RFC3339)
+	}
+	return offerItem{PK: requestPK(org, o.RequestID), SK: "OFFER#" + o.ExpertID, Type: "offer", RequestID: o.RequestID,
+		ExpertID: o.ExpertID, ExpertName: o.ExpertName, SessionType: o.SessionType, Starts: starts,
+		CreatedAt: o.CreatedAt.UTC().Format(time.RFC3339)}
+}
+
+func (it *offerItem) toDomain() *tandem.Offer {
+	o := &tandem.Offer{RequestID: it.RequestID, ExpertID: it.ExpertID, ExpertName: it.ExpertName, SessionType: it.SessionType}
+	for _, s := range it.Starts {
+		t, _ := time.Parse(time.RFC3339, s)
+		o.Starts = append(o.Starts, t)
+	}
+	o.CreatedAt, _ = time.Parse(time.RFC3339, it.CreatedAt)
+	return o
+}
+
 // PutOffer records (or replaces) an expert's offer and marks the request offered, only while
 // the request is still looking for an expert. Errors: conflict (Detail.status).
 func (s *Store) PutOffer(ctx context.Context, org string, o *tandem.Offer) (err error) {
 	defer tandem.Wrap(&err, "Store.PutOffer(%q)", o.RequestID)
 	now := s.now().UTC().Truncate(time.Second)
 	o.CreatedAt = now
-	starts := make([]string, len(o.Starts))
-	for i, t := range o.Starts {
-		starts[i] = t.UTC().Format(time.RFC3339)
-	}
 	tx := newTx(s.table)
-	if err := tx.put("offer", offerItem{PK: requestPK(org, o.RequestID), SK: "OFFER#" + o.ExpertID, Type: "offer",
-		RequestID: o.RequestID, ExpertID: o.ExpertID, ExpertName: o.ExpertName, SessionType: o.SessionType,
-		Starts: starts, CreatedAt: now.Format(time.RFC3339)}, "", nil); err != nil {
+	if err := tx.put("offer", offerItemFrom(org, o), "", nil); err != nil {
 		return err
 	}
 	tx.update("request", requestPK(org, o.RequestID), skRequest, "SET #s = :offered ADD version :one",
@@ -476,13 +501,7 @@ func (s *Store) GetOffers(ctx context.Context, org, requestID string) (_ []*tand
 		if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
 			return nil, err
 		}
-		o := &tandem.Offer{RequestID: it.RequestID, ExpertID: it.ExpertID, ExpertName: it.ExpertName, SessionType: it.SessionType}
-		for _, s := range it.Starts {
-			t, _ := time.Parse(time.RFC3339, s)
-			o.Starts = append(o.Starts, t)
-		}
-		o.CreatedAt, _ = time.Parse(time.RFC3339, it.CreatedAt)
-		offers = append(offers, o)
+		offers = append(offers, it.toDomain())
 	}
 	return offers, nil
 }
@@ -543,7 +562,8 @@ func (s *Store) stopLooking(tx *txBuilder, r *tandem.LearnerRequest) {
 }
 
 type settingsItem struct {
-	PK, SK    string
+	PK        string `dynamodbav:"PK"`
+	SK        string `dynamodbav:"SK"`
 	Type      string `dynamodbav:"type"`
 	Doc       string `dynamodbav:"doc"`
 	UpdatedAt string `dynamodbav:"updatedAt"`
