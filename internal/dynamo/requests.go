@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
 	"github.com/tandemhq/tandem/internal/tandem"
 	"golang.org/x/sync/errgroup"
 )
@@ -160,8 +163,12 @@ func (s *Store) PostRequest(ctx context.Context, r *tandem.LearnerRequest, rank,
 	for attempt := 0; ; attempt++ {
 		failed, err := s.commit(ctx, tx, "")
 		switch {
-		case failed == nil && tandem.ErrorCode(err) == tandem.EConflict && attempt < 8:
-			continue // contended: other posts or releases on the same counter; commit backed off
+		case failed == nil && contended(err) && attempt < 10:
+			// Other posts or releases on the same counter: wait a little longer each time.
+			if err := pause(ctx, attempt); err != nil {
+				return err
+			}
+			continue
 		case failed == nil:
 			return err
 		case failed.kind != "open_requests":
@@ -229,10 +236,28 @@ func (s *Store) releaseStopped(ctx context.Context, org, learnerID string, ids [
 	tx.update("open_requests", userPK(org, learnerID), skOpenRequests, "DELETE openRequests :ids", "", nil,
 		map[string]types.AttributeValue{":ids": &types.AttributeValueMemberSS{Value: stopped}})
 	failed, err := s.commit(ctx, tx, "")
-	if failed != nil || tandem.ErrorCode(err) == tandem.EConflict {
+	if failed != nil || contended(err) {
 		return true, nil // a request changed since read, or contention: read again and retry
 	}
 	return err == nil, err
+}
+
+// contended reports an error that a retry a moment later may not meet: transactions that
+// kept conflicting on the same item (commit has backed off already), or a server error such
+// as DynamoDB Local's time-out waiting for an item lock under many concurrent transactions.
+func contended(err error) bool {
+	var ae smithy.APIError
+	return tandem.ErrorCode(err) == tandem.EConflict || errors.As(err, &ae) && ae.ErrorCode() == "InternalServerError"
+}
+
+// pause waits a random 10–40 ms times the attempt number (from 1), or until ctx ends.
+func pause(ctx context.Context, attempt int) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(time.Duration((attempt+1)*(10+rand.IntN(30))) * time.Millisecond):
+		return nil
+	}
 }
 
 // releaseOpenRequest takes a request off its learner's open-request counter in tx (without a
