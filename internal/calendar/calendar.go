@@ -40,7 +40,7 @@ type Session struct {
 	Start, End  time.Time
 	Expert      Person               // ORGANIZER and ATTENDEE (CHAIR)
 	Learner     Person               // ATTENDEE (REQ-PARTICIPANT)
-	MeetingURL  string               // URL and LOCATION, and a "Join:" line in DESCRIPTION; optional
+	MeetingURL  string               // URL, LOCATION and a "Join:" line in DESCRIPTION, for a confirmed session only; optional
 	Sequence    int                  // bumped by the caller on every reschedule and cancellation
 	Status      tandem.BookingStatus // see the package doc for how it maps to STATUS
 	Created     time.Time            // CREATED when set
@@ -142,9 +142,9 @@ func event(s Session, st ics.ObjectStatus) *ics.VEvent {
 	e.AddAttendee("mailto:"+s.Learner.Email,
 		append(cn(s.Learner), ics.ParticipationRoleReqParticipant, ics.ParticipationStatusAccepted, rsvpFalse)...)
 
-	if s.MeetingURL != "" {
-		e.SetLocation(s.MeetingURL)
-		e.SetURL(s.MeetingURL)
+	if u := s.joinURL(); u != "" {
+		e.SetLocation(u)
+		e.SetURL(u)
 	}
 	if d := description(s); d != "" {
 		e.SetDescription(d)
@@ -183,8 +183,18 @@ func description(s Session) string {
 	if d := multiLine(s.Description); d != "" {
 		parts = append(parts, d)
 	}
-	if s.MeetingURL != "" {
-		parts = append(parts, "Join: "+s.MeetingURL)
+	if u := s.joinURL(); u != "" {
+		parts = append(parts, "Join: "+u)
 	}
 	return strings.Join(parts, "\n\n")
+}
+
+// joinURL is the meeting URL when the session is confirmed, and empty otherwise: like the
+// booking's JSON, a calendar shows how to join only once the expert has accepted, never for
+// a pending request or one declined, cancelled or expired.
+func (s Session) joinURL() string {
+	if s.Status != tandem.StatusConfirmed {
+		return ""
+	}
+	return s.MeetingURL
 }

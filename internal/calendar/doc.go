@@ -24,6 +24,10 @@
 //	pending                       → STATUS:TENTATIVE
 //	cancelled, declined, expired  → STATUS:CANCELLED (METHOD:CANCEL in an invite)
 //
+// The meeting URL (LOCATION, URL and the "Join:" line) is written for a confirmed session
+// only, as the booking's JSON shows it: a pending request, or one declined, cancelled or
+// expired, never carries the expert's meeting link.
+//
 // # Times
 //
 // DTSTART, DTEND, DTSTAMP, CREATED and LAST-MODIFIED are UTC in the Z form

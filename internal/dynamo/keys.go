@@ -205,3 +205,15 @@ func aggSK(g analytics.Group) string {
 	}
 	return "ORG"
 }
+
+// Learners' requests: the counter of a learner's open requests (a string set of their ids,
+// in the user's partition), and the sort key of a request's board pointers: its rank among
+// the learner's open requests when posted (every learner's first before anyone's second),
+// then the oldest first.
+const skOpenRequests = "COUNT#OPENREQUESTS"
+
+func boardSK(rank int, created time.Time, id string) string {
+	const digits = "0123456789"
+	rank = min(max(rank, 0), 99)
+	return "R" + digits[rank/10:rank/10+1] + digits[rank%10:rank%10+1] + "#" + timeKey(created) + "#" + id
+}

@@ -2,26 +2,38 @@ package dynamo
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
-	"sort"
-	"sync"
+	"errors"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
 	"github.com/tandemhq/tandem/internal/tandem"
+	"golang.org/x/sync/errgroup"
 )
 
 // requestItem is a learner's request. GSI1 lists a learner's requests, newest first. Each
-// topic has a small pointer item on GSI1 (ORG#o#REQTOPIC#t) for the experts' board; the
-// board reads the requests themselves for their current status, so status changes touch one
-// item only and a reopened request is back on the board at once.
+// topic has a small pointer item on GSI1 (ORG#o#REQTOPIC#t) for the experts' board, sorted by
+// boardSK (rank, then age); the board reads the requests themselves for their current status,
+// so status changes touch one item only and a reopened request is back on the board at once.
+// A learner's open requests are held on a counter item (skOpenRequests, a string set of
+// ids) whose size the posting transaction bounds.
 type requestItem struct {
-	PK, SK            string
-	GSI1PK, GSI1SK    string
-	Type              string                 `dynamodbav:"type"`
+	PK                string                 `dynamodbav:"PK"`
+	SK                string                 `dynamodbav:"SK"`
+	GSI1PK            string                 `dynamodbav:"GSI1PK"`
+	GSI1SK            string                 `dynamodbav:"GSI1SK"`
+	Type              itemType               `dynamodbav:"type"`
 	ID                string                 `dynamodbav:"id"`
 	Org               string                 `dynamodbav:"org"`
 	LearnerID         string                 `dynamodbav:"learnerId"`
@@ -42,12 +54,38 @@ type requestItem struct {
 	Version           int64                  `dynamodbav:"version"`
 }
 
+// requestTopicItem is a board pointer. Pointers written before the board became fair have
+// neither learnerId nor reqExpiresAt, and a GSI1SK without a rank (they sort first).
 type requestTopicItem struct {
-	PK, SK         string
-	GSI1PK, GSI1SK string
-	Type           string `dynamodbav:"type"`
-	RequestID      string `dynamodbav:"requestId"`
-	ExpiresAt      int64  `dynamodbav:"expiresAt"` // TTL, a month after the request expires
+	PK           string   `dynamodbav:"PK"`
+	SK           string   `dynamodbav:"SK"`
+	GSI1PK       string   `dynamodbav:"GSI1PK"`
+	GSI1SK       string   `dynamodbav:"GSI1SK"`
+	Type         itemType `dynamodbav:"type"`
+	RequestID    string   `dynamodbav:"requestId"`
+	LearnerID    string   `dynamodbav:"learnerId,omitempty"`
+	ReqExpiresAt int64    `dynamodbav:"reqExpiresAt,omitempty"` // the request's expiry (filtered on)
+	ExpiresAt    int64    `dynamodbav:"expiresAt"`              // TTL, a month after the request expires
+}
+
+// openRequestsItem is a learner's open-request counter.
+type openRequestsItem struct {
+	Open []string `dynamodbav:"openRequests,stringset,omitempty"`
+}
+
+// requestItemFrom and toDomain are the one place a request is converted.
+func requestItemFrom(r *tandem.LearnerRequest) requestItem {
+	created := r.CreatedAt.UTC().Format(time.RFC3339)
+	it := requestItem{PK: requestPK(r.OrgID, r.ID), SK: skRequest,
+		GSI1PK: learnerRequestsPK(r.OrgID, r.LearnerID), GSI1SK: created + "#" + r.ID, Type: "request",
+		ID: r.ID, Org: r.OrgID, LearnerID: r.LearnerID, LearnerName: r.LearnerName, LearnerDepartment: r.LearnerDepartment,
+		Topics: r.Topics, Goal: r.Goal, DurationMin: r.DurationMin, PreferredTimes: r.PreferredTimes, Language: r.Language,
+		Urgency: r.Urgency, Timezone: r.Timezone, Status: string(r.Status), CreatedAt: created,
+		ExpiresAtUnix: r.ExpiresAt.Unix(), BookingID: r.BookingID, Version: r.Version}
+	if !r.MatchedAt.IsZero() {
+		it.MatchedAt = r.MatchedAt.UTC().Format(time.RFC3339)
+	}
+	return it
 }
 
 func (it *requestItem) toDomain() *tandem.LearnerRequest {
@@ -61,34 +99,171 @@ func (it *requestItem) toDomain() *tandem.LearnerRequest {
 	return r
 }
 
-// CreateRequest writes the request, its board pointers and its expiry due entry (one
-// transaction).
+// OpenRequests returns the ids on the learner's open-request counter (one GetItem): their
+// requests still looking for an expert, and possibly some that stopped since (released when
+// the counter is next full).
+func (s *Store) OpenRequests(ctx context.Context, org, learnerID string) (_ []string, err error) {
+	defer tandem.Wrap(&err, "Store.OpenRequests")
+	it, err := getItem[openRequestsItem](ctx, s, pkSK(userPK(org, learnerID), skOpenRequests), true)
+	if err != nil || it == nil {
+		return nil, err
+	}
+	return it.Open, nil
+}
+
+// CreateRequest posts the request with the board rank read from the learner's counter (one
+// GetItem, then PostRequest), under tandem.MaxOpenRequests.
 func (s *Store) CreateRequest(ctx context.Context, r *tandem.LearnerRequest) (err error) {
-	defer tandem.Wrap(&err, "Store.CreateRequest")
+	open, err := s.OpenRequests(ctx, r.OrgID, r.LearnerID)
+	if err != nil {
+		return err
+	}
+	return s.PostRequest(ctx, r, len(open), tandem.MaxOpenRequests)
+}
+
+// openRequestsFull is the refusal of a request over the learner's cap.
+func openRequestsFull(max int) error {
+	return &tandem.Error{Code: tandem.ELimitExceeded,
+		Message: fmt.Sprintf("You have %d open requests, the most you may have at once. Close one you no longer need, or wait until one is booked or expires.", max),
+		Detail:  map[string]any{"limit": "open_requests", "max": max}}
+}
+
+// PostRequest writes the request, its board pointers (at rank, the number of the learner's
+// open requests when they posted it), its expiry due entry and its id on the learner's
+// open-request counter, in one transaction conditioned on the counter holding fewer than
+// maxOpen ids. When it is full, ids of requests that stopped looking (booked, expired,
+// closed) are released first, each only if its request is unchanged since read, and the post
+// is tried again. Errors: limit_exceeded (Detail.limit = open_requests).
+func (s *Store) PostRequest(ctx context.Context, r *tandem.LearnerRequest, rank, maxOpen int) (err error) {
+	defer tandem.Wrap(&err, "Store.PostRequest")
 	r.CreatedAt = s.now().UTC().Truncate(time.Second)
 	r.Version = 1
-	created := r.CreatedAt.Format(time.RFC3339)
-	it := requestItem{PK: requestPK(r.OrgID, r.ID), SK: skRequest,
-		GSI1PK: learnerRequestsPK(r.OrgID, r.LearnerID), GSI1SK: created + "#" + r.ID, Type: "request",
-		ID: r.ID, Org: r.OrgID, LearnerID: r.LearnerID, LearnerName: r.LearnerName, LearnerDepartment: r.LearnerDepartment,
-		Topics: r.Topics, Goal: r.Goal, DurationMin: r.DurationMin, PreferredTimes: r.PreferredTimes, Language: r.Language,
-		Urgency: r.Urgency, Timezone: r.Timezone, Status: string(r.Status), CreatedAt: created,
-		ExpiresAtUnix: r.ExpiresAt.Unix(), Version: 1}
+	it := requestItemFrom(r)
 	tx := newTx(s.table)
 	if err := tx.put("request", it, "attribute_not_exists(PK)", nil); err != nil {
 		return err
 	}
 	for _, t := range r.Topics {
 		if err := tx.put("topic", requestTopicItem{PK: it.PK, SK: topicSK(t), GSI1PK: requestTopicPK(r.OrgID, t),
-			GSI1SK: it.GSI1SK, Type: "requestTopic", RequestID: r.ID, ExpiresAt: r.ExpiresAt.Add(30 * 24 * time.Hour).Unix()}, "", nil); err != nil {
+			GSI1SK: boardSK(rank, r.CreatedAt, r.ID), Type: "requestTopic", RequestID: r.ID, LearnerID: r.LearnerID,
+			ReqExpiresAt: r.ExpiresAt.Unix(), ExpiresAt: r.ExpiresAt.Add(30 * 24 * time.Hour).Unix()}, "", nil); err != nil {
 			return err
 		}
 	}
 	if err := tx.put("due", dueItem{PK: duePK(r.ExpiresAt), SK: dueSK(r.OrgID, r.ID, "REQEXP"), Type: typeDue, Org: r.OrgID, BookingID: r.ID}, "", nil); err != nil {
 		return err
 	}
-	_, err = s.commit(ctx, tx, "")
-	return err
+	tx.update("open_requests", userPK(r.OrgID, r.LearnerID), skOpenRequests, "SET #t = :type ADD openRequests :id",
+		"attribute_not_exists(openRequests) OR size(openRequests) < :max", map[string]string{"#t": "type"},
+		map[string]types.AttributeValue{":type": strAttr(string(typeCounter)), ":id": &types.AttributeValueMemberSS{Value: []string{r.ID}},
+			":max": num(int64(maxOpen))})
+	for attempt := 0; ; attempt++ {
+		failed, err := s.commit(ctx, tx, "")
+		switch {
+		case failed == nil && contended(err) && attempt < 10:
+			// Other posts or releases on the same counter: wait a little longer each time.
+			if err := pause(ctx, attempt); err != nil {
+				return err
+			}
+			continue
+		case failed == nil:
+			return err
+		case failed.kind != "open_requests":
+			return explain(failed)
+		}
+		var held openRequestsItem
+		if err := attributevalue.UnmarshalMap(failed.old, &held); err != nil {
+			return err
+		}
+		released, err := s.releaseStopped(ctx, r.OrgID, r.LearnerID, held.Open)
+		if err != nil {
+			return err
+		}
+		if !released || attempt >= 8 {
+			return openRequestsFull(maxOpen)
+		}
+	}
+}
+
+// releaseStopped takes off the learner's counter the ids of requests that no longer look for
+// an expert, in one transaction in which each of those requests must be unchanged since read
+// (a booked request reopened meanwhile stays counted). It reports whether it released any;
+// false with a nil error when every id is still open.
+func (s *Store) releaseStopped(ctx context.Context, org, learnerID string, ids []string) (bool, error) {
+	if len(ids) == 0 {
+		return false, nil
+	}
+	keys := make([]map[string]types.AttributeValue, 0, len(ids))
+	for _, id := range ids {
+		keys = append(keys, pkSK(requestPK(org, id), skRequest))
+	}
+	raws, err := s.batchGet(ctx, keys, true)
+	if err != nil {
+		return false, err
+	}
+	seen := map[string]*requestItem{}
+	for _, raw := range raws {
+		var it requestItem
+		if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
+			return false, err
+		}
+		seen[it.ID] = &it
+	}
+	now := s.now()
+	tx := newTx(s.table)
+	var stopped []string
+	for _, id := range ids {
+		it := seen[id]
+		check := &types.ConditionCheck{TableName: &s.table, Key: pkSK(requestPK(org, id), skRequest)}
+		switch {
+		case it == nil:
+			check.ConditionExpression = aws.String("attribute_not_exists(PK)")
+		case !it.toDomain().EffectiveStatus(now).Matchable():
+			check.ConditionExpression = aws.String("version = :v")
+			check.ExpressionAttributeValues = map[string]types.AttributeValue{":v": num(it.Version)}
+		default:
+			continue
+		}
+		stopped = append(stopped, id)
+		tx.add("released", types.TransactWriteItem{ConditionCheck: check})
+	}
+	if len(stopped) == 0 {
+		return false, nil
+	}
+	tx.update("open_requests", userPK(org, learnerID), skOpenRequests, "DELETE openRequests :ids", "", nil,
+		map[string]types.AttributeValue{":ids": &types.AttributeValueMemberSS{Value: stopped}})
+	failed, err := s.commit(ctx, tx, "")
+	if failed != nil || contended(err) {
+		return true, nil // a request changed since read, or contention: read again and retry
+	}
+	return err == nil, err
+}
+
+// contended reports an error that a retry a moment later may not meet: transactions that
+// kept conflicting on the same item (commit has backed off already), or a server error such
+// as DynamoDB Local's time-out waiting for an item lock under many concurrent transactions.
+func contended(err error) bool {
+	var ae smithy.APIError
+	return tandem.ErrorCode(err) == tandem.EConflict || errors.As(err, &ae) && ae.ErrorCode() == "InternalServerError"
+}
+
+// pause waits a random 10–40 ms times the attempt number (from 1), or until ctx ends.
+func pause(ctx context.Context, attempt int) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(time.Duration((attempt+1)*(10+rand.IntN(30))) * time.Millisecond):
+		return nil
+	}
+}
+
+// releaseOpenRequest takes a request off its learner's open-request counter in tx (without a
+// condition: releasing twice, or an id the counter does not hold, changes nothing). Every
+// transaction that moves a request out of open or offered adds it.
+func (t *txBuilder) releaseOpenRequest(org, learnerID, requestID string) {
+	t.update("open_requests", userPK(org, learnerID), skOpenRequests, "SET #t = :type DELETE openRequests :id", "",
+		map[string]string{"#t": "type"}, map[string]types.AttributeValue{":type": strAttr(string(typeCounter)),
+			":id": &types.AttributeValueMemberSS{Value: []string{requestID}}})
 }
 
 // GetRequest returns the request (one consistent GetItem). Errors: not_found.
@@ -135,89 +310,144 @@ func (s *Store) ListLearnerRequests(ctx context.Context, org, learnerID, cursor 
 	return page, nil
 }
 
-// Board returns the requests still looking for an expert that share a topic with topics,
-// newest first: one Query per topic in parallel (pointers, newest first), then one
-// BatchGetItem for the requests' current state.
-func (s *Store) Board(ctx context.Context, org string, topics []string, limit int) (_ []*tandem.LearnerRequest, err error) {
+// BoardQuery asks for a page of the board: requests sharing a topic with Topics, not posted
+// by Exclude, after Cursor (a page's Cursor; "" for the first page).
+type BoardQuery struct {
+	Topics  []string
+	Exclude string
+	Cursor  string
+	Limit   int
+}
+
+// boardRounds bounds the reads of one board page: a round is one Query per topic in parallel
+// and one BatchGetItem; a page may hold fewer than the limit (the cursor continues).
+const boardRounds = 3
+
+// Board returns a page of the requests still looking for an expert that share a topic with
+// the query's, fairly ordered: every learner's first open request before anyone's second
+// (and so on), and within that the longest-waiting first. Each round reads the pointers after
+// the cursor from every topic in parallel (expired and the caller's own filtered out), merges
+// them in key order up to the first key some topic has not read past, and reads those
+// requests' current state in one BatchGetItem.
+func (s *Store) Board(ctx context.Context, org string, q BoardQuery) (_ *RequestPage, err error) {
 	defer tandem.Wrap(&err, "Store.Board")
-	var (
-		mu   sync.Mutex
-		ids  = map[string]string{} // id → created key, for ordering
-		errs = make([]error, len(topics))
-		wg   sync.WaitGroup
-	)
-	for i, t := range topics {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			out, err := s.client.Query(ctx, &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String("GSI1"),
-				KeyConditionExpression:    aws.String("GSI1PK = :p"),
-				ExpressionAttributeValues: map[string]types.AttributeValue{":p": strAttr(requestTopicPK(org, t))},
-				ScanIndexForward:          aws.Bool(false), Limit: aws.Int32(int32(limit))})
-			if err != nil {
-				errs[i] = translate(err, "")
-				return
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			for _, raw := range out.Items {
-				ids[str(raw["requestId"])] = str(raw["GSI1SK"])
-			}
-		}()
+	after, err := decodeBoardCursor(q.Cursor)
+	if err != nil {
+		return nil, err
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-	order := make([]string, 0, len(ids))
-	for id := range ids {
-		order = append(order, id)
-	}
-	sort.Slice(order, func(i, j int) bool { return ids[order[i]] > ids[order[j]] })
-	if len(order) > 100 {
-		order = order[:100]
-	}
-	if len(order) == 0 {
-		return nil, nil
-	}
-	keys := make([]map[string]types.AttributeValue, len(order))
-	for i, id := range order {
-		keys[i] = pkSK(requestPK(org, id), skRequest)
-	}
-	got := map[string]*tandem.LearnerRequest{}
-	for len(keys) > 0 {
-		out, err := s.client.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
-			s.table: {Keys: keys, ConsistentRead: aws.Bool(true)}}})
-		if err != nil {
-			return nil, translate(err, "")
-		}
-		for _, raw := range out.Responses[s.table] {
-			var it requestItem
-			if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
-				return nil, err
-			}
-			got[it.ID] = it.toDomain()
-		}
-		keys = out.UnprocessedKeys[s.table].Keys
+	page := &RequestPage{}
+	if len(q.Topics) == 0 || q.Limit <= 0 {
+		return page, nil
 	}
 	now := s.now()
-	var board []*tandem.LearnerRequest
-	for _, id := range order {
-		if r := got[id]; r != nil && r.EffectiveStatus(now).Matchable() {
-			board = append(board, r)
+	type pointer struct{ key, id string }
+	for round := 0; round < boardRounds; round++ {
+		found := make([][]pointer, len(q.Topics))
+		frontier := make([]string, len(q.Topics)) // "" = topic read to its end
+		g, gctx := errgroup.WithContext(ctx)
+		for i, t := range q.Topics {
+			g.Go(func() error {
+				in := &dynamodb.QueryInput{TableName: &s.table, IndexName: aws.String("GSI1"),
+					KeyConditionExpression: aws.String("GSI1PK = :p"),
+					FilterExpression:       aws.String("(attribute_not_exists(reqExpiresAt) OR reqExpiresAt > :now) AND (attribute_not_exists(learnerId) OR learnerId <> :me)"),
+					ExpressionAttributeValues: map[string]types.AttributeValue{":p": strAttr(requestTopicPK(org, t)),
+						":now": num(now.Unix()), ":me": strAttr(q.Exclude)},
+					ScanIndexForward: aws.Bool(true), Limit: aws.Int32(int32(q.Limit))}
+				if after != "" {
+					in.KeyConditionExpression = aws.String("GSI1PK = :p AND GSI1SK > :after")
+					in.ExpressionAttributeValues[":after"] = strAttr(after)
+				}
+				out, err := s.client.Query(gctx, in)
+				if err != nil {
+					return translate(err, "")
+				}
+				for _, raw := range out.Items {
+					found[i] = append(found[i], pointer{key: str(raw["GSI1SK"]), id: str(raw["requestId"])})
+				}
+				frontier[i] = str(out.LastEvaluatedKey["GSI1SK"])
+				return nil
+			})
 		}
+		if err := g.Wait(); err != nil {
+			return nil, err
+		}
+		// Complete up to the smallest key a topic has not read past.
+		limit := ""
+		for _, f := range frontier {
+			if f != "" && (limit == "" || f < limit) {
+				limit = f
+			}
+		}
+		first := map[string]pointer{}
+		for _, ps := range found {
+			for _, p := range ps {
+				if (limit == "" || p.key <= limit) && (first[p.id].key == "" || p.key < first[p.id].key) {
+					first[p.id] = p
+				}
+			}
+		}
+		cands := slices.SortedFunc(maps.Values(first), func(a, b pointer) int { return strings.Compare(a.key, b.key) })
+		if len(cands) > 100 { // one BatchGetItem
+			cands, limit = cands[:100], cands[99].key
+		}
+		keys := make([]map[string]types.AttributeValue, len(cands))
+		for i, p := range cands {
+			keys[i] = pkSK(requestPK(org, p.id), skRequest)
+		}
+		got := map[string]*tandem.LearnerRequest{}
+		if len(keys) > 0 {
+			raws, err := s.batchGet(ctx, keys, true)
+			if err != nil {
+				return nil, err
+			}
+			for _, raw := range raws {
+				var it requestItem
+				if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
+					return nil, err
+				}
+				got[it.ID] = it.toDomain()
+			}
+		}
+		for _, p := range cands {
+			if r := got[p.id]; r != nil && r.LearnerID != q.Exclude && r.EffectiveStatus(now).Matchable() {
+				page.Requests = append(page.Requests, r)
+				if len(page.Requests) == q.Limit {
+					page.Cursor = encodeBoardCursor(p.key)
+					return page, nil
+				}
+			}
+		}
+		if limit == "" {
+			return page, nil // every topic read to its end
+		}
+		after = limit
 	}
-	if len(board) > limit {
-		board = board[:limit]
+	page.Cursor = encodeBoardCursor(after)
+	return page, nil
+}
+
+// A board cursor is the key of the last pointer a page covered, made opaque. It names no
+// partition (the query's org and topics do), so it cannot reach into another org.
+func encodeBoardCursor(key string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("board:" + key))
+}
+
+func decodeBoardCursor(s string) (string, error) {
+	if s == "" {
+		return "", nil
 	}
-	return board, nil
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	key, ok := strings.CutPrefix(string(b), "board:")
+	if err != nil || !ok || key == "" || len(key) > 300 || !utf8.ValidString(key) {
+		return "", errBadCursor
+	}
+	return key, nil
 }
 
 type offerItem struct {
-	PK, SK      string
-	Type        string   `dynamodbav:"type"`
+	PK          string   `dynamodbav:"PK"`
+	SK          string   `dynamodbav:"SK"`
+	Type        itemType `dynamodbav:"type"`
 	RequestID   string   `dynamodbav:"requestId"`
 	ExpertID    string   `dynamodbav:"expertId"`
 	ExpertName  string   `dynamodbav:"expertName"`
@@ -226,20 +456,35 @@ type offerItem struct {
 	CreatedAt   string   `dynamodbav:"createdAt"`
 }
 
+// offerItemFrom and toDomain are the one place an offer is converted.
+func offerItemFrom(org string, o *tandem.Offer) offerItem {
+	starts := make([]string, len(o.Starts))
+	for i, t := range o.Starts {
+		starts[i] = t.UTC().Format(time.RFC3339)
+	}
+	return offerItem{PK: requestPK(org, o.RequestID), SK: "OFFER#" + o.ExpertID, Type: "offer", RequestID: o.RequestID,
+		ExpertID: o.ExpertID, ExpertName: o.ExpertName, SessionType: o.SessionType, Starts: starts,
+		CreatedAt: o.CreatedAt.UTC().Format(time.RFC3339)}
+}
+
+func (it *offerItem) toDomain() *tandem.Offer {
+	o := &tandem.Offer{RequestID: it.RequestID, ExpertID: it.ExpertID, ExpertName: it.ExpertName, SessionType: it.SessionType}
+	for _, s := range it.Starts {
+		t, _ := time.Parse(time.RFC3339, s)
+		o.Starts = append(o.Starts, t)
+	}
+	o.CreatedAt, _ = time.Parse(time.RFC3339, it.CreatedAt)
+	return o
+}
+
 // PutOffer records (or replaces) an expert's offer and marks the request offered, only while
 // the request is still looking for an expert. Errors: conflict (Detail.status).
 func (s *Store) PutOffer(ctx context.Context, org string, o *tandem.Offer) (err error) {
 	defer tandem.Wrap(&err, "Store.PutOffer(%q)", o.RequestID)
 	now := s.now().UTC().Truncate(time.Second)
 	o.CreatedAt = now
-	starts := make([]string, len(o.Starts))
-	for i, t := range o.Starts {
-		starts[i] = t.UTC().Format(time.RFC3339)
-	}
 	tx := newTx(s.table)
-	if err := tx.put("offer", offerItem{PK: requestPK(org, o.RequestID), SK: "OFFER#" + o.ExpertID, Type: "offer",
-		RequestID: o.RequestID, ExpertID: o.ExpertID, ExpertName: o.ExpertName, SessionType: o.SessionType,
-		Starts: starts, CreatedAt: now.Format(time.RFC3339)}, "", nil); err != nil {
+	if err := tx.put("offer", offerItemFrom(org, o), "", nil); err != nil {
 		return err
 	}
 	tx.update("request", requestPK(org, o.RequestID), skRequest, "SET #s = :offered ADD version :one",
@@ -278,36 +523,72 @@ func (s *Store) GetOffers(ctx context.Context, org, requestID string) (_ []*tand
 		if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
 			return nil, err
 		}
-		o := &tandem.Offer{RequestID: it.RequestID, ExpertID: it.ExpertID, ExpertName: it.ExpertName, SessionType: it.SessionType}
-		for _, s := range it.Starts {
-			t, _ := time.Parse(time.RFC3339, s)
-			o.Starts = append(o.Starts, t)
-		}
-		o.CreatedAt, _ = time.Parse(time.RFC3339, it.CreatedAt)
-		offers = append(offers, o)
+		offers = append(offers, it.toDomain())
 	}
 	return offers, nil
 }
 
-// ExpireRequest records a request's expiry once it has passed (the scheduler's cleanup).
-// Errors: conflict when it is not due or no longer looking for an expert.
+// ExpireRequest records a request's expiry once it has passed (the scheduler's cleanup), and
+// in the same transaction takes it off the learner's open-request counter and the board.
+// Errors: not_found; conflict when it is not due or no longer looking for an expert.
 func (s *Store) ExpireRequest(ctx context.Context, org, id string) (err error) {
 	defer tandem.Wrap(&err, "Store.ExpireRequest(%q)", id)
-	now := s.now().Unix()
-	_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table, Key: pkSK(requestPK(org, id), skRequest),
-		UpdateExpression:         aws.String("SET #s = :expired ADD version :one"),
-		ConditionExpression:      aws.String("#s IN (:open, :offered) AND expiresAtUnix <= :now"),
-		ExpressionAttributeNames: map[string]string{"#s": "status"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":expired": strAttr(string(tandem.RequestExpired)),
-			":open": strAttr(string(tandem.RequestOpen)), ":offered": strAttr(string(tandem.RequestOffered)), ":one": num(1), ":now": num(now)}})
-	return translate(err, "The request is not due to expire.")
+	r, err := s.GetRequest(ctx, org, id)
+	if err != nil {
+		return err
+	}
+	tx := newTx(s.table)
+	tx.update("request", requestPK(org, id), skRequest, "SET #s = :expired ADD version :one",
+		"#s IN (:open, :offered) AND expiresAtUnix <= :now", map[string]string{"#s": "status"},
+		map[string]types.AttributeValue{":expired": strAttr(string(tandem.RequestExpired)),
+			":open": strAttr(string(tandem.RequestOpen)), ":offered": strAttr(string(tandem.RequestOffered)), ":one": num(1),
+			":now": num(s.now().Unix())})
+	s.stopLooking(tx, r)
+	failed, err := s.commit(ctx, tx, "")
+	if failed != nil {
+		return tandem.Errorf(tandem.EConflict, "The request is not due to expire.")
+	}
+	return err
+}
+
+// CloseRequest closes the learner's request while it is open or offered (their "no longer
+// needed"), and in the same transaction takes it off their open-request counter and the
+// board. Errors: conflict (Detail.conflict = request_closed, Detail.status).
+func (s *Store) CloseRequest(ctx context.Context, r *tandem.LearnerRequest) (err error) {
+	defer tandem.Wrap(&err, "Store.CloseRequest(%q)", r.ID)
+	now := s.now().UTC().Truncate(time.Second)
+	tx := newTx(s.table)
+	tx.update("request", requestPK(r.OrgID, r.ID), skRequest, "SET #s = :closed, closedAt = :at ADD version :one",
+		"learnerId = :l AND #s IN (:open, :offered)", map[string]string{"#s": "status"},
+		map[string]types.AttributeValue{":closed": strAttr(string(tandem.RequestClosed)), ":at": strAttr(now.Format(time.RFC3339)),
+			":one": num(1), ":l": strAttr(r.LearnerID), ":open": strAttr(string(tandem.RequestOpen)),
+			":offered": strAttr(string(tandem.RequestOffered))})
+	s.stopLooking(tx, r)
+	failed, err := s.commit(ctx, tx, "")
+	if failed != nil {
+		return explain(failed)
+	}
+	if err == nil {
+		r.Status, r.Version = tandem.RequestClosed, r.Version+1
+	}
+	return err
+}
+
+// stopLooking adds to tx what follows a request's last stop: its release from the learner's
+// counter and the deletion of its board pointers.
+func (s *Store) stopLooking(tx *txBuilder, r *tandem.LearnerRequest) {
+	tx.releaseOpenRequest(r.OrgID, r.LearnerID, r.ID)
+	for _, t := range r.Topics {
+		tx.delete("topic", requestPK(r.OrgID, r.ID), topicSK(t), "", nil)
+	}
 }
 
 type settingsItem struct {
-	PK, SK    string
-	Type      string `dynamodbav:"type"`
-	Doc       string `dynamodbav:"doc"`
-	UpdatedAt string `dynamodbav:"updatedAt"`
+	PK        string   `dynamodbav:"PK"`
+	SK        string   `dynamodbav:"SK"`
+	Type      itemType `dynamodbav:"type"`
+	Doc       string   `dynamodbav:"doc"`
+	UpdatedAt string   `dynamodbav:"updatedAt"`
 }
 
 // GetSettings returns the org's settings, or the defaults if HR has set none (one GetItem).

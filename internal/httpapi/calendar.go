@@ -21,16 +21,22 @@ func (a calendarAPI) register(rt *Router) {
 	rt.handlePublic("GET /v1/calendar/{token}/feed.ics", a.feed)
 }
 
-func sessionOf(b *tandem.Booking) calendar.Session {
-	return calendar.Session{
+// sessionOf is the booking as a calendar shows it as of now: its effective status, and the
+// meeting URL only once confirmed (as in the booking's JSON).
+func sessionOf(b *tandem.Booking, now time.Time) calendar.Session {
+	s := calendar.Session{
 		BookingID: b.ID, OrgID: b.OrgID,
 		Title:       b.SessionType.Name + ": " + b.Expert.Name + " and " + b.Learner.Name,
 		Description: b.Note, Start: b.Start, End: b.End,
-		Expert:     calendar.Person{Name: b.Expert.Name, Email: b.Expert.Email},
-		Learner:    calendar.Person{Name: b.Learner.Name, Email: b.Learner.Email},
-		MeetingURL: b.MeetingURL, Sequence: b.Sequence, Status: b.Status,
+		Expert:   calendar.Person{Name: b.Expert.Name, Email: b.Expert.Email},
+		Learner:  calendar.Person{Name: b.Learner.Name, Email: b.Learner.Email},
+		Sequence: b.Sequence, Status: b.EffectiveStatus(now),
 		Created: b.CreatedAt, Updated: b.UpdatedAt,
 	}
+	if s.Status == tandem.StatusConfirmed {
+		s.MeetingURL = b.MeetingURL
+	}
+	return s
 }
 
 // invite: GET /v1/bookings/{id}/invite.ics — an RFC 5545 invite (METHOD:REQUEST, or CANCEL
@@ -43,9 +49,7 @@ func (a calendarAPI) invite(w http.ResponseWriter, r *http.Request, c Caller) er
 	if !b.IsParticipant(c.UserID) {
 		return tandem.Errorf(tandem.ENotFound, "No booking with this id.")
 	}
-	s := sessionOf(b)
-	s.Status = b.EffectiveStatus(a.now())
-	doc, err := calendar.Invite(s)
+	doc, err := calendar.Invite(sessionOf(b, a.now()))
 	if err != nil {
 		return err
 	}
@@ -90,9 +94,7 @@ func (a calendarAPI) feed(w http.ResponseWriter, r *http.Request) error {
 	}
 	sessions := make([]calendar.Session, 0, len(bookings))
 	for _, b := range bookings {
-		s := sessionOf(b)
-		s.Status = b.EffectiveStatus(now)
-		sessions = append(sessions, s)
+		sessions = append(sessions, sessionOf(b, now))
 	}
 	doc, err := calendar.Feed("Tandem sessions", sessions)
 	if err != nil {

@@ -35,6 +35,7 @@ var wantStatus = map[string]int{
 	"requests/create.json":                201,
 	"requests/list.json":                  200,
 	"requests/board.json":                 200,
+	"requests/close.json":                 200, // ben closes demo-r01 (get and matches still answer him)
 	"requests/get.json":                   200,
 	"requests/matches.json":               200,
 	"requests/offers.json":                201, // omar on demo-r02
@@ -50,6 +51,7 @@ var wantStatus = map[string]int{
 	"programs/7-get-cohorts.json":         200,
 	"programs/8-adjust.json":              200, // hana's own arrangement of all twelve: version 2
 	"programs/9-publish.json":             200,
+	"programs/archive.json":               200, // hana archives demo-p01 (after the others)
 	"reports/utilization.json":            200,
 	"reports/utilization-csv.json":        200,
 	"reports/connections.json":            200,

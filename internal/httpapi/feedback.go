@@ -1,13 +1,14 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/tandem"
+	"golang.org/x/sync/errgroup"
 )
 
 type feedbackAPI struct {
@@ -91,20 +92,12 @@ type feedbackContext struct {
 // topics, whose copies carry the rating tally too.
 func (a feedbackAPI) load(r *http.Request, c Caller) (*feedbackContext, error) {
 	ctx, org, id := r.Context(), c.OrgID, r.PathValue("bookingId")
-	var (
-		fc         feedbackContext
-		errB, errF error
-		wg         sync.WaitGroup
-	)
-	wg.Add(1)
-	go func() { defer wg.Done(); fc.existing, errF = a.store.GetFeedback(ctx, org, id) }()
-	fc.booking, errB = a.store.GetBooking(ctx, org, id)
-	wg.Wait()
-	if errB != nil {
-		return nil, errB
-	}
-	if errF != nil {
-		return nil, errF
+	var fc feedbackContext
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { fc.existing, err = a.store.GetFeedback(gctx, org, id); return err })
+	g.Go(func() (err error) { fc.booking, err = a.store.GetBooking(gctx, org, id); return err })
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	switch c.UserID {
 	case fc.booking.Learner.ID:
@@ -174,7 +167,8 @@ func (a feedbackAPI) write(w http.ResponseWriter, r *http.Request, c Caller, edi
 		reopen := fc.role == tandem.RoleLearner && f.MatchFit == tandem.FitPoor && (prev == nil || prev.MatchFit != tandem.FitPoor)
 		err = a.store.SaveFeedback(r.Context(), dynamo.FeedbackWrite{Booking: fc.booking, Feedback: f, Previous: prev,
 			Topics: topics, ReopenRequest: reopen})
-		if e, ok := err.(*tandem.Error); ok && e.Detail["conflict"] == "profile_changed" && attempt < 2 {
+		var e *tandem.Error
+		if errors.As(err, &e) && e.Detail["conflict"] == "profile_changed" && attempt < 2 {
 			continue // the expert's topics changed under us: read them again
 		}
 		if err != nil {
@@ -236,20 +230,13 @@ func (a feedbackAPI) reviews(w http.ResponseWriter, r *http.Request, c Caller) e
 	var (
 		expert  *tandem.Expert
 		page    *dynamo.ReviewPage
-		errE    error
-		errP    error
-		wg      sync.WaitGroup
 		id, org = r.PathValue("expertId"), c.OrgID
 	)
-	wg.Add(1)
-	go func() { defer wg.Done(); expert, errE = a.store.GetExpert(r.Context(), org, id) }()
-	page, errP = a.store.ListReviews(r.Context(), org, id, q.Get("cursor"), limit)
-	wg.Wait()
-	if errE != nil {
-		return errE
-	}
-	if errP != nil {
-		return errP
+	g, ctx := errgroup.WithContext(r.Context())
+	g.Go(func() (err error) { expert, err = a.store.GetExpert(ctx, org, id); return err })
+	g.Go(func() (err error) { page, err = a.store.ListReviews(ctx, org, id, q.Get("cursor"), limit); return err })
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	items := make([]reviewJSON, 0, len(page.Reviews))
 	for _, rv := range page.Reviews {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/dynamo"
+	"github.com/tandemhq/tandem/internal/programs"
 )
 
 // Deps are what the handlers need, built once per cold start.
@@ -50,7 +51,7 @@ func NewFeedback(d Deps) *Router {
 func NewRequests(d Deps) *Router {
 	rt := newRouter(d.Logger)
 	requestsAPI{store: d.Store, now: d.now(), bookings: bookingsAPI{store: d.Store, now: d.now()}}.register(rt)
-	programsAPI{store: d.Store, now: d.now()}.register(rt)
+	programsAPI{programs: programs.New(d.Store, d.now())}.register(rt)
 	settingsAPI{store: d.Store, now: d.now()}.register(rt)
 	return rt
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/matching"
 	"github.com/tandemhq/tandem/internal/tandem"
+	"golang.org/x/sync/errgroup"
 )
 
 // Matching bounds: candidates read per topic, and how many are scored in full (their
@@ -36,6 +37,7 @@ func (a requestsAPI) register(rt *Router) {
 	rt.handle("GET /v1/requests/{requestId}/matches", a.matches)
 	rt.handle("POST /v1/requests/{requestId}/offers", a.offer)
 	rt.handle("POST /v1/requests/{requestId}/accept", a.accept)
+	rt.handle("POST /v1/requests/{requestId}/close", a.close)
 }
 
 type offerJSON struct {
@@ -91,8 +93,16 @@ func (a requestsAPI) create(w http.ResponseWriter, r *http.Request, c Caller) er
 	if err := in.Validate(); err != nil {
 		return err
 	}
-	settings, err := a.store.GetSettings(r.Context(), c.OrgID)
-	if err != nil {
+	// The settings (expiry) and the learner's open requests (the board rank) in parallel;
+	// the cap itself is the posting transaction's condition.
+	var (
+		settings tandem.OrgSettings
+		open     []string
+	)
+	g, ctx := errgroup.WithContext(r.Context())
+	g.Go(func() (err error) { settings, err = a.store.GetSettings(ctx, c.OrgID); return err })
+	g.Go(func() (err error) { open, err = a.store.OpenRequests(ctx, c.OrgID, c.UserID); return err })
+	if err := g.Wait(); err != nil {
 		return err
 	}
 	if in.Timezone == "" {
@@ -103,7 +113,7 @@ func (a requestsAPI) create(w http.ResponseWriter, r *http.Request, c Caller) er
 		LearnerDepartment: c.Department, Topics: in.Topics, Goal: in.Goal, DurationMin: in.DurationMin,
 		PreferredTimes: in.PreferredTimes, Language: in.Language, Urgency: in.Urgency, Timezone: in.Timezone,
 		Status: tandem.RequestOpen, ExpiresAt: now.Add(settings.RequestExpiry()).UTC().Truncate(time.Second)}
-	if err := a.store.CreateRequest(r.Context(), req); err != nil {
+	if err := a.store.PostRequest(r.Context(), req, len(open), tandem.MaxOpenRequests); err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/v1/requests/"+req.ID)
@@ -179,27 +189,62 @@ func (a requestsAPI) get(w http.ResponseWriter, r *http.Request, c Caller) error
 	return nil
 }
 
-// board: GET /v1/requests/board — open requests sharing a topic with the expert, newest first.
+// board: GET /v1/requests/board?cursor=&limit= — requests still looking for an expert that
+// share a topic with the caller's profile, never the caller's own: every learner's first open
+// request before anyone's second, the longest-waiting first; paged (default 50).
 func (a requestsAPI) board(w http.ResponseWriter, r *http.Request, c Caller) error {
 	if err := c.Require(tandem.RoleExpert); err != nil {
 		return err
+	}
+	limit := maxPageSize
+	if r.URL.Query().Has("limit") {
+		n, err := pageLimit(r)
+		if err != nil {
+			return err
+		}
+		limit = n
 	}
 	expert, err := a.store.GetExpert(r.Context(), c.OrgID, c.UserID)
 	if err != nil {
 		return err
 	}
-	reqs, err := a.store.Board(r.Context(), c.OrgID, expert.Topics, maxPageSize)
+	page, err := a.store.Board(r.Context(), c.OrgID, dynamo.BoardQuery{Topics: expert.Topics, Exclude: c.UserID,
+		Cursor: r.URL.Query().Get("cursor"), Limit: limit})
 	if err != nil {
 		return err
 	}
 	now := a.now()
-	items := make([]requestJSON, 0, len(reqs))
-	for _, req := range reqs {
-		if req.LearnerID != c.UserID {
-			items = append(items, toRequestJSON(req, now))
+	items := make([]requestJSON, 0, len(page.Requests))
+	for _, req := range page.Requests {
+		items = append(items, toRequestJSON(req, now))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "nextCursor": page.Cursor})
+	return nil
+}
+
+// close: POST /v1/requests/{requestId}/close — the learner no longer needs the request: it
+// leaves the board and stops counting toward their open requests. Closing a closed request
+// changes nothing; one booked or expired cannot be closed (409 request_closed).
+func (a requestsAPI) close(w http.ResponseWriter, r *http.Request, c Caller) error {
+	req, err := a.store.GetRequest(r.Context(), c.OrgID, r.PathValue("requestId"))
+	if err != nil {
+		return err
+	}
+	if req.LearnerID != c.UserID {
+		return tandem.Errorf(tandem.ENotFound, "No request with this id.")
+	}
+	now := a.now()
+	switch st := req.EffectiveStatus(now); {
+	case st == tandem.RequestClosed:
+	case !st.Matchable():
+		return &tandem.Error{Code: tandem.EConflict, Message: "The request is no longer looking for an expert.",
+			Detail: map[string]any{"conflict": "request_closed", "status": st}}
+	default:
+		if err := a.store.CloseRequest(r.Context(), req); err != nil {
+			return err
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	writeJSON(w, http.StatusOK, toRequestJSON(req, now))
 	return nil
 }
 

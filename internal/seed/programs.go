@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/dynamo"
+	"github.com/tandemhq/tandem/internal/programs"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -35,7 +36,7 @@ func DemoProgramStart(now time.Time) time.Time {
 }
 
 // loadPrograms creates the demo program once (a later Load leaves it, and its cohorts, as
-// they are) and enrolls the demo enrollees.
+// they are) and enrolls the demo enrollees, through the same use cases as the API.
 func loadPrograms(ctx context.Context, store *dynamo.Store, now time.Time) error {
 	_, err := store.GetProgram(ctx, "acme", DemoProgramID)
 	if err == nil {
@@ -44,12 +45,14 @@ func loadPrograms(ctx context.Context, store *dynamo.Store, now time.Time) error
 	if tandem.ErrorCode(err) != tandem.ENotFound {
 		return err
 	}
-	p := &tandem.Program{ID: DemoProgramID, OrgID: "acme", Title: "Leading across teams",
+	svc := programs.New(store, func() time.Time { return now })
+	hr := tandem.Caller{UserID: "acme-hana", OrgID: "acme", Name: "Hana Novak", Department: "People", Roles: []tandem.Role{tandem.RoleHR}}
+	p, err := svc.CreateWithID(ctx, hr, DemoProgramID, tandem.ProgramInput{Title: "Leading across teams",
 		Topic:       "leadership",
 		Description: "Six weekly sessions in small cross-team cohorts: practise giving feedback, running decisions and influencing without authority with colleagues you would not usually meet.",
 		CohortSize:  4, Start: DemoProgramStart(now), Timezone: "Europe/London", Cadence: tandem.CadenceWeekly,
-		Sessions: 6, SessionMin: 60, Facilitators: []string{"acme-lukas", "acme-priya"}, MaxSpreadHours: 6}
-	if err := store.CreateProgram(ctx, p); err != nil {
+		Sessions: 6, SessionMin: 60, Facilitators: []string{"acme-lukas", "acme-priya"}, MaxSpreadHours: 6})
+	if err != nil {
 		return fmt.Errorf("seed program: %w", err)
 	}
 	for _, person := range People() {
@@ -57,9 +60,9 @@ func loadPrograms(ctx context.Context, store *dynamo.Store, now time.Time) error
 		if !ok {
 			continue
 		}
-		e := &tandem.Enrollment{ProgramID: p.ID, UserID: person.ID, Name: person.Name, Department: person.Department,
-			Timezone: person.Timezone, Interests: interests}
-		if err := store.Enroll(ctx, "acme", e); err != nil {
+		learner := tandem.Caller{UserID: person.ID, OrgID: "acme", Name: person.Name, Department: person.Department,
+			Roles: []tandem.Role{tandem.RoleLearner}}
+		if _, err := svc.Enroll(ctx, learner, p.ID, tandem.EnrollInput{Interests: interests, Timezone: person.Timezone}); err != nil {
 			return fmt.Errorf("seed enrollment %s: %w", person.ID, err)
 		}
 	}

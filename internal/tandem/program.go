@@ -29,6 +29,7 @@ type Program struct {
 	Enrolled       int
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	ArchivedAt     time.Time // zero unless archived
 	Version        int64
 }
 
@@ -41,13 +42,20 @@ const (
 	CadenceMonthly  Cadence = "monthly"
 )
 
-// ProgramStatus: enrolling until HR publishes the cohorts, then published (enrolment closed).
+// ProgramStatus: enrolling until HR publishes the cohorts, then published (enrolment closed);
+// HR can archive a program in either state, which takes it off learners' lists for good.
 type ProgramStatus string
 
 const (
 	ProgramEnrolling ProgramStatus = "enrolling"
 	ProgramPublished ProgramStatus = "published"
+	ProgramArchived  ProgramStatus = "archived"
 )
+
+// Valid reports whether s is one of the program statuses.
+func (s ProgramStatus) Valid() bool {
+	return s == ProgramEnrolling || s == ProgramPublished || s == ProgramArchived
+}
 
 // Program limits.
 const (
@@ -58,6 +66,10 @@ const (
 	MaxInterests          = 12
 	MaxEnrollees          = 2000
 	DefaultSpreadHours    = 4
+	// MaxProgramLead is how far ahead a program may start: far enough to plan a year's
+	// cohorts, near enough that every session time is an ordinary date (52 monthly sessions
+	// end about six years after the start).
+	MaxProgramLead = 2 * 365 * 24 * time.Hour
 )
 
 // ProgramInput is what HR sends to create a program.
@@ -90,7 +102,8 @@ func (in *ProgramInput) Validate(now time.Time) error {
 	v.Check(in.CohortSize >= 2 && in.CohortSize <= 50, "cohortSize", "must be 2-50")
 	_, err := LoadZone(in.Timezone)
 	v.Check(in.Timezone != "" && err == nil, "timezone", "must be an IANA time zone, e.g. Europe/Berlin")
-	v.Check(!in.Start.IsZero() && in.Start.After(now), "start", "must be a future time (RFC 3339)")
+	v.Check(!in.Start.IsZero() && in.Start.After(now) && !in.Start.After(now.Add(MaxProgramLead)), "start",
+		"must be a future time within 2 years (RFC 3339)")
 	v.Check(in.Cadence == CadenceWeekly || in.Cadence == CadenceBiweekly || in.Cadence == CadenceMonthly, "cadence", `must be "weekly", "biweekly" or "monthly"`)
 	v.Check(in.Sessions >= 1 && in.Sessions <= MaxProgramSessions, "sessions", "must be 1-%d", MaxProgramSessions)
 	v.Check(in.SessionMin >= 15 && in.SessionMin <= MaxDurationMin && in.SessionMin%5 == 0, "sessionMin", "must be 15-%d minutes, a multiple of 5", MaxDurationMin)
@@ -102,7 +115,8 @@ func (in *ProgramInput) Validate(now time.Time) error {
 
 // SessionTimes are the starts of the program's sessions: Start, then every cadence step at
 // the same wall-clock time in the program's zone (a time that falls in a DST gap moves
-// forward, as Go's time.Date does).
+// forward, as Go's time.Date does). Times after the year 9999 are left out: RFC 3339 cannot
+// write them, and a program stored before starts were bounded must still be listable.
 func (p *Program) SessionTimes() []time.Time {
 	loc, err := LoadZone(p.Timezone)
 	if err != nil {
@@ -123,6 +137,9 @@ func (p *Program) SessionTimes() []time.Time {
 			y, m := first.Year(), first.Month()+time.Month(i)
 			last := time.Date(y, m+1, 0, 0, 0, 0, 0, loc).Day()
 			t = time.Date(y, m, min(first.Day(), last), first.Hour(), first.Minute(), first.Second(), 0, loc)
+		}
+		if t.UTC().Year() > 9999 {
+			break
 		}
 		out = append(out, t.UTC())
 	}
@@ -161,4 +178,74 @@ func (in *EnrollInput) Validate() error {
 		v.Check(err == nil, "timezone", "must be an IANA time zone")
 	}
 	return v.Err()
+}
+
+// CohortPlan is a program's cohorts as HR builds, adjusts and publishes them: the cohorts
+// with their explanations, measured against random assignment into the same sizes.
+type CohortPlan struct {
+	ProgramID   string
+	Status      PlanStatus
+	Seed        uint64
+	Adjusted    bool // HR arranged the cohorts themselves
+	Cohorts     []PlanCohort
+	Measures    CohortMeasures
+	Baseline    CohortMeasures // random assignment into the same sizes, same seed
+	BuiltAt     time.Time
+	PublishedAt time.Time // zero while a draft
+	Version     int64     // 1 for the first plan stored, +1 for each replacement
+}
+
+// PlanStatus is draft until HR publishes the plan.
+type PlanStatus string
+
+const (
+	PlanDraft     PlanStatus = "draft"
+	PlanPublished PlanStatus = "published"
+)
+
+// PlanCohort is one cohort of a plan, numbered from 1.
+type PlanCohort struct {
+	Number      int
+	Members     []PlanMember
+	Explanation CohortExplanation
+}
+
+// PlanMember is a cohort member as the plan shows them (kept when they withdraw, so HR sees
+// who left).
+type PlanMember struct {
+	ID, Name, Department, Timezone string
+}
+
+// CohortExplanation says why a cohort is a good mix (see internal/cohorts).
+type CohortExplanation struct {
+	Departments     []string
+	Pairs           int
+	CrossPairs      int
+	NewPairs        int
+	SpreadHours     float64
+	SharedInterests []string
+	EIIndex         float64
+}
+
+// CohortMeasures sum up a whole plan (see internal/cohorts).
+type CohortMeasures struct {
+	EIIndex        float64
+	NewPairs       int
+	CrossPairs     int
+	Pairs          int
+	MaxSpreadHours float64
+	Violations     int
+}
+
+// MemberIDs are the ids of each cohort's members, in cohort order.
+func (cp *CohortPlan) MemberIDs() [][]string {
+	out := make([][]string, 0, len(cp.Cohorts))
+	for _, pc := range cp.Cohorts {
+		ids := make([]string, 0, len(pc.Members))
+		for _, m := range pc.Members {
+			ids = append(ids, m.ID)
+		}
+		out = append(out, ids)
+	}
+	return out
 }

@@ -78,8 +78,12 @@ type RequestInput struct {
 	Timezone       string          `json:"timezone"`
 }
 
-// Request limits.
-const MaxGoal = 2000
+// Request limits. MaxOpenRequests caps a learner's requests still looking for an expert
+// (open or offered), so that one learner cannot crowd the experts' board.
+const (
+	MaxGoal         = 2000
+	MaxOpenRequests = 5
+)
 
 // Validate normalises and checks the input (EInvalid with field errors).
 func (in *RequestInput) Validate() error {
