@@ -1,7 +1,7 @@
 // The expert's own profile and session types (PUT /v1/experts/me). Field errors from the API
 // ("sessionTypes[1].durationMin", "limits.maxPerDay", "topics[0]") appear next to their fields.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, type ExpertProfileInput, type SessionType } from '../api';
+import { api, ApiError, type ExpertProfileInput, type Limits, type SessionType } from '../api';
 import { Link } from '../router';
 import { useApp } from '../state';
 import { allZones } from '../time';
@@ -9,12 +9,15 @@ import { ErrorBanner, Loading, Select, TextArea, TextField, errorOf, focusFirstI
 
 const blankType = (n: number): SessionType => ({ id: n === 0 ? 'intro' : `session-${n + 1}`, name: n === 0 ? 'Intro chat' : '', durationMin: 30, bufferBeforeMin: 0, bufferAfterMin: 0, seats: 1 });
 
+/** The form: every field of the profile filled in, in the shapes the profile comes back in. */
+type ProfileForm = Required<Omit<ExpertProfileInput, 'sessionTypes' | 'limits'>> & { sessionTypes: SessionType[]; limits: Limits };
+
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
 export function ExpertProfile() {
   useTitle('My expert profile');
   const { me, zone } = useApp();
-  const [form, setForm] = useState<ExpertProfileInput | null>(null);
+  const [form, setForm] = useState<ProfileForm | null>(null);
   const [topics, setTopics] = useState('');
   const [languages, setLanguages] = useState('');
   const [loadErr, setLoadErr] = useState<unknown>(null);
@@ -47,19 +50,20 @@ export function ExpertProfile() {
       </main>
     );
   }
-  const set = <K extends keyof ExpertProfileInput>(k: K, v: ExpertProfileInput[K]) => {
+  const set = <K extends keyof ProfileForm>(k: K, v: ProfileForm[K]) => {
     setSaved(false);
     setForm({ ...form, [k]: v });
   };
   const setType = (i: number, patch: Partial<SessionType>) => set('sessionTypes', form.sessionTypes.map((t, j) => (i === j ? { ...t, ...patch } : t)));
-  const setLimit = (k: keyof ExpertProfileInput['limits'], v: string) => set('limits', { ...form.limits, [k]: Number(v) || 0 });
+  const setLimit = (k: keyof Limits, v: string) => set('limits', { ...form.limits, [k]: Number(v) || 0 });
   const num = (v: string) => Number(v) || 0;
 
   const save = async () => {
     setSaving(true);
     setErr(null);
     try {
-      const e = await api.putMyProfile({ ...form, topics: list(topics), languages: list(languages) });
+      // The select offers only the steps the document allows (startIncrementMin).
+      const e = await api.putMyProfile({ ...form, topics: list(topics), languages: list(languages), limits: form.limits as ExpertProfileInput['limits'] });
       setForm({ ...form, topics: e.topics, languages: e.languages, sessionTypes: e.sessionTypes, limits: e.limits, bookingMode: e.bookingMode });
       setTopics(e.topics.join(', '));
       setSaved(true);
