@@ -96,15 +96,17 @@ export interface Loaded<T> extends LoadState<T> {
 /**
  * useLoad loads fn's answer when the component mounts and again whenever deps change (fn is
  * read at that time, so it may close over anything in deps). Pass the signal on to api calls.
+ * New deps forget the old answer unless keep is set (e.g. a week view that keeps showing the
+ * last week until the next one arrives).
  */
-export function useLoad<T>(fn: LoadFn<T>, deps: readonly unknown[]): Loaded<T> {
+export function useLoad<T>(fn: LoadFn<T>, deps: readonly unknown[], opts: { keep?: boolean } = {}): Loaded<T> {
   const [state, setState] = useState<LoadState<T>>({ data: undefined, error: null, loading: true });
   const ref = useRef<Loader<T> | null>(null);
   const loader = (ref.current ??= new Loader<T>(setState));
   const fnRef = useRef(fn);
   fnRef.current = fn;
   useEffect(() => {
-    void loader.run((signal) => fnRef.current(signal), true);
+    void loader.run((signal) => fnRef.current(signal), !opts.keep);
     return () => loader.stop();
   }, deps);
   const [actions] = useState(() => ({
@@ -113,4 +115,35 @@ export function useLoad<T>(fn: LoadFn<T>, deps: readonly unknown[]): Loaded<T> {
     update: (next: (signal: AbortSignal, data: T | undefined) => Promise<T>) => loader.run(next),
   }));
   return { ...state, ...actions };
+}
+
+/** One page of a cursor-paged list, as the API answers it. */
+export interface Paged<T> {
+  items: T[];
+  nextCursor: string;
+}
+
+export interface LoadedPages<P extends Paged<unknown>> extends Loaded<P> {
+  /** Every item loaded so far (empty while the first page loads). */
+  items: P['items'];
+  /** The cursor of the next page; empty on the last. */
+  cursor: string;
+  /** Load the next page and append it (same abort and stale protection as a load). */
+  more: () => Promise<void>;
+}
+
+/**
+ * usePages loads the first page of a list when deps change; more() appends the next one (the
+ * rest of the newest page, such as a summary, is kept as it came).
+ */
+export function usePages<P extends Paged<unknown>>(page: (cursor: string, signal: AbortSignal) => Promise<P>, deps: readonly unknown[]): LoadedPages<P> {
+  const l = useLoad((signal) => page('', signal), deps);
+  const pageRef = useRef(page);
+  pageRef.current = page;
+  const more = () =>
+    l.update(async (signal, prev) => {
+      const next = await pageRef.current(prev?.nextCursor ?? '', signal);
+      return { ...next, items: [...(prev?.items ?? []), ...next.items] } as P;
+    });
+  return { ...l, items: l.data?.items ?? [], cursor: l.data?.nextCursor ?? '', more };
 }
