@@ -9,7 +9,7 @@ import { Link, navigate, useLocation, withQuery } from '../router';
 import { useApp } from '../state';
 import { formatDate, formatDuration, formatWhen, localSlot, rangeQuery, inZone } from '../time';
 import { Empty, ErrorBanner, Loading, useTitle } from '../ui';
-import { RequestBadge, RequestFacts, matchable, urgencyText } from './requests/common';
+import { RequestBadge, RequestFacts, matchable, urgencyText } from '../components/Requests';
 
 export const MAX_OFFER = 3;
 

@@ -11,7 +11,7 @@ import { useApp } from '../state';
 import { formatDuration, zoneLabel, type LocalSlot } from '../time';
 import { useLoad } from '../load';
 import { ErrorBanner, Loading, useTitle } from '../ui';
-import { Rating } from './Experts';
+import { Rating } from '../components/Rating';
 
 export function ExpertPage({ id }: { id: string }) {
   const { zone, me } = useApp();

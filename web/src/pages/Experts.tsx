@@ -1,6 +1,7 @@
 // Find an expert: topic, language and free text (GET /v1/experts), results as cards.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Expert } from '../api';
+import { Rating } from '../components/Rating';
 import { usePages } from '../load';
 import { Link, navigate, useLocation, withQuery } from '../router';
 import { Empty, ErrorBanner, Loading, TextField, errorOf, useTitle } from '../ui';
@@ -86,14 +87,5 @@ export function Experts() {
         </button>
       )}
     </main>
-  );
-}
-
-export function Rating({ e }: { e: Expert }) {
-  if (!e.rating || e.rating.count === 0) return <span class="muted">no ratings yet</span>;
-  return (
-    <span aria-label={`Rated ${e.rating.average.toFixed(1)} out of 5 from ${e.rating.count} ratings`}>
-      <span aria-hidden="true">★ {e.rating.average.toFixed(1)}</span> ({e.rating.count})
-    </span>
   );
 }

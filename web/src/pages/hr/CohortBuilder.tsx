@@ -10,7 +10,7 @@ import { Link } from '../../router';
 import { useApp } from '../../state';
 import { formatWhen, inZone, zoneLabel } from '../../time';
 import { Dialog, Empty, ErrorBanner, Loading, TextField, errorOf } from '../../ui';
-import { cadenceText, hoursText, statusText, topicLabel } from '../programs/cohort';
+import { cadenceText, hoursText, statusText, topicLabel } from '../../cohort';
 import { adjustBody, changed, cohortErrors, conflictOf, draftOf, isDirty, moveMember, type Draft, type Target } from './builder';
 import { CohortCard, Comparison, Unplaced } from './CohortParts';
 

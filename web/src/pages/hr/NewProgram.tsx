@@ -11,7 +11,7 @@ import { Link, navigate } from '../../router';
 import { useApp } from '../../state';
 import { allZones, formatWhen, zoneLabel } from '../../time';
 import { Choice, ErrorBanner, Select, TextArea, TextField, errorOf, focusFirstInvalid } from '../../ui';
-import { previewTimes } from '../programs/cohort';
+import { previewTimes } from '../../cohort';
 import { emptyProgramForm, programBody, type ProgramForm } from './programForm';
 
 const cadenceLabel = { weekly: 'Weekly', biweekly: 'Every two weeks', monthly: 'Monthly' } as const;

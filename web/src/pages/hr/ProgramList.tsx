@@ -5,7 +5,7 @@ import { useLoad } from '../../load';
 import { Link } from '../../router';
 import { useApp } from '../../state';
 import { Empty, ErrorBanner, Loading } from '../../ui';
-import { cadenceText, sessionLines, statusText, topicLabel } from '../programs/cohort';
+import { cadenceText, sessionLines, statusText, topicLabel } from '../../cohort';
 
 export function ProgramList() {
   const { zone } = useApp();

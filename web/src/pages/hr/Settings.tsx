@@ -9,7 +9,7 @@ import { useLoad } from '../../load';
 import { useApp } from '../../state';
 import { inZone } from '../../time';
 import { ErrorBanner, Loading, TextField, errorOf, focusFirstInvalid } from '../../ui';
-import { signalLabel } from '../requests/common';
+import { signalLabel } from '../../components/Requests';
 import { budgetForm, readBudget, type BudgetForm } from './budget';
 import { BudgetEditor } from './BudgetEditor';
 import { percent } from './format';

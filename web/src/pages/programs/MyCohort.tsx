@@ -9,7 +9,7 @@ import { Link } from '../../router';
 import { useApp } from '../../state';
 import { formatTime, inZone, zoneLabel } from '../../time';
 import { ErrorBanner, Loading, useTitle } from '../../ui';
-import { cadenceText, cohortOf, crossText, explanationText, isPlan, sessionLines, topicLabel } from './cohort';
+import { cadenceText, cohortOf, crossText, explanationText, isPlan, sessionLines, topicLabel } from '../../cohort';
 
 export function MyCohort({ id }: { id: string }) {
   useTitle('My cohort');

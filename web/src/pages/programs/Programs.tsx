@@ -10,7 +10,7 @@ import { Link } from '../../router';
 import { hasRole, useApp } from '../../state';
 import { zoneLabel } from '../../time';
 import { Empty, ErrorBanner, Loading, useTitle } from '../../ui';
-import { cadenceText, hoursText, sessionLines, statusText, topicLabel } from './cohort';
+import { cadenceText, hoursText, sessionLines, statusText, topicLabel } from '../../cohort';
 import { EnrollDialog } from './EnrollDialog';
 
 const FIRST = 3; // sessions shown before "and N more"

@@ -6,7 +6,7 @@ import { Link } from '../../router';
 import { useApp } from '../../state';
 import { formatDate, formatDuration } from '../../time';
 import { Empty, ErrorBanner, Loading, useTitle } from '../../ui';
-import { RequestBadge, matchable } from './common';
+import { RequestBadge, matchable } from '../../components/Requests';
 
 export function MyRequests() {
   useTitle('My requests');

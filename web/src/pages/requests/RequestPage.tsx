@@ -9,7 +9,7 @@ import { Link } from '../../router';
 import { useApp } from '../../state';
 import { formatDuration, formatWhen, localSlot, type LocalSlot } from '../../time';
 import { Empty, ErrorBanner, Loading, useTitle } from '../../ui';
-import { RequestBadge, RequestFacts, matchable } from './common';
+import { RequestBadge, RequestFacts, matchable } from '../../components/Requests';
 import { MatchCard } from './Matches';
 
 interface Accepting {
