@@ -27,13 +27,15 @@ export function RequestPage({ id }: { id: string }) {
   const [accepting, setAccepting] = useState<Accepting | null>(null);
   useTitle(req ? `Request: ${req.topics.join(', ')}` : 'Request');
 
-  // The offers name experts by id; their profiles give the zone and session types.
-  const offerExperts = [...new Set((req?.offers ?? []).map((o) => o.expertId))];
-  const experts: Record<string, Expert> =
-    useLoad(async (signal) => {
-      const list = await Promise.all(offerExperts.map((x) => api.expert(x, signal).catch(() => null)));
-      return Object.fromEntries(list.filter((e): e is Expert => e !== null).map((e) => [e.id, e]));
-    }, [offerExperts.join(' ')]).data ?? {};
+  // The offers name experts by id; their profiles give the session types, so the times can be
+  // said on the viewer's clock. The offers show once those profiles are in (or failed).
+  const offerKey = [...new Set((req?.offers ?? []).map((o) => o.expertId))].join(' ');
+  const offerExperts = useLoad(async (signal) => {
+    const list = await Promise.all((offerKey ? offerKey.split(' ') : []).map((x) => api.expert(x, signal).catch(() => null)));
+    return { key: offerKey, byId: Object.fromEntries(list.filter((e): e is Expert => e !== null).map((e) => [e.id, e])) as Record<string, Expert> };
+  }, [offerKey]);
+  const experts = offerExperts.data?.byId ?? {};
+  const offersReady = !offerExperts.loading && offerExperts.data?.key === offerKey;
 
   const bookingId = req?.bookingId;
   const booking = useLoad((signal) => (bookingId ? api.booking(bookingId, signal).catch(() => null) : Promise.resolve(null)), [bookingId]).data;
@@ -76,6 +78,8 @@ export function RequestPage({ id }: { id: string }) {
         <h2 id="offers-h">Times offered by experts</h2>
         {offers.length === 0 ? (
           <p class="muted">{open ? 'No offers yet. Experts who share a topic see your request on their board.' : 'No offers.'}</p>
+        ) : !offersReady ? (
+          <Loading what="Loading the offers…" />
         ) : (
           <ul class="cards" aria-label="Offers">
             {offers.map((o) => (
