@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# infra/web-test.sh — the web app's tests: type checks and the production build (with its size
+# infra/web-test.sh — the web app's tests: that the generated API types (web/src/api.gen.ts)
+# match internal/httpapi/openapi.yaml, type checks and the production build (with its size
 # budget), Vitest unit tests, then end-to-end tests in headless Chromium (playwright-core, run
 # by `node --test`) against a real `tandem dev` on a fresh in-memory DynamoDB Local with the
 # demo seed (plus HISTORY past sessions, aggregated, so the HR reports have something to
@@ -52,10 +53,17 @@ for tool in go node npm; do
   command -v "$tool" >/dev/null || { echo "web-test needs $tool on PATH" >&2; exit 1; }
 done
 
-echo "== web: install, type check, build (size budget), unit tests"
-if [[ ! -d web/node_modules ]]; then
+echo "== web: install, API types up to date, type check, build (size budget), unit tests"
+# npm ci when node_modules is missing or was installed from another package-lock.json (a
+# dependency added since, e.g. openapi-typescript, would be missing otherwise).
+LOCK_SUM=$(sha256sum web/package-lock.json | cut -d' ' -f1)
+if [[ ! -d web/node_modules || "$(cat web/node_modules/.lock-sha256 2>/dev/null)" != "$LOCK_SUM" ]]; then
   (cd web && npm ci --no-audit --no-fund)
+  echo "$LOCK_SUM" >web/node_modules/.lock-sha256
 fi
+# src/api.gen.ts must be what openapi-typescript makes from internal/httpapi/openapi.yaml now
+# (regenerate with `npm --prefix web run gen:api`).
+(cd web && npm run --silent check:api)
 (cd web && npm run build && npm test)
 
 if [[ "${WEB_E2E:-1}" == "0" ]]; then

@@ -2,25 +2,23 @@
 // becomes an ApiError parsed from RFC 9457 problem+json (code, detail, field errors), so
 // screens never look at raw responses. The web app and the API share one origin, so every
 // URL is relative (/v1/..., /dev/...).
+//
+// The shapes come from the OpenAPI document (internal/httpapi/openapi.yaml) through the
+// generated ./api.gen.ts: each endpoint below names its route and method, and its query, body
+// and answer are typed from that operation, so a change to the document that the client does
+// not follow fails the type check. Regenerate with `npm --prefix web run gen:api`.
+import type { components, paths } from './api.gen';
+
+type Schemas = components['schemas'];
 
 /** One field-level problem, e.g. {field: "sessionTypes[0].durationMin", message: "..."}. */
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type FieldError = Schemas['FieldError'];
+
+/** A stable error code of the API (a problem document's code). */
+export type ProblemCode = Schemas['Problem']['code'];
 
 /** The stable error codes of the API, plus 'network' when no answer came at all. */
-export type ErrorCode =
-  | 'invalid'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'conflict'
-  | 'unprocessable'
-  | 'limit_exceeded'
-  | 'internal'
-  | 'network';
+export type ErrorCode = ProblemCode | 'network';
 
 /** ApiError is every failed call: a problem document, or a synthesised one for non-JSON answers. */
 export class ApiError extends Error {
@@ -76,7 +74,20 @@ const codeByStatus: Record<number, ErrorCode> = {
   422: 'unprocessable',
   429: 'limit_exceeded',
 };
-const knownCodes = new Set<string>([...Object.values(codeByStatus), 'internal']);
+// Every code the document lists: a code the client does not know falls back to the status's.
+// A Record, so the type check fails here when openapi.yaml gains or drops a code.
+const problemCodes: Record<ProblemCode, true> = {
+  invalid: true,
+  unauthenticated: true,
+  forbidden: true,
+  not_found: true,
+  method_not_allowed: true,
+  conflict: true,
+  unprocessable: true,
+  limit_exceeded: true,
+  internal: true,
+};
+const knownCodes = new Set<string>(Object.keys(problemCodes));
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown, def = ''): string => (typeof v === 'string' ? v : def);
@@ -184,602 +195,211 @@ async function json<T>(method: string, path: string, o?: RequestOptions): Promis
   return (await res.json()) as T;
 }
 
+// ------------------------------------------------------------------- typed routes (api.gen.ts)
+
+type Route = keyof paths;
+type Method = 'get' | 'put' | 'post' | 'delete';
+/** The methods the document declares for a route. */
+type MethodOf<R extends Route> = { [M in Method]: [NonNullable<paths[R][M]>] extends [never] ? never : M }[Method];
+/** The operation at a route and method. */
+type Op<R extends Route, M extends Method> = NonNullable<paths[R][M]>;
+/** A response's JSON body; void for one without (204). */
+type JsonOf<T> = T extends { content: { 'application/json': infer B } } ? B : void;
+/** The JSON answer of an operation's success (200, 201 or 204; a 202 is read by hand). */
+type Answer<O> = O extends { responses: infer R } ? JsonOf<R[Extract<keyof R, 200 | 201 | 204>]> : never;
+type BodyOf<O> = O extends { requestBody?: infer B } ? (B extends { content: { 'application/json': infer J } } ? J : never) : never;
+type QueryOf<O> = O extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+type PathOf<O> = O extends { parameters: { path?: infer P } } ? NonNullable<P> : never;
+
+/** The JSON body an endpoint takes, from the document. */
+export type Body<R extends Route, M extends MethodOf<R>> = BodyOf<Op<R, M>>;
+/** The query parameters an endpoint takes, from the document. */
+export type QueryParams<R extends Route, M extends MethodOf<R>> = QueryOf<Op<R, M>>;
+/** What an endpoint answers on success, from the document. */
+export type Answered<R extends Route, M extends MethodOf<R>> = Answer<Op<R, M>>;
+
+type CallOptions<O> = ([PathOf<O>] extends [never] ? { path?: undefined } : { path: PathOf<O> }) & {
+  query?: QueryOf<O> | undefined;
+  body?: BodyOf<O>;
+  headers?: Record<string, string>;
+  signal?: AbortSignal | undefined;
+};
+
+/** route fills a route's {parameters} with encoded values ("/v1/circles/{circleId}" → "/v1/circles/c%2F1"). */
+export function route(template: string, params: Record<string, string> = {}): string {
+  return template.replace(/\{([^}]+)\}/g, (_, k: string) => {
+    const v = params[k];
+    if (v === undefined) throw new Error(`route ${template}: no value for {${k}}`);
+    return encodeURIComponent(v);
+  });
+}
+
+/** call sends a request to a route of the document; its query, body and answer are the operation's. */
+function call<R extends Route, M extends MethodOf<R>>(method: M, path: R, o: CallOptions<Op<R, M>>): Promise<Answer<Op<R, M>>> {
+  const { path: params, query, ...rest } = o as { path?: Record<string, string>; query?: Query } & RequestOptions;
+  return json<Answer<Op<R, M>>>(method.toUpperCase(), route(path, params), { ...rest, ...(query ? { query } : {}) });
+}
+
+/** raw is call for the answers read by hand (a 202, a file): the Response itself. */
+function raw<R extends Route, M extends MethodOf<R>>(method: M, path: R, o: CallOptions<Op<R, M>>): Promise<Response> {
+  const { path: params, query, ...rest } = o as { path?: Record<string, string>; query?: Query } & RequestOptions;
+  return send(method.toUpperCase(), route(path, params), { ...rest, ...(query ? { query } : {}) });
+}
+
 // ---------------------------------------------------------------------------------- shapes
+// Named after the document's schemas; the parts it declares inline are picked out of their
+// parents. Comments on the fields are in api.gen.ts (from the document's descriptions).
 
-export type Role = 'learner' | 'expert' | 'hr';
+export type Role = Schemas['Role'];
+export type Me = Schemas['Me'];
+export type MeInput = Schemas['MeInput'];
 
-export interface Me {
-  id: string;
-  org: string;
-  email: string;
-  name: string;
-  department: string;
-  roles: Role[];
-  timezone: string; // empty until the user saves one
-}
+// ---- experts, availability, slots
 
-export interface SessionType {
-  id: string;
-  name: string;
-  durationMin: number;
-  bufferBeforeMin: number;
-  bufferAfterMin: number;
-  seats: number;
-}
+export type SessionType = Schemas['SessionType'];
+export type Limits = Schemas['Limits'];
+export type BookingMode = Schemas['BookingMode'];
+export type RatingSummary = Schemas['RatingSummary'];
+export type Expert = Schemas['Expert'];
+export type ExpertProfileInput = Schemas['ExpertProfileInput'];
+export type ExpertQuery = QueryParams<'/v1/experts', 'get'>;
 
-export interface Limits {
-  minNoticeMin: number;
-  horizonDays: number;
-  maxPerDay: number;
-  maxPerWeek: number;
-  startIncrementMin: number;
-}
+export type Slot = Schemas['Slot'];
+export type SlotList = Schemas['SlotList'];
+export type SlotQuery = QueryParams<'/v1/experts/{expertId}/slots', 'get'>;
 
-export type BookingMode = 'instant' | 'approval';
-
-export interface Expert {
-  id: string;
-  name: string;
-  department: string;
-  headline: string;
-  bio?: string;
-  topics: string[];
-  languages: string[];
-  timezone: string;
-  sessionTypes: SessionType[];
-  meetingUrl?: string;
-  bookingMode: BookingMode;
-  limits: Limits;
-  rating: { count: number; average: number; distribution: number[] };
-  updatedAt: string;
-}
-
-export interface ExpertProfileInput {
-  headline: string;
-  bio: string;
-  topics: string[];
-  languages: string[];
-  timezone: string;
-  sessionTypes: SessionType[];
-  meetingUrl: string;
-  bookingMode: BookingMode;
-  limits: Limits;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string;
-}
-
-export interface Slot {
-  start: string; // RFC 3339 in the requested zone
-  end: string;
-  /** Group sessions only: seats a learner can book now (0: full, the waitlist is open). */
-  seatsLeft?: number;
-  /** Group sessions only: the circle already at this time (someone has booked a seat). */
-  circleId?: string;
-  /** Group sessions only: learners on that circle's waitlist (absent when none). */
-  waiting?: number;
-}
-
-export interface SlotList {
-  expertId: string;
-  sessionType: string;
-  durationMin: number;
-  timezone: string;
-  from: string;
-  to: string;
-  slots: Slot[];
-  /** seats is the session type's capacity when it is a group session (absent for one-to-one). */
-  seats?: number;
-}
-
-export interface LocalInterval {
-  start: string; // "HH:MM"
-  end: string; // "HH:MM", "24:00" = end of day
-}
-
-export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+export type LocalInterval = Schemas['LocalInterval'];
+export type Weekday = keyof Schemas['WeeklyComplete'];
 export const weekdays: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+export type Schedule = Schemas['Schedule'];
+export type ScheduleInput = Schemas['ScheduleInput'];
 
-export interface Schedule {
-  timezone: string;
-  weekly: Record<Weekday, LocalInterval[]>;
-  overrides: { date: string; intervals: LocalInterval[] }[];
-  timeOff: { start: string; end: string }[];
-}
+// ---- bookings
 
-export type BookingStatus = 'pending' | 'confirmed' | 'declined' | 'expired' | 'cancelled' | 'completed' | 'no_show';
+export type BookingStatus = Schemas['BookingStatus'];
+export type Party = Schemas['Party'];
+export type Booking = Schemas['Booking'];
+export type BookInput = Schemas['BookingInput'];
+export type BookingQuery = QueryParams<'/v1/bookings', 'get'>;
 
-export interface Party {
-  id: string;
-  name: string;
-  email?: string;
-  department: string;
-}
-
-export interface Booking {
-  id: string;
-  status: BookingStatus;
-  expert: Party;
-  learner: Party;
-  sessionType: SessionType;
-  start: string;
-  end: string;
-  note?: string;
-  meetingUrl?: string;
-  requestId?: string; // set when the booking came from a learner's request
-  holdUntil?: string;
-  reschedules: number;
-  cancelledBy?: string;
-  cancelReason?: string;
-  lateCancel?: boolean;
-  noShow?: string;
-  /** circleId: this booking is a seat in a group session (GET /v1/circles/{circleId}). */
-  circleId?: string;
-  /** offer: a seat offered from the waitlist; pending until the learner confirms it before holdUntil. */
-  offer?: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface BookInput {
-  expertId: string;
-  sessionType: string;
-  start: string;
-  note: string;
-  requestId?: string;
-  /** waitlist: for a group session that is full, join its waitlist (202) instead of a 409 circle_full. */
-  waitlist?: boolean;
-}
+/** The 202 answer to a booking of a full group session with waitlist: true. */
+type Waitlisted = NonNullable<paths['/v1/bookings']['post']>['responses'][202]['content']['application/json'];
 
 /**
  * BookOutcome is how a booking of a group session ended: a seat (a Booking, 201), or a place
  * on the full circle's waitlist (202 {circleId, status: "waitlisted"}).
  */
-export type BookOutcome = { kind: 'booked'; booking: Booking } | { kind: 'waitlisted'; circleId: string };
+export type BookOutcome = { kind: 'booked'; booking: Booking } | { kind: 'waitlisted'; circleId: Waitlisted['circleId'] };
 
 // ---- circles (group sessions)
-
-/** MemberState is where the caller stands with a circle. */
-export type MemberState = 'none' | 'seat' | 'offered' | 'waiting' | 'skipped';
-
-/** SkipReason: why a learner first in line could not be offered the freed seat (cancelled: the expert called the circle off). */
-export type SkipReason = 'busy' | 'active_limit' | 'budget' | 'cancelled';
-
-export interface CircleMember {
-  state: MemberState;
-  bookingId?: string; // seat or offered
-  position?: number; // 1-based, while waiting
-  holdUntil?: string; // offered: confirm before this
-  skipReason?: SkipReason;
-}
-
-export interface CircleSeat {
-  bookingId: string;
-  learner: Party;
-  status: BookingStatus; // confirmed, or pending for a seat offered from the waitlist
-}
-
-export interface CircleWaiter {
-  position: number;
-  learner: Party;
-  joinedAt: string;
-}
 
 /**
  * Circle is one group session: an expert's session type with seats at one start. Everyone in
  * the org sees the counts and their own standing (me); only its expert sees the roster and
  * the waitlist (and has no me).
  */
-export interface Circle {
-  id: string;
-  expert: Party;
-  sessionType: SessionType;
-  start: string;
-  end: string;
-  seats: number;
-  taken: number; // confirmed seats and open offers
-  seatsLeft: number; // 0 while anyone waits: a freed seat goes to the first in line
-  waiting: number;
-  /** cancelled: the expert is calling it off (no more seats or places); gone (404) once done. */
-  cancelled?: boolean;
-  me?: CircleMember;
-  roster?: CircleSeat[];
-  waitlist?: CircleWaiter[];
-}
+export type Circle = Schemas['Circle'];
+/** Where the caller stands with a circle. */
+export type CircleMember = NonNullable<Circle['me']>;
+export type MemberState = CircleMember['state'];
+/** Why a learner first in line could not be offered the freed seat (cancelled: the expert called the circle off). */
+export type SkipReason = NonNullable<CircleMember['skipReason']>;
+export type CircleSeat = NonNullable<Circle['roster']>[number];
+export type CircleWaiter = NonNullable<Circle['waitlist']>[number];
 
 // ---- requests and matching
 
-export type RequestStatus = 'open' | 'offered' | 'booked' | 'closed' | 'expired';
-export type Urgency = 'low' | 'normal' | 'high';
-
+export type RequestStatus = Schemas['RequestStatus'];
+export type Urgency = Schemas['Urgency'];
 /** PreferredTime is a weekly window on the learner's own clock (whole hours, end ≤ 24). */
-export interface PreferredTime {
-  weekday: Weekday;
-  startHour: number;
-  endHour: number;
-}
-
-export interface RequestInput {
-  topics: string[];
-  goal: string;
-  durationMin: number;
-  preferredTimes: PreferredTime[];
-  language: string;
-  urgency: Urgency;
-  timezone: string;
-}
-
+export type PreferredTime = Schemas['PreferredTime'];
+export type RequestInput = Schemas['RequestInput'];
 /** Offer is an expert's proposal of up to three concrete starts for a request. */
-export interface Offer {
-  expertId: string;
-  expertName: string;
-  sessionType: string;
-  starts: string[];
-  createdAt: string;
-}
-
-export interface LearnerRequest {
-  id: string;
-  learnerName: string;
-  learnerDepartment: string;
-  topics: string[];
-  goal: string;
-  durationMin: number;
-  preferredTimes: PreferredTime[];
-  language?: string;
-  urgency: Urgency;
-  timezone: string;
-  status: RequestStatus;
-  createdAt: string;
-  expiresAt: string;
-  matchedAt?: string;
-  bookingId?: string;
-  offers?: Offer[]; // the owner's view only
-}
-
-export type SignalName = 'topic' | 'capacity' | 'language' | 'timezone' | 'rating' | 'load' | 'connection';
-
+export type Offer = Schemas['Offer'];
+export type OfferInput = Schemas['OfferInput'];
+export type AcceptInput = Schemas['AcceptInput'];
+export type LearnerRequest = Schemas['LearnerRequest'];
 /** Signal is one line of a match's explanation: points = value × weight (4 decimals). */
-export interface Signal {
-  name: SignalName | string;
-  value: number;
-  weight: number;
-  points: number;
-  reason: string;
-}
-
-export interface Match {
-  expert: Expert;
-  score: number;
-  signals: Signal[];
-}
-
-export type MatchingWeights = Record<SignalName, number>;
-
-export interface MatchList {
-  requestId: string;
-  status: RequestStatus;
-  weights: MatchingWeights;
-  items: Match[];
-}
+export type Signal = Schemas['Signal'];
+export type SignalName = Signal['name'];
+export type Match = Schemas['Match'];
+export type MatchingWeights = Schemas['MatchingWeights'];
+export type MatchList = Schemas['MatchList'];
 
 // ---- feedback and reviews
 
-export type MatchFit = 'good' | 'unsure' | 'poor';
-
-export interface LearnerFeedbackInput {
-  rating?: number;
-  recommend?: number;
-  matchFit?: MatchFit;
-  comment: string;
-  shareComment: boolean;
-  progress?: number;
-}
-
-export interface ExpertFeedbackInput {
-  notes: string;
-  attended: boolean;
-}
-
-interface FeedbackTimes {
-  createdAt: string;
-  updatedAt: string;
-  editableUntil: string;
-}
-
-export interface LearnerFeedback extends FeedbackTimes {
-  rating: number;
-  recommend: number;
-  matchFit: MatchFit;
-  comment: string;
-  shareComment: boolean;
-  progress: number;
-}
-
-export interface ExpertFeedback extends FeedbackTimes {
-  notes: string;
-  attended: boolean;
-}
-
+export type MatchFit = Schemas['MatchFit'];
+/**
+ * The learner's feedback as the form sends it: rating, recommend and matchFit may still be
+ * unpicked, and the server's field errors then say so next to each (the document requires them).
+ */
+export type LearnerFeedbackInput = Partial<Schemas['LearnerFeedbackInput']>;
+export type ExpertFeedbackInput = Schemas['ExpertFeedbackInput'];
+export type LearnerFeedback = Schemas['LearnerFeedback'];
+export type ExpertFeedback = Schemas['ExpertFeedback'];
 /** FeedbackView is what the caller may see: learners their own part, experts both. */
-export interface FeedbackView {
-  learner: LearnerFeedback | null;
-  expert?: ExpertFeedback | null;
-  /** rematchOffered: the learner marked the match poor and their request is open again. */
-  rematchOffered?: boolean;
-}
-
-export interface RatingSummary {
-  count: number;
-  average: number;
-  distribution: number[]; // counts of 1..5 stars
-}
-
-export interface Review {
-  rating: number;
-  comment?: string;
-  createdAt: string;
-}
-
-export interface Reviews extends Page<Review> {
-  summary: RatingSummary;
-}
+export type FeedbackView = Schemas['FeedbackView'];
+export type Review = Schemas['Review'];
+export type Reviews = Schemas['Reviews'];
 
 // ---- HR: settings and reports
 
-export type BudgetPeriod = 'month' | 'quarter' | 'year';
-
+export type BudgetPeriod = Schemas['BudgetPeriod'];
 /**
  * Budget caps the coaching hours an org's learners can book per period (UTC months, quarters
  * or years), org-wide and per learner department. A booking draws its session length from the
  * period its start falls in; over a cap the booking is refused (429 limit_exceeded with
  * extra.limit budget_org or budget_department).
  */
-export interface Budget {
-  period: BudgetPeriod;
-  orgHours: number; // 0: no org-wide cap
-  departmentHours?: Record<string, number>; // whole hours ≥ 1; absent when empty; an unlisted department is not capped
-}
+export type Budget = Schemas['Budget'];
+export type OrgSettings = Schemas['OrgSettings'];
+export type OrgSettingsInput = Schemas['OrgSettingsInput'];
 
-export interface OrgSettings {
-  matching: MatchingWeights;
-  lateCancelHours: number;
-  requestExpiryDays: number;
-  budget: Budget | null; // null: no budget (PUT replaces the whole document, so always send it)
-  updatedAt?: string; // absent until HR first saves
-}
-
-export type OrgSettingsInput = Omit<OrgSettings, 'updatedAt'>;
-
-export type GroupBy = 'month' | 'department' | 'expert';
-
-export interface ReportGroup {
-  kind: 'org' | 'department' | 'expert';
-  key: string;
-  name: string;
-}
-
-/** Metrics of one report row (DESIGN.md section 9); ratios are 0..1, null without data. */
-export interface Metrics {
-  booked: number;
-  completed: number;
-  cancelled: number;
-  lateCancelled: number;
-  noShowHost: number;
-  noShowGuest: number;
-  hoursBooked: number;
-  hoursDelivered: number;
-  hoursOffered: number;
-  requests: number;
-  matched: number;
-  newTies: number;
-  activeLearners: number;
-  utilizationBooked: number | null;
-  utilizationDelivered: number | null;
-  completionRate: number | null;
-  noShowRateHost: number | null;
-  noShowRateGuest: number | null;
-  lateCancelRate: number | null;
-  csat: number | null;
-  nps: number | null;
-  averageRating: number | null;
-  timeToMatchMedianHours: number | null;
-  crossFunctionalReach: number | null;
-  budgetHours: number | null;
-  budgetUsedHours: number | null;
-  budgetUsedShare: number | null;
-}
-
-export interface ReportRow {
-  month?: string;
-  group: ReportGroup;
-  metrics: Metrics;
-  suppressed: boolean;
-  suppressedReason?: string;
-  withheld?: string[];
-}
-
+export type GroupBy = Schemas['UtilizationReport']['groupBy'];
+export type ReportGroup = Schemas['ReportGroup'];
+/** Metrics of one report row; ratios are 0..1, null without data. */
+export type Metrics = Schemas['Metrics'];
+export type ReportRow = Schemas['ReportRow'];
 /**
  * BudgetLine is allotted against used hours over a report's budget periods: allottedHours is
  * null when the line is not capped, usedHours (and usedShare) null when withheld for privacy.
  */
-export interface BudgetLine {
-  department?: string; // absent on the org's line
-  allottedHours: number | null;
-  usedHours: number | null;
-  usedShare: number | null; // usedHours / allottedHours, 0..1 (above 1 when over)
-  withheld?: boolean;
-}
-
+export type BudgetLine = Schemas['BudgetLine'];
 /** BudgetSummary is a utilization report's budget section: the whole periods the months touch. */
-export interface BudgetSummary {
-  period: BudgetPeriod;
-  periods: string[]; // "2027-03", "2027-Q1" or "2027"
-  org: BudgetLine;
-  departments: BudgetLine[]; // every department with a cap or used hours
-}
-
-export interface UtilizationReport {
-  from: string;
-  to: string;
-  groupBy: GroupBy;
-  total: ReportRow;
-  rows: ReportRow[];
-  budget: BudgetSummary | null; // null: the org has no budget
-}
-
-export interface GraphNode {
-  department: string;
-  sessions: number;
-  suppressed: boolean;
-}
-
-export interface GraphEdge {
-  from: string; // the learners' department
-  to: string; // the experts' department
-  sessions: number;
-}
-
-export interface ConnectionGraph {
-  nodes: GraphNode[];
-  edges: GraphEdge[];
-  eiIndex: number | null;
-  density: number | null;
-  internalSessions: number;
-  externalSessions: number;
-  newTies: number;
-  cohorts: CohortTies;
-}
-
+export type BudgetSummary = Schemas['BudgetSummary'];
+export type UtilizationReport = Schemas['UtilizationReport'];
+export type ConnectionGraph = Schemas['ConnectionGraph'];
+export type GraphNode = ConnectionGraph['nodes'][number];
+export type GraphEdge = ConnectionGraph['edges'][number];
 /** CohortTies: the peer ties and scheduled sessions of published program cohorts in the range. */
-export interface CohortTies {
-  sessions: number; // scheduled cohort sessions (one per cohort and date)
-  memberHours: number; // those sessions' hours times their members
-  pairs: number;
-  crossPairs: number;
-  newPairs: number;
-  eiIndex: number | null;
-  edges: { a: string; b: string; pairs: number }[]; // department pairs (a < b) with ≥ 3 ties
-}
-
-export interface ConnectionsReport {
-  from: string;
-  to: string;
-  graph: ConnectionGraph;
-}
-
-export type ReportQuery = {
-  from?: string; // YYYY-MM
-  to?: string;
-};
+export type CohortTies = ConnectionGraph['cohorts'];
+export type ConnectionsReport = Answered<'/v1/reports/connections', 'get'>;
+/** A report's range of months (YYYY-MM). */
+export type ReportQuery = QueryParams<'/v1/reports/connections', 'get'>;
 
 // ---- programs and cohorts
 
-export type Cadence = 'weekly' | 'biweekly' | 'monthly';
+export type Cadence = Schemas['Cadence'];
 export const cadences: readonly Cadence[] = ['weekly', 'biweekly', 'monthly'];
-
 /** ProgramStatus: enrolling until HR publishes the cohorts, then published (enrollment closed). */
-export type ProgramStatus = 'enrolling' | 'published';
-
-export interface ProgramInput {
-  title: string;
-  topic: string; // slug, e.g. "leadership"
-  description: string;
-  cohortSize: number; // 2..50
-  start: string; // RFC 3339, the first session
-  timezone: string; // IANA; later sessions keep the first one's wall-clock time there
-  cadence: Cadence;
-  sessions: number; // 1..52
-  sessionMin: number; // 15..240, a multiple of 5
-  facilitators: string[]; // expert ids
-  maxSpreadHours: number; // 1..26; 0 means the default (4)
-}
-
-export interface Program extends ProgramInput {
-  id: string;
-  sessionTimes: string[]; // UTC instants of every session
-  status: ProgramStatus;
-  enrolled: number;
-  /** enrolledMe: whether the caller is enrolled (null where the API does not say, e.g. on create). */
-  enrolledMe: boolean | null;
-  createdAt: string;
-}
-
-export interface EnrollInput {
-  interests?: string[]; // topic slugs; default: the program's topic
-  timezone?: string; // IANA; default: the caller's saved zone (400 field "timezone" when none)
-}
-
-export interface Enrollment {
-  programId: string;
-  userId: string;
-  name: string;
-  department: string;
-  timezone: string;
-  interests: string[];
-  enrolledAt: string;
-}
-
-export interface CohortMember {
-  id: string;
-  name: string;
-  department: string;
-  timezone: string;
-}
-
+export type ProgramStatus = Program['status'];
+export type ProgramInput = Schemas['ProgramInput'];
+export type Program = Schemas['Program'];
+export type EnrollInput = Schemas['EnrollInput'];
+export type Enrollment = Schemas['Enrollment'];
+export type CohortMember = Schemas['CohortMember'];
 /** CohortExplanation: why a cohort is a good one, in numbers HR (and members) can check. */
-export interface CohortExplanation {
-  departments: string[]; // distinct, sorted
-  pairs: number;
-  crossPairs: number; // pairs from different departments
-  newPairs: number; // pairs who have not met before
-  spreadHours: number; // max − min UTC offset of the members at the program start
-  sharedInterests: string[];
-  eiIndex: number; // (cross − same) ÷ pairs, −1..1
-}
-
-export interface Cohort {
-  number: number; // 1-based
-  members: CohortMember[];
-  explanation: CohortExplanation;
-}
-
+export type CohortExplanation = Schemas['Cohort']['explanation'];
+export type Cohort = Schemas['Cohort'];
 /** CohortMeasures summarise a whole plan (and the random baseline it is compared with). */
-export interface CohortMeasures {
-  eiIndex: number;
-  newPairs: number;
-  crossPairs: number;
-  pairs: number;
-  maxSpreadHours: number;
-  violations: number; // cohorts whose spread exceeds the program's limit
-}
-
-export interface CohortPlan {
-  status: 'draft' | 'published';
-  seed: number;
-  adjusted: boolean;
-  version: number;
-  cohorts: Cohort[];
-  measures: CohortMeasures;
-  baseline: CohortMeasures; // random assignment into the same sizes with the same seed
-  unplaced: CohortMember[]; // enrolled after the build (HR's view)
-  builtAt: string;
-  publishedAt?: string;
-}
-
+export type CohortMeasures = Schemas['CohortMeasures'];
+export type CohortPlan = Schemas['CohortPlan'];
 /** AdjustInput is HR's arrangement: every enrollee in exactly one cohort, by id. */
-export interface AdjustInput {
-  version: number;
-  cohorts: string[][];
-}
-
+export type AdjustInput = Body<'/v1/programs/{programId}/cohorts', 'put'>;
 /** MyCohort is what a member sees once the cohorts are published. */
-export interface MyCohort {
-  program: Program;
-  cohort: Cohort;
-}
+export type MyCohort = Schemas['MyCohort'];
+
+// ---- not in the document: tandem dev's sign-in, the deploy-time config, Cognito's token endpoint
 
 export interface DevUser {
   id: string;
@@ -810,106 +430,106 @@ export interface TokenSet {
 }
 
 // ---------------------------------------------------------------------------------- endpoints
+// Every GET takes an optional AbortSignal last (useLoad passes one).
 
-const seg = encodeURIComponent;
+type Abort = AbortSignal | undefined;
 
 export const api = {
-  me: () => json<Me>('GET', '/v1/me'),
-  putMe: (body: { name: string; timezone: string }) => json<Me>('PUT', '/v1/me', { body }),
+  me: (signal?: Abort) => call('get', '/v1/me', { signal }),
+  putMe: (body: MeInput) => call('put', '/v1/me', { body }),
 
-  experts: (q: { topic?: string; language?: string; q?: string; cursor?: string; limit?: number }, signal?: AbortSignal) =>
-    json<Page<Expert>>('GET', '/v1/experts', { query: q, ...(signal ? { signal } : {}) }),
-  expert: (id: string) => json<Expert>('GET', `/v1/experts/${seg(id)}`),
-  myProfile: () => json<Expert>('GET', '/v1/experts/me'),
-  putMyProfile: (body: ExpertProfileInput) => json<Expert>('PUT', '/v1/experts/me', { body }),
-  myAvailability: () => json<Schedule>('GET', '/v1/experts/me/availability'),
-  putMyAvailability: (body: Schedule) => json<Schedule>('PUT', '/v1/experts/me/availability', { body }),
-  slots: (id: string, q: { from: string; to: string; sessionType?: string; tz: string }, signal?: AbortSignal) =>
-    json<SlotList>('GET', `/v1/experts/${seg(id)}/slots`, { query: q, ...(signal ? { signal } : {}) }),
+  experts: (q: ExpertQuery, signal?: Abort) => call('get', '/v1/experts', { query: q, signal }),
+  expert: (id: string, signal?: Abort) => call('get', '/v1/experts/{expertId}', { path: { expertId: id }, signal }),
+  myProfile: (signal?: Abort) => call('get', '/v1/experts/me', { signal }),
+  putMyProfile: (body: ExpertProfileInput) => call('put', '/v1/experts/me', { body }),
+  myAvailability: (signal?: Abort) => call('get', '/v1/experts/me/availability', { signal }),
+  putMyAvailability: (body: ScheduleInput) => call('put', '/v1/experts/me/availability', { body }),
+  slots: (id: string, q: SlotQuery, signal?: Abort) => call('get', '/v1/experts/{expertId}/slots', { path: { expertId: id }, query: q, signal }),
 
-  book: (body: BookInput, idempotencyKey: string) => json<Booking>('POST', '/v1/bookings', { body, headers: { 'Idempotency-Key': idempotencyKey } }),
+  book: (body: BookInput, idempotencyKey: string) => call('post', '/v1/bookings', { body, headers: { 'Idempotency-Key': idempotencyKey } }),
   /**
    * bookSeat books a seat in a group session, or with waitlist: true joins its waitlist when it
    * is full (202). Refusals: 409 extra.conflict circle_full (extra.circleId, extra.waiting)
    * or already_waiting, and everything api.book can answer.
    */
   async bookSeat(body: BookInput, idempotencyKey: string): Promise<BookOutcome> {
-    const res = await send('POST', '/v1/bookings', { body, headers: { 'Idempotency-Key': idempotencyKey } });
+    const res = await raw('post', '/v1/bookings', { body, headers: { 'Idempotency-Key': idempotencyKey } });
     const doc = (await res.json()) as unknown;
     if (res.status === 202 && isRecord(doc)) return { kind: 'waitlisted', circleId: str(doc.circleId) };
     return { kind: 'booked', booking: doc as Booking };
   },
-  bookings: (q: { as: 'learner' | 'expert'; when: 'upcoming' | 'past'; cursor?: string }) =>
-    json<Page<Booking>>('GET', '/v1/bookings', { query: q }),
-  booking: (id: string) => json<Booking>('GET', `/v1/bookings/${seg(id)}`),
-  cancel: (id: string, reason: string) => json<Booking>('POST', `/v1/bookings/${seg(id)}/cancel`, { body: { reason } }),
-  reschedule: (id: string, start: string) => json<Booking>('POST', `/v1/bookings/${seg(id)}/reschedule`, { body: { start } }),
-  confirm: (id: string) => json<Booking>('POST', `/v1/bookings/${seg(id)}/confirm`, { body: {} }),
-  decline: (id: string, reason: string) => json<Booking>('POST', `/v1/bookings/${seg(id)}/decline`, { body: { reason } }),
-  complete: (id: string) => json<Booking>('POST', `/v1/bookings/${seg(id)}/complete`, { body: {} }),
-  noShow: (id: string) => json<Booking>('POST', `/v1/bookings/${seg(id)}/no-show`, { body: {} }),
+  bookings: (q: BookingQuery, signal?: Abort) => call('get', '/v1/bookings', { query: q, signal }),
+  booking: (id: string, signal?: Abort) => call('get', '/v1/bookings/{bookingId}', { path: { bookingId: id }, signal }),
+  cancel: (id: string, reason: string) => call('post', '/v1/bookings/{bookingId}/cancel', { path: { bookingId: id }, body: { reason } }),
+  reschedule: (id: string, start: string) => call('post', '/v1/bookings/{bookingId}/reschedule', { path: { bookingId: id }, body: { start } }),
+  confirm: (id: string) => call('post', '/v1/bookings/{bookingId}/confirm', { path: { bookingId: id }, body: {} }),
+  decline: (id: string, reason: string) => call('post', '/v1/bookings/{bookingId}/decline', { path: { bookingId: id }, body: { reason } }),
+  complete: (id: string) => call('post', '/v1/bookings/{bookingId}/complete', { path: { bookingId: id }, body: {} }),
+  noShow: (id: string) => call('post', '/v1/bookings/{bookingId}/no-show', { path: { bookingId: id }, body: {} }),
 
   // Circles (group sessions): booked through bookSeat; seen and left here. An offered seat is
   // confirmed or declined by its learner with confirm/decline above.
   /** circle is one group session (404 once it dissolved: everyone left). */
-  circle: (id: string) => json<Circle>('GET', `/v1/circles/${seg(id)}`),
+  circle: (id: string, signal?: Abort) => call('get', '/v1/circles/{circleId}', { path: { circleId: id }, signal }),
   /** leaveWaitlist takes the caller off the circle's waitlist (204, also when not on it). */
-  leaveWaitlist: (id: string) => json<void>('DELETE', `/v1/circles/${seg(id)}/waitlist`),
+  leaveWaitlist: (id: string) => call('delete', '/v1/circles/{circleId}/waitlist', { path: { circleId: id } }),
   /** cancelCircle: its expert calls the whole circle off (every seat cancelled, the waitlist told); 404 after. */
-  cancelCircle: (id: string, reason: string) =>
-    json<{ circleId: string; cancelledSeats: number }>('POST', `/v1/circles/${seg(id)}/cancel`, { body: { reason } }),
+  cancelCircle: (id: string, reason: string) => call('post', '/v1/circles/{circleId}/cancel', { path: { circleId: id }, body: { reason } }),
 
   /** invite downloads the booking's .ics with the caller's token (a plain link would carry none). */
   async invite(id: string): Promise<{ blob: Blob; filename: string }> {
-    const res = await send('GET', `/v1/bookings/${seg(id)}/invite.ics`, { headers: { Accept: 'text/calendar' } });
+    const res = await raw('get', '/v1/bookings/{bookingId}/invite.ics', { path: { bookingId: id }, headers: { Accept: 'text/calendar' } });
     return { blob: await res.blob(), filename: filenameOf(res, `tandem-${id}.ics`) };
   },
 
   // Learners' requests, matching, the experts' board, offers.
-  createRequest: (body: RequestInput) => json<LearnerRequest>('POST', '/v1/requests', { body }),
-  requests: (cursor = '') => json<Page<LearnerRequest>>('GET', '/v1/requests', { query: { cursor } }),
-  request: (id: string) => json<LearnerRequest>('GET', `/v1/requests/${seg(id)}`),
-  matches: (id: string) => json<MatchList>('GET', `/v1/requests/${seg(id)}/matches`),
-  board: () => json<{ items: LearnerRequest[] }>('GET', '/v1/requests/board'),
-  offer: (id: string, body: { sessionType: string; starts: string[] }) => json<Offer>('POST', `/v1/requests/${seg(id)}/offers`, { body }),
-  accept: (id: string, body: { expertId: string; start: string; note: string }, idempotencyKey: string) =>
-    json<Booking>('POST', `/v1/requests/${seg(id)}/accept`, { body, headers: { 'Idempotency-Key': idempotencyKey } }),
+  createRequest: (body: RequestInput) => call('post', '/v1/requests', { body }),
+  requests: (cursor = '', signal?: Abort) => call('get', '/v1/requests', { query: { cursor }, signal }),
+  request: (id: string, signal?: Abort) => call('get', '/v1/requests/{requestId}', { path: { requestId: id }, signal }),
+  matches: (id: string, signal?: Abort) => call('get', '/v1/requests/{requestId}/matches', { path: { requestId: id }, signal }),
+  board: (signal?: Abort) => call('get', '/v1/requests/board', { signal }),
+  offer: (id: string, body: OfferInput) => call('post', '/v1/requests/{requestId}/offers', { path: { requestId: id }, body }),
+  accept: (id: string, body: AcceptInput, idempotencyKey: string) =>
+    call('post', '/v1/requests/{requestId}/accept', { path: { requestId: id }, body, headers: { 'Idempotency-Key': idempotencyKey } }),
 
   // Feedback after a session (POST once, PUT to edit within 7 days) and experts' reviews.
-  feedback: (bookingId: string) => json<FeedbackView>('GET', `/v1/bookings/${seg(bookingId)}/feedback`),
+  feedback: (bookingId: string, signal?: Abort) => call('get', '/v1/bookings/{bookingId}/feedback', { path: { bookingId }, signal }),
   giveFeedback: (bookingId: string, body: LearnerFeedbackInput | ExpertFeedbackInput, edit: boolean) =>
-    json<FeedbackView>(edit ? 'PUT' : 'POST', `/v1/bookings/${seg(bookingId)}/feedback`, { body }),
-  reviews: (expertId: string, cursor = '') => json<Reviews>('GET', `/v1/experts/${seg(expertId)}/reviews`, { query: { cursor } }),
+    // The learner's part may go out incomplete (see LearnerFeedbackInput): the server names what is missing.
+    call(edit ? 'put' : 'post', '/v1/bookings/{bookingId}/feedback', { path: { bookingId }, body: body as Body<'/v1/bookings/{bookingId}/feedback', 'post'> }),
+  reviews: (expertId: string, cursor = '', signal?: Abort) =>
+    call('get', '/v1/experts/{expertId}/reviews', { path: { expertId }, query: { cursor }, signal }),
 
   // HR: org settings and reports.
-  orgSettings: () => json<OrgSettings>('GET', '/v1/org/settings'),
-  putOrgSettings: (body: OrgSettingsInput) => json<OrgSettings>('PUT', '/v1/org/settings', { body }),
-  utilization: (q: ReportQuery & { groupBy: GroupBy }, signal?: AbortSignal) =>
-    json<UtilizationReport>('GET', '/v1/reports/utilization', { query: q, ...(signal ? { signal } : {}) }),
-  connections: (q: ReportQuery, signal?: AbortSignal) =>
-    json<ConnectionsReport>('GET', '/v1/reports/connections', { query: q, ...(signal ? { signal } : {}) }),
+  orgSettings: (signal?: Abort) => call('get', '/v1/org/settings', { signal }),
+  putOrgSettings: (body: OrgSettingsInput) => call('put', '/v1/org/settings', { body }),
+  utilization: (q: ReportQuery & { groupBy: GroupBy }, signal?: Abort) => call('get', '/v1/reports/utilization', { query: q, signal }),
+  connections: (q: ReportQuery, signal?: Abort) => call('get', '/v1/reports/connections', { query: q, signal }),
   /** utilizationCsv downloads the report as CSV with the caller's token (a plain link would carry none). */
   async utilizationCsv(q: ReportQuery & { groupBy: GroupBy }): Promise<{ blob: Blob; filename: string }> {
-    const res = await send('GET', '/v1/reports/utilization', { query: { ...q, format: 'csv' }, headers: { Accept: 'text/csv' } });
+    const res = await raw('get', '/v1/reports/utilization', { query: { ...q, format: 'csv' }, headers: { Accept: 'text/csv' } });
     return { blob: await res.blob(), filename: filenameOf(res, `tandem-utilization-${q.groupBy}.csv`) };
   },
 
   // Programs and cohorts: HR creates programs, learners enroll, HR builds, adjusts and
   // publishes cohorts; members then see their own cohort.
-  programs: () => json<{ items: Program[] }>('GET', '/v1/programs'),
-  program: (id: string) => json<Program>('GET', `/v1/programs/${seg(id)}`),
-  createProgram: (body: ProgramInput) => json<Program>('POST', '/v1/programs', { body }),
-  enroll: (id: string, body: EnrollInput) => json<Enrollment>('POST', `/v1/programs/${seg(id)}/enroll`, { body }),
-  withdraw: (id: string) => json<void>('DELETE', `/v1/programs/${seg(id)}/enroll`),
+  programs: (signal?: Abort) => call('get', '/v1/programs', { signal }),
+  program: (id: string, signal?: Abort) => call('get', '/v1/programs/{programId}', { path: { programId: id }, signal }),
+  createProgram: (body: ProgramInput) => call('post', '/v1/programs', { body }),
+  enroll: (id: string, body: EnrollInput) => call('post', '/v1/programs/{programId}/enroll', { path: { programId: id }, body }),
+  withdraw: (id: string) => call('delete', '/v1/programs/{programId}/enroll', { path: { programId: id } }),
   /** cohortPlan is HR's view of the plan (404 until built). */
-  cohortPlan: (id: string) => json<CohortPlan>('GET', `/v1/programs/${seg(id)}/cohorts`),
+  cohortPlan: (id: string, signal?: Abort) =>
+    call('get', '/v1/programs/{programId}/cohorts', { path: { programId: id }, signal }) as Promise<CohortPlan>,
   /** myCohort is a member's own cohort (404 until published); HR gets the whole plan instead. */
-  myCohort: (id: string) => json<MyCohort | CohortPlan>('GET', `/v1/programs/${seg(id)}/cohorts`),
-  buildCohorts: (id: string, body: { seed?: number }) => json<CohortPlan>('POST', `/v1/programs/${seg(id)}/cohorts/build`, { body }),
+  myCohort: (id: string, signal?: Abort) => call('get', '/v1/programs/{programId}/cohorts', { path: { programId: id }, signal }),
+  buildCohorts: (id: string, body: Body<'/v1/programs/{programId}/cohorts/build', 'post'>) =>
+    call('post', '/v1/programs/{programId}/cohorts/build', { path: { programId: id }, body }),
   /** adjustCohorts replaces the plan with HR's arrangement (409 extra.conflict plan_changed on a stale version). */
-  adjustCohorts: (id: string, body: AdjustInput) => json<CohortPlan>('PUT', `/v1/programs/${seg(id)}/cohorts`, { body }),
+  adjustCohorts: (id: string, body: AdjustInput) => call('put', '/v1/programs/{programId}/cohorts', { path: { programId: id }, body }),
   /** publishCohorts fixes the plan and closes enrollment (409 extra.conflict unplaced or plan_changed). */
-  publishCohorts: (id: string, version: number) => json<CohortPlan>('POST', `/v1/programs/${seg(id)}/cohorts/publish`, { body: { version } }),
+  publishCohorts: (id: string, version: number) =>
+    call('post', '/v1/programs/{programId}/cohorts/publish', { path: { programId: id }, body: { version } }),
 
   // Dev sign-in (tandem dev only) and runtime config; no bearer token on these.
   devUsers: async (): Promise<DevUser[]> => {

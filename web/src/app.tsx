@@ -12,7 +12,7 @@ import { ExpertPage } from './pages/ExpertPage';
 import { ExpertProfile } from './pages/ExpertProfile';
 import { Experts } from './pages/Experts';
 import { HrPage } from './pages/hr/HrPage';
-import { NotAllowed, NotFound } from './pages/misc';
+import { NotAllowed, NotFound } from './components/NotFound';
 import { MyCohort } from './pages/programs/MyCohort';
 import { Programs } from './pages/programs/Programs';
 import { Reschedule } from './pages/Reschedule';

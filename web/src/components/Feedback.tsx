@@ -3,8 +3,9 @@
 // got them; the expert keeps private notes and whether the learner attended. A learner who
 // marks a request's match as poor gets the request reopened (rematchOffered) with a link to
 // new matches.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, ApiError, type Booking, type ExpertFeedbackInput, type FeedbackView, type LearnerFeedback, type LearnerFeedbackInput, type MatchFit } from '../api';
+import { useLoad } from '../load';
 import { Link } from '../router';
 import { serverNow, useApp } from '../state';
 import { formatDate, formatWhen } from '../time';
@@ -25,12 +26,8 @@ export function rematchLink(b: Pick<Booking, 'requestId'>, v: Pick<FeedbackView,
 
 /** useFeedback loads a booking's feedback once (GET /v1/bookings/{id}/feedback). */
 function useFeedback(id: string) {
-  const [view, setView] = useState<FeedbackView | null>(null);
-  const [err, setErr] = useState<unknown>(null);
-  useEffect(() => {
-    api.feedback(id).then(setView, setErr);
-  }, [id]);
-  return { view, setView, err };
+  const { data, setData, error } = useLoad((signal) => api.feedback(id, signal), [id]);
+  return { view: data ?? null, setView: setData, err: error };
 }
 
 function LearnerSummary({ f, name }: { f: LearnerFeedback; name?: string }) {

@@ -1,8 +1,8 @@
 // An expert's rating summary and reviews (GET /v1/experts/{id}/reviews): the average, how
 // many of each star, and the ratings newest first with the comments learners chose to share
 // (never their names).
-import { useEffect, useState } from 'preact/hooks';
-import { api, type Review, type RatingSummary } from '../api';
+import { api } from '../api';
+import { usePages } from '../load';
 import { useApp } from '../state';
 import { formatDate } from '../time';
 import { ErrorBanner, Loading } from '../ui';
@@ -18,27 +18,8 @@ export function Stars({ n }: { n: number }) {
 
 export function Reviews({ expertId, name }: { expertId: string; name: string }) {
   const { zone } = useApp();
-  const [summary, setSummary] = useState<RatingSummary | null>(null);
-  const [items, setItems] = useState<Review[]>([]);
-  const [cursor, setCursor] = useState('');
-  const [loading, setLoading] = useState(true);
-  const [err, setErr] = useState<unknown>(null);
-  const load = async (from: string) => {
-    setLoading(true);
-    try {
-      const page = await api.reviews(expertId, from);
-      setSummary(page.summary);
-      setItems((prev) => (from ? prev.concat(page.items) : page.items));
-      setCursor(page.nextCursor);
-    } catch (e) {
-      setErr(e);
-    }
-    setLoading(false);
-  };
-  useEffect(() => {
-    setItems([]);
-    void load('');
-  }, [expertId]);
+  const { data, items, cursor, loading, error: err, more } = usePages((from, signal) => api.reviews(expertId, from, signal), [expertId]);
+  const summary = data?.summary;
 
   const max = Math.max(1, ...(summary?.distribution ?? [0]));
   return (
@@ -90,7 +71,7 @@ export function Reviews({ expertId, name }: { expertId: string; name: string }) 
         </ul>
       )}
       {cursor && (
-        <button type="button" class="secondary small" disabled={loading} onClick={() => load(cursor)}>
+        <button type="button" class="secondary small" disabled={loading} onClick={() => void more()}>
           More reviews
         </button>
       )}

@@ -3,9 +3,9 @@
 // group session each slot also says how many seats are left, or that it is full and the
 // waitlist is open (picking it then means joining the waitlist).
 import type { DateTime } from 'luxon';
-import { useEffect, useState } from 'preact/hooks';
-import { api, type SlotList } from '../api';
+import { api } from '../api';
 import { isFull, seatText, slotNamePrefix } from '../circles';
+import { useLoad } from '../load';
 import { learnServerNow, serverClockKnown, serverNow } from '../state';
 import { formatDay, formatLongDay, groupByDay, rangeQuery, weekOf, zoneLabel, type LocalSlot } from '../time';
 import { ErrorBanner, Loading } from '../ui';
@@ -25,33 +25,23 @@ interface Props {
 }
 
 export function WeekView(p: Props) {
-  const [data, setData] = useState<{ list: SlotList; weekIso: string } | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [err, setErr] = useState<unknown>(null);
-
-  useEffect(() => {
-    const ctl = new AbortController();
-    setLoading(true);
-    setErr(null);
-    (async () => {
+  // The last week stays (its heading too) until the next one arrives.
+  const { data, loading, error: err } = useLoad(
+    async (signal) => {
       if (!serverClockKnown()) {
         // Ask once without a range: the answer starts at the server's "now", which may be far
         // from the device's (tandem dev -now).
-        const first = await api.slots(p.expertId, { from: '', to: '', sessionType: p.sessionType, tz: p.zone }, ctl.signal);
+        const first = await api.slots(p.expertId, { from: '', to: '', sessionType: p.sessionType, tz: p.zone }, signal);
         learnServerNow(first.from);
       }
       const anchor = p.weekStart || (serverNow(p.zone).toISODate() ?? '');
       const week = weekOf(anchor, p.zone);
-      const list = await api.slots(p.expertId, { ...rangeQuery(week.start, week.end), sessionType: p.sessionType, tz: p.zone }, ctl.signal);
-      setData({ list, weekIso: week.start.toISODate() ?? '' });
-      setLoading(false);
-    })().catch((e: unknown) => {
-      if (ctl.signal.aborted) return;
-      setErr(e);
-      setLoading(false);
-    });
-    return () => ctl.abort();
-  }, [p.expertId, p.sessionType, p.zone, p.weekStart, p.refresh]);
+      const list = await api.slots(p.expertId, { ...rangeQuery(week.start, week.end), sessionType: p.sessionType, tz: p.zone }, signal);
+      return { list, weekIso: week.start.toISODate() ?? '' };
+    },
+    [p.expertId, p.sessionType, p.zone, p.weekStart, p.refresh],
+    { keep: true },
+  );
 
   const week = data ? weekOf(data.weekIso, p.zone) : p.weekStart ? weekOf(p.weekStart, p.zone) : null;
   const days = data && week ? groupByDay(data.list.slots, week) : [];

@@ -1,8 +1,9 @@
 // Weekly availability editor: several intervals per day, date overrides, time off
 // (PUT /v1/experts/me/availability), with a preview of the next 7 days of slots as learners see
 // them, refreshed after every save.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { api, ApiError, weekdays, type Expert, type LocalInterval, type Schedule, type Weekday } from '../api';
+import { useLoad } from '../load';
 import { Link } from '../router';
 import { learnServerNow, serverNow, useApp } from '../state';
 import { allZones, formatDay, formatLongDay, fromLocalInput, groupByDay, toLocalInput, zoneLabel, type Week } from '../time';
@@ -73,25 +74,22 @@ function addHour(hhmm: string): string {
 export function Availability() {
   useTitle('My availability');
   const { me, zone } = useApp();
-  const [sch, setSch] = useState<Schedule | null>(null);
-  const [profile, setProfile] = useState<Expert | null | undefined>(undefined);
-  const [loadErr, setLoadErr] = useState<unknown>(null);
+  // The schedule being edited starts as the saved one (an empty week in the profile's zone
+  // before the first save); the profile (null before it exists) feeds the preview.
+  const loaded = useLoad(async (signal) => {
+    const notFound = (e: unknown) => (e instanceof ApiError && e.code === 'not_found' ? null : Promise.reject(e));
+    const [profile, saved] = await Promise.all([api.myProfile(signal).catch(notFound), api.myAvailability(signal).catch(notFound)]);
+    return { profile, sch: saved ?? emptySchedule(profile?.timezone || me.timezone || zone) };
+  }, []);
+  const sch = loaded.data?.sch;
+  const profile = loaded.data?.profile;
+  const loadErr = loaded.error;
+  const setSch = (s: Schedule) => loaded.setData((d) => ({ profile: d?.profile ?? null, sch: s }));
   const [err, setErr] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
   const [refresh, setRefresh] = useState(0);
   const zones = useMemo(() => allZones([zone, sch?.timezone ?? '']), [zone, sch?.timezone]);
-
-  useEffect(() => {
-    const notFound = (e: unknown) => e instanceof ApiError && e.code === 'not_found';
-    Promise.all([
-      api.myProfile().catch((e: unknown) => (notFound(e) ? null : Promise.reject(e))),
-      api.myAvailability().catch((e: unknown) => (notFound(e) ? null : Promise.reject(e))),
-    ]).then(([p, s]) => {
-      setProfile(p);
-      setSch(s ?? emptySchedule(p?.timezone || me.timezone || zone));
-    }, setLoadErr);
-  }, []);
 
   if (!sch) {
     return (
@@ -227,23 +225,13 @@ export function Availability() {
 /** Preview lists the next 7 days of slots as a learner in zone would see them. */
 function Preview({ profile, zone, refresh }: { profile: Expert | null; zone: string; refresh: number }) {
   const [typeId, setTypeId] = useState(profile?.sessionTypes[0]?.id ?? '');
-  const [days, setDays] = useState<ReturnType<typeof groupByDay> | null>(null);
-  const [err, setErr] = useState<unknown>(null);
-  useEffect(() => {
-    if (!profile || !typeId) return;
-    setDays(null);
-    setErr(null);
-    const ctl = new AbortController();
-    api
-      .slots(profile.id, { from: '', to: '', sessionType: typeId, tz: zone }, ctl.signal)
-      .then((list) => {
-        learnServerNow(list.from);
-        const start = serverNow(zone).startOf('day');
-        const week: Week = { zone, start, end: start.plus({ days: 7 }), days: Array.from({ length: 7 }, (_, i) => start.plus({ days: i })) };
-        setDays(groupByDay(list.slots, week));
-      })
-      .catch((e: unknown) => !ctl.signal.aborted && setErr(e));
-    return () => ctl.abort();
+  const { data: days, error: err } = useLoad(async (signal) => {
+    if (!profile || !typeId) return null;
+    const list = await api.slots(profile.id, { from: '', to: '', sessionType: typeId, tz: zone }, signal);
+    learnServerNow(list.from);
+    const start = serverNow(zone).startOf('day');
+    const week: Week = { zone, start, end: start.plus({ days: 7 }), days: Array.from({ length: 7 }, (_, i) => start.plus({ days: i })) };
+    return groupByDay(list.slots, week);
   }, [profile?.id, typeId, zone, refresh]);
 
   return (

@@ -2,26 +2,23 @@
 // the expert, newest first, and the page to offer times on one (POST /v1/requests/{id}/offers
 // with up to three of the expert's own free slots for one session type).
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Expert, type LearnerRequest } from '../api';
+import { api, ApiError, type Expert } from '../api';
 import { WeekView } from '../components/WeekView';
+import { useLoad } from '../load';
 import { Link, navigate, useLocation, withQuery } from '../router';
 import { useApp } from '../state';
 import { formatDate, formatDuration, formatWhen, localSlot, rangeQuery, inZone } from '../time';
 import { Empty, ErrorBanner, Loading, useTitle } from '../ui';
-import { RequestBadge, RequestFacts, matchable, urgencyText } from './requests/common';
+import { RequestBadge, RequestFacts, matchable, urgencyText } from '../components/Requests';
 
 export const MAX_OFFER = 3;
 
 export function Board() {
   useTitle('Request board');
   const { zone, notice } = useApp();
-  const [items, setItems] = useState<LearnerRequest[] | null>(null);
-  const [topics, setTopics] = useState<string[]>([]);
-  const [err, setErr] = useState<unknown>(null);
-  useEffect(() => {
-    api.board().then((b) => setItems(b.items), setErr);
-    api.myProfile().then((e) => setTopics(e.topics), () => setTopics([]));
-  }, []);
+  const { data: items, error: err } = useLoad((signal) => api.board(signal).then((b) => b.items), []);
+  // The expert's own topics stand out on the cards; without a profile, none do.
+  const topics = useLoad((signal) => api.myProfile(signal).then((e) => e.topics, (): string[] => []), []).data ?? [];
 
   return (
     <main id="main">
@@ -79,24 +76,19 @@ export function OfferTimes({ id }: { id: string }) {
   useTitle('Offer times');
   const { zone, me, setNotice } = useApp();
   const { path, query } = useLocation();
-  const [req, setReq] = useState<LearnerRequest | null>(null);
-  const [profile, setProfile] = useState<Expert | null>(null);
-  const [loadErr, setLoadErr] = useState<unknown>(null);
-  const [typeId, setTypeId] = useState('');
+  const loaded = useLoad((signal) => Promise.all([api.request(id, signal), api.myProfile(signal)]), [id]);
+  const [req, profile] = loaded.data ?? [];
+  const loadErr = loaded.error;
+  // The session type nearest in length to the request until the expert picks another.
+  const [typeChoice, setTypeId] = useState('');
+  const typeId = typeChoice || (req && profile ? (closestType(profile, req.durationMin)?.id ?? '') : '');
+  useEffect(() => setTypeId(''), [id]);
   const [picked, setPicked] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState<unknown>(null);
   const [taken, setTaken] = useState<string[]>([]);
   const [refresh, setRefresh] = useState(0);
   const [limitHit, setLimitHit] = useState(false);
-
-  useEffect(() => {
-    Promise.all([api.request(id), api.myProfile()]).then(([r, e]) => {
-      setReq(r);
-      setProfile(e);
-      setTypeId(closestType(e, r.durationMin)?.id ?? '');
-    }, setLoadErr);
-  }, [id]);
 
   const st = profile?.sessionTypes.find((t) => t.id === typeId);
   if (loadErr || !req || !profile || !st) {

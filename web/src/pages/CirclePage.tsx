@@ -4,43 +4,34 @@
 // (why, in plain words) or none (book or join from the expert's page). Its expert sees who
 // holds the seats and the waitlist in order instead, and can call the whole session off. A
 // circle everyone left, or one called off, is gone (404).
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ApiError, api, type Booking, type Circle, type CircleMember } from '../api';
+import { useLoad } from '../load';
 import { seatsSummary, standing, waitingText } from '../circles';
+import { ReasonDialog } from '../components/Bookings';
 import { Link } from '../router';
 import { useApp } from '../state';
 import { formatInstant, formatWhen, inZone, zoneLabel } from '../time';
 import { ErrorBanner, Loading, StatusBadge, useTitle } from '../ui';
-import { ReasonDialog } from './Sessions';
 
 export function CirclePage({ id }: { id: string }) {
   const { zone } = useApp();
-  const [circle, setCircle] = useState<Circle | null>(null);
-  const [err, setErr] = useState<unknown>(null);
-  const [reload, setReload] = useState(0);
+  const load = useLoad((signal) => api.circle(id, signal), [id]);
+  const [actionErr, setErr] = useState<unknown>(null);
   const [status, setStatus] = useState('');
+  const err = actionErr ?? load.error;
+  // A circle everyone left or its expert called off answers 404: gone, also after a reload.
+  const gone = load.error instanceof ApiError && load.error.code === 'not_found';
+  const circle = gone ? undefined : load.data;
   useTitle(circle?.sessionType.name ?? 'Group session');
-
-  useEffect(() => {
-    api.circle(id).then(
-      (c) => {
-        setCircle(c);
-        setErr(null);
-      },
-      (e: unknown) => {
-        setErr(e);
-        if (e instanceof ApiError && e.code === 'not_found') setCircle(null);
-      },
-    );
-  }, [id, reload]);
 
   const after = (text: string) => {
     setStatus(text);
-    setReload((n) => n + 1);
+    setErr(null);
+    void load.reload();
   };
 
   if (!circle) {
-    const gone = err instanceof ApiError && err.code === 'not_found';
     return (
       <main id="main">
         <h1 tabIndex={-1}>Group session</h1>

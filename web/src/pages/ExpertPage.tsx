@@ -1,31 +1,25 @@
 // An expert's page: profile, session types and a week of free times in the viewer's zone. A
 // group session type shows each time's seats left, or that it is full (booking it then joins
 // the waitlist).
-import { useEffect, useState } from 'preact/hooks';
-import { api, type Expert } from '../api';
+import { useState } from 'preact/hooks';
+import { api } from '../api';
 import { BookDialog } from '../components/BookDialog';
 import { Reviews } from '../components/Reviews';
 import { WeekView } from '../components/WeekView';
 import { Link, navigate, useLocation, withQuery } from '../router';
 import { useApp } from '../state';
 import { formatDuration, zoneLabel, type LocalSlot } from '../time';
+import { useLoad } from '../load';
 import { ErrorBanner, Loading, useTitle } from '../ui';
-import { Rating } from './Experts';
+import { Rating } from '../components/Rating';
 
 export function ExpertPage({ id }: { id: string }) {
   const { zone, me } = useApp();
   const { path, query } = useLocation();
-  const [expert, setExpert] = useState<Expert | null>(null);
-  const [err, setErr] = useState<unknown>(null);
+  const { data: expert, error: err } = useLoad((signal) => api.expert(id, signal), [id]);
   const [slot, setSlot] = useState<LocalSlot | null>(null);
   const [refresh, setRefresh] = useState(0);
   useTitle(expert?.name ?? 'Expert');
-
-  useEffect(() => {
-    setExpert(null);
-    setErr(null);
-    api.expert(id).then(setExpert, setErr);
-  }, [id]);
 
   const typeId = query.get('type') || expert?.sessionTypes[0]?.id || '';
   const sessionType = expert?.sessionTypes.find((t) => t.id === typeId) ?? expert?.sessionTypes[0];

@@ -1,7 +1,8 @@
 // The expert's own profile and session types (PUT /v1/experts/me). Field errors from the API
 // ("sessionTypes[1].durationMin", "limits.maxPerDay", "topics[0]") appear next to their fields.
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiError, type ExpertProfileInput, type SessionType } from '../api';
+import { useMemo, useState } from 'preact/hooks';
+import { api, ApiError, type ExpertProfileInput, type Limits, type SessionType } from '../api';
+import { useLoad } from '../load';
 import { Link } from '../router';
 import { useApp } from '../state';
 import { allZones } from '../time';
@@ -9,35 +10,38 @@ import { ErrorBanner, Loading, Select, TextArea, TextField, errorOf, focusFirstI
 
 const blankType = (n: number): SessionType => ({ id: n === 0 ? 'intro' : `session-${n + 1}`, name: n === 0 ? 'Intro chat' : '', durationMin: 30, bufferBeforeMin: 0, bufferAfterMin: 0, seats: 1 });
 
+/** The form: every field of the profile filled in, in the shapes the profile comes back in. */
+type ProfileForm = Required<Omit<ExpertProfileInput, 'sessionTypes' | 'limits'>> & { sessionTypes: SessionType[]; limits: Limits };
+
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
 export function ExpertProfile() {
   useTitle('My expert profile');
   const { me, zone } = useApp();
-  const [form, setForm] = useState<ExpertProfileInput | null>(null);
-  const [topics, setTopics] = useState('');
-  const [languages, setLanguages] = useState('');
-  const [loadErr, setLoadErr] = useState<unknown>(null);
+  // The form starts as the saved profile, or a blank one before the first save (404).
+  const loaded = useLoad(async (signal) => {
+    try {
+      const e = await api.myProfile(signal);
+      const form: ProfileForm = { headline: e.headline, bio: e.bio ?? '', topics: e.topics, languages: e.languages, timezone: e.timezone, sessionTypes: e.sessionTypes, meetingUrl: e.meetingUrl ?? '', bookingMode: e.bookingMode, limits: e.limits };
+      return { form, topics: e.topics.join(', '), languages: e.languages.join(', ') };
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === 'not_found')) throw e;
+      const form: ProfileForm = { headline: '', bio: '', topics: [], languages: ['en'], timezone: me.timezone || zone, sessionTypes: [blankType(0)], meetingUrl: '', bookingMode: 'instant', limits: { minNoticeMin: 240, horizonDays: 60, maxPerDay: 0, maxPerWeek: 0, startIncrementMin: 30 } };
+      return { form, topics: '', languages: 'en' };
+    }
+  }, []);
+  const form = loaded.data?.form;
+  const topics = loaded.data?.topics ?? '';
+  const languages = loaded.data?.languages ?? '';
+  const loadErr = loaded.error;
+  const edit = (patch: Partial<NonNullable<typeof loaded.data>>) => loaded.setData((d) => ({ form: d!.form, topics: d!.topics, languages: d!.languages, ...patch }));
+  const setForm = (f: ProfileForm) => edit({ form: f });
+  const setTopics = (v: string) => edit({ topics: v });
+  const setLanguages = (v: string) => edit({ languages: v });
   const [err, setErr] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
   const zones = useMemo(() => allZones([zone, form?.timezone ?? '']), [zone, form?.timezone]);
-
-  useEffect(() => {
-    api.myProfile().then(
-      (e) => {
-        setForm({ headline: e.headline, bio: e.bio ?? '', topics: e.topics, languages: e.languages, timezone: e.timezone, sessionTypes: e.sessionTypes, meetingUrl: e.meetingUrl ?? '', bookingMode: e.bookingMode, limits: e.limits });
-        setTopics(e.topics.join(', '));
-        setLanguages(e.languages.join(', '));
-      },
-      (e: unknown) => {
-        if (e instanceof ApiError && e.code === 'not_found') {
-          setForm({ headline: '', bio: '', topics: [], languages: ['en'], timezone: me.timezone || zone, sessionTypes: [blankType(0)], meetingUrl: '', bookingMode: 'instant', limits: { minNoticeMin: 240, horizonDays: 60, maxPerDay: 0, maxPerWeek: 0, startIncrementMin: 30 } });
-          setLanguages('en');
-        } else setLoadErr(e);
-      },
-    );
-  }, []);
 
   if (!form) {
     return (
@@ -47,19 +51,20 @@ export function ExpertProfile() {
       </main>
     );
   }
-  const set = <K extends keyof ExpertProfileInput>(k: K, v: ExpertProfileInput[K]) => {
+  const set = <K extends keyof ProfileForm>(k: K, v: ProfileForm[K]) => {
     setSaved(false);
     setForm({ ...form, [k]: v });
   };
   const setType = (i: number, patch: Partial<SessionType>) => set('sessionTypes', form.sessionTypes.map((t, j) => (i === j ? { ...t, ...patch } : t)));
-  const setLimit = (k: keyof ExpertProfileInput['limits'], v: string) => set('limits', { ...form.limits, [k]: Number(v) || 0 });
+  const setLimit = (k: keyof Limits, v: string) => set('limits', { ...form.limits, [k]: Number(v) || 0 });
   const num = (v: string) => Number(v) || 0;
 
   const save = async () => {
     setSaving(true);
     setErr(null);
     try {
-      const e = await api.putMyProfile({ ...form, topics: list(topics), languages: list(languages) });
+      // The select offers only the steps the document allows (startIncrementMin).
+      const e = await api.putMyProfile({ ...form, topics: list(topics), languages: list(languages), limits: form.limits as ExpertProfileInput['limits'] });
       setForm({ ...form, topics: e.topics, languages: e.languages, sessionTypes: e.sessionTypes, limits: e.limits, bookingMode: e.bookingMode });
       setTopics(e.topics.join(', '));
       setSaved(true);

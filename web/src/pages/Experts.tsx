@@ -1,6 +1,8 @@
 // Find an expert: topic, language and free text (GET /v1/experts), results as cards.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Expert } from '../api';
+import { Rating } from '../components/Rating';
+import { usePages } from '../load';
 import { Link, navigate, useLocation, withQuery } from '../router';
 import { Empty, ErrorBanner, Loading, TextField, errorOf, useTitle } from '../ui';
 
@@ -11,39 +13,21 @@ export function Experts() {
   const { query } = useLocation();
   const filters = { topic: query.get('topic') ?? '', language: query.get('language') ?? '', q: query.get('q') ?? '' };
   const [form, setForm] = useState(filters);
-  const [items, setItems] = useState<Expert[]>([]);
-  const [cursor, setCursor] = useState('');
-  const [loading, setLoading] = useState(true);
-  const [err, setErr] = useState<unknown>(null);
-
-  const load = async (from: string, append: boolean, signal?: AbortSignal) => {
-    setLoading(true);
-    setErr(null);
-    try {
-      let found: Expert[] = [];
-      let next = from;
-      for (let i = 0; i < MAX_AUTO_PAGES; i++) {
-        const page = await api.experts({ ...filters, cursor: next }, signal);
-        found = found.concat(page.items);
-        next = page.nextCursor;
-        if (found.length > 0 || !next) break;
-      }
-      setItems((prev) => (append ? prev.concat(found) : found));
-      setCursor(next);
-    } catch (e) {
-      if (signal?.aborted) return;
-      setErr(e);
-      if (!append) setItems([]);
+  // A language or text filter applies within a page, so a page may come back empty: read on
+  // (up to MAX_AUTO_PAGES) until something is found or the list ends.
+  const { items, cursor, loading, error: err, more } = usePages(async (from, signal) => {
+    let found: Expert[] = [];
+    let next = from;
+    for (let i = 0; i < MAX_AUTO_PAGES; i++) {
+      const page = await api.experts({ ...filters, cursor: next }, signal);
+      found = found.concat(page.items);
+      next = page.nextCursor;
+      if (found.length > 0 || !next) break;
     }
-    setLoading(false);
-  };
-
-  useEffect(() => {
-    setForm(filters);
-    const ctl = new AbortController();
-    void load('', false, ctl.signal);
-    return () => ctl.abort();
+    return { items: found, nextCursor: next };
   }, [filters.topic, filters.language, filters.q]);
+
+  useEffect(() => setForm(filters), [filters.topic, filters.language, filters.q]);
 
   const set = (k: keyof typeof form) => (v: string) => setForm({ ...form, [k]: v });
 
@@ -98,19 +82,10 @@ export function Experts() {
         </ul>
       )}
       {cursor && (
-        <button type="button" class="secondary" disabled={loading} onClick={() => load(cursor, true)}>
+        <button type="button" class="secondary" disabled={loading} onClick={() => void more()}>
           {loading ? 'Loading…' : 'Show more experts'}
         </button>
       )}
     </main>
-  );
-}
-
-export function Rating({ e }: { e: Expert }) {
-  if (!e.rating || e.rating.count === 0) return <span class="muted">no ratings yet</span>;
-  return (
-    <span aria-label={`Rated ${e.rating.average.toFixed(1)} out of 5 from ${e.rating.count} ratings`}>
-      <span aria-hidden="true">★ {e.rating.average.toFixed(1)}</span> ({e.rating.count})
-    </span>
   );
 }

@@ -2,9 +2,10 @@
 // budget period draws on that period's budget, which may be used up: that is said in words.
 // A seat in a group session cannot be moved (the API answers 409 group_session): the page says
 // so and points to cancelling instead.
-import { useEffect, useState } from 'preact/hooks';
-import { api, type Booking } from '../api';
+import { useState } from 'preact/hooks';
+import { api } from '../api';
 import { WeekView } from '../components/WeekView';
+import { useLoad } from '../load';
 import { Link, navigate, useLocation, withQuery } from '../router';
 import { useApp } from '../state';
 import { budgetRefusal } from '../refusal';
@@ -15,15 +16,10 @@ export function Reschedule({ id }: { id: string }) {
   useTitle('Reschedule');
   const { zone, setNotice } = useApp();
   const { path, query } = useLocation();
-  const [booking, setBooking] = useState<Booking | null>(null);
-  const [err, setErr] = useState<unknown>(null);
+  const { data: booking, error: err } = useLoad((signal) => api.booking(id, signal), [id]);
   const [slot, setSlot] = useState<LocalSlot | null>(null);
   const [busy, setBusy] = useState(false);
   const [moveErr, setMoveErr] = useState<unknown>(null);
-
-  useEffect(() => {
-    api.booking(id).then(setBooking, setErr);
-  }, [id]);
 
   const refusal = budgetRefusal(moveErr);
   const move = async () => {

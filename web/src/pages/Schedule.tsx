@@ -5,12 +5,12 @@
 import { useState } from 'preact/hooks';
 import { api, type Booking } from '../api';
 import { isOffer } from '../circles';
+import { ReasonDialog, WhenTabs, useBookings, type When } from '../components/Bookings';
 import { ExpertFeedbackPanel, feedbackOpen } from '../components/Feedback';
 import { useLocation } from '../router';
 import { useApp } from '../state';
 import { formatInstant, formatWhen, inZone } from '../time';
 import { Empty, ErrorBanner, GroupSessionLink, Loading, StatusBadge, useTitle } from '../ui';
-import { ReasonDialog, WhenTabs, useBookings, type When } from './Sessions';
 
 export function Schedule() {
   useTitle('My schedule');

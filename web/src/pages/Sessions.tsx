@@ -1,56 +1,17 @@
 // My sessions (learner): upcoming and past, with invite download, cancel and reschedule. A seat
 // in a group session links to its page and cannot be rescheduled; a seat offered from a
 // waitlist is confirmed or declined here before its hold passes.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, type Booking } from '../api';
 import { isOffer, offerText } from '../circles';
+import { ReasonDialog, WhenTabs, useBookings, type When } from '../components/Bookings';
 import { LearnerFeedbackPanel, feedbackOpen } from '../components/Feedback';
 import { Link, useLocation } from '../router';
 import { useApp } from '../state';
 import { formatWhen } from '../time';
-import { Dialog, Empty, ErrorBanner, errorOf, GroupSessionLink, Loading, saveBlob, StatusBadge, TextArea, useTitle } from '../ui';
+import { Empty, ErrorBanner, GroupSessionLink, Loading, saveBlob, StatusBadge, useTitle } from '../ui';
 
-export type When = 'upcoming' | 'past';
 const live = (b: Booking) => b.status === 'pending' || b.status === 'confirmed';
-
-/** useBookings lists the caller's bookings as learner or expert, page by page. */
-export function useBookings(as: 'learner' | 'expert', when: When) {
-  const [items, setItems] = useState<Booking[]>([]);
-  const [cursor, setCursor] = useState('');
-  const [loading, setLoading] = useState(true);
-  const [err, setErr] = useState<unknown>(null);
-  const load = async (from: string) => {
-    setLoading(true);
-    setErr(null);
-    try {
-      const page = await api.bookings({ as, when, cursor: from });
-      setItems((prev) => (from ? prev.concat(page.items) : page.items));
-      setCursor(page.nextCursor);
-    } catch (e) {
-      setErr(e);
-    }
-    setLoading(false);
-  };
-  useEffect(() => {
-    setItems([]);
-    void load('');
-  }, [as, when]);
-  const replace = (b: Booking) => setItems((list) => list.map((x) => (x.id === b.id ? b : x)));
-  return { items, cursor, loading, err, more: () => load(cursor), replace };
-}
-
-export function WhenTabs({ base, when }: { base: string; when: When }) {
-  return (
-    <nav class="tabs" aria-label="Which sessions">
-      <Link href={`${base}?when=upcoming`} aria-current={when === 'upcoming' ? 'page' : undefined}>
-        Upcoming
-      </Link>
-      <Link href={`${base}?when=past`} aria-current={when === 'past' ? 'page' : undefined}>
-        Past
-      </Link>
-    </nav>
-  );
-}
 
 export function Sessions() {
   useTitle('My sessions');
@@ -200,51 +161,5 @@ export function Sessions() {
         />
       )}
     </main>
-  );
-}
-
-/** ReasonDialog confirms an action that takes an optional reason (cancel, decline, call off). */
-export function ReasonDialog<T>(p: {
-  title: string;
-  summary: string;
-  confirmLabel: string;
-  keepLabel: string;
-  run: (reason: string) => Promise<T>;
-  onDone: (result: T | null) => void;
-}) {
-  const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [err, setErr] = useState<unknown>(null);
-  const go = async () => {
-    setBusy(true);
-    setErr(null);
-    try {
-      p.onDone(await p.run(reason));
-    } catch (e) {
-      setErr(e);
-      setBusy(false);
-    }
-  };
-  return (
-    <Dialog open title={p.title} onClose={() => p.onDone(null)}>
-      <p>{p.summary}</p>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void go();
-        }}
-      >
-        <TextArea label="Reason (optional)" value={reason} onValue={setReason} maxLength={500} error={errorOf(err, 'reason')} />
-        <ErrorBanner error={err} shown={['reason']} />
-        <div class="actions">
-          <button type="submit" class="danger" disabled={busy}>
-            {busy ? 'Working…' : p.confirmLabel}
-          </button>
-          <button type="button" class="secondary" onClick={() => p.onDone(null)}>
-            {p.keepLabel}
-          </button>
-        </div>
-      </form>
-    </Dialog>
   );
 }

@@ -3,51 +3,60 @@
 // with random assignment, move members between cohorts (a menu per member), save the moves
 // (PUT …/cohorts with the version read; a 409 plan_changed reloads the plan), place people
 // who enrolled after the build, and publish after a confirmation (a 409 unplaced names them).
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ApiError, api, type CohortPlan, type Program } from '../../api';
+import { useLoad } from '../../load';
 import { Link } from '../../router';
 import { useApp } from '../../state';
 import { formatWhen, inZone, zoneLabel } from '../../time';
 import { Dialog, Empty, ErrorBanner, Loading, TextField, errorOf } from '../../ui';
-import { cadenceText, hoursText, statusText, topicLabel } from '../programs/cohort';
+import { cadenceText, hoursText, statusText, topicLabel } from '../../cohort';
 import { adjustBody, changed, cohortErrors, conflictOf, draftOf, isDirty, moveMember, type Draft, type Target } from './builder';
 import { CohortCard, Comparison, Unplaced } from './CohortParts';
 
 type Confirm = 'publish' | 'rebuild' | null;
 
+/** The builder's state: the program, its plan (null until built), the draft arrangement and the seed field. */
+interface Builder {
+  program: Program;
+  plan: CohortPlan | null;
+  draft: Draft;
+  seed: string;
+}
+
+const noDraft: Draft = { cohorts: [], unplaced: [] };
+const shown = (p: CohortPlan | null, seed: string): Omit<Builder, 'program'> => ({ plan: p, draft: p ? draftOf(p) : noDraft, seed: p ? String(p.seed) : seed });
+
 export function CohortBuilder({ id }: { id: string }) {
   const { zone, notice } = useApp();
-  const [program, setProgram] = useState<Program | null>(null);
-  const [plan, setPlan] = useState<CohortPlan | null>(null);
-  const [draft, setDraft] = useState<Draft>({ cohorts: [], unplaced: [] });
-  const [loadErr, setLoadErr] = useState<unknown>(null);
-  const [err, setErr] = useState<unknown>(null);
-  const [errIndex, setErrIndex] = useState<number[]>([]);
-  const [seed, setSeed] = useState('');
-  const [busy, setBusy] = useState('');
-  const [status, setStatus] = useState('');
-  const [confirm, setConfirm] = useState<Confirm>(null);
-
-  const show = (p: CohortPlan | null) => {
-    setPlan(p);
-    setDraft(p ? draftOf(p) : { cohorts: [], unplaced: [] });
-    if (p) setSeed(String(p.seed));
-  };
-  /** load reads the program and its plan (none until built: 404). */
-  const load = async () => {
+  const loaded = useLoad(async (signal) => {
     const [prog, p] = await Promise.all([
-      api.program(id),
-      api.cohortPlan(id).catch((e: unknown) => {
-        if (e instanceof ApiError && e.code === 'not_found') return null;
+      api.program(id, signal),
+      api.cohortPlan(id, signal).catch((e: unknown) => {
+        if (e instanceof ApiError && e.code === 'not_found') return null; // not built yet
         throw e;
       }),
     ]);
-    setProgram(prog);
-    show(p);
-  };
-  useEffect(() => {
-    load().catch(setLoadErr);
+    return { program: prog, ...shown(p, '') };
   }, [id]);
+  const program = loaded.data?.program;
+  const plan = loaded.data?.plan ?? null;
+  const draft = loaded.data?.draft ?? noDraft;
+  const seed = loaded.data?.seed ?? '';
+  const loadErr = loaded.error;
+  const edit = (patch: Partial<Builder>) => loaded.setData((d) => ({ ...d!, ...patch }));
+  const setProgram = (p: Program) => edit({ program: p });
+  const setDraft = (d: Draft) => edit({ draft: d });
+  const setSeed = (v: string) => edit({ seed: v });
+  /** show puts a plan on screen: its cohorts become the draft, its seed the seed field. */
+  const show = (p: CohortPlan | null) => edit(shown(p, seed));
+  /** load reads the program and its plan again. */
+  const load = loaded.reload;
+  const [err, setErr] = useState<unknown>(null);
+  const [errIndex, setErrIndex] = useState<number[]>([]);
+  const [busy, setBusy] = useState('');
+  const [status, setStatus] = useState('');
+  const [confirm, setConfirm] = useState<Confirm>(null);
 
   if (!program) return loadErr ? <ErrorBanner error={loadErr} /> : <Loading what="Loading the program…" />;
 
@@ -68,7 +77,7 @@ export function CohortBuilder({ id }: { id: string }) {
       setErr(e);
       const kind = conflictOf(e);
       if (kind === 'plan_changed' || kind === 'unplaced' || kind === 'other') {
-        await load().catch(setLoadErr);
+        await load();
       }
     }
     setBusy('');

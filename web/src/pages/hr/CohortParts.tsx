@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import type { Cohort, CohortMeasures, CohortMember } from '../../api';
 import { inZone, zoneLabel } from '../../time';
-import { crossText, eiText, explanationText, hoursText, topicLabel } from '../programs/cohort';
+import { crossText, eiText, explanationText, hoursText, topicLabel } from '../../cohort';
 import { comparison, verdictText, type Target } from './builder';
 
 /** Comparison: "these cohorts vs random assignment" as a table with a verdict per row. */

@@ -1,7 +1,7 @@
 // The HR routes (/hr, /hr/settings, /hr/programs…): guarded by role, and their code (with
 // Chart.js and the cohort builder) is a separate chunk that is only fetched when an HR user
 // opens one of them.
-import { useEffect, useState } from 'preact/hooks';
+import { useLoad } from '../../load';
 import { Link } from '../../router';
 import { ErrorBanner, Loading, useTitle } from '../../ui';
 
@@ -30,11 +30,7 @@ const loading: Record<HrView, string> = {
 export function HrPage({ view, id = '' }: { view: HrView; id?: string }) {
   const title = titles[view];
   useTitle(title);
-  const [mod, setMod] = useState<Chunk | null>(null);
-  const [err, setErr] = useState<unknown>(null);
-  useEffect(() => {
-    load().then(setMod, setErr);
-  }, []);
+  const { data: mod, error: err } = useLoad(load, []);
   const tab = view === 'new-program' || view === 'builder' ? 'programs' : view;
   const content = (m: Chunk) => {
     switch (view) {

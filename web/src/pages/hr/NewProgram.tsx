@@ -4,13 +4,14 @@
 // will be (same wall-clock time across DST changes) in HR's zone. Field errors from the API's
 // problem+json appear next to their fields; on success the cohort builder opens.
 import { DateTime } from 'luxon';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { ApiError, api, cadences, type Expert } from '../../api';
+import { useLoad } from '../../load';
 import { Link, navigate } from '../../router';
 import { useApp } from '../../state';
 import { allZones, formatWhen, zoneLabel } from '../../time';
 import { Choice, ErrorBanner, Select, TextArea, TextField, errorOf, focusFirstInvalid } from '../../ui';
-import { previewTimes } from '../programs/cohort';
+import { previewTimes } from '../../cohort';
 import { emptyProgramForm, programBody, type ProgramForm } from './programForm';
 
 const cadenceLabel = { weekly: 'Weekly', biweekly: 'Every two weeks', monthly: 'Monthly' } as const;
@@ -19,16 +20,11 @@ const fields = ['title', 'topic', 'description', 'cohortSize', 'start', 'timezon
 export function NewProgram() {
   const { zone, setNotice } = useApp();
   const [f, setF] = useState<ProgramForm>(() => emptyProgramForm(zone));
-  const [experts, setExperts] = useState<Expert[]>([]);
+  // Facilitators are optional: without the list of experts the form still works.
+  const experts = useLoad((signal) => api.experts({ limit: 50 }, signal).then((r) => r.items, (): Expert[] => []), []).data ?? [];
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState<unknown>(null);
   const zones = useMemo(() => allZones([zone, f.timezone]), [zone, f.timezone]);
-  useEffect(() => {
-    api.experts({ limit: 50 }).then(
-      (r) => setExperts(r.items),
-      () => undefined, // facilitators are optional: without the list the form still works
-    );
-  }, []);
   const set = (patch: Partial<ProgramForm>) => setF({ ...f, ...patch });
 
   const submit = async () => {

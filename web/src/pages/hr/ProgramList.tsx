@@ -1,19 +1,15 @@
 // HR's programs (GET /v1/programs): each with its status, enrollment and first session, and a
 // link to its cohort builder; a button to create a new one.
-import { useEffect, useState } from 'preact/hooks';
-import { api, type Program } from '../../api';
+import { api } from '../../api';
+import { useLoad } from '../../load';
 import { Link } from '../../router';
 import { useApp } from '../../state';
 import { Empty, ErrorBanner, Loading } from '../../ui';
-import { cadenceText, sessionLines, statusText, topicLabel } from '../programs/cohort';
+import { cadenceText, sessionLines, statusText, topicLabel } from '../../cohort';
 
 export function ProgramList() {
   const { zone } = useApp();
-  const [items, setItems] = useState<Program[] | null>(null);
-  const [err, setErr] = useState<unknown>(null);
-  useEffect(() => {
-    api.programs().then((r) => setItems(r.items), setErr);
-  }, []);
+  const { data: items, error: err } = useLoad((signal) => api.programs(signal).then((r) => r.items), []);
   return (
     <section class="hr-programs" aria-label="Programs">
       <div class="page-head">

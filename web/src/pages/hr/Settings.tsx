@@ -3,12 +3,13 @@
 // and the coaching budget. Field errors ("matching.topic", "lateCancelHours",
 // "budget.departmentHours.Sales") appear next to their fields. PUT replaces the whole
 // document, so the body starts from what was loaded: nothing this page does not edit is lost.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, ApiError, type FieldError, type MatchingWeights, type OrgSettings, type OrgSettingsInput, type SignalName } from '../../api';
+import { useLoad } from '../../load';
 import { useApp } from '../../state';
 import { inZone } from '../../time';
 import { ErrorBanner, Loading, TextField, errorOf, focusFirstInvalid } from '../../ui';
-import { signalLabel } from '../requests/common';
+import { signalLabel } from '../../components/Requests';
 import { budgetForm, readBudget, type BudgetForm } from './budget';
 import { BudgetEditor } from './BudgetEditor';
 import { percent } from './format';
@@ -38,36 +39,45 @@ export function settingsBody(loaded: OrgSettings, edits: OrgSettingsInput): OrgS
   return { ...kept, ...edits };
 }
 
+/** The settings form: the document as loaded, and the fields as typed. */
+interface SettingsForm {
+  loaded: OrgSettings;
+  weights: Record<string, string>;
+  lateCancel: string;
+  expiry: string;
+  budget: BudgetForm;
+}
+
+const formOf = (s: OrgSettings): SettingsForm => ({
+  loaded: s,
+  weights: Object.fromEntries(signals.map((x) => [x.name, String(s.matching[x.name] ?? 0)])),
+  lateCancel: String(s.lateCancelHours),
+  expiry: String(s.requestExpiryDays),
+  budget: budgetForm(s.budget),
+});
+
 export function Settings() {
   const { zone } = useApp();
-  const [loaded, setLoaded] = useState<OrgSettings | null>(null);
-  const [weights, setWeights] = useState<Record<string, string>>({});
-  const [lateCancel, setLateCancel] = useState('');
-  const [expiry, setExpiry] = useState('');
-  const [budget, setBudget] = useState<BudgetForm>(() => budgetForm(null));
-  const [departments, setDepartments] = useState<string[]>([]);
-  const [loadErr, setLoadErr] = useState<unknown>(null);
+  // The form starts as the saved settings; a save starts it again from what was saved.
+  const settings = useLoad((signal) => api.orgSettings(signal).then(formOf), []);
+  const loaded = settings.data?.loaded;
+  const weights = settings.data?.weights ?? {};
+  const lateCancel = settings.data?.lateCancel ?? '';
+  const expiry = settings.data?.expiry ?? '';
+  const budget = settings.data?.budget ?? budgetForm(null);
+  const loadErr = settings.error;
+  const edit = (patch: Partial<SettingsForm>) => settings.setData((d) => ({ ...d!, ...patch }));
+  const setWeights = (w: Record<string, string>) => edit({ weights: w });
+  const setLateCancel = (v: string) => edit({ lateCancel: v });
+  const setExpiry = (v: string) => edit({ expiry: v });
+  const setBudget = (f: BudgetForm) => edit({ budget: f });
+  const fill = (s: OrgSettings) => settings.setData(formOf(s));
+  // Department names to suggest for budget caps: the ones the reports know (best effort).
+  const departments =
+    useLoad((signal) => api.utilization({ groupBy: 'department' }, signal).then((r) => r.rows.map((x) => x.group.key).filter(Boolean).sort(), (): string[] => []), []).data ?? [];
   const [err, setErr] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
-
-  const fill = (s: OrgSettings) => {
-    setLoaded(s);
-    setWeights(Object.fromEntries(signals.map((x) => [x.name, String(s.matching[x.name] ?? 0)])));
-    setLateCancel(String(s.lateCancelHours));
-    setExpiry(String(s.requestExpiryDays));
-    setBudget(budgetForm(s.budget));
-  };
-  useEffect(() => {
-    api.orgSettings().then(fill, setLoadErr);
-    // Department names to suggest for budget caps: the ones the reports know (best effort).
-    const ctl = new AbortController();
-    api.utilization({ groupBy: 'department' }, ctl.signal).then(
-      (r) => setDepartments(r.rows.map((x) => x.group.key).filter(Boolean).sort()),
-      () => undefined,
-    );
-    return () => ctl.abort();
-  }, []);
 
   if (!loaded) return loadErr ? <ErrorBanner error={loadErr} /> : <Loading what="Loading the settings…" />;
 

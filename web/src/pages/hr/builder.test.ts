@@ -9,7 +9,7 @@ const explanation = { departments: [], pairs: 0, crossPairs: 0, newPairs: 0, spr
 const plan = (groups: string[][], unplaced: string[] = []): CohortPlan => ({
   status: 'draft', seed: 7, adjusted: false, version: 3, builtAt: '2027-03-10T12:00:00Z',
   cohorts: groups.map((g, i) => ({ number: i + 1, members: g.map(m), explanation })),
-  unplaced: unplaced.map(m), measures: measures({}), baseline: measures({}),
+  unplaced: unplaced.map(m), withdrawn: [], measures: measures({}), baseline: measures({}),
 });
 const idsOf = (d: { cohorts: CohortMember[][] }) => d.cohorts.map((c) => c.map((x) => x.id));
 

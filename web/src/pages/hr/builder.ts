@@ -4,7 +4,7 @@
 // back on the right card) and the comparison with random assignment in words.
 import type { AdjustInput, CohortMeasures, CohortMember, CohortPlan } from '../../api';
 import { ApiError } from '../../api';
-import { eiText, hoursText } from '../programs/cohort';
+import { eiText, hoursText } from '../../cohort';
 
 /** Draft is the plan as HR is arranging it: members by cohort (position = cohort number − 1). */
 export interface Draft {

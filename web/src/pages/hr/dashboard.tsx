@@ -3,8 +3,9 @@
 // department connection graph and the CSV download (GET /v1/reports/utilization and
 // /v1/reports/connections). The org settings form, the programs and the cohort builder live
 // in this chunk too.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, type ConnectionsReport, type GroupBy, type ReportRow, type UtilizationReport } from '../../api';
+import { useLoad } from '../../load';
 import { navigate, useLocation, withQuery } from '../../router';
 import { ErrorBanner, Loading, Select, TextField, errorOf, saveBlob } from '../../ui';
 import { BudgetCard } from './BudgetCard';
@@ -29,33 +30,27 @@ export function Dashboard() {
   const { path, query } = useLocation();
   const from = query.get('from') ?? '';
   const to = query.get('to') ?? '';
-  const [data, setData] = useState<Reports | null>(null);
-  const [err, setErr] = useState<unknown>(null);
   const [form, setForm] = useState({ from, to });
   const [csvBy, setCsvBy] = useState<GroupBy>('department');
   const [csvBusy, setCsvBusy] = useState(false);
   const [csvErr, setCsvErr] = useState<unknown>(null);
 
-  useEffect(() => {
-    const ctl = new AbortController();
-    setErr(null);
-    const q = { from, to };
-    Promise.all([
-      api.utilization({ ...q, groupBy: 'month' }, ctl.signal),
-      api.utilization({ ...q, groupBy: 'department' }, ctl.signal),
-      api.utilization({ ...q, groupBy: 'expert' }, ctl.signal),
-      api.connections(q, ctl.signal),
-    ]).then(
-      ([month, department, expert, connections]) => {
-        setData({ month, department, expert, connections });
-        setForm({ from: month.from, to: month.to }); // the server's default range when none was asked
-      },
-      (e: unknown) => {
-        if (!ctl.signal.aborted) setErr(e);
-      },
-    );
-    return () => ctl.abort();
-  }, [from, to]);
+  // The last range's reports stay until the next range's arrive.
+  const { data, error: err } = useLoad(
+    async (signal): Promise<Reports> => {
+      const q = { from, to };
+      const [month, department, expert, connections] = await Promise.all([
+        api.utilization({ ...q, groupBy: 'month' }, signal),
+        api.utilization({ ...q, groupBy: 'department' }, signal),
+        api.utilization({ ...q, groupBy: 'expert' }, signal),
+        api.connections(q, signal),
+      ]);
+      if (!signal.aborted) setForm({ from: month.from, to: month.to }); // the server's default range when none was asked
+      return { month, department, expert, connections };
+    },
+    [from, to],
+    { keep: true },
+  );
 
   const download = async () => {
     if (!data) return;

@@ -44,7 +44,7 @@ export const kinds: Partial<Record<MetricKey, Kind>> = {
 export function figure(row: Pick<ReportRow, 'metrics' | 'withheld'>, key: MetricKey): Figure {
   const v = row.metrics[key];
   if (v === null || v === undefined) {
-    return row.withheld?.includes(key) ? { text: 'withheld', missing: 'withheld' } : { text: '—', missing: 'none' };
+    return (row.withheld as readonly string[] | undefined)?.includes(key) ? { text: 'withheld', missing: 'withheld' } : { text: '—', missing: 'none' };
   }
   switch (kinds[key] ?? 'count') {
     case 'ratio':

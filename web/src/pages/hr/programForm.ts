@@ -3,7 +3,7 @@
 // could only say "the body could not be read"). Ranges are the API's to judge; it names them.
 import type { Cadence, FieldError, ProgramInput } from '../../api';
 import { fromLocalInput } from '../../time';
-import { slugify } from '../programs/cohort';
+import { slugify } from '../../cohort';
 
 /** ProgramForm is the form as typed: numbers as strings, the first session as wall time in its zone. */
 export interface ProgramForm {

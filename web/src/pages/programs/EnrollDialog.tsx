@@ -7,7 +7,7 @@ import { api, type Program } from '../../api';
 import { useApp } from '../../state';
 import { allZones, zoneLabel } from '../../time';
 import { Dialog, ErrorBanner, Select, errorOf } from '../../ui';
-import { interestChoices, slugify, topicLabel } from './cohort';
+import { interestChoices, slugify, topicLabel } from '../../cohort';
 
 export function EnrollDialog(p: { program: Program; others: Program[]; onClose: (enrolled: boolean) => void }) {
   const { zone } = useApp();

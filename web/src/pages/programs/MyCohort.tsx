@@ -3,26 +3,20 @@
 // together (in words) and every session in the viewer's zone. Before publishing the API
 // answers 404, said plainly. HR users get the whole plan from the same endpoint, so their own
 // cohort is picked from it.
-import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api, type Cohort, type Program } from '../../api';
+import { ApiError, api } from '../../api';
+import { useLoad } from '../../load';
 import { Link } from '../../router';
 import { useApp } from '../../state';
 import { formatTime, inZone, zoneLabel } from '../../time';
 import { ErrorBanner, Loading, useTitle } from '../../ui';
-import { cadenceText, cohortOf, crossText, explanationText, isPlan, sessionLines, topicLabel } from './cohort';
+import { cadenceText, cohortOf, crossText, explanationText, isPlan, sessionLines, topicLabel } from '../../cohort';
 
 export function MyCohort({ id }: { id: string }) {
   useTitle('My cohort');
   const { me, zone } = useApp();
-  const [data, setData] = useState<{ program: Program; cohort: Cohort | null } | null>(null);
-  const [err, setErr] = useState<unknown>(null);
-  useEffect(() => {
-    setData(null);
-    setErr(null);
-    api
-      .myCohort(id)
-      .then(async (r) => ({ program: isPlan(r) ? await api.program(id) : r.program, cohort: cohortOf(r, me.id) }))
-      .then(setData, setErr);
+  const { data, error: err } = useLoad(async (signal) => {
+    const r = await api.myCohort(id, signal);
+    return { program: isPlan(r) ? await api.program(id, signal) : r.program, cohort: cohortOf(r, me.id) };
   }, [id, me.id]);
 
   const notYet = err instanceof ApiError && err.code === 'not_found';

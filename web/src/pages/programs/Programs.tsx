@@ -3,13 +3,14 @@
 // Learners enroll (interests and zone, in a dialog) and withdraw while it is open; once the
 // cohorts are published an enrolled learner opens their cohort. HR also gets a link to each
 // program's cohort builder.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, type Program } from '../../api';
+import { useLoad } from '../../load';
 import { Link } from '../../router';
 import { hasRole, useApp } from '../../state';
 import { zoneLabel } from '../../time';
 import { Empty, ErrorBanner, Loading, useTitle } from '../../ui';
-import { cadenceText, hoursText, sessionLines, statusText, topicLabel } from './cohort';
+import { cadenceText, hoursText, sessionLines, statusText, topicLabel } from '../../cohort';
 import { EnrollDialog } from './EnrollDialog';
 
 const FIRST = 3; // sessions shown before "and N more"
@@ -17,17 +18,13 @@ const FIRST = 3; // sessions shown before "and N more"
 export function Programs() {
   useTitle('Programs');
   const { me, zone } = useApp();
-  const [items, setItems] = useState<Program[] | null>(null);
+  const programs = useLoad((signal) => api.programs(signal).then((r) => r.items), []);
+  const items = programs.data;
   const [err, setErr] = useState<unknown>(null);
   const [enrolling, setEnrolling] = useState<Program | null>(null);
   const [busy, setBusy] = useState('');
   const [status, setStatus] = useState('');
-  const load = () =>
-    api.programs().then(
-      (r) => setItems(r.items),
-      (e: unknown) => setErr(e),
-    );
-  useEffect(() => void load(), []);
+  const load = programs.reload;
 
   const withdraw = async (p: Program) => {
     setBusy(p.id);
@@ -60,8 +57,8 @@ export function Programs() {
       <p role="status" class={status ? 'banner success' : 'visually-hidden-when-empty'}>
         {status}
       </p>
-      <ErrorBanner error={err} />
-      {!items && !err && <Loading what="Loading programs…" />}
+      <ErrorBanner error={err ?? programs.error} />
+      {!items && !programs.error && <Loading what="Loading programs…" />}
       {items && items.length === 0 && <Empty>No programs yet. HR publishes them here when they open.</Empty>}
       {items && items.length > 0 && (
         <ul class="cards" aria-label="Programs">

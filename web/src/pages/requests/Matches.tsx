@@ -3,8 +3,8 @@
 // points add up to the score exactly.
 import type { Match } from '../../api';
 import { Link } from '../../router';
-import { Rating } from '../Experts';
-import { pointsTotal, signalLabel } from './common';
+import { Rating } from '../../components/Rating';
+import { pointsTotal, signalLabel } from '../../components/Requests';
 
 const pct = (x: number, digits = 0) => `${(x * 100).toFixed(digits)}%`;
 const pts = (x: number) => (x * 100).toFixed(2);

@@ -1,33 +1,17 @@
 // My requests (GET /v1/requests): the learner's requests, newest first, each linking to its
 // matches and offers.
-import { useEffect, useState } from 'preact/hooks';
-import { api, type LearnerRequest } from '../../api';
+import { api } from '../../api';
+import { usePages } from '../../load';
 import { Link } from '../../router';
 import { useApp } from '../../state';
 import { formatDate, formatDuration } from '../../time';
 import { Empty, ErrorBanner, Loading, useTitle } from '../../ui';
-import { RequestBadge, matchable } from './common';
+import { RequestBadge, matchable } from '../../components/Requests';
 
 export function MyRequests() {
   useTitle('My requests');
   const { zone, notice } = useApp();
-  const [items, setItems] = useState<LearnerRequest[]>([]);
-  const [cursor, setCursor] = useState('');
-  const [loading, setLoading] = useState(true);
-  const [err, setErr] = useState<unknown>(null);
-  const load = async (from: string) => {
-    setLoading(true);
-    setErr(null);
-    try {
-      const page = await api.requests(from);
-      setItems((prev) => (from ? prev.concat(page.items) : page.items));
-      setCursor(page.nextCursor);
-    } catch (e) {
-      setErr(e);
-    }
-    setLoading(false);
-  };
-  useEffect(() => void load(''), []);
+  const { items, cursor, loading, error: err, more } = usePages((from, signal) => api.requests(from, signal), []);
 
   return (
     <main id="main">
@@ -68,7 +52,7 @@ export function MyRequests() {
         ))}
       </ul>
       {cursor && (
-        <button type="button" class="secondary" disabled={loading} onClick={() => load(cursor)}>
+        <button type="button" class="secondary" disabled={loading} onClick={() => void more()}>
           Show more
         </button>
       )}

@@ -7,7 +7,7 @@ import { Link, navigate } from '../../router';
 import { useApp } from '../../state';
 import { formatDuration, zoneLabel } from '../../time';
 import { Choice, ErrorBanner, Select, TextArea, TextField, errorOf, focusFirstInvalid, useTitle } from '../../ui';
-import { urgencyText } from './common';
+import { urgencyText } from '../../components/Requests';
 
 const dayNames: Record<Weekday, string> = { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' };
 const durations = [15, 30, 45, 60, 90, 120];

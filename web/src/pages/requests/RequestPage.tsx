@@ -1,14 +1,15 @@
 // One of the learner's requests: its summary, the times experts offered (accept one to book
 // it, POST /v1/requests/{id}/accept) and the ranked matches with the explanation of each
 // score (GET /v1/requests/{id}/matches).
-import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Booking, type Expert, type LearnerRequest, type MatchList, type Offer, type SessionType } from '../../api';
+import { useState } from 'preact/hooks';
+import { api, ApiError, type Expert, type Offer, type SessionType } from '../../api';
 import { BookDialog } from '../../components/BookDialog';
+import { useLoad } from '../../load';
 import { Link } from '../../router';
 import { useApp } from '../../state';
 import { formatDuration, formatWhen, localSlot, type LocalSlot } from '../../time';
 import { Empty, ErrorBanner, Loading, useTitle } from '../../ui';
-import { RequestBadge, RequestFacts, matchable } from './common';
+import { RequestBadge, RequestFacts, matchable } from '../../components/Requests';
 import { MatchCard } from './Matches';
 
 interface Accepting {
@@ -19,37 +20,25 @@ interface Accepting {
 
 export function RequestPage({ id }: { id: string }) {
   const { zone, notice } = useApp();
-  const [req, setReq] = useState<LearnerRequest | null>(null);
-  const [err, setErr] = useState<unknown>(null);
-  const [matches, setMatches] = useState<MatchList | null>(null);
-  const [matchErr, setMatchErr] = useState<unknown>(null);
-  const [experts, setExperts] = useState<Record<string, Expert>>({});
-  const [booking, setBooking] = useState<Booking | null>(null);
+  const request = useLoad((signal) => api.request(id, signal), [id]);
+  const matchList = useLoad((signal) => api.matches(id, signal), [id]);
+  const { data: req, error: err } = request;
+  const { data: matches, error: matchErr } = matchList;
   const [accepting, setAccepting] = useState<Accepting | null>(null);
-  const [reload, setReload] = useState(0);
   useTitle(req ? `Request: ${req.topics.join(', ')}` : 'Request');
 
-  useEffect(() => {
-    setErr(null);
-    setMatchErr(null);
-    api.request(id).then(setReq, setErr);
-    api.matches(id).then(setMatches, (e: unknown) => setMatchErr(e));
-  }, [id, reload]);
+  // The offers name experts by id; their profiles give the session types, so the times can be
+  // said on the viewer's clock. The offers show once those profiles are in (or failed).
+  const offerKey = [...new Set((req?.offers ?? []).map((o) => o.expertId))].join(' ');
+  const offerExperts = useLoad(async (signal) => {
+    const list = await Promise.all((offerKey ? offerKey.split(' ') : []).map((x) => api.expert(x, signal).catch(() => null)));
+    return { key: offerKey, byId: Object.fromEntries(list.filter((e): e is Expert => e !== null).map((e) => [e.id, e])) as Record<string, Expert> };
+  }, [offerKey]);
+  const experts = offerExperts.data?.byId ?? {};
+  const offersReady = !offerExperts.loading && offerExperts.data?.key === offerKey;
 
-  // The offers name experts by id; their profiles give the zone and session types.
-  useEffect(() => {
-    const ids = [...new Set((req?.offers ?? []).map((o) => o.expertId))].filter((x) => !experts[x]);
-    if (ids.length === 0) return;
-    Promise.all(ids.map((x) => api.expert(x).catch(() => null))).then((list) => {
-      const next = { ...experts };
-      for (const e of list) if (e) next[e.id] = e;
-      setExperts(next);
-    });
-  }, [req]);
-
-  useEffect(() => {
-    if (req?.bookingId) api.booking(req.bookingId).then(setBooking, () => setBooking(null));
-  }, [req?.bookingId]);
+  const bookingId = req?.bookingId;
+  const booking = useLoad((signal) => (bookingId ? api.booking(bookingId, signal).catch(() => null) : Promise.resolve(null)), [bookingId]).data;
 
   if (err || !req) {
     return (
@@ -89,6 +78,8 @@ export function RequestPage({ id }: { id: string }) {
         <h2 id="offers-h">Times offered by experts</h2>
         {offers.length === 0 ? (
           <p class="muted">{open ? 'No offers yet. Experts who share a topic see your request on their board.' : 'No offers.'}</p>
+        ) : !offersReady ? (
+          <Loading what="Loading the offers…" />
         ) : (
           <ul class="cards" aria-label="Offers">
             {offers.map((o) => (
@@ -125,7 +116,10 @@ export function RequestPage({ id }: { id: string }) {
           acceptOn={req.id}
           onClose={(booked) => {
             setAccepting(null);
-            if (booked) setReload((n) => n + 1);
+            if (booked) {
+              void request.reload();
+              void matchList.reload();
+            }
           }}
         />
       )}

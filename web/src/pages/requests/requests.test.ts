@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Signal } from '../../api';
 import { rematchLink } from '../../components/Feedback';
-import { pointsTotal, signalLabel } from './common';
+import { pointsTotal, signalLabel } from '../../components/Requests';
 import { splitTopics } from './NewRequest';
 
 describe('requests', () => {

@@ -1,4 +1,4 @@
-// Small pages: not allowed, not found.
+// What the shell shows for a route it cannot serve: not allowed (a role is missing), not found.
 import type { Role } from '../api';
 import { Link } from '../router';
 import { useTitle } from '../ui';

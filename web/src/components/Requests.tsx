@@ -1,8 +1,8 @@
 // Pieces the learner's request pages and the expert's board share: status badges, the
 // request summary, preferred times on both clocks, and the labels of the matching signals.
-import type { LearnerRequest, RequestStatus, Signal, Urgency } from '../../api';
-import { serverNow } from '../../state';
-import { formatDate, formatDuration, windowLabel, zoneLabel } from '../../time';
+import type { LearnerRequest, RequestStatus, Signal, Urgency } from '../api';
+import { serverNow } from '../state';
+import { formatDate, formatDuration, windowLabel, zoneLabel } from '../time';
 
 const requestStatusText: Record<RequestStatus, string> = {
   open: 'Looking for an expert',

@@ -3,8 +3,8 @@
 // a program's cadence, its session times in the viewer's zone, the interests offered when
 // enrolling and a member's cohort from either shape the cohorts endpoint answers with.
 import { DateTime } from 'luxon';
-import type { Cadence, Cohort, CohortExplanation, CohortPlan, MyCohort, Program, ProgramStatus } from '../../api';
-import { formatDuration, formatWhen } from '../../time';
+import type { Cadence, Cohort, CohortExplanation, CohortPlan, MyCohort, Program, ProgramStatus } from './api';
+import { formatDuration, formatWhen } from './time';
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 

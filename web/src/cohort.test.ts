@@ -1,6 +1,6 @@
 import { Settings } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CohortExplanation, CohortPlan, MyCohort, Program } from '../../api';
+import type { CohortExplanation, CohortPlan, MyCohort, Program } from './api';
 import { cadenceText, cohortOf, crossText, eiText, explanationText, interestChoices, isPlan, pairsText, previewTimes, sessionLines, slugify, spreadText } from './cohort';
 
 beforeAll(() => {
