@@ -101,6 +101,8 @@ var explanations = map[txKind]explanation{
 	kindEnrollment:       {tandem.EConflict, "The enrollment changed at the same time; please retry.", "", ""},
 	kindProgram:          {tandem.EConflict, "Enrollment in this program is closed.", "", ""}, // programClosed says why
 	kindPlan:             {tandem.EConflict, "The cohorts changed since you loaded them; reload and try again.", "conflict", "plan_changed"},
+	kindOpenRequests:     {tandem.ELimitExceeded, "You have reached the number of open requests you may have at once.", "limit", "open_requests"},
+	kindReleased:         {tandem.EConflict, "The request changed at the same time; please retry.", "", ""},
 }
 
 // explain turns a failed condition into the client-facing error. The booking's state and a

@@ -153,7 +153,7 @@ func (s *Store) PostRequest(ctx context.Context, r *tandem.LearnerRequest, rank,
 	if err := tx.put("due", dueItem{PK: duePK(r.ExpiresAt), SK: dueSK(r.OrgID, r.ID, "REQEXP"), Type: typeDue, Org: r.OrgID, BookingID: r.ID}, "", nil); err != nil {
 		return err
 	}
-	tx.update("open_requests", userPK(r.OrgID, r.LearnerID), skOpenRequests, "SET #t = :type ADD openRequests :id",
+	tx.update(kindOpenRequests, userPK(r.OrgID, r.LearnerID), skOpenRequests, "SET #t = :type ADD openRequests :id",
 		"attribute_not_exists(openRequests) OR size(openRequests) < :max", map[string]string{"#t": "type"},
 		map[string]types.AttributeValue{":type": strAttr(string(typeCounter)), ":id": &types.AttributeValueMemberSS{Value: []string{r.ID}},
 			":max": num(int64(maxOpen))})
@@ -168,7 +168,7 @@ func (s *Store) PostRequest(ctx context.Context, r *tandem.LearnerRequest, rank,
 			continue
 		case failed == nil:
 			return err
-		case failed.kind != "open_requests":
+		case failed.kind != kindOpenRequests:
 			return explain(failed)
 		}
 		var held openRequestsItem
@@ -225,12 +225,12 @@ func (s *Store) releaseStopped(ctx context.Context, org, learnerID string, ids [
 			continue
 		}
 		stopped = append(stopped, id)
-		tx.add("released", types.TransactWriteItem{ConditionCheck: check})
+		tx.add(kindReleased, types.TransactWriteItem{ConditionCheck: check})
 	}
 	if len(stopped) == 0 {
 		return false, nil
 	}
-	tx.update("open_requests", userPK(org, learnerID), skOpenRequests, "DELETE openRequests :ids", "", nil,
+	tx.update(kindOpenRequests, userPK(org, learnerID), skOpenRequests, "DELETE openRequests :ids", "", nil,
 		map[string]types.AttributeValue{":ids": &types.AttributeValueMemberSS{Value: stopped}})
 	failed, err := s.commit(ctx, tx, "")
 	if failed != nil || contended(err) {
@@ -261,7 +261,7 @@ func pause(ctx context.Context, attempt int) error {
 // condition: releasing twice, or an id the counter does not hold, changes nothing). Every
 // transaction that moves a request out of open or offered adds it.
 func (t *txBuilder) releaseOpenRequest(org, learnerID, requestID string) {
-	t.update("open_requests", userPK(org, learnerID), skOpenRequests, "SET #t = :type DELETE openRequests :id", "",
+	t.update(kindOpenRequests, userPK(org, learnerID), skOpenRequests, "SET #t = :type DELETE openRequests :id", "",
 		map[string]string{"#t": "type"}, map[string]types.AttributeValue{":type": strAttr(string(typeCounter)),
 			":id": &types.AttributeValueMemberSS{Value: []string{requestID}}})
 }

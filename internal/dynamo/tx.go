@@ -55,6 +55,8 @@ const (
 	kindEnrollment       txKind = "enrollment"        // a program enrollment (new, or removed while there)
 	kindProgram          txKind = "program"           // a program, while enrolling and below its cap
 	kindPlan             txKind = "plan"              // a cohort plan, at the version read and unpublished
+	kindOpenRequests     txKind = "open_requests"     // a learner's open-request counter, below its cap
+	kindReleased         txKind = "released"          // a request released from the counter, unchanged since read
 )
 
 // txKinds lists every kind (the test of explanations walks it).
@@ -62,7 +64,8 @@ var txKinds = []txKind{kindExpert, kindLearner, kindRelease, kindDay, kindWeek, 
 	kindBudgetOrg, kindBudgetDepartment, kindBooking, kindBusy, kindIdempotency, kindDue, kindState, kindRequest,
 	kindTopic, kindOffer, kindDuplicate, kindChanged, kindProfileChanged, kindProfile, kindExpertTopic, kindMarker,
 	kindAgg, kindToken, kindPointer, kindCircleNew, kindCircleJoin, kindCircleWait, kindCirclePromote,
-	kindCircleRelease, kindCircleFacts, kindWait, kindWaiter, kindWaitGone, kindEnrollment, kindProgram, kindPlan}
+	kindCircleRelease, kindCircleFacts, kindWait, kindWaiter, kindWaitGone, kindEnrollment, kindProgram, kindPlan,
+	kindOpenRequests, kindReleased}
 
 // txBuilder collects the items of one TransactWriteItems and remembers what each one is,
 // so a cancellation reason at index i can be explained.
