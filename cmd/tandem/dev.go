@@ -75,7 +75,7 @@ func runDev(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	go pollStream(ctx, sf, store, log)
+	go pollStream(ctx, sf, tpl, store, log)
 	ln, err := listen(*port)
 	if err != nil {
 		return err

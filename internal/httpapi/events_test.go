@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/dynamo/dynamotest"
 	"github.com/tandemhq/tandem/internal/samtemplate"
 	"github.com/tandemhq/tandem/internal/seed"
@@ -100,11 +101,17 @@ func TestSampleEventsReplay(t *testing.T) {
 		public[r.Key()] = r.Public
 	}
 	clock := func() time.Time { return eventsNow }
-	store := dynamotest.New(t, dynamotest.Options{Now: clock})
+	cfg := dynamotest.Config(t, dynamotest.Options{Now: clock})
+	store, err := dynamo.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := seed.Load(context.Background(), store, eventsNow); err != nil {
 		t.Fatal(err)
 	}
-	routers := Functions(Deps{Store: store, Now: clock, Logger: quietLog})
+	routers := FunctionsWith(func(fn string) Deps {
+		return Deps{Store: functionStore(t, cfg, fn), Now: clock, Logger: quietLog}
+	})
 	root := filepath.Join(filepath.Dir(tplPath), "events")
 	var paths []string
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {

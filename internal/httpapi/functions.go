@@ -62,14 +62,29 @@ func NewReports(d Deps) *Router {
 	return rt
 }
 
+// constructors maps each HTTP function's logical id in template.yaml to its router's
+// constructor.
+var constructors = map[string]func(Deps) *Router{
+	"ExpertsFunction":  NewExperts,
+	"BookingsFunction": NewBookings,
+	"FeedbackFunction": NewFeedback,
+	"RequestsFunction": NewRequests,
+	"ReportsFunction":  NewReports,
+}
+
 // Functions maps each HTTP function's logical id in template.yaml to its router. The local
 // gateway serves them in-process and the route test compares them with the template.
 func Functions(d Deps) map[string]*Router {
-	return map[string]*Router{
-		"ExpertsFunction":  NewExperts(d),
-		"BookingsFunction": NewBookings(d),
-		"FeedbackFunction": NewFeedback(d),
-		"RequestsFunction": NewRequests(d),
-		"ReportsFunction":  NewReports(d),
+	return FunctionsWith(func(string) Deps { return d })
+}
+
+// FunctionsWith is Functions with each function's own Deps: the test harnesses give every
+// function a store of its own, whose client records the AWS actions that function performs
+// (the IAM check, package awsaccess).
+func FunctionsWith(deps func(function string) Deps) map[string]*Router {
+	out := make(map[string]*Router, len(constructors))
+	for name, build := range constructors {
+		out[name] = build(deps(name))
 	}
+	return out
 }

@@ -25,7 +25,8 @@ import (
 // fixed instant in events/bookings/create.json.
 func TestCompiledFunctionsAgainstDynamoDBLocal(t *testing.T) {
 	cfg := dynamotest.Config(t, dynamotest.Options{})
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	// Two go builds, two emulator starts and the demo data: generous, for a loaded machine.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute+2*rie.StartTimeout())
 	defer cancel()
 	root, err := rie.ModuleRoot("")
 	if err != nil {

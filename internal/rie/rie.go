@@ -53,8 +53,29 @@ type Config struct {
 	Timeout time.Duration
 	// Log receives every line RIE and the function print (nil: kept only for Logs and errors).
 	Log io.Writer
-	// StartTimeout bounds how long Start waits for the emulator to listen; default 10 s.
+	// StartTimeout bounds how long Start waits for the emulator to listen; zero means
+	// StartTimeout().
 	StartTimeout time.Duration
+}
+
+// StartTimeoutEnv names a variable that overrides the default start timeout of RIE (a Go
+// duration such as 3m); `make test` on a busy machine is the reason to set it.
+const StartTimeoutEnv = "TANDEM_START_TIMEOUT"
+
+// DefaultStartTimeout is how long Start waits for an emulator to listen unless
+// Config.StartTimeout or TANDEM_START_TIMEOUT says otherwise. It is generous on purpose: on
+// an idle machine RIE listens within milliseconds, but on a loaded 2-core machine running
+// the whole test suite (race detector, DynamoDB Local's JVM, go builds) a start has been
+// seen to take over 10 s, and a timeout there fails a test for nothing.
+const DefaultStartTimeout = 2 * time.Minute
+
+// StartTimeout is TANDEM_START_TIMEOUT when it holds a positive duration, else
+// DefaultStartTimeout.
+func StartTimeout() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(StartTimeoutEnv)); err == nil && d > 0 {
+		return d
+	}
+	return DefaultStartTimeout
 }
 
 // Defaults is the environment every function gets unless Config.Env overrides it: static
@@ -176,7 +197,7 @@ func start(ctx context.Context, cfg Config, rieBin, bootstrap string) (*Function
 
 	limit := cfg.StartTimeout
 	if limit == 0 {
-		limit = 10 * time.Second
+		limit = StartTimeout()
 	}
 	wctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
@@ -400,7 +421,7 @@ func (f *Function) InitDuration() (d time.Duration, ok bool) {
 	select {
 	case <-f.initSeen:
 	case <-f.done:
-	case <-time.After(2 * time.Second):
+	case <-time.After(10 * time.Second): // a busy machine may read the pipe late
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
