@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -85,7 +86,17 @@ var wantStatus = map[string]int{
 
 // TestSampleEventsReplay sends every API Gateway v2 sample event through its function's
 // handler (found by routeKey in template.yaml) the way the Lambda runtime does.
-func TestSampleEventsReplay(t *testing.T) {
+func TestSampleEventsReplay(t *testing.T) { replaySampleEvents(t, nil) }
+
+// TestSampleEventsReplayUnderSAMLocal replays the same events as SAM CLI's local API would
+// send the same requests: no authorizer claims, the caller's dev token in the Authorization
+// header, and the function in its AWS_SAM_LOCAL mode (SAMLocal) verifying it. Every event
+// gets the same answer as behind API Gateway.
+func TestSampleEventsReplayUnderSAMLocal(t *testing.T) { replaySampleEvents(t, newDevSigner(t)) }
+
+// replaySampleEvents replays events/ in path order against one store with the demo data;
+// with a signer, as SAM CLI's local API delivers them.
+func replaySampleEvents(t *testing.T, samLocal *devSigner) {
 	tplPath, err := samtemplate.Find(".")
 	if err != nil {
 		t.Fatal(err)
@@ -156,7 +167,17 @@ func TestSampleEventsReplay(t *testing.T) {
 			case !public[ev.RouteKey] && (!hasClaims || ev.RequestContext.Authorizer.JWT.Claims["custom:org"] == ""):
 				t.Fatal("sample event lacks realistic JWT claims")
 			}
-			res, err := httpadapter.NewV2(routers[fn]).ProxyWithContext(context.Background(), ev)
+			checkPathParameters(t, ev)
+			handler := ProxyFunc(httpadapter.NewV2(routers[fn]).ProxyWithContext)
+			if samLocal != nil {
+				token := ""
+				if hasClaims {
+					token = samLocal.token(t, ev.RequestContext.Authorizer.JWT.Claims, nil)
+				}
+				ev = asSAMLocal(ev, token)
+				handler = SAMLocal(handler, samLocal.jwks, quietLog)
+			}
+			res, err := handler(context.Background(), ev)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -186,5 +207,31 @@ func TestSampleEventsReplay(t *testing.T) {
 		if !covered[key] {
 			t.Errorf("route %s has no sample event in events/", key)
 		}
+	}
+}
+
+// checkPathParameters: an event of a route with path parameters carries them, named as in
+// the route and equal to the path's segments, as API Gateway (and SAM CLI) send them; an
+// event of a route without any carries none.
+func checkPathParameters(t *testing.T, ev events.APIGatewayV2HTTPRequest) {
+	t.Helper()
+	_, route, _ := strings.Cut(ev.RouteKey, " ")
+	want := map[string]string{}
+	segs, got := strings.Split(route, "/"), strings.Split(ev.RawPath, "/")
+	if len(segs) != len(got) {
+		t.Fatalf("rawPath %s does not match route %s", ev.RawPath, ev.RouteKey)
+	}
+	for i, seg := range segs {
+		if name, ok := strings.CutPrefix(seg, "{"); ok {
+			want[strings.TrimSuffix(name, "}")] = got[i]
+		} else if seg != got[i] {
+			t.Fatalf("rawPath %s does not match route %s", ev.RawPath, ev.RouteKey)
+		}
+	}
+	if len(want) == 0 && len(ev.PathParameters) == 0 {
+		return
+	}
+	if !maps.Equal(want, ev.PathParameters) {
+		t.Errorf("pathParameters = %v, want %v (from rawPath %s)", ev.PathParameters, want, ev.RawPath)
 	}
 }

@@ -314,8 +314,10 @@ func TestIAMCheckCatches(t *testing.T) {
 			},
 			want: "ExpertsFunction: managed policy AmazonS3ReadOnlyAccess cannot be held"},
 		{name: "the DLQ grant without the DLQ", recorded: granted,
-			template: func(s string) string { return strings.Replace(s, "                Type: SQS\n", "                Type: SNS\n", 1) },
-			want:     "StreamsFunction: SQSSendMessagePolicy without an event source"},
+			template: func(s string) string {
+				return strings.Replace(s, "                Type: SQS\n", "                Type: SNS\n", 1)
+			},
+			want: "StreamsFunction: SQSSendMessagePolicy without an event source"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
