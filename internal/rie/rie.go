@@ -1,8 +1,8 @@
 // Package rie runs a function's real compiled bootstrap under the AWS Lambda Runtime
 // Interface Emulator (aws-lambda-rie), without Docker: the same binary `sam build` ships,
-// built for the host's architecture instead of arm64 (DESIGN.md section 7). It backs
+// built for the host's architecture instead of arm64. It backs
 // `make invoke` (one event through one function), `make coldstart` (init time and binary
-// size against a hello-world bootstrap, DESIGN.md section 8) and the end-to-end tests that
+// size against a hello-world bootstrap) and the end-to-end tests that
 // replay events through the compiled functions.
 //
 // One Function is one emulator process with one execution environment: the first
@@ -408,8 +408,7 @@ func (f *Function) Invoke(ctx context.Context, ev events.APIGatewayV2HTTPRequest
 }
 
 // InitDuration is the function's init time from RIE's `INIT REPORT (durationMs: …)` line
-// (the REPORT line's "Init Duration" measures something else and is wrong, DESIGN.md
-// section 7). ok is false before the first invocation or when RIE printed no such line.
+// (the REPORT line's "Init Duration" measures something else and is wrong). ok is false before the first invocation or when RIE printed no such line.
 func (f *Function) InitDuration() (d time.Duration, ok bool) {
 	f.mu.Lock()
 	invoked := f.invoked

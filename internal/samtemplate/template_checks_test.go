@@ -112,7 +112,7 @@ func (c *checked) functionNames() []string {
 }
 
 // checkBuild: every function builds with `make build-<LogicalId>` from functions/<name>/main.go
-// (DESIGN.md section 3: BuildMethod makefile).
+// (BuildMethod makefile).
 func checkBuild(c *checked, r repo) []string {
 	var problems []string
 	targets := r.makeTargets()
