@@ -62,16 +62,6 @@ func NewReports(d Deps) *Router {
 	return rt
 }
 
-// constructors maps each HTTP function's logical id in template.yaml to its router's
-// constructor.
-var constructors = map[string]func(Deps) *Router{
-	"ExpertsFunction":  NewExperts,
-	"BookingsFunction": NewBookings,
-	"FeedbackFunction": NewFeedback,
-	"RequestsFunction": NewRequests,
-	"ReportsFunction":  NewReports,
-}
-
 // Functions maps each HTTP function's logical id in template.yaml to its router. The local
 // gateway serves them in-process and the route test compares them with the template.
 func Functions(d Deps) map[string]*Router {
@@ -80,11 +70,15 @@ func Functions(d Deps) map[string]*Router {
 
 // FunctionsWith is Functions with each function's own Deps: the test harnesses give every
 // function a store of its own, whose client records the AWS actions that function performs
-// (the IAM check, package awsaccess).
+// (the IAM check, package awsaccess). The constructors are listed here, not in a package
+// variable, so that a Lambda binary, which calls only its own constructor, links only its
+// own handlers.
 func FunctionsWith(deps func(function string) Deps) map[string]*Router {
-	out := make(map[string]*Router, len(constructors))
-	for name, build := range constructors {
-		out[name] = build(deps(name))
+	return map[string]*Router{
+		"ExpertsFunction":  NewExperts(deps("ExpertsFunction")),
+		"BookingsFunction": NewBookings(deps("BookingsFunction")),
+		"FeedbackFunction": NewFeedback(deps("FeedbackFunction")),
+		"RequestsFunction": NewRequests(deps("RequestsFunction")),
+		"ReportsFunction":  NewReports(deps("ReportsFunction")),
 	}
-	return out
 }
