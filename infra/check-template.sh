@@ -10,8 +10,10 @@
 # No rule is ignored on the transformed output: it lints clean as is. If a future SAM release
 # generates a resource that warns, ignore that one rule here with --ignore-checks and a reason.
 # Structural rules that are ours rather than CloudFormation's (build method, runtime, IAM
-# allow-list, log retention, private web bucket, /v1/* to the API uncached, alarms) are Go
-# tests: internal/samtemplate/template_checks_test.go and deploy_checks_test.go.
+# allow-list, log retention, private web bucket, /v1/* to the API uncached, alarms, retained
+# table and user pool, names unique per stage, sam local's variables empty in AWS) are Go
+# tests: internal/samtemplate/*_checks_test.go. The IAM check (each function's policy grants
+# exactly the AWS actions its tests performed) runs after the Go tests: infra/test.sh.
 #
 # It also runs the code the template carries inline (infra/inline_code_test.py: the custom
 # resource that sets the sign-in URLs, the CloudFront routing function), and checks that

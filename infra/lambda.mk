@@ -9,6 +9,13 @@
 #       arm64 binary size and init time under RIE of every function against a hello-world
 #       bootstrap, as a markdown table (infra/coldstart.sh).
 #
+#   make sam-local [SAM_PORT=3000]
+#       SAM CLI's own local API (needs the SAM CLI and Docker; see README.md): writes
+#       .local/sam-local-env.json (`tandem sam-env`: the persistent DynamoDB Local as a
+#       container reaches it, the dev JWKS), sam build, then sam local start-api. The functions
+#       check bearer tokens themselves there (AWS_SAM_LOCAL): get one with
+#       `go run ./cmd/tandem token -email ben@acme.example`.
+#
 # and deploy to AWS (SAM CLI and AWS CLI with credentials; see README.md, Deploy):
 #   make deploy [STAGE=dev|prod]
 #       sam build and sam deploy with infra/samconfig.toml's STAGE settings, then deploy-web.
@@ -27,7 +34,9 @@ RUNS ?= 5
 STAGE ?= dev
 SAMCONFIG = $(CURDIR)/infra/samconfig.toml
 
-.PHONY: invoke coldstart deploy deploy-web
+SAM_PORT ?= 3000
+
+.PHONY: invoke coldstart deploy deploy-web sam-local
 
 invoke:
 	@if [ -z "$(FN)" ] || [ -z "$(EVENT)" ]; then \
@@ -48,5 +57,15 @@ deploy:
 
 deploy-web:
 	@infra/deploy-web.sh $(STAGE)
+
+# The container reaches this machine as host.docker.internal (Docker 20.10+ maps host-gateway;
+# Docker Desktop has the name anyway); DynamoDB Local listens on every interface.
+sam-local:
+	@command -v sam >/dev/null || { echo "sam-local: needs the SAM CLI and Docker (README.md, sam local)" >&2; exit 1; }
+	@ep=$$(infra/dynamodb-local.sh endpoint --persistent 2>/dev/null) || { \
+		echo "sam-local: no DynamoDB Local: run 'make ddb-start' (and 'make run' once for demo data)" >&2; exit 1; }; \
+	$(GO) run ./cmd/tandem sam-env -endpoint "$$ep" -table "$(TABLE)" -o .local/sam-local-env.json
+	sam build --config-file "$(SAMCONFIG)" --config-env $(STAGE)
+	sam local start-api --env-vars .local/sam-local-env.json --add-host host.docker.internal:host-gateway --port $(SAM_PORT)
 
 .DEFAULT_GOAL := $(_lambda_mk_default_goal)

@@ -5,7 +5,7 @@ Usage: infra/sam_translate.py TEMPLATE.yaml OUT.json [--region REGION]
 
 What CloudFormation's AWS::Serverless-2016-10-31 transform would do at deploy time, done here
 with aws-sam-translator so the generated resources (roles, permissions, routes, schedules) can
-be linted before anything is deployed (DESIGN.md section 7). Offline on purpose:
+be linted before anything is deployed. Offline on purpose:
   * managed policy names are resolved from the map bundled with the translator, not from IAM;
   * local CodeUri values ("." with BuildMethod: makefile) become a placeholder s3:// URI, as
     `sam package` would make them, because the translator only accepts S3 locations;

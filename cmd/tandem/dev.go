@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/gateway"
+	"github.com/tandemhq/tandem/internal/gateway/jwtauth"
 	"github.com/tandemhq/tandem/internal/httpapi"
 	"github.com/tandemhq/tandem/internal/samtemplate"
 	"github.com/tandemhq/tandem/internal/seed"
@@ -22,8 +23,8 @@ import (
 
 // Dev-only token settings; the gateway checks them like the JWT authorizer checks Cognito's.
 const (
-	devIssuer   = "https://tandem.local/dev"
-	devAudience = "tandem-local"
+	devIssuer   = jwtauth.DevIssuer
+	devAudience = jwtauth.DevAudience
 	defaultPort = 4780 // not 8080 or 9001, which are often taken
 )
 
@@ -33,7 +34,7 @@ func runDev(ctx context.Context, args []string) error {
 	sf.register(fs)
 	port := fs.Int("port", envInt("PORT", 0), "port to listen on (127.0.0.1); 0 = 4780 if free, else any free port; env PORT")
 	web := fs.String("web", "web/dist", "directory of the built web app (served at /)")
-	keyPath := fs.String("key", ".local/dev-signing-key.pem", "RSA key for dev tokens (created if missing)")
+	keyPath := fs.String("key", defaultKeyPath, "RSA key for dev tokens (created if missing)")
 	nowFlag := fs.String("now", "", "start the clock at this RFC 3339 instant and let it run (demos, reproductions, tests)")
 	mode := fs.String("lambda", "inprocess", "how functions run: inprocess (handlers in this process) or rie (the real bootstrap binaries under the Lambda Runtime Interface Emulator; -now does not reach them)")
 	if err := fs.Parse(args); err != nil {
@@ -75,7 +76,7 @@ func runDev(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	go pollStream(ctx, sf, store, log)
+	go pollStream(ctx, sf, tpl, store, log)
 	ln, err := listen(*port)
 	if err != nil {
 		return err

@@ -7,7 +7,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/dynamo/streamreader"
 	"github.com/tandemhq/tandem/internal/gateway"
@@ -17,16 +16,23 @@ import (
 )
 
 // pollStream is the local stand-in for the Lambda event source mapping on the table's
-// stream: every second it reads new records and hands them, in batches of 100, to the same
-// handler StreamsFunction runs. A failed record is retried from there on the next tick.
-func pollStream(ctx context.Context, sf storeFlags, store *dynamo.Store, log *slog.Logger) {
+// stream: every second it reads new records and delivers them to the same handler
+// StreamsFunction runs, with the mapping's settings from the template (batch size, retries,
+// bisect) and Lambda's partial batch semantics (streams.Poller): a batch that reports a
+// failed record is retried from that record's sequence number on the next tick.
+func pollStream(ctx context.Context, sf storeFlags, tpl *samtemplate.Template, store *dynamo.Store, log *slog.Logger) {
 	reader, err := streamreader.New(ctx, dynamo.Config{Table: sf.table, Endpoint: sf.endpoint})
 	if err != nil {
 		log.Error("stream poller", slog.String("error", err.Error()))
 		return
 	}
-	handle := streams.Handler(store, log)
-	var pending []events.DynamoDBEventRecord
+	ev, err := tpl.StreamEvent("StreamsFunction")
+	if err != nil {
+		log.Error("stream poller", slog.String("error", err.Error()))
+		return
+	}
+	poller := streams.NewPoller(streams.Handler(store, log),
+		streams.Delivery{BatchSize: ev.BatchSize, MaxRetries: ev.MaximumRetryAttempts, Bisect: ev.BisectOnError}, log)
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
@@ -40,21 +46,8 @@ func pollStream(ctx context.Context, sf storeFlags, store *dynamo.Store, log *sl
 			log.Error("stream poller: read", slog.String("error", err.Error()))
 			continue
 		}
-		pending = append(pending, recs...)
-		for len(pending) > 0 {
-			batch := pending[:min(100, len(pending))]
-			resp, _ := handle(ctx, events.DynamoDBEvent{Records: batch})
-			if len(resp.BatchItemFailures) > 0 {
-				for i, r := range batch {
-					if r.EventID == resp.BatchItemFailures[0].ItemIdentifier {
-						pending = pending[i:]
-						break
-					}
-				}
-				break
-			}
-			pending = pending[len(batch):]
-		}
+		poller.Add(recs...)
+		_ = poller.Deliver(ctx) // a failed batch is logged and retried at the next tick
 	}
 }
 

@@ -4,6 +4,8 @@
 //	tandem seed       load the demo orgs into a table (idempotent)
 //	tandem invoke     run one function's real bootstrap under the Lambda RIE with an event
 //	tandem functions  list the template's function logical ids (used by `make build`)
+//	tandem sam-env    write the env-vars file for `sam local start-api` (make sam-local)
+//	tandem token      print a dev token for a seeded user (tandem dev, sam local)
 //
 // Run `tandem <command> -h` for flags. `make run` wires all of it together.
 package main
@@ -33,6 +35,10 @@ func main() {
 		err = runInvoke(ctx, args)
 	case "functions":
 		err = runFunctions(args)
+	case "sam-env":
+		err = runSAMEnv(args)
+	case "token":
+		err = runToken(args)
 	case "-h", "--help", "help":
 		usage()
 		return
@@ -54,5 +60,7 @@ commands:
   dev        serve the API (routes from template.yaml) and the web app locally
   seed       load the demo orgs (idempotent); -bookings N adds N past sessions
   invoke     run a function's real bootstrap under the Lambda RIE with an event
-  functions  list the template's function logical ids`)
+  functions  list the template's function logical ids
+  sam-env    write the env-vars file for sam local start-api (DynamoDB Local, dev JWKS)
+  token      print a dev token for a seeded user (-email)`)
 }

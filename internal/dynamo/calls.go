@@ -9,6 +9,7 @@ import (
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/tandemhq/tandem/internal/awsaccess"
 )
 
 // CallCounter counts DynamoDB API calls by operation name. Attach it with Config.APIOptions
@@ -149,4 +150,64 @@ func (c *CallCounter) Calls() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]string(nil), c.order...)
+}
+
+// TableResource is the template's logical id of the one table: every table name a call
+// carries is recorded as this resource, and an index as TableResource/index/<name>, the
+// way template.yaml's policies name them (!GetAtt Table.Arn, ${Table.Arn}/index/GSI1).
+const TableResource = "Table"
+
+// RecordAccess is the SDK API option that records, for the IAM check, the DynamoDB actions
+// function performs (package awsaccess); test harnesses attach it to a function's store
+// with Config.APIOptions. It does nothing unless awsaccess.DirEnv is set.
+func RecordAccess(function string) func(*middleware.Stack) error {
+	return awsaccess.Recorder(function, IAMAccess)
+}
+
+// IAMAccess says which IAM actions on which resources a DynamoDB operation needs. A
+// transaction is authorized per item (TransactWriteItems and TransactGetItems are not IAM
+// actions): each Put, Update, Delete and ConditionCheck needs PutItem, UpdateItem,
+// DeleteItem and ConditionCheckItem; each Get, GetItem. A Query or Scan of an index needs
+// the index's ARN.
+func IAMAccess(op string, input any) []awsaccess.Access {
+	table := func(index *string) string {
+		if index != nil && *index != "" {
+			return TableResource + "/index/" + *index
+		}
+		return TableResource
+	}
+	one := func(action string, resource string) []awsaccess.Access {
+		return []awsaccess.Access{{Action: "dynamodb:" + action, Resource: resource}}
+	}
+	switch in := input.(type) {
+	case *dynamodb.QueryInput:
+		return one("Query", table(in.IndexName))
+	case *dynamodb.ScanInput:
+		return one("Scan", table(in.IndexName))
+	case *dynamodb.TransactWriteItemsInput:
+		var out []awsaccess.Access
+		for _, it := range in.TransactItems {
+			switch {
+			case it.Put != nil:
+				out = append(out, one("PutItem", TableResource)...)
+			case it.Update != nil:
+				out = append(out, one("UpdateItem", TableResource)...)
+			case it.Delete != nil:
+				out = append(out, one("DeleteItem", TableResource)...)
+			case it.ConditionCheck != nil:
+				out = append(out, one("ConditionCheckItem", TableResource)...)
+			}
+		}
+		return out
+	case *dynamodb.TransactGetItemsInput:
+		if len(in.TransactItems) > 0 {
+			return one("GetItem", TableResource)
+		}
+	case *dynamodb.BatchWriteItemInput, *dynamodb.BatchGetItemInput:
+		return one(op, TableResource)
+	case nil:
+	default: // GetItem, PutItem, UpdateItem, DeleteItem, DescribeTable, ...: the table itself
+		return one(op, TableResource)
+	}
+	return nil
 }

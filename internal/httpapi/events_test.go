@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/dynamo/dynamotest"
 	"github.com/tandemhq/tandem/internal/samtemplate"
 	"github.com/tandemhq/tandem/internal/seed"
@@ -86,7 +88,17 @@ var wantStatus = map[string]int{
 
 // TestSampleEventsReplay sends every API Gateway v2 sample event through its function's
 // handler (found by routeKey in template.yaml) the way the Lambda runtime does.
-func TestSampleEventsReplay(t *testing.T) {
+func TestSampleEventsReplay(t *testing.T) { replaySampleEvents(t, nil) }
+
+// TestSampleEventsReplayUnderSAMLocal replays the same events as SAM CLI's local API would
+// send the same requests: no authorizer claims, the caller's dev token in the Authorization
+// header, and the function in its AWS_SAM_LOCAL mode (SAMLocal) verifying it. Every event
+// gets the same answer as behind API Gateway.
+func TestSampleEventsReplayUnderSAMLocal(t *testing.T) { replaySampleEvents(t, newDevSigner(t)) }
+
+// replaySampleEvents replays events/ in path order against one store with the demo data;
+// with a signer, as SAM CLI's local API delivers them.
+func replaySampleEvents(t *testing.T, samLocal *devSigner) {
 	tplPath, err := samtemplate.Find(".")
 	if err != nil {
 		t.Fatal(err)
@@ -102,11 +114,17 @@ func TestSampleEventsReplay(t *testing.T) {
 		public[r.Key()] = r.Public
 	}
 	clock := func() time.Time { return eventsNow }
-	store := dynamotest.New(t, dynamotest.Options{Now: clock})
+	cfg := dynamotest.Config(t, dynamotest.Options{Now: clock})
+	store, err := dynamo.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := seed.Load(context.Background(), store, eventsNow); err != nil {
 		t.Fatal(err)
 	}
-	routers := Functions(Deps{Store: store, Now: clock, Logger: quietLog})
+	routers := FunctionsWith(func(fn string) Deps {
+		return Deps{Store: functionStore(t, cfg, fn), Now: clock, Logger: quietLog}
+	})
 	root := filepath.Join(filepath.Dir(tplPath), "events")
 	var paths []string
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -151,7 +169,17 @@ func TestSampleEventsReplay(t *testing.T) {
 			case !public[ev.RouteKey] && (!hasClaims || ev.RequestContext.Authorizer.JWT.Claims["custom:org"] == ""):
 				t.Fatal("sample event lacks realistic JWT claims")
 			}
-			res, err := httpadapter.NewV2(routers[fn]).ProxyWithContext(context.Background(), ev)
+			checkPathParameters(t, ev)
+			handler := ProxyFunc(httpadapter.NewV2(routers[fn]).ProxyWithContext)
+			if samLocal != nil {
+				token := ""
+				if hasClaims {
+					token = samLocal.token(t, ev.RequestContext.Authorizer.JWT.Claims, nil)
+				}
+				ev = asSAMLocal(ev, token)
+				handler = SAMLocal(handler, samLocal.jwks, quietLog)
+			}
+			res, err := handler(context.Background(), ev)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -181,5 +209,31 @@ func TestSampleEventsReplay(t *testing.T) {
 		if !covered[key] {
 			t.Errorf("route %s has no sample event in events/", key)
 		}
+	}
+}
+
+// checkPathParameters: an event of a route with path parameters carries them, named as in
+// the route and equal to the path's segments, as API Gateway (and SAM CLI) send them; an
+// event of a route without any carries none.
+func checkPathParameters(t *testing.T, ev events.APIGatewayV2HTTPRequest) {
+	t.Helper()
+	_, route, _ := strings.Cut(ev.RouteKey, " ")
+	want := map[string]string{}
+	segs, got := strings.Split(route, "/"), strings.Split(ev.RawPath, "/")
+	if len(segs) != len(got) {
+		t.Fatalf("rawPath %s does not match route %s", ev.RawPath, ev.RouteKey)
+	}
+	for i, seg := range segs {
+		if name, ok := strings.CutPrefix(seg, "{"); ok {
+			want[strings.TrimSuffix(name, "}")] = got[i]
+		} else if seg != got[i] {
+			t.Fatalf("rawPath %s does not match route %s", ev.RawPath, ev.RouteKey)
+		}
+	}
+	if len(want) == 0 && len(ev.PathParameters) == 0 {
+		return
+	}
+	if !maps.Equal(want, ev.PathParameters) {
+		t.Errorf("pathParameters = %v, want %v (from rawPath %s)", ev.PathParameters, want, ev.RawPath)
 	}
 }

@@ -66,11 +66,20 @@ func NewReports(d Deps) *Router {
 // Functions maps each HTTP function's logical id in template.yaml to its router. The local
 // gateway serves them in-process and the route test compares them with the template.
 func Functions(d Deps) map[string]*Router {
+	return FunctionsWith(func(string) Deps { return d })
+}
+
+// FunctionsWith is Functions with each function's own Deps: the test harnesses give every
+// function a store of its own, whose client records the AWS actions that function performs
+// (the IAM check, package awsaccess). The constructors are listed here, not in a package
+// variable, so that a Lambda binary, which calls only its own constructor, links only its
+// own handlers.
+func FunctionsWith(deps func(function string) Deps) map[string]*Router {
 	return map[string]*Router{
-		"ExpertsFunction":  NewExperts(d),
-		"BookingsFunction": NewBookings(d),
-		"FeedbackFunction": NewFeedback(d),
-		"RequestsFunction": NewRequests(d),
-		"ReportsFunction":  NewReports(d),
+		"ExpertsFunction":  NewExperts(deps("ExpertsFunction")),
+		"BookingsFunction": NewBookings(deps("BookingsFunction")),
+		"FeedbackFunction": NewFeedback(deps("FeedbackFunction")),
+		"RequestsFunction": NewRequests(deps("RequestsFunction")),
+		"ReportsFunction":  NewReports(deps("ReportsFunction")),
 	}
 }

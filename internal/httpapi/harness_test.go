@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -153,13 +154,29 @@ func newFixtureAt(t testing.TB, now time.Time) *fixture {
 		t.Fatal(err)
 	}
 	f.store = store
-	deps := Deps{Store: store, Logger: quietLog, Now: f.clock}
-	f.api = newLambdaClient(t, NewExperts(deps))
-	f.bookings = newLambdaClient(t, NewBookings(deps))
-	f.feedback = newLambdaClient(t, NewFeedback(deps))
-	f.requests = newLambdaClient(t, NewRequests(deps))
-	f.reports = newLambdaClient(t, NewReports(deps))
+	routers := FunctionsWith(func(fn string) Deps {
+		return Deps{Store: functionStore(t, f.cfg, fn), Logger: quietLog, Now: f.clock}
+	})
+	f.api = newLambdaClient(t, routers["ExpertsFunction"])
+	f.bookings = newLambdaClient(t, routers["BookingsFunction"])
+	f.feedback = newLambdaClient(t, routers["FeedbackFunction"])
+	f.requests = newLambdaClient(t, routers["RequestsFunction"])
+	f.reports = newLambdaClient(t, routers["ReportsFunction"])
 	return f
+}
+
+// functionStore is a store on cfg's table for one function: its client records the AWS
+// actions the function performs (awsaccess; the IAM check in make test holds template.yaml's
+// policies to them), and shares cfg's other options (the call counter). The fixture's own
+// store, which tests use to arrange data, records nothing.
+func functionStore(t testing.TB, cfg dynamo.Config, function string) *dynamo.Store {
+	t.Helper()
+	cfg.APIOptions = append(slices.Clip(cfg.APIOptions), dynamo.RecordAccess(function))
+	s, err := dynamo.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 var quietLog = slog.New(slog.NewJSONHandler(logSink(), nil))

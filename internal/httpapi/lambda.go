@@ -12,7 +12,8 @@ import (
 
 // Start is the whole cold start of an HTTP function: JSON logs to stdout, the store built
 // once from the environment, the function's router behind the API Gateway v2 adapter.
-// functions/<domain>/main.go calls it with its constructor and nothing else.
+// functions/<domain>/main.go calls it with its constructor and nothing else. Under SAM CLI
+// (AWS_SAM_LOCAL=true, never in AWS) the function checks bearer tokens itself: SAMLocal.
 func Start(newRouter func(Deps) *Router) {
 	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
 	store, err := dynamo.New(context.TODO(), dynamo.ConfigFromEnv())
@@ -20,5 +21,9 @@ func Start(newRouter func(Deps) *Router) {
 		log.Error("init", slog.String("error", err.Error()))
 		os.Exit(1)
 	}
-	lambda.Start(httpadapter.NewV2(newRouter(Deps{Store: store, Logger: log})).ProxyWithContext)
+	handler := ProxyFunc(httpadapter.NewV2(newRouter(Deps{Store: store, Logger: log})).ProxyWithContext)
+	if os.Getenv(SAMLocalEnv) == "true" { // SAM CLI's local API: no JWT authorizer runs (samlocal.go)
+		handler = SAMLocal(handler, os.Getenv(SAMLocalJWKSEnv), log)
+	}
+	lambda.Start(handler)
 }

@@ -131,21 +131,25 @@ func ModuleRoot(dir string) (string, error) {
 // each lives below root, the module root) for the host, two at a time, and starts each under
 // RIE with env and log. It returns them by logical id, ready to serve as the local gateway's
 // invokers (`tandem dev --lambda=rie`), and stop, which stops them all and removes the builds.
-func StartAll(ctx context.Context, root string, ids []string, env map[string]string, log io.Writer) (_ map[string]*Function, stop func(), err error) {
+// On an error it has already stopped and removed whatever it started, and stop is nil.
+func StartAll(ctx context.Context, root string, ids []string, env map[string]string, log io.Writer) (map[string]*Function, func(), error) {
 	tmp, err := os.MkdirTemp("", "tandem-rie-")
 	if err != nil {
 		return nil, nil, err
 	}
 	fns := map[string]*Function{}
-	stop = func() {
+	// The cleanup is a variable of its own: a named result would be nil by the time a
+	// deferred call ran after `return nil, nil, err` (a nil-func panic on a slow start).
+	stopAll := func() {
 		for _, f := range fns {
 			f.Stop()
 		}
 		os.RemoveAll(tmp)
 	}
+	started := false
 	defer func() {
-		if err != nil {
-			stop()
+		if !started {
+			stopAll()
 		}
 	}()
 	paths := make([]string, len(ids))
@@ -172,5 +176,6 @@ func StartAll(ctx context.Context, root string, ids []string, env map[string]str
 		}
 		fns[id] = f
 	}
-	return fns, stop, nil
+	started = true
+	return fns, stopAll, nil
 }

@@ -79,7 +79,7 @@ const runtimeAPIPrefix = "/2018-06-01/runtime/"
 // InitNetwork runs the bootstrap's init on its own, outside RIE, against a stub Runtime API,
 // and returns every network connection the process opened before it asked for its first
 // event (and in the 300 ms after, to catch work that init started in the background). An
-// empty result means init does no network I/O, the budget in DESIGN.md section 8.
+// empty result means init does no network I/O, as the cold-start budget requires.
 //
 // Connections are caught by a tripwire listener that every route out of the process leads
 // to: DYNAMODB_ENDPOINT (when env has that key: local mode), HTTP_PROXY/HTTPS_PROXY (every

@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/dynamo/dynamotest"
+	"github.com/tandemhq/tandem/internal/gateway"
+	"github.com/tandemhq/tandem/internal/gateway/jwtauth"
 	"github.com/tandemhq/tandem/internal/rie"
 	"github.com/tandemhq/tandem/internal/seed"
 )
@@ -25,7 +27,8 @@ import (
 // fixed instant in events/bookings/create.json.
 func TestCompiledFunctionsAgainstDynamoDBLocal(t *testing.T) {
 	cfg := dynamotest.Config(t, dynamotest.Options{})
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	// Two go builds, two emulator starts and the demo data: generous, for a loaded machine.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute+2*rie.StartTimeout())
 	defer cancel()
 	root, err := rie.ModuleRoot("")
 	if err != nil {
@@ -167,5 +170,48 @@ func invoke(t *testing.T, fn *rie.Function, ev events.APIGatewayV2HTTPRequest, s
 	}
 	if err := json.Unmarshal([]byte(resp.Body), out); err != nil {
 		t.Fatalf("%s: body %q: %v", ev.RouteKey, resp.Body, err)
+	}
+}
+
+// TestCompiledFunctionUnderSAMLocal runs the real ExpertsFunction bootstrap with the
+// environment SAM CLI gives it (AWS_SAM_LOCAL=true, the env-vars file's SAM_LOCAL_JWKS) and
+// sends what SAM CLI's local API sends: no authorizer claims, the caller's token in the
+// Authorization header. The function checks the token itself: a dev token gets the caller's
+// own record, none gets API Gateway's 401.
+func TestCompiledFunctionUnderSAMLocal(t *testing.T) {
+	cfg := dynamotest.Config(t, dynamotest.Options{})
+	key, err := gateway.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	issuer, err := gateway.NewIssuer(key, gateway.IssuerConfig{URL: jwtauth.DevIssuer, Audience: jwtauth.DevAudience})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwks, _ := json.Marshal(issuer.JWKS())
+	fn := start(t, rie.Config{Bootstrap: bootstrap(t, "./functions/experts"), Name: "ExpertsFunction", Env: map[string]string{
+		"TABLE_NAME": cfg.Table, "DYNAMODB_ENDPOINT": cfg.Endpoint, "AWS_SAM_LOCAL": "true", "SAM_LOCAL_JWKS": string(jwks)}})
+	ev := loadEvent(t, "events/experts/get-me.json")
+	claims := ev.RequestContext.Authorizer.JWT.Claims
+	ev.RequestContext.Authorizer = nil
+	delete(ev.Headers, "authorization")
+
+	resp, err := fn.Invoke(context.Background(), ev)
+	if err != nil || resp.StatusCode != http.StatusUnauthorized || resp.Body != `{"message":"Unauthorized"}` {
+		t.Fatalf("no token: %+v, %v; want API Gateway's 401\n%s", resp, err, fn.Logs())
+	}
+	token, _, err := issuer.Sign(gateway.DevUser{ID: claims["sub"], Email: claims["email"], Name: claims["name"],
+		OrgID: claims["custom:org"], Department: claims["custom:department"], Roles: []string{"learner"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev.Headers["authorization"] = "Bearer " + token
+	var me struct {
+		ID  string `json:"id"`
+		Org string `json:"org"`
+	}
+	invoke(t, fn, ev, http.StatusOK, &me)
+	if me.ID != claims["sub"] {
+		t.Errorf("GET /v1/me = %+v, want the token's subject %s", me, claims["sub"])
 	}
 }

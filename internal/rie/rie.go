@@ -1,8 +1,8 @@
 // Package rie runs a function's real compiled bootstrap under the AWS Lambda Runtime
 // Interface Emulator (aws-lambda-rie), without Docker: the same binary `sam build` ships,
-// built for the host's architecture instead of arm64 (DESIGN.md section 7). It backs
+// built for the host's architecture instead of arm64. It backs
 // `make invoke` (one event through one function), `make coldstart` (init time and binary
-// size against a hello-world bootstrap, DESIGN.md section 8) and the end-to-end tests that
+// size against a hello-world bootstrap) and the end-to-end tests that
 // replay events through the compiled functions.
 //
 // One Function is one emulator process with one execution environment: the first
@@ -53,8 +53,29 @@ type Config struct {
 	Timeout time.Duration
 	// Log receives every line RIE and the function print (nil: kept only for Logs and errors).
 	Log io.Writer
-	// StartTimeout bounds how long Start waits for the emulator to listen; default 10 s.
+	// StartTimeout bounds how long Start waits for the emulator to listen; zero means
+	// StartTimeout().
 	StartTimeout time.Duration
+}
+
+// StartTimeoutEnv names a variable that overrides the default start timeout of RIE (a Go
+// duration such as 3m); `make test` on a busy machine is the reason to set it.
+const StartTimeoutEnv = "TANDEM_START_TIMEOUT"
+
+// DefaultStartTimeout is how long Start waits for an emulator to listen unless
+// Config.StartTimeout or TANDEM_START_TIMEOUT says otherwise. It is generous on purpose: on
+// an idle machine RIE listens within milliseconds, but on a loaded 2-core machine running
+// the whole test suite (race detector, DynamoDB Local's JVM, go builds) a start has been
+// seen to take over 10 s, and a timeout there fails a test for nothing.
+const DefaultStartTimeout = 2 * time.Minute
+
+// StartTimeout is TANDEM_START_TIMEOUT when it holds a positive duration, else
+// DefaultStartTimeout.
+func StartTimeout() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(StartTimeoutEnv)); err == nil && d > 0 {
+		return d
+	}
+	return DefaultStartTimeout
 }
 
 // Defaults is the environment every function gets unless Config.Env overrides it: static
@@ -176,7 +197,7 @@ func start(ctx context.Context, cfg Config, rieBin, bootstrap string) (*Function
 
 	limit := cfg.StartTimeout
 	if limit == 0 {
-		limit = 10 * time.Second
+		limit = StartTimeout()
 	}
 	wctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
@@ -387,8 +408,7 @@ func (f *Function) Invoke(ctx context.Context, ev events.APIGatewayV2HTTPRequest
 }
 
 // InitDuration is the function's init time from RIE's `INIT REPORT (durationMs: …)` line
-// (the REPORT line's "Init Duration" measures something else and is wrong, DESIGN.md
-// section 7). ok is false before the first invocation or when RIE printed no such line.
+// (the REPORT line's "Init Duration" measures something else and is wrong). ok is false before the first invocation or when RIE printed no such line.
 func (f *Function) InitDuration() (d time.Duration, ok bool) {
 	f.mu.Lock()
 	invoked := f.invoked
@@ -400,7 +420,7 @@ func (f *Function) InitDuration() (d time.Duration, ok bool) {
 	select {
 	case <-f.initSeen:
 	case <-f.done:
-	case <-time.After(2 * time.Second):
+	case <-time.After(10 * time.Second): // a busy machine may read the pipe late
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -75,7 +75,7 @@ func build(pkg string) (string, error) {
 
 func start(t *testing.T, cfg rie.Config) *rie.Function {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), rie.StartTimeout())
 	defer cancel()
 	fn, err := rie.Start(ctx, cfg)
 	if err != nil {
@@ -315,5 +315,45 @@ func TestFunctionDir(t *testing.T) {
 		if got := rie.FunctionDir(id); got != want {
 			t.Errorf("FunctionDir(%q) = %q, want %q", id, got, want)
 		}
+	}
+}
+
+// TestStartAllFailsCleanly: a failed build or a failed emulator start is an error, with
+// nothing left running and no stop func to call. (StartAll once ran its cleanup through its
+// named result, which `return nil, nil, err` had just set to nil: a slow start on a loaded
+// machine became a nil-func panic instead of an error.)
+func TestStartAllFailsCleanly(t *testing.T) {
+	root, err := rie.ModuleRoot("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	t.Run("build fails", func(t *testing.T) {
+		fns, stop, err := rie.StartAll(ctx, root, []string{"NoSuchFunction"}, nil, nil)
+		if err == nil || fns != nil || stop != nil {
+			t.Fatalf("StartAll = %v, stop nil %v, %v; want only an error", fns, stop == nil, err)
+		}
+	})
+	t.Run("emulator exits before listening", func(t *testing.T) {
+		t.Setenv(rie.RIEEnv, "/bin/false")
+		fns, stop, err := rie.StartAll(ctx, root, []string{"ExpertsFunction"}, nil, nil)
+		if err == nil || !strings.Contains(err.Error(), "ExpertsFunction") || fns != nil || stop != nil {
+			t.Fatalf("StartAll = %v, stop nil %v, %v; want only an error naming the function", fns, stop == nil, err)
+		}
+	})
+}
+
+func TestStartTimeoutFromEnv(t *testing.T) {
+	t.Setenv(rie.StartTimeoutEnv, "")
+	if got := rie.StartTimeout(); got != rie.DefaultStartTimeout {
+		t.Errorf("default = %v, want %v", got, rie.DefaultStartTimeout)
+	}
+	t.Setenv(rie.StartTimeoutEnv, "7m")
+	if got := rie.StartTimeout(); got != 7*time.Minute {
+		t.Errorf("TANDEM_START_TIMEOUT=7m gives %v", got)
+	}
+	t.Setenv(rie.StartTimeoutEnv, "soon")
+	if got := rie.StartTimeout(); got != rie.DefaultStartTimeout {
+		t.Errorf("an unparsable value gives %v, want the default", got)
 	}
 }

@@ -93,7 +93,7 @@ func checkBuckets(c *checked) []string {
 // apiMethods is every method an HTTP API route may use; CloudFront must pass them all.
 var apiMethods = []string{"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}
 
-// checkDistributions: the API shares the web app's origin (DESIGN.md section 3): for every
+// checkDistributions: the API shares the web app's origin: for every
 // HttpApi a distribution sends /v1/* to it, HTTPS on both legs, every method, never cached
 // (managed CachingDisabled) and with query strings and every viewer header but Host (managed
 // AllViewerExceptHostHeader: the JWT authorizer needs Authorization, API Gateway needs its own

@@ -116,3 +116,37 @@ func (t *Template) Functions() []string {
 	sort.Strings(names)
 	return names
 }
+
+// StreamEvent is a function's DynamoDB stream event source: how Lambda delivers the stream.
+type StreamEvent struct {
+	Function             string
+	BatchSize            int  // 100 when the template does not say
+	MaximumRetryAttempts int  // -1 (until the records expire) when the template does not say
+	BisectOnError        bool // BisectBatchOnFunctionError
+}
+
+// StreamEvent returns the DynamoDB event of the function with the logical id.
+func (t *Template) StreamEvent(function string) (StreamEvent, error) {
+	fn, ok := t.cf.GetAllServerlessFunctionResources()[function]
+	if !ok {
+		return StreamEvent{}, fmt.Errorf("samtemplate: no function %s", function)
+	}
+	for _, ev := range fn.Events {
+		if ev.Type != "DynamoDB" || ev.Properties == nil || ev.Properties.DynamoDBEvent == nil {
+			continue
+		}
+		d := ev.Properties.DynamoDBEvent
+		out := StreamEvent{Function: function, BatchSize: 100, MaximumRetryAttempts: -1}
+		if d.BatchSize != nil {
+			out.BatchSize = *d.BatchSize
+		}
+		if d.MaximumRetryAttempts != nil {
+			out.MaximumRetryAttempts = *d.MaximumRetryAttempts
+		}
+		if d.BisectBatchOnFunctionError != nil {
+			out.BisectOnError = *d.BisectBatchOnFunctionError
+		}
+		return out, nil
+	}
+	return StreamEvent{}, fmt.Errorf("samtemplate: function %s has no DynamoDB event", function)
+}

@@ -37,11 +37,16 @@ type rawTemplate struct {
 		Function struct {
 			Runtime       string   `yaml:"Runtime"`
 			Architectures []string `yaml:"Architectures"`
+			Environment   struct {
+				Variables map[string]any `yaml:"Variables"`
+			} `yaml:"Environment"`
 		} `yaml:"Function"`
 	} `yaml:"Globals"`
 	Resources map[string]struct {
-		Type       string         `yaml:"Type"`
-		Properties map[string]any `yaml:"Properties"`
+		Type                string         `yaml:"Type"`
+		DeletionPolicy      string         `yaml:"DeletionPolicy"`
+		UpdateReplacePolicy string         `yaml:"UpdateReplacePolicy"`
+		Properties          map[string]any `yaml:"Properties"`
 	} `yaml:"Resources"`
 }
 
@@ -107,7 +112,7 @@ func (c *checked) functionNames() []string {
 }
 
 // checkBuild: every function builds with `make build-<LogicalId>` from functions/<name>/main.go
-// (DESIGN.md section 3: BuildMethod makefile).
+// (BuildMethod makefile).
 func checkBuild(c *checked, r repo) []string {
 	var problems []string
 	targets := r.makeTargets()
@@ -273,6 +278,9 @@ func allChecks(c *checked, r repo) []string {
 	problems = append(problems, checkDistributions(c)...)
 	problems = append(problems, checkAlarms(c)...)
 	problems = append(problems, checkClientURLs(c)...)
+	problems = append(problems, checkRetained(c)...)
+	problems = append(problems, checkStageNames(c)...)
+	problems = append(problems, checkLocalOnlyEnv(c)...)
 	return problems
 }
 
@@ -378,6 +386,13 @@ func TestRulesCatchEditedTemplate(t *testing.T) {
 		{"no callback on the distribution", "        - !Sub https://${Distribution.DomainName}/auth/callback\n", "", "UserPoolClient: no callback URL https://${Distribution.DomainName}/auth/callback"},
 		{"function without error alarm", "MetricName: Errors, Dimensions: [{Name: FunctionName, Value: !Ref ExpertsFunction}]", "MetricName: Errors, Dimensions: [{Name: FunctionName, Value: !Ref BookingsFunction}]", "ExpertsFunction: no alarm on AWS/Lambda Errors"},
 		{"no API 5xx alarm", "MetricName: 5xx", "MetricName: 4xx", "HttpApi: no alarm on AWS/ApiGateway 5xx"},
+		// deploy hygiene
+		{"user pool deleted with the stack", "    Type: AWS::Cognito::UserPool\n    DeletionPolicy: Retain\n", "    Type: AWS::Cognito::UserPool\n", "UserPool (AWS::Cognito::UserPool): DeletionPolicy and UpdateReplacePolicy must be Retain"},
+		{"table replaced without a trace", "    UpdateReplacePolicy: Retain\n    Properties:\n      TableName", "    Properties:\n      TableName", "Table (AWS::DynamoDB::Table): DeletionPolicy and UpdateReplacePolicy must be Retain"},
+		{"schedule named by SAM", "            Name: !Sub tandem-${Stage}-scheduler-every-5-minutes\n", "", "SchedulerFunction: schedule event Every5Minutes needs a Name with ${Stage}"},
+		{"queue named the same in every stage", "QueueName: !Sub tandem-${Stage}-streams-dlq", "QueueName: tandem-streams-dlq", `StreamsDeadLetterQueue: QueueName "tandem-streams-dlq" is the same in every stage's stack`},
+		{"DynamoDB Local in AWS", `        DYNAMODB_ENDPOINT: ""`, `        DYNAMODB_ENDPOINT: "http://127.0.0.1:8000"`, "Globals: Environment.Variables.DYNAMODB_ENDPOINT must be declared and empty"},
+		{"local token check in AWS", "        LOG_LEVEL: info\n", "        LOG_LEVEL: info\n        AWS_SAM_LOCAL: \"true\"\n", "Globals: AWS_SAM_LOCAL must not be set"},
 		{"silent dead-letter alarm", "dead-letter queue.\n      AlarmActions: [!Ref AlarmTopic]\n", "dead-letter queue.\n", "StreamsDeadLetterAlarm: notifies nobody"},
 	}
 	for _, tt := range tests {
@@ -404,9 +419,15 @@ Globals:
   Function:
     Runtime: provided.al2023
     Architectures: [arm64]
+    Environment:
+      Variables:
+        DYNAMODB_ENDPOINT: ""
+        SAM_LOCAL_JWKS: ""
 Resources:
   Table:
     Type: AWS::DynamoDB::Table
+    DeletionPolicy: Retain
+    UpdateReplacePolicy: Retain
   PingFunction:
     Type: AWS::Serverless::Function
     Metadata:

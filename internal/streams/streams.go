@@ -6,7 +6,8 @@
 // transaction with a marker item keyed by the item and its version, so a redelivered record
 // changes nothing and any order gives the same sums. Facts that are not differences — a
 // learner's first completed session in a month, a pair's first session ever — have markers
-// of their own. A failing record is reported in batchItemFailures so Lambda retries from it.
+// of their own. A failing record is reported in batchItemFailures by its sequence number, so
+// Lambda retries from it; Poller delivers records locally with the same semantics.
 package streams
 
 import (
@@ -24,20 +25,27 @@ import (
 )
 
 // Handler is the Lambda handler: it processes the batch in order and reports the first
-// failed record (Lambda retries the batch from there; every step is idempotent).
-func Handler(store *dynamo.Store, log *slog.Logger) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+// failed record by its sequence number (dynamodb.SequenceNumber), which is what Lambda's
+// ReportBatchItemFailures reads for a stream: it checkpoints before that record and retries
+// the batch from there (every step is idempotent). An eventID there would not name any
+// record of the batch, and Lambda would retry the whole batch instead.
+func Handler(store *dynamo.Store, log *slog.Logger) HandlerFunc {
 	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 		var resp events.DynamoDBEventResponse
 		for _, rec := range ev.Records {
 			if err := Process(ctx, store, rec); err != nil {
-				log.ErrorContext(ctx, "stream record failed", slog.String("eventId", rec.EventID), slog.String("error", err.Error()))
-				resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: rec.EventID})
+				log.ErrorContext(ctx, "stream record failed", slog.String("sequenceNumber", rec.Change.SequenceNumber),
+					slog.String("eventId", rec.EventID), slog.String("error", err.Error()))
+				resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: rec.Change.SequenceNumber})
 				break
 			}
 		}
 		return resp, nil
 	}
 }
+
+// HandlerFunc is the shape of a DynamoDB stream handler with partial batch responses.
+type HandlerFunc func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error)
 
 // Process applies one stream record to the aggregates.
 func Process(ctx context.Context, store *dynamo.Store, rec events.DynamoDBEventRecord) error {

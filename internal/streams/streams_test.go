@@ -38,6 +38,19 @@ func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.now = t }
 
 var quiet = slog.New(slog.NewJSONHandler(logOut(), nil))
 
+// functionStore is StreamsFunction's store on cfg's table: its client records the AWS
+// actions the function performs (package awsaccess; make test holds template.yaml's policy
+// to them). Stores that arrange data or read the results record nothing.
+func functionStore(t *testing.T, cfg dynamo.Config) *dynamo.Store {
+	t.Helper()
+	cfg.APIOptions = append(slices.Clip(cfg.APIOptions), dynamo.RecordAccess("StreamsFunction"))
+	s, err := dynamo.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func logOut() io.Writer {
 	if os.Getenv("TANDEM_TEST_LOGS") == "1" {
 		return os.Stderr
@@ -357,7 +370,7 @@ func TestAggregatesEqualRecount(t *testing.T) {
 	if len(records) < 100 {
 		t.Fatalf("only %d stream records", len(records))
 	}
-	handle := streams.Handler(store, quiet)
+	handle := streams.Handler(functionStore(t, cfg), quiet)
 	for i := 0; i < len(records); i += 100 {
 		batch := records[i:min(i+100, len(records))]
 		resp, err := handle(context.Background(), events.DynamoDBEvent{Records: batch})
@@ -398,11 +411,15 @@ func TestAggregatesEqualRecount(t *testing.T) {
 	}
 
 	t.Run("redelivered and shuffled", func(t *testing.T) {
-		other := dynamotest.New(t, dynamotest.Options{Now: clk.Now})
+		otherCfg := dynamotest.Config(t, dynamotest.Options{Now: clk.Now})
+		other, err := dynamo.New(context.Background(), otherCfg)
+		if err != nil {
+			t.Fatal(err)
+		}
 		twice := append(append([]events.DynamoDBEventRecord{}, records...), records...)
 		rng := rand.New(rand.NewPCG(7, 7))
 		rng.Shuffle(len(twice), func(i, j int) { twice[i], twice[j] = twice[j], twice[i] })
-		h := streams.Handler(other, quiet)
+		h := streams.Handler(functionStore(t, otherCfg), quiet)
 		for i := 0; i < len(twice); i += 37 {
 			resp, err := h(context.Background(), events.DynamoDBEvent{Records: twice[i:min(i+37, len(twice))]})
 			if err != nil || len(resp.BatchItemFailures) > 0 {
@@ -443,9 +460,13 @@ func TestStreamEventsReplay(t *testing.T) {
 			if err := json.Unmarshal(raw, &ev); err != nil {
 				t.Fatal(err)
 			}
-			store := dynamotest.New(t, dynamotest.Options{})
+			cfg := dynamotest.Config(t, dynamotest.Options{})
+			store, err := dynamo.New(context.Background(), cfg) // reads the result; records nothing
+			if err != nil {
+				t.Fatal(err)
+			}
 			for range 2 { // a redelivery changes nothing
-				resp, err := streams.Handler(store, quiet)(context.Background(), ev)
+				resp, err := streams.Handler(functionStore(t, cfg), quiet)(context.Background(), ev)
 				if err != nil || len(resp.BatchItemFailures) > 0 {
 					t.Fatalf("%v %+v", err, resp.BatchItemFailures)
 				}

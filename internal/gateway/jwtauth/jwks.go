@@ -1,4 +1,9 @@
-package gateway
+// Package jwtauth verifies bearer tokens the way the API Gateway HTTP API JWT authorizer
+// does and renders their claims as API Gateway hands them to Lambda. The local gateway
+// (internal/gateway, `tandem dev`) uses it, and so do the functions themselves under
+// `sam local` (AWS_SAM_LOCAL=true), where SAM CLI runs no JWT authorizer: it is small on
+// purpose, so the Lambda binaries can link it without the gateway's template reader.
+package jwtauth
 
 import (
 	"context"
@@ -19,7 +24,7 @@ type KeySet interface {
 }
 
 // ErrUnknownKey is returned by a KeySet that has no key with the requested kid.
-var ErrUnknownKey = errors.New("gateway: unknown key id")
+var ErrUnknownKey = errors.New("jwtauth: unknown key id")
 
 // StaticKeys is a fixed KeySet, by kid.
 type StaticKeys map[string]*rsa.PublicKey
@@ -52,7 +57,7 @@ type JWK struct {
 func ParseJWKS(doc []byte) (StaticKeys, error) {
 	var set JWKS
 	if err := json.Unmarshal(doc, &set); err != nil {
-		return nil, fmt.Errorf("gateway.ParseJWKS: %w", err)
+		return nil, fmt.Errorf("jwtauth.ParseJWKS: %w", err)
 	}
 	keys := StaticKeys{}
 	for _, k := range set.Keys {
@@ -61,7 +66,7 @@ func ParseJWKS(doc []byte) (StaticKeys, error) {
 		}
 		pub, err := k.publicKey()
 		if err != nil {
-			return nil, fmt.Errorf("gateway.ParseJWKS: key %q: %w", k.Kid, err)
+			return nil, fmt.Errorf("jwtauth.ParseJWKS: key %q: %w", k.Kid, err)
 		}
 		keys[k.Kid] = pub
 	}
@@ -84,9 +89,9 @@ func (k JWK) publicKey() (*rsa.PublicKey, error) {
 	return &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: int(exp.Int64())}, nil
 }
 
-// jwkOf returns the JWK of pub with its RFC 7638 thumbprint as kid, so the kid is stable for
+// JWKOf returns the JWK of pub with its RFC 7638 thumbprint as kid, so the kid is stable for
 // as long as the key is.
-func jwkOf(pub *rsa.PublicKey) JWK {
+func JWKOf(pub *rsa.PublicKey) JWK {
 	n := base64.RawURLEncoding.EncodeToString(pub.N.Bytes())
 	e := base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes())
 	// Members in lexicographic order, no whitespace (RFC 7638 section 3.2).
