@@ -232,7 +232,7 @@ func (s *Service) replayAfter(ctx context.Context, org string, idem dynamo.IdemR
 		}
 		// Only contention or an unknown outcome can mean a copy is still committing; any
 		// other failure is final.
-		if !(unknown || errors.Is(failure, dynamo.ErrContended)) || attempt == 3 {
+		if !(unknown || errors.Is(failure, dynamo.ErrContended)) || attempt == 5 {
 			return Result{}, failure
 		}
 		select {

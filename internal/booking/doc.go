@@ -5,12 +5,21 @@
 //
 // # Who calls it
 //
-//	POST /v1/bookings                  Service.Book            (internal/httpapi/bookings.go)
-//	POST /v1/requests/{id}/accept      Service.Book            (internal/httpapi/requests.go, accept)
-//	demo data                          Service.Book            (internal/seed/bookings.go)
-//	lifecycle routes, calling a        Service.Cancel, ...     (internal/httpapi/lifecycle.go, circles.go)
-//	  circle off, leaving a waitlist
-//	due entries (SchedulerFunction)    Service.Complete/Expire/PromoteWaitlist (internal/scheduler)
+//	POST /v1/bookings                     Book                 internal/httpapi/bookings.go (book)
+//	POST /v1/requests/{id}/accept         Book                 internal/httpapi/requests.go (accept → book)
+//	the demo data                         Book                 internal/seed/bookings.go (book)
+//	POST /v1/bookings/{id}/cancel, ...    Cancel, Reschedule,  internal/httpapi/lifecycle.go
+//	                                      Confirm, Decline,
+//	                                      Complete, NoShow
+//	DELETE /v1/circles/{id}/waitlist,     LeaveWaitlist,       internal/httpapi/circles.go
+//	POST /v1/circles/{id}/cancel          CancelCircle
+//	due entries (SchedulerFunction)       Complete, Expire,    internal/scheduler
+//	                                      PromoteWaitlist
+//
+// The callers decode, authorize (who may act is theirs to say: a learner books, a participant
+// changes a booking, the scheduler acts on due entries) and answer; everything between is
+// here. The store (internal/dynamo) builds and runs the conditional transactions that carry
+// the decisions out and reports which condition failed; it decides nothing about bookings.
 //
 // # Booking (Service.Book)
 //
@@ -55,14 +64,30 @@
 // concurrent ones) re-reads a few times while the first copy finishes. Every copy thus gets
 // the one stored response, and exactly one booking is made.
 //
-// # Waitlists (Service.PromoteWaitlist)
+// # The lifecycle
+//
+// Each step's rule is tandem.Booking's method; the use case adds the org's late-cancel window
+// (Cancel), the engine check and counter keys of the new start (Reschedule: as for a new
+// booking, without the booking's own busy time; a seat cannot move), and hands a seat given
+// up (cancelled, declined, expired) to its circle's waitlist at once (Changed.Offered; a
+// failure there is Changed.Deferred, since the release wrote a due entry the scheduler
+// retries). Steps are safe to retry: asking for the state a booking is in changes nothing.
+//
+// # Waitlists (PromoteWaitlist, LeaveWaitlist, CancelCircle)
 //
 // A seat given up in a full circle is offered to the first learner waiting, first come first
-// served; the decisions are here: stop when no seat is free or the circle is being called
-// off, dissolve the circle when nobody holds a seat and nobody waits, otherwise offer the
+// served. The decisions are here: stop when no seat is free or the circle is being called
+// off; dissolve the circle when nobody holds a seat and nobody waits; otherwise offer the
 // seat (a pending seat booking with Offer set, held until tandem.Circle.OfferUntil, with the
-// learner's live-booking cap and the org's budget) or skip the learner who can no longer
-// take it, and why: busy at that time (busy), at their cap (active_limit), over budget
-// (budget). The store carries out each decision in one conditional transaction and reports
-// only whether what was read still held.
+// learner's live-booking cap and the org's budget), or skip the learner who can no longer
+// take it, and say why: busy at that time (busy), at their cap (active_limit), over budget
+// (budget). The store carries out each decision in one transaction conditioned on what was
+// read (dynamo.Store.OfferSeat, SkipWaiter, DissolveEmpty) and reports only whether that
+// still held ("stale": read again and re-decide). The last learner leaving the waitlist of a
+// circle nobody holds a seat in dissolves it; calling a circle off skips everyone waiting
+// (cancelled) and cancels every live seat as the expert.
+//
+// Not yet here: when a live seat is given up, whether its circle dissolves (last seat, nobody
+// waiting) or the seat is handed back to the counter is still chosen inside the store's
+// transition (dynamo.Store.UpdateBooking), on the counts it reads in the same attempt.
 package booking

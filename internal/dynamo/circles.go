@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/tandemhq/tandem/internal/tandem"
+	"golang.org/x/sync/errgroup"
 )
 
 // Circles (group sessions; the rules are in tandem/circle.go). Items:
@@ -335,9 +335,12 @@ func dissolveParts(tx *txBuilder, org, expertID string, c *busyItem) {
 	}
 }
 
-// dissolveIfEmpty dissolves a circle nobody holds a seat in or waits for any more (the
-// waitlist emptied while a freed seat was being offered: everyone left or was skipped).
-func (s *Store) dissolveIfEmpty(ctx context.Context, c *tandem.Circle) error {
+// DissolveEmpty dissolves the circle (its entries, the expert's cells and limit counters),
+// conditioned on nobody holding a seat in it or waiting for one: a seat taken or a place
+// joined meanwhile keeps it, and nothing is done. (The use case decides when to dissolve:
+// when the waitlist emptied while a freed seat was being offered, everyone having left or
+// been skipped.)
+func (s *Store) DissolveEmpty(ctx context.Context, c *tandem.Circle) error {
 	for attempt := 0; attempt < 5; attempt++ {
 		busy, err := s.getCircleBusy(ctx, c.OrgID, c.Expert.ID, c.Start, c.ID)
 		if err != nil || busy == nil || busy.Taken > 0 || busy.Waiting > 0 {
@@ -365,16 +368,16 @@ func (s *Store) getCircleBusy(ctx context.Context, org, expertID string, start t
 // consistent GetItems). Errors: not_found.
 func (s *Store) GetCircle(ctx context.Context, org, id string) (_ *tandem.Circle, err error) {
 	defer tandem.Wrap(&err, "Store.GetCircle(%q)", id)
-	c, err := s.circleFacts(ctx, org, id)
+	c, err := s.CircleFacts(ctx, org, id)
 	if err != nil {
 		return nil, err
 	}
-	return c, s.refreshCounts(ctx, c)
+	return c, s.CircleCounts(ctx, c)
 }
 
-// circleFacts reads what never changes about a circle (one consistent GetItem); its counts
+// CircleFacts reads what never changes about a circle (one consistent GetItem); its counts
 // are left zero. Errors: not_found.
-func (s *Store) circleFacts(ctx context.Context, org, id string) (*tandem.Circle, error) {
+func (s *Store) CircleFacts(ctx context.Context, org, id string) (*tandem.Circle, error) {
 	facts, err := getItem[circleItem](ctx, s, pkSK(circlePK(org, id), skCircle), true)
 	if err != nil {
 		return nil, err
@@ -386,9 +389,9 @@ func (s *Store) circleFacts(ctx context.Context, org, id string) (*tandem.Circle
 		Start: parseKeyTime(facts.Start), End: parseKeyTime(facts.End), Seats: facts.SessionType.Seats}, nil
 }
 
-// refreshCounts reads the circle's busy entry (one consistent GetItem) into c's counts.
+// CircleCounts reads the circle's busy entry (one consistent GetItem) into c's counts.
 // Errors: not_found (dissolved).
-func (s *Store) refreshCounts(ctx context.Context, c *tandem.Circle) error {
+func (s *Store) CircleCounts(ctx context.Context, c *tandem.Circle) error {
 	busy, err := s.getCircleBusy(ctx, c.OrgID, c.Expert.ID, c.Start, c.ID)
 	if err != nil {
 		return err
@@ -454,26 +457,21 @@ func (s *Store) Membership(ctx context.Context, c *tandem.Circle, learnerID stri
 	var (
 		seats     []*tandem.Booking
 		waiter    *waiterItem
-		errs      [2]error
-		wg        sync.WaitGroup
+		g         errgroup.Group
 		now       = s.now()
 		pk        = circlePK(c.OrgID, c.ID)
 		memberNil = tandem.CircleMember{State: tandem.MemberNone}
 	)
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		seats, errs[0] = s.circleBookings(ctx, "GSI2", "GSI2PK", "GSI2SK", learnerBookingsPK(c.OrgID, learnerID), c)
-	}()
-	go func() {
-		defer wg.Done()
-		waiter, errs[1] = getItem[waiterItem](ctx, s, pkSK(pk, prefixWaiter+learnerID), true)
-	}()
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return memberNil, err
-		}
+	g.Go(func() (err error) {
+		seats, err = s.circleBookings(ctx, "GSI2", "GSI2PK", "GSI2SK", learnerBookingsPK(c.OrgID, learnerID), c)
+		return err
+	})
+	g.Go(func() (err error) {
+		waiter, err = getItem[waiterItem](ctx, s, pkSK(pk, prefixWaiter+learnerID), true)
+		return err
+	})
+	if err := g.Wait(); err != nil {
+		return memberNil, err
 	}
 	for _, b := range seats {
 		switch b.EffectiveStatus(now) {
@@ -498,14 +496,15 @@ func (s *Store) Membership(ctx context.Context, c *tandem.Circle, learnerID stri
 	return tandem.CircleMember{State: tandem.MemberWaiting, Position: int(out.Count)}, nil
 }
 
-// LeaveWaitlist takes the learner off the circle's waitlist (one read, one transaction).
-// Leaving when not waiting is not an error (safe to retry).
-func (s *Store) LeaveWaitlist(ctx context.Context, c *tandem.Circle, learnerID string) (err error) {
+// LeaveWaitlist takes the learner off the circle's waitlist (one read, one transaction) and
+// reports whether they left a place or a standing. Leaving when not waiting is not an error
+// (safe to retry).
+func (s *Store) LeaveWaitlist(ctx context.Context, c *tandem.Circle, learnerID string) (left bool, err error) {
 	defer tandem.Wrap(&err, "Store.LeaveWaitlist(%q)", c.ID)
 	pk := circlePK(c.OrgID, c.ID)
 	w, err := getItem[waiterItem](ctx, s, pkSK(pk, prefixWaiter+learnerID), true)
 	if err != nil || w == nil {
-		return err
+		return false, err
 	}
 	tx := newTx(s.table)
 	tx.delete("waiter", pk, prefixWaiter+learnerID, "", nil)
@@ -516,117 +515,53 @@ func (s *Store) LeaveWaitlist(ctx context.Context, c *tandem.Circle, learnerID s
 	}
 	failed, err := s.commit(ctx, tx, "")
 	if failed != nil && failed.kind == "wait_gone" {
-		return nil // promoted or skipped meanwhile: nothing left to leave
+		return false, nil // promoted or skipped meanwhile: nothing left to leave
 	}
-	if err != nil {
-		return err
-	}
-	return s.dissolveIfEmpty(ctx, c) // the last one waiting for a seat nobody holds
+	return err == nil, err
 }
 
-// PromoteWaitlist offers the circle's free seats to the first learners on its waitlist, in
-// order: each promotion is one transaction that takes the seat (conditioned on it being
-// free), removes the place and writes the learner a pending seat booking (Offer) holding
-// their cells until tandem.Circle.OfferUntil, with the same live-booking limit and budget
-// draw as a booking. A learner who can no longer take it (busy at that time, at their limit,
-// over budget) is skipped and marked so, and the next is tried. Safe to run concurrently and
-// repeatedly: it stops when no seat is free or nobody waits.
-func (s *Store) PromoteWaitlist(ctx context.Context, org, id string) (_ []*tandem.Booking, err error) {
-	defer tandem.Wrap(&err, "Store.PromoteWaitlist(%q)", id)
-	// The settings (budget), the circle's facts and the first place are read in parallel;
-	// each round then reads the counts and the first place again, in parallel, and writes once.
-	var (
-		settings tandem.OrgSettings
-		c        *tandem.Circle
-		first    []tandem.Waiter
-		errs     [3]error
-		wg       sync.WaitGroup
-	)
-	wg.Add(3)
-	go func() { defer wg.Done(); settings, errs[0] = s.GetSettings(ctx, org) }()
-	go func() { defer wg.Done(); c, errs[1] = s.circleFacts(ctx, org, id) }()
-	go func() { defer wg.Done(); first, errs[2] = s.Waitlist(ctx, org, id, 1) }()
-	wg.Wait()
-	for _, err := range errs {
-		if tandem.ErrorCode(err) == tandem.ENotFound {
-			return nil, nil // dissolved
-		}
-		if err != nil {
-			return nil, err
-		}
+// SeatOffer is the use case's decision to offer a freed seat of Circle to Waiter: Booking is
+// the learner's pending seat booking (Offer set, held until the offer lapses), taken with the
+// learner's live-booking cap and the org's budget like any booking.
+type SeatOffer struct {
+	Circle      *tandem.Circle // with the counts the decision was made on
+	Waiter      tandem.Waiter  // the first place in line
+	Booking     *tandem.Booking
+	ActiveLimit int
+	Budget      *tandem.Budget
+}
+
+// OfferSeat carries out a SeatOffer in one transaction: it takes the seat (conditioned on one
+// being free, someone waiting and the circle not being called off), removes the place and
+// the learner's standing (conditioned on both still being there) and writes the pending seat
+// booking with its cells, cap and budget draw. It decides nothing: stale reports that what
+// the offer was decided on no longer holds (someone else promoted, left or offered first),
+// and the caller reads again. Errors (the learner cannot take the seat): conflict
+// (Detail.conflict = learner_busy), limit_exceeded (Detail.limit = active | budget_org |
+// budget_department).
+func (s *Store) OfferSeat(ctx context.Context, o SeatOffer) (stale bool, err error) {
+	c, w, b := o.Circle, o.Waiter, o.Booking
+	defer tandem.Wrap(&err, "Store.OfferSeat(%q)", c.ID)
+	tx, err := s.bookTx(BookRequest{Booking: b, ActiveLimit: o.ActiveLimit, Budget: o.Budget}, s.now(),
+		func(tx *txBuilder, _ *bookingItem, _ int64) error {
+			s.takeFromWaitlist(tx, c, w)
+			tx.update("circle_promote", expertPK(c.OrgID, c.Expert.ID), busySK(c.Start, c.ID), "ADD taken :one, waiting :minus",
+				"taken < seats AND waiting > :zero AND attribute_not_exists(cancelled)", nil,
+				map[string]types.AttributeValue{":one": num(1), ":minus": num(-1), ":zero": num(0)})
+			return nil
+		})
+	if err != nil {
+		return false, err // longer than a whole budget period (limit_exceeded)
 	}
-	var offered []*tandem.Booking
-	for attempt := 0; attempt < 50; attempt++ {
-		if attempt > 0 {
-			wg.Add(1)
-			go func() { defer wg.Done(); first, errs[2] = s.Waitlist(ctx, org, id, 1) }()
-		}
-		err := s.refreshCounts(ctx, c)
-		wg.Wait()
-		if tandem.ErrorCode(err) == tandem.ENotFound {
-			return offered, nil
-		}
-		if err == nil {
-			err = errs[2]
-		}
-		if err != nil {
-			return offered, err
-		}
-		if c.Cancelled || c.Taken >= c.Seats {
-			return offered, nil
-		}
-		if c.Waiting == 0 {
-			return offered, s.dissolveIfEmpty(ctx, c)
-		}
-		if len(first) == 0 {
-			return offered, nil
-		}
-		w := first[0]
-		now := s.now()
-		b := &tandem.Booking{ID: "o" + requestToken(id, w.Key)[:25], OrgID: org, Expert: c.Expert, Learner: w.Learner,
-			SessionType: c.SessionType, Start: c.Start, End: c.End, Status: tandem.StatusPending, Note: w.Note,
-			MeetingURL: c.MeetingURL, CircleID: id, Offer: true, HoldUntil: c.OfferUntil(now)}
-		tx, err := s.bookTx(BookRequest{Booking: b, ActiveLimit: tandem.DefaultActiveLimit, Budget: settings.Budget}, now,
-			func(tx *txBuilder, _ *bookingItem, _ int64) error {
-				s.takeFromWaitlist(tx, c, w)
-				tx.update("circle_promote", expertPK(org, c.Expert.ID), busySK(c.Start, id), "ADD taken :one, waiting :minus",
-					"taken < seats AND waiting > :zero AND attribute_not_exists(cancelled)", nil,
-					map[string]types.AttributeValue{":one": num(1), ":minus": num(-1), ":zero": num(0)})
-				return nil
-			})
-		if err != nil {
-			if tandem.ErrorCode(err) == tandem.ELimitExceeded { // longer than a whole budget period
-				if err := s.skipWaiter(ctx, c, w, "budget"); err != nil {
-					return offered, err
-				}
-				continue
-			}
-			return offered, err
-		}
-		failed, err := s.commit(ctx, tx, "")
-		if failed == nil {
-			if err != nil {
-				return offered, err
-			}
-			offered = append(offered, b)
-			continue
-		}
-		switch failed.kind {
-		case "circle_promote", "wait_gone", "booking":
-			continue // someone else promoted or left meanwhile: look again
-		case "learner", "active", "budget_org", "budget_department":
-			reason := map[txKind]string{"learner": "busy", "active": "active_limit"}[failed.kind]
-			if reason == "" {
-				reason = "budget"
-			}
-			if err := s.skipWaiter(ctx, c, w, reason); err != nil {
-				return offered, err
-			}
-		default:
-			return offered, explain(failed)
-		}
+	failed, err := s.commit(ctx, tx, "")
+	if failed == nil {
+		return false, err
 	}
-	return offered, nil
+	switch failed.kind {
+	case "circle_promote", "wait_gone", "booking":
+		return true, nil
+	}
+	return false, explain(failed)
 }
 
 // takeFromWaitlist removes the waiter's place and standing, conditioned on both being there.
@@ -638,9 +573,10 @@ func (s *Store) takeFromWaitlist(tx *txBuilder, c *tandem.Circle, w tandem.Waite
 		ExpressionAttributeValues: map[string]types.AttributeValue{":waiting": strAttr(tandem.MemberWaiting), ":key": strAttr(w.Key)}}})
 }
 
-// skipWaiter takes a learner who cannot take the seat off the waitlist and records why, so
-// they can see it.
-func (s *Store) skipWaiter(ctx context.Context, c *tandem.Circle, w tandem.Waiter, reason string) error {
+// SkipWaiter takes a learner off the waitlist and records why (the use case's reason), so
+// they can see it. A place already gone is not an error.
+func (s *Store) SkipWaiter(ctx context.Context, c *tandem.Circle, w tandem.Waiter, reason string) (err error) {
+	defer tandem.Wrap(&err, "Store.SkipWaiter(%q)", c.ID)
 	pk := circlePK(c.OrgID, c.ID)
 	tx := newTx(s.table)
 	tx.delete("wait_gone", pk, prefixWait+w.Key, "attribute_exists(PK)", nil)
@@ -663,66 +599,13 @@ func (s *Store) ClearDue(ctx context.Context, hour time.Time, d Due) (err error)
 	return translate(err, "")
 }
 
-// CancelCircle is the expert calling off a whole group session: the circle is marked
-// cancelled (no more seats, places or offers), everyone waiting is told (their standing
-// becomes skipped, reason "cancelled"), and then each live seat is cancelled by the expert
-// through the ordinary transition, the last one dissolving the circle and freeing the expert's
-// time. Each step is its own conditional write, so a call that fails half way is completed by
-// calling again. It returns the seats it cancelled. Errors: not_found, conflict (started).
-func (s *Store) CancelCircle(ctx context.Context, c *tandem.Circle, reason string, lateWindow time.Duration) (_ []*tandem.Booking, err error) {
-	defer tandem.Wrap(&err, "Store.CancelCircle(%q)", c.ID)
-	if !s.now().Before(c.Start) {
-		return nil, tandem.Errorf(tandem.EConflict, "The session has already started.")
-	}
-	if !c.Cancelled {
-		_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table,
-			Key: pkSK(expertPK(c.OrgID, c.Expert.ID), busySK(c.Start, c.ID)), UpdateExpression: aws.String("SET cancelled = :t"),
-			ConditionExpression:       aws.String("attribute_exists(PK)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}}})
-		if err != nil {
-			return nil, translate(err, "")
-		}
-	}
-	waiters, err := s.Waitlist(ctx, c.OrgID, c.ID, 0)
-	if err != nil {
-		return nil, err
-	}
-	for _, w := range waiters {
-		if err := s.skipWaiter(ctx, c, w, "cancelled"); err != nil {
-			return nil, err
-		}
-	}
-	seats, err := s.Seats(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	var cancelled []*tandem.Booking
-	for _, b := range seats {
-		if !b.Status.Live() {
-			continue
-		}
-		after, err := s.UpdateBooking(ctx, c.OrgID, b.ID, Change{Apply: func(b *tandem.Booking, now time.Time) error {
-			if b.EffectiveStatus(now) == tandem.StatusExpired {
-				return b.Expire(now) // a lapsed offer: recorded as such, its seat released
-			}
-			return b.Cancel("expert", reason, lateWindow, now)
-		}})
-		if err != nil {
-			return cancelled, err
-		}
-		cancelled = append(cancelled, after)
-	}
-	if err := s.dissolveIfEmpty(ctx, c); err != nil { // no live seat was left to release it
-		return cancelled, err
-	}
-	// The seats come from an index, which can lag a seat taken just before the circle was
-	// marked cancelled: if the circle is still there, say so, and a retry finishes the job.
-	if _, err := s.GetCircle(ctx, c.OrgID, c.ID); tandem.ErrorCode(err) != tandem.ENotFound {
-		if err != nil {
-			return cancelled, err
-		}
-		return cancelled, &tandem.Error{Code: tandem.EConflict, Message: "Some seats are still being released; please retry.",
-			Detail: map[string]any{"conflict": "retry"}}
-	}
-	return cancelled, nil
+// MarkCircleCancelled marks the circle as being called off (one conditional UpdateItem): no
+// more seats, places or offers are taken in it. Errors: conflict (the circle is gone).
+func (s *Store) MarkCircleCancelled(ctx context.Context, c *tandem.Circle) (err error) {
+	defer tandem.Wrap(&err, "Store.MarkCircleCancelled(%q)", c.ID)
+	_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table,
+		Key: pkSK(expertPK(c.OrgID, c.Expert.ID), busySK(c.Start, c.ID)), UpdateExpression: aws.String("SET cancelled = :t"),
+		ConditionExpression:       aws.String("attribute_exists(PK)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":t": &types.AttributeValueMemberBOOL{Value: true}}})
+	return translate(err, "")
 }

@@ -2,14 +2,16 @@ package httpapi
 
 import (
 	"net/http"
-	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // Circles (group sessions) are booked through POST /v1/bookings like any session; these
-// routes show one and let a learner leave its waitlist.
+// routes show one, let a learner leave its waitlist and the expert call it off (the last two
+// through the booking use case, internal/booking).
 
 // circleJSON is a circle as the API shows it. Anyone in the org sees the counts and their own
 // standing (me); only the expert sees who holds the seats and who waits.
@@ -65,22 +67,16 @@ func (a bookingsAPI) getCircle(w http.ResponseWriter, r *http.Request, c Caller)
 		me       tandem.CircleMember
 		seats    []*tandem.Booking
 		waiters  []tandem.Waiter
-		errs     [3]error
-		wg       sync.WaitGroup
+		g        errgroup.Group
 		isExpert = circle.Expert.ID == c.UserID
 	)
-	wg.Add(1)
-	go func() { defer wg.Done(); me, errs[0] = a.store.Membership(ctx, circle, c.UserID) }()
+	g.Go(func() (err error) { me, err = a.store.Membership(ctx, circle, c.UserID); return err })
 	if isExpert {
-		wg.Add(2)
-		go func() { defer wg.Done(); seats, errs[1] = a.store.Seats(ctx, circle) }()
-		go func() { defer wg.Done(); waiters, errs[2] = a.store.Waitlist(ctx, c.OrgID, circle.ID, 0) }()
+		g.Go(func() (err error) { seats, err = a.store.Seats(ctx, circle); return err })
+		g.Go(func() (err error) { waiters, err = a.store.Waitlist(ctx, c.OrgID, circle.ID, 0); return err })
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	now := a.now()
 	if !isExpert {
@@ -110,7 +106,7 @@ func (a bookingsAPI) leaveWaitlist(w http.ResponseWriter, r *http.Request, c Cal
 	if err != nil {
 		return err
 	}
-	if err := a.store.LeaveWaitlist(r.Context(), circle, c.UserID); err != nil {
+	if err := a.service().LeaveWaitlist(r.Context(), circle, c.UserID); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -133,11 +129,7 @@ func (a bookingsAPI) cancelCircle(w http.ResponseWriter, r *http.Request, c Call
 	if circle.Expert.ID != c.UserID {
 		return tandem.Errorf(tandem.EForbidden, "Only the expert of this group session can call it off.")
 	}
-	settings, err := a.store.GetSettings(r.Context(), c.OrgID)
-	if err != nil {
-		return err
-	}
-	seats, err := a.store.CancelCircle(r.Context(), circle, reason, settings.LateCancelWindow())
+	seats, err := a.service().CancelCircle(r.Context(), circle, reason)
 	if err != nil {
 		return err
 	}

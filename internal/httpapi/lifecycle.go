@@ -2,48 +2,45 @@ package httpapi
 
 import (
 	"net/http"
-	"sync"
 	"time"
 
-	"github.com/tandemhq/tandem/internal/availability"
 	"github.com/tandemhq/tandem/internal/booking"
-	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
-// Lifecycle actions: the rules live in tandem.Booking's methods; each is safe to retry
-// (asking for the state a booking is already in answers 200 and changes nothing).
+// Lifecycle actions: decode, authorize (a participant, the right one for the step), call the
+// use case (internal/booking, whose rules live in tandem.Booking's methods), answer. Each is
+// safe to retry (asking for the state a booking is already in answers 200 and changes
+// nothing).
 
-// transition loads the booking, checks the caller may act, and applies change.
-func (a bookingsAPI) transition(w http.ResponseWriter, r *http.Request, c Caller, may func(*tandem.Booking) error, change dynamo.Change) error {
+// participantBooking loads the booking and checks that the caller is a participant allowed
+// by may.
+func (a bookingsAPI) participantBooking(r *http.Request, c Caller, may func(*tandem.Booking) error) (*tandem.Booking, error) {
 	b, participant, err := a.visible(r, c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !participant {
-		return tandem.Errorf(tandem.EForbidden, "Only the participants can change a booking.")
+		return nil, tandem.Errorf(tandem.EForbidden, "Only the participants can change a booking.")
 	}
 	if err := may(b); err != nil {
-		return err
+		return nil, err
 	}
-	updated, err := a.store.UpdateBooking(r.Context(), c.OrgID, b.ID, change)
+	return b, nil
+}
+
+// answer writes the changed booking. A seat given up whose offer to the waitlist failed is
+// only logged: the release wrote a due entry, so the scheduler offers it later, and the
+// caller's change succeeded.
+func (a bookingsAPI) answer(w http.ResponseWriter, r *http.Request, ch booking.Changed, err error) error {
 	if err != nil {
 		return err
 	}
-	if updated.CircleID != "" && b.Status.Live() && !updated.Status.Live() {
-		a.promote(r, c.OrgID, updated.CircleID)
+	if ch.Deferred != nil {
+		logger(r.Context()).Warn("waitlist promotion deferred to the scheduler", "circle", ch.Booking.CircleID, "error", ch.Deferred.Error())
 	}
-	writeJSON(w, http.StatusOK, toBookingJSON(updated, a.now(), true))
+	writeJSON(w, http.StatusOK, toBookingJSON(ch.Booking, a.now(), true))
 	return nil
-}
-
-// promote offers a seat just given up to the circle's waitlist. The release wrote a due
-// entry for the scheduler, so a failure here only delays the offer: it is logged, not
-// returned (the caller's change succeeded).
-func (a bookingsAPI) promote(r *http.Request, org, circleID string) {
-	if _, err := a.store.PromoteWaitlist(r.Context(), org, circleID); err != nil {
-		logger(r.Context()).Warn("waitlist promotion deferred to the scheduler", "circle", circleID, "error", err.Error())
-	}
 }
 
 // pendingDecider allows whoever decides a pending booking: its learner for a seat offered
@@ -83,17 +80,12 @@ func (a bookingsAPI) cancel(w http.ResponseWriter, r *http.Request, c Caller) er
 	if err != nil {
 		return err
 	}
-	settings, err := a.store.GetSettings(r.Context(), c.OrgID)
+	b, err := a.participantBooking(r, c, anyParticipant)
 	if err != nil {
 		return err
 	}
-	by := "learner"
-	return a.transition(w, r, c, anyParticipant, dynamo.Change{Apply: func(b *tandem.Booking, now time.Time) error {
-		if b.Expert.ID == c.UserID {
-			by = "expert"
-		}
-		return b.Cancel(by, reason, settings.LateCancelWindow(), now)
-	}})
+	ch, err := a.service().Cancel(r.Context(), c.OrgID, b.ID, c.UserID, reason)
+	return a.answer(w, r, ch, err)
 }
 
 type rescheduleInput struct {
@@ -112,50 +104,12 @@ func (a bookingsAPI) reschedule(w http.ResponseWriter, r *http.Request, c Caller
 		return &tandem.Error{Code: tandem.EInvalid, Message: "The new start is required.",
 			Fields: []tandem.FieldError{{Field: "start", Message: "is required (RFC 3339)"}}}
 	}
-	b, participant, err := a.visible(r, c)
+	b, err := a.participantBooking(r, c, anyParticipant)
 	if err != nil {
 		return err
 	}
-	if !participant {
-		return tandem.Errorf(tandem.EForbidden, "Only the participants can change a booking.")
-	}
-	if b.CircleID != "" {
-		return &tandem.Error{Code: tandem.EConflict, Message: "A seat in a group session cannot be moved; cancel it and book another.",
-			Detail: map[string]any{"conflict": "group_session"}}
-	}
-	now := a.now()
-	if b.Start.Equal(in.Start) && b.EffectiveStatus(now).Live() {
-		writeJSON(w, http.StatusOK, toBookingJSON(b, now, true))
-		return nil
-	}
-	var (
-		settings    tandem.OrgSettings
-		errSettings error
-		wg          sync.WaitGroup
-	)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		settings, errSettings = a.store.GetSettings(r.Context(), c.OrgID) // the budget, if any
-	}()
-	inputs, err := a.store.LoadSlotInputs(r.Context(), c.OrgID, b.Expert.ID, in.Start, in.Start.Add(24*time.Hour), b.ID)
-	wg.Wait()
-	if err != nil {
-		return err
-	}
-	if errSettings != nil {
-		return errSettings
-	}
-	rules := availability.RulesFor(b.SessionType, inputs.Expert.Limits)
-	if err := availability.Check(*inputs.Schedule, rules, inputs.Busy, in.Start, now); err != nil {
-		return fieldOf(err, "start")
-	}
-	day, week := booking.LimitKeys(in.Start, inputs.Schedule.Timezone)
-	start := in.Start.UTC()
-	return a.transition(w, r, c, anyParticipant, dynamo.Change{
-		Reschedule: &dynamo.RescheduleLimits{DayKey: day, WeekKey: week, MaxPerDay: rules.MaxPerDay, MaxPerWeek: rules.MaxPerWeek, Budget: settings.Budget},
-		Apply:      func(b *tandem.Booking, now time.Time) error { return b.Reschedule(start, now) },
-	})
+	ch, err := a.service().Reschedule(r.Context(), b, in.Start)
+	return a.answer(w, r, ch, err)
 }
 
 // confirm: POST /v1/bookings/{id}/confirm — the expert accepts a pending request while its
@@ -164,9 +118,12 @@ func (a bookingsAPI) confirm(w http.ResponseWriter, r *http.Request, c Caller) e
 	if err := decodeOptionalJSON(r, &struct{}{}); err != nil {
 		return err
 	}
-	return a.transition(w, r, c, pendingDecider(c), dynamo.Change{Apply: func(b *tandem.Booking, now time.Time) error {
-		return b.Confirm(now)
-	}})
+	b, err := a.participantBooking(r, c, pendingDecider(c))
+	if err != nil {
+		return err
+	}
+	ch, err := a.service().Confirm(r.Context(), c.OrgID, b.ID)
+	return a.answer(w, r, ch, err)
 }
 
 // decline: POST /v1/bookings/{id}/decline {reason} — the expert turns down a pending request;
@@ -176,9 +133,12 @@ func (a bookingsAPI) decline(w http.ResponseWriter, r *http.Request, c Caller) e
 	if err != nil {
 		return err
 	}
-	return a.transition(w, r, c, pendingDecider(c), dynamo.Change{Apply: func(b *tandem.Booking, now time.Time) error {
-		return b.Decline(reason, now)
-	}})
+	b, err := a.participantBooking(r, c, pendingDecider(c))
+	if err != nil {
+		return err
+	}
+	ch, err := a.service().Decline(r.Context(), c.OrgID, b.ID, reason)
+	return a.answer(w, r, ch, err)
 }
 
 // complete: POST /v1/bookings/{id}/complete — the expert marks a confirmed session done,
@@ -187,7 +147,12 @@ func (a bookingsAPI) complete(w http.ResponseWriter, r *http.Request, c Caller) 
 	if err := decodeOptionalJSON(r, &struct{}{}); err != nil {
 		return err
 	}
-	return a.transition(w, r, c, expertOnly(c), dynamo.Change{Apply: (*tandem.Booking).Complete})
+	b, err := a.participantBooking(r, c, expertOnly(c))
+	if err != nil {
+		return err
+	}
+	ch, err := a.service().Complete(r.Context(), c.OrgID, b.ID)
+	return a.answer(w, r, ch, err)
 }
 
 // noShow: POST /v1/bookings/{id}/no-show — after the end, the expert reports that the
@@ -196,11 +161,10 @@ func (a bookingsAPI) noShow(w http.ResponseWriter, r *http.Request, c Caller) er
 	if err := decodeOptionalJSON(r, &struct{}{}); err != nil {
 		return err
 	}
-	return a.transition(w, r, c, anyParticipant, dynamo.Change{Apply: func(b *tandem.Booking, now time.Time) error {
-		who := tandem.NoShowHost // the learner reports that the expert did not come
-		if b.Expert.ID == c.UserID {
-			who = tandem.NoShowGuest
-		}
-		return b.MarkNoShow(who, now)
-	}})
+	b, err := a.participantBooking(r, c, anyParticipant)
+	if err != nil {
+		return err
+	}
+	ch, err := a.service().NoShow(r.Context(), c.OrgID, b.ID, c.UserID)
+	return a.answer(w, r, ch, err)
 }

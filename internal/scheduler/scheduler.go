@@ -2,8 +2,9 @@
 // EventBridge schedule: it completes confirmed sessions that have ended, expires approval
 // requests whose hold has passed and learners' requests past their expiry, offers seats of
 // group sessions given up to their waitlists (and passes on lapsed offers), and rolls each
-// expert's offered minutes (for HR's utilization) into every new month. It finds them through the hourly due entries the booking
-// transactions write (no Scan), and changes each through the store's ordinary conditional
+// expert's offered minutes (for HR's utilization) into every new month. It finds them
+// through the hourly due entries the booking transactions write (no Scan), and changes each
+// through the booking use case (internal/booking) and the store's ordinary conditional
 // transition, so it is safe to run twice or alongside people using the app. Reads never wait
 // for it: an ended hold is already shown as expired and no longer blocks time.
 package scheduler
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/tandemhq/tandem/internal/booking"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/streams"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -76,7 +78,7 @@ func Run(ctx context.Context, store *dynamo.Store, now time.Time) (Result, error
 			return res, err
 		}
 		for _, d := range due {
-			switch err := process(ctx, store, d, hour, &res); tandem.ErrorCode(err) {
+			switch err := process(ctx, store, d, hour, now, &res); tandem.ErrorCode(err) {
 			case "":
 			case tandem.EConflict, tandem.ENotFound:
 				res.Skipped++ // not due yet, or someone else already moved it on
@@ -91,14 +93,15 @@ func Run(ctx context.Context, store *dynamo.Store, now time.Time) (Result, error
 	return res, store.SetSchedulerWatermark(ctx, current)
 }
 
-func process(ctx context.Context, store *dynamo.Store, d dynamo.Due, hour time.Time, res *Result) error {
-	var step func(b *tandem.Booking, now time.Time) error
+func process(ctx context.Context, store *dynamo.Store, d dynamo.Due, hour, now time.Time, res *Result) error {
+	svc := booking.New(store, func() time.Time { return now })
+	var step func(ctx context.Context, org, id string) (booking.Changed, error)
 	var count *int
 	switch d.Kind {
 	case "END":
-		step, count = (*tandem.Booking).Complete, &res.Completed
+		step, count = svc.Complete, &res.Completed
 	case "HOLD":
-		step, count = (*tandem.Booking).Expire, &res.Expired
+		step, count = svc.Expire, &res.Expired // a lapsed seat offer passes to the next in line
 	case "REQEXP":
 		if err := store.ExpireRequest(ctx, d.Org, d.BookingID); err != nil {
 			return err
@@ -106,7 +109,7 @@ func process(ctx context.Context, store *dynamo.Store, d dynamo.Due, hour time.T
 		res.RequestsExpired++
 		return nil
 	case "PROMOTE": // BookingID is a circle's id: a seat was given up while learners wait
-		offered, err := store.PromoteWaitlist(ctx, d.Org, d.BookingID)
+		offered, err := svc.PromoteWaitlist(ctx, d.Org, d.BookingID)
 		if err != nil {
 			return err
 		}
@@ -125,16 +128,11 @@ func process(ctx context.Context, store *dynamo.Store, d dynamo.Due, hour time.T
 	default:
 		return nil
 	}
-	b, err := store.UpdateBooking(ctx, d.Org, d.BookingID, dynamo.Change{Apply: step})
+	ch, err := step(ctx, d.Org, d.BookingID)
 	if err != nil {
 		return err
 	}
 	*count++
-	if b.CircleID != "" && d.Kind == "HOLD" {
-		// A lapsed waitlist offer passes the seat to the next learner in line.
-		offered, err := store.PromoteWaitlist(ctx, d.Org, b.CircleID)
-		res.Promoted += len(offered)
-		return err
-	}
-	return nil
+	res.Promoted += len(ch.Offered)
+	return ch.Deferred
 }
