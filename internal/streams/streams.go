@@ -20,12 +20,14 @@ import (
 	"github.com/tandemhq/tandem/internal/analytics"
 	"github.com/tandemhq/tandem/internal/availability"
 	"github.com/tandemhq/tandem/internal/dynamo"
+	"github.com/tandemhq/tandem/internal/obs"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // Handler is the Lambda handler: it processes the batch in order and reports the first
 // failed record (Lambda retries the batch from there; every step is idempotent).
 func Handler(store *dynamo.Store, log *slog.Logger) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	log = obs.Ensure(log) // redacted and captured like every logger (internal/obs)
 	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 		var resp events.DynamoDBEventResponse
 		for _, rec := range ev.Records {
