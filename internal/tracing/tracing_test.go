@@ -176,4 +176,3 @@ func TestDaemonExporterSendsDatagrams(t *testing.T) {
 		}
 	}
 }
-
