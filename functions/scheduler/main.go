@@ -19,9 +19,7 @@ import (
 
 func main() {
 	log := obs.NewLogger(os.Stdout)
-	cfg := dynamo.ConfigFromEnv()
-	cfg.TracerProvider = tracing.FromEnv()
-	store, err := dynamo.New(context.TODO(), cfg)
+	store, err := dynamo.New(context.TODO(), tracing.Traced(dynamo.ConfigFromEnv()))
 	if err != nil {
 		log.Error("init", slog.String("error", err.Error()))
 		os.Exit(1)
@@ -30,7 +28,7 @@ func main() {
 	lambda.Start(func(ctx context.Context, ev events.EventBridgeEvent) (scheduler.Result, error) {
 		res, err := run(ctx, ev)
 		metrics.SchedulerRun(ctx, res.Completed, res.Expired, res.RequestsExpired, res.Promoted, err)
-		log.InfoContext(ctx, "scheduler run", slog.Int("completed", res.Completed), slog.Int("expired", res.Expired), slog.Int("skipped", res.Skipped), slog.Any("error", err))
+		log.Log(ctx, obs.LevelFor(err), "scheduler run", slog.Int("completed", res.Completed), slog.Int("expired", res.Expired), slog.Int("skipped", res.Skipped), slog.Any("error", err))
 		return res, err
 	})
 }

@@ -6,9 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
-	"time"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/metrics"
@@ -19,17 +17,10 @@ import (
 
 func main() {
 	log := obs.NewLogger(os.Stdout)
-	cfg := dynamo.ConfigFromEnv()
-	cfg.TracerProvider = tracing.FromEnv()
-	store, err := dynamo.New(context.TODO(), cfg)
+	store, err := dynamo.New(context.TODO(), tracing.Traced(dynamo.ConfigFromEnv()))
 	if err != nil {
 		log.Error("init", slog.String("error", err.Error()))
 		os.Exit(1)
 	}
-	handle := streams.Handler(store, log)
-	lambda.Start(func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
-		resp, err := handle(ctx, ev)
-		metrics.StreamBatch(ctx, ev, resp, time.Now())
-		return resp, err
-	})
+	lambda.Start(metrics.StreamsHandler(streams.Handler(store, log)))
 }

@@ -19,9 +19,7 @@ import (
 // nothing else.
 func Start(newRouter func(Deps) *Router) {
 	log := obs.NewLogger(os.Stdout)
-	cfg := dynamo.ConfigFromEnv()
-	cfg.TracerProvider = tracing.FromEnv()
-	store, err := dynamo.New(context.TODO(), cfg)
+	store, err := dynamo.New(context.TODO(), tracing.Traced(dynamo.ConfigFromEnv()))
 	if err != nil {
 		log.Error("init", slog.String("error", err.Error()))
 		os.Exit(1)

@@ -217,3 +217,12 @@ func SetDefault(e *Emitter) *Emitter {
 	defaultEm = e
 	return prev
 }
+
+// StreamsHandler wraps the stream consumer's Lambda handler with StreamBatch.
+func StreamsHandler(h func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error)) func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+		resp, err := h(ctx, ev)
+		StreamBatch(ctx, ev, resp, time.Now())
+		return resp, err
+	}
+}

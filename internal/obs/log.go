@@ -194,3 +194,12 @@ func redactAttr(a slog.Attr) slog.Attr {
 	}
 	return a
 }
+
+// LevelFor is the level of a line reporting the outcome of a unit of work: error when err is
+// set, else info.
+func LevelFor(err error) slog.Level {
+	if err != nil {
+		return slog.LevelError
+	}
+	return slog.LevelInfo
+}

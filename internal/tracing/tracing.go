@@ -29,6 +29,7 @@ import (
 
 	smithytracing "github.com/aws/smithy-go/tracing"
 	"github.com/aws/smithy-go/tracing/smithyoteltracing"
+	"github.com/tandemhq/tandem/internal/dynamo"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -135,4 +136,13 @@ func (o operationsOnly) ExportSpans(ctx context.Context, spans []sdktrace.ReadOn
 		return nil
 	}
 	return o.SpanExporter.ExportSpans(ctx, keep)
+}
+
+// Traced returns cfg with FromEnv's TracerProvider: main builds its store with
+// dynamo.New(ctx, tracing.Traced(dynamo.ConfigFromEnv())).
+func Traced(cfg dynamo.Config) dynamo.Config {
+	if tp := FromEnv(); tp != nil {
+		cfg.TracerProvider = tp
+	}
+	return cfg
 }
