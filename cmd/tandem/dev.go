@@ -17,6 +17,7 @@ import (
 	"github.com/tandemhq/tandem/internal/gateway"
 	"github.com/tandemhq/tandem/internal/gateway/jwtauth"
 	"github.com/tandemhq/tandem/internal/httpapi"
+	"github.com/tandemhq/tandem/internal/obs"
 	"github.com/tandemhq/tandem/internal/samtemplate"
 	"github.com/tandemhq/tandem/internal/seed"
 )
@@ -44,7 +45,7 @@ func runDev(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	log := obs.NewLogger(os.Stdout)
 	store, tpl, err := sf.open(ctx, now)
 	if err != nil {
 		return err

@@ -11,12 +11,15 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/tandemhq/tandem/internal/dynamo"
+	"github.com/tandemhq/tandem/internal/metrics"
+	"github.com/tandemhq/tandem/internal/obs"
 	"github.com/tandemhq/tandem/internal/scheduler"
+	"github.com/tandemhq/tandem/internal/tracing"
 )
 
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-	store, err := dynamo.New(context.TODO(), dynamo.ConfigFromEnv())
+	log := obs.NewLogger(os.Stdout)
+	store, err := dynamo.New(context.TODO(), tracing.Traced(dynamo.ConfigFromEnv()))
 	if err != nil {
 		log.Error("init", slog.String("error", err.Error()))
 		os.Exit(1)
@@ -24,7 +27,8 @@ func main() {
 	run := scheduler.Handler(store, time.Now)
 	lambda.Start(func(ctx context.Context, ev events.EventBridgeEvent) (scheduler.Result, error) {
 		res, err := run(ctx, ev)
-		log.Info("scheduler run", slog.Int("completed", res.Completed), slog.Int("expired", res.Expired), slog.Int("skipped", res.Skipped))
+		metrics.SchedulerRun(ctx, res.Completed, res.Expired, res.RequestsExpired, res.Promoted, err)
+		log.Log(ctx, obs.LevelFor(err), "scheduler run", slog.Int("completed", res.Completed), slog.Int("expired", res.Expired), slog.Int("skipped", res.Skipped), slog.Any("error", err))
 		return res, err
 	})
 }

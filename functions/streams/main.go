@@ -9,15 +9,18 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/tandemhq/tandem/internal/dynamo"
+	"github.com/tandemhq/tandem/internal/metrics"
+	"github.com/tandemhq/tandem/internal/obs"
 	"github.com/tandemhq/tandem/internal/streams"
+	"github.com/tandemhq/tandem/internal/tracing"
 )
 
 func main() {
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-	store, err := dynamo.New(context.TODO(), dynamo.ConfigFromEnv())
+	log := obs.NewLogger(os.Stdout)
+	store, err := dynamo.New(context.TODO(), tracing.Traced(dynamo.ConfigFromEnv()))
 	if err != nil {
 		log.Error("init", slog.String("error", err.Error()))
 		os.Exit(1)
 	}
-	lambda.Start(streams.Handler(store, log))
+	lambda.Start(metrics.StreamsHandler(streams.Handler(store, log)))
 }

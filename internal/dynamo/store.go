@@ -92,6 +92,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go/middleware"
+	"github.com/aws/smithy-go/tracing"
 )
 
 // Store reads and writes Tandem's single table.
@@ -111,6 +112,8 @@ type Config struct {
 	Now func() time.Time
 	// APIOptions are extra SDK middleware (call counting in tests).
 	APIOptions []func(*middleware.Stack) error
+	// TracerProvider traces every SDK call (internal/tracing in Lambda); nil: none.
+	TracerProvider tracing.TracerProvider
 }
 
 // ConfigFromEnv reads TABLE_NAME, DYNAMODB_ENDPOINT and AWS_REGION.
@@ -148,7 +151,7 @@ func NewWithClient(client *dynamodb.Client, table string, now func() time.Time) 
 // For a local endpoint it uses static credentials and a fixed region, and never touches the
 // EC2 metadata service (DESIGN.md section 7).
 func NewClient(_ context.Context, cfg Config) (*dynamodb.Client, error) {
-	opts := dynamodb.Options{Region: cfg.Region, APIOptions: cfg.APIOptions}
+	opts := dynamodb.Options{Region: cfg.Region, APIOptions: cfg.APIOptions, TracerProvider: cfg.TracerProvider}
 	if opts.Region == "" {
 		opts.Region = os.Getenv("AWS_REGION")
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/obs"
 	"github.com/tandemhq/tandem/internal/problem"
 	"github.com/tandemhq/tandem/internal/samtemplate"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -46,8 +47,9 @@ type Gateway struct {
 // clashes with another route.
 func New(cfg Config) (*Gateway, error) {
 	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.NewJSONHandler(os.Stdout, nil))
+		cfg.Logger = obs.NewLogger(os.Stdout)
 	}
+	cfg.Logger = obs.Ensure(cfg.Logger) // redacted and captured like every logger (internal/obs)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}

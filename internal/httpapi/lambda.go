@@ -8,15 +8,19 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 	"github.com/tandemhq/tandem/internal/dynamo"
+	"github.com/tandemhq/tandem/internal/obs"
+	"github.com/tandemhq/tandem/internal/tracing"
 )
 
-// Start is the whole cold start of an HTTP function: JSON logs to stdout, the store built
-// once from the environment, the function's router behind the API Gateway v2 adapter.
-// functions/<domain>/main.go calls it with its constructor and nothing else. Under SAM CLI
-// (AWS_SAM_LOCAL=true, never in AWS) the function checks bearer tokens itself: SAMLocal.
+// Start is the whole cold start of an HTTP function: JSON logs to stdout (internal/obs: level
+// from LOG_LEVEL, request ids, redaction), the store built once from the environment with
+// X-Ray tracing of its SDK calls in Lambda (internal/tracing), the function's router behind
+// the API Gateway v2 adapter. functions/<domain>/main.go calls it with its constructor and
+// nothing else. Under SAM CLI (AWS_SAM_LOCAL=true, never in AWS) the function checks bearer
+// tokens itself: SAMLocal.
 func Start(newRouter func(Deps) *Router) {
-	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-	store, err := dynamo.New(context.TODO(), dynamo.ConfigFromEnv())
+	log := obs.NewLogger(os.Stdout)
+	store, err := dynamo.New(context.TODO(), tracing.Traced(dynamo.ConfigFromEnv()))
 	if err != nil {
 		log.Error("init", slog.String("error", err.Error()))
 		os.Exit(1)

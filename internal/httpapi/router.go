@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"net/http"
 	"sort"
+
+	"github.com/tandemhq/tandem/internal/obs"
 )
 
 // handlerFunc is a handler that returns its error for the router to render.
@@ -18,10 +20,7 @@ type Router struct {
 }
 
 func newRouter(log *slog.Logger) *Router {
-	if log == nil {
-		log = slog.Default()
-	}
-	return &Router{mux: http.NewServeMux(), log: log}
+	return &Router{mux: http.NewServeMux(), log: obs.Ensure(log)} // redacted, captured, with request ids
 }
 
 // handle registers an authenticated route: the caller is resolved from the claims before h

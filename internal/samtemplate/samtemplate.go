@@ -26,7 +26,11 @@ type Template struct {
 
 // Load parses the template at path.
 func Load(path string) (*Template, error) {
-	cf, err := goformation.Open(path)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("samtemplate.Load(%q): %w", path, err)
+	}
+	cf, err := goformation.ParseYAML(goformationCompat(data))
 	if err != nil {
 		return nil, fmt.Errorf("samtemplate.Load(%q): %w", path, err)
 	}

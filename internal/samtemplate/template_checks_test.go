@@ -51,7 +51,7 @@ type rawTemplate struct {
 }
 
 func parseChecked(data []byte) (*checked, error) {
-	cf, err := goformation.ParseYAML(data)
+	cf, err := goformation.ParseYAML(goformationCompat(data))
 	if err != nil {
 		return nil, fmt.Errorf("goformation: %w", err)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/tandemhq/tandem/internal/analytics"
 	"github.com/tandemhq/tandem/internal/availability"
 	"github.com/tandemhq/tandem/internal/dynamo"
+	"github.com/tandemhq/tandem/internal/obs"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -30,6 +31,7 @@ import (
 // the batch from there (every step is idempotent). An eventID there would not name any
 // record of the batch, and Lambda would retry the whole batch instead.
 func Handler(store *dynamo.Store, log *slog.Logger) HandlerFunc {
+	log = obs.Ensure(log) // redacted and captured like every logger (internal/obs)
 	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 		var resp events.DynamoDBEventResponse
 		for _, rec := range ev.Records {
