@@ -441,7 +441,12 @@ export interface paths {
         /** The caller's own requests, newest first */
         get: operations["listMyRequests"];
         put?: never;
-        /** Post what the caller wants to learn, for matching and the experts' board (learner role) */
+        /**
+         * Post what the caller wants to learn, for matching and the experts' board (learner role)
+         * @description A learner may have at most 5 requests open (or offered) at once: a sixth is refused
+         *     with 429 limit_exceeded, extra.limit open_requests. A request stops counting once it is
+         *     booked, expires or is closed.
+         */
         post: operations["createRequest"];
         delete?: never;
         options?: never;
@@ -456,7 +461,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open requests sharing a topic with the caller's profile (expert role) */
+        /**
+         * Open requests sharing a topic with the caller's profile (expert role)
+         * @description Fair order: every learner's first open request before anyone's second (and so on), and
+         *     within that the longest-waiting first. Never the caller's own. A page may hold fewer
+         *     than limit (default 50) while nextCursor is set.
+         */
         get: operations["getRequestBoard"];
         put?: never;
         post?: never;
@@ -540,6 +550,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/requests/{requestId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close the caller's own request, open or offered (learner); closing it again changes nothing
+         * @description It leaves the board and stops counting toward the caller's open requests. A booked or
+         *     expired request cannot be closed (409 request_closed, with extra.status).
+         */
+        post: operations["closeRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/org/settings": {
         parameters: {
             query?: never;
@@ -605,7 +636,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The org's programs, newest first, with whether the caller is enrolled in each */
+        /**
+         * The org's programs, newest first (at most 100), with whether the caller is enrolled in each
+         * @description Without status, every program that is not archived; with status, the programs in it.
+         *     Archived programs are listed for HR only (status=archived; 403 for anyone else).
+         */
         get: operations["listPrograms"];
         put?: never;
         /** Create a cohort-based learning program (HR role) */
@@ -627,6 +662,28 @@ export interface paths {
         get: operations["getProgram"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/programs/{programId}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive a program (HR role); repeating it changes nothing
+         * @description From any status. An archived program is off every default list, and nobody can enroll
+         *     in, withdraw from or build cohorts for it; HR still lists it with status=archived, and
+         *     anyone in the org can still read it and a published cohort.
+         */
+        post: operations["archiveProgram"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1366,20 +1423,22 @@ export interface components {
             facilitators: string[];
             /** @description The largest UTC-offset spread within a cohort. */
             maxSpreadHours: number;
-            /** @enum {string} */
-            status: "enrolling" | "published";
+            status: components["schemas"]["ProgramStatus"];
             enrolled: number;
-            /** @description Whether the caller is enrolled; null in the answer to its creation. */
+            /** @description Whether the caller is enrolled; null in the answers to its creation and archiving. */
             enrolledMe: boolean | null;
             createdAt: components["schemas"]["DateTime"];
+            archivedAt?: components["schemas"]["DateTime"];
         };
+        /** @enum {string} */
+        ProgramStatus: "enrolling" | "published" | "archived";
         ProgramInput: {
             title: string;
             /** @description Normalized like profile topics. */
             topic: string;
             description?: string;
             cohortSize: number;
-            /** @description The first session, in the future. */
+            /** @description The first session, in the future and at most 2 years ahead. */
             start: components["schemas"]["DateTime"];
             timezone: components["schemas"]["TimeZone"];
             cadence: components["schemas"]["Cadence"];
@@ -1590,7 +1649,7 @@ export interface components {
         };
         /**
          * @description A limit was hit. extra.limit names it when a transaction found it (day, week, active,
-         *     reschedules, budget_org, budget_department, enrollees); extra.reason (day_limit,
+         *     reschedules, budget_org, budget_department, enrollees, open_requests); extra.reason (day_limit,
          *     week_limit) when the expert's schedule did.
          */
         TooManyRequests: {
@@ -2519,19 +2578,24 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };
     };
     getRequestBoard: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The nextCursor of the previous page; opaque, and only valid in the caller's org. */
+                cursor?: components["parameters"]["Cursor"];
+                limit?: components["parameters"]["Limit"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description At most 50 requests, newest first; never the caller's own. */
+            /** @description One page of the board. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2539,9 +2603,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: components["schemas"]["LearnerRequest"][];
+                        nextCursor: components["schemas"]["NextCursor"];
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2672,6 +2738,32 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
+    closeRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                requestId: components["parameters"]["RequestId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The request, closed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearnerRequest"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["Internal"];
+        };
+    };
     getOrgSettings: {
         parameters: {
             query?: never;
@@ -2793,7 +2885,9 @@ export interface operations {
     };
     listPrograms: {
         parameters: {
-            query?: never;
+            query?: {
+                status?: components["schemas"]["ProgramStatus"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2811,7 +2905,9 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["Internal"];
         };
     };
@@ -2867,6 +2963,33 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    archiveProgram: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: components["parameters"]["ProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The program, archived. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Program"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["Internal"];
         };
     };

@@ -57,7 +57,7 @@ export function cadenceText(p: Pick<Program, 'cadence' | 'sessions' | 'sessionMi
   return `${cadenceWords[p.cadence] ?? p.cadence}, ${plural(p.sessions, 'session', 'sessions')} of ${formatDuration(p.sessionMin)}`;
 }
 
-export const statusText: Record<ProgramStatus, string> = { enrolling: 'Enrolling', published: 'Cohorts published' };
+export const statusText: Record<ProgramStatus, string> = { enrolling: 'Enrolling', published: 'Cohorts published', archived: 'Archived' };
 
 /** sessionLines: each session as "Mon 5 Apr, 17:00–18:00" in zone (instants from the API, in UTC). */
 export function sessionLines(p: Pick<Program, 'sessionTimes' | 'sessionMin'>, zone: string): string[] {
