@@ -168,6 +168,27 @@ describe('client', () => {
       null,
     ]);
   });
+  it('archives a program, lists archived programs, closes a request and pages the board', async () => {
+    configure({ token: () => 'tok' });
+    const calls: { url: string; init: RequestInit }[] = [];
+    vi.stubGlobal('fetch', async (u: string, init: RequestInit) => {
+      calls.push({ url: u, init });
+      return new Response('{}', { status: 200, headers: { 'Content-Type': 'application/json' } });
+    });
+    await api.archiveProgram('p 1');
+    await api.programs(undefined, 'archived');
+    await api.closeRequest('r 1');
+    await api.board();
+    await api.board('c/2');
+    expect(calls.map((c) => `${c.init.method} ${c.url}`)).toEqual([
+      'POST /v1/programs/p%201/archive',
+      'GET /v1/programs?status=archived',
+      'POST /v1/requests/r%201/close',
+      'GET /v1/requests/board',
+      'GET /v1/requests/board?cursor=c%2F2',
+    ]);
+    expect(calls.every((c) => c.init.body === undefined)).toBe(true);
+  });
   it('books a seat (201), joins a full circle\'s waitlist (202), reads, leaves and calls off a circle', async () => {
     configure({ token: () => 'tok' });
     const calls: { url: string; init: RequestInit }[] = [];

@@ -381,7 +381,7 @@ export type ReportQuery = QueryParams<'/v1/reports/connections', 'get'>;
 
 export type Cadence = Schemas['Cadence'];
 export const cadences: readonly Cadence[] = ['weekly', 'biweekly', 'monthly'];
-/** ProgramStatus: enrolling until HR publishes the cohorts, then published (enrollment closed). */
+/** ProgramStatus: enrolling until HR publishes the cohorts, then published (enrollment closed); archived by HR. */
 export type ProgramStatus = Program['status'];
 export type ProgramInput = Schemas['ProgramInput'];
 export type Program = Schemas['Program'];
@@ -487,7 +487,10 @@ export const api = {
   requests: (cursor = '', signal?: Abort) => call('get', '/v1/requests', { query: { cursor }, signal }),
   request: (id: string, signal?: Abort) => call('get', '/v1/requests/{requestId}', { path: { requestId: id }, signal }),
   matches: (id: string, signal?: Abort) => call('get', '/v1/requests/{requestId}/matches', { path: { requestId: id }, signal }),
-  board: (signal?: Abort) => call('get', '/v1/requests/board', { signal }),
+  /** board: the experts' board, fair order (each learner's first open request first, longest-waiting first), paged. */
+  board: (cursor = '', signal?: Abort) => call('get', '/v1/requests/board', { query: { cursor }, signal }),
+  /** closeRequest: the learner closes their own open (or offered) request (409 once booked or expired). */
+  closeRequest: (id: string) => call('post', '/v1/requests/{requestId}/close', { path: { requestId: id } }),
   offer: (id: string, body: OfferInput) => call('post', '/v1/requests/{requestId}/offers', { path: { requestId: id }, body }),
   accept: (id: string, body: AcceptInput, idempotencyKey: string) =>
     call('post', '/v1/requests/{requestId}/accept', { path: { requestId: id }, body, headers: { 'Idempotency-Key': idempotencyKey } }),
@@ -513,10 +516,13 @@ export const api = {
 
   // Programs and cohorts: HR creates programs, learners enroll, HR builds, adjusts and
   // publishes cohorts; members then see their own cohort.
-  programs: (signal?: Abort) => call('get', '/v1/programs', { signal }),
+  /** programs: without status every program not archived; status 'archived' is HR only. */
+  programs: (signal?: Abort, status?: ProgramStatus) => call('get', '/v1/programs', { query: { status }, signal }),
   program: (id: string, signal?: Abort) => call('get', '/v1/programs/{programId}', { path: { programId: id }, signal }),
   createProgram: (body: ProgramInput) => call('post', '/v1/programs', { body }),
   enroll: (id: string, body: EnrollInput) => call('post', '/v1/programs/{programId}/enroll', { path: { programId: id }, body }),
+  /** archiveProgram (HR): the program, archived: off default lists, no more enrolling or cohorts. */
+  archiveProgram: (id: string) => call('post', '/v1/programs/{programId}/archive', { path: { programId: id } }),
   withdraw: (id: string) => call('delete', '/v1/programs/{programId}/enroll', { path: { programId: id } }),
   /** cohortPlan is HR's view of the plan (404 until built). */
   cohortPlan: (id: string, signal?: Abort) =>

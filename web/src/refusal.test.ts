@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, parseProblem } from './api';
-import { bookingRefusal, budgetRefusal } from './refusal';
+import { bookingRefusal, budgetRefusal, requestRefusal } from './refusal';
 
 const problem = (status: number, doc: Record<string, unknown>) => parseProblem(status, 'application/problem+json', JSON.stringify({ status, ...doc }));
 
@@ -74,5 +74,22 @@ describe('group session refusals', () => {
     });
     expect(bookingRefusal(problem(409, { code: 'conflict', extra: { conflict: 'group_session' } }))?.kind).toBe('group_session');
     expect(bookingRefusal(problem(409, { code: 'conflict', extra: { conflict: 'circle_full', circleId: 7 } }))?.circleId).toBeUndefined();
+  });
+});
+
+describe('requestRefusal', () => {
+  it('explains the open-requests cap in words and says to close one', () => {
+    const r = requestRefusal(problem(429, { code: 'limit_exceeded', detail: 'You have too many open requests.', extra: { limit: 'open_requests' } }));
+    expect(r?.kind).toBe('open_requests');
+    expect(r?.title).toBe('Too many open requests');
+    expect(r?.message).toMatch(/^You have 5 open requests/);
+    expect(r?.advice).toMatch(/Close one you no longer need/);
+  });
+
+  it('leaves other limits and errors alone', () => {
+    expect(requestRefusal(problem(429, { code: 'limit_exceeded', extra: { limit: 'budget_org' } }))).toBeNull();
+    expect(requestRefusal(problem(409, { code: 'conflict', extra: { limit: 'open_requests' } }))).toBeNull();
+    expect(requestRefusal(new Error('boom'))).toBeNull();
+    expect(requestRefusal(null)).toBeNull();
   });
 });

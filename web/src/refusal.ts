@@ -1,7 +1,9 @@
 // Why a booking was refused when trying the same time again cannot help, in words a learner
 // can act on: the time was taken, the request closed, a coaching budget is used up (429
 // limit_exceeded with extra.limit budget_org or budget_department), or a group session is
-// full, already has the learner on its waitlist or was cancelled. Pure, so it is tested.
+// full, already has the learner on its waitlist or was cancelled; and why a new learning
+// request was refused (429 limit_exceeded, extra.limit open_requests: at most 5 open at once).
+// Pure, so it is tested.
 import { ApiError } from './api';
 
 export type RefusalKind =
@@ -13,7 +15,8 @@ export type RefusalKind =
   | 'circle_full'
   | 'already_waiting'
   | 'circle_cancelled'
-  | 'group_session';
+  | 'group_session'
+  | 'open_requests';
 
 /** Refusal is a final answer for this time: the dialog says it and stops offering to retry. */
 export interface Refusal {
@@ -36,6 +39,25 @@ export function budgetRefusal(err: unknown): Refusal | null {
     title: 'Not enough coaching budget',
     message: err.detail || `${whose} coaching budget for this period does not cover this session.`,
     advice: 'Budgets start afresh each period: a shorter session type or a time in a later period may still fit. Your HR team can tell you more.',
+  };
+}
+
+/** The most requests a learner may have open (or offered) at once (openapi.yaml, createRequest). */
+export const MAX_OPEN_REQUESTS = 5;
+
+/**
+ * requestRefusal explains a new request refused because the learner already has the most open
+ * requests allowed (429 limit_exceeded, extra.limit open_requests): closing one they no longer
+ * need makes room. null for anything else.
+ */
+export function requestRefusal(err: unknown): Refusal | null {
+  if (!(err instanceof ApiError) || err.code !== 'limit_exceeded' || err.extra.limit !== 'open_requests') return null;
+  const max = typeof err.extra.max === 'number' && err.extra.max > 0 ? err.extra.max : MAX_OPEN_REQUESTS;
+  return {
+    kind: 'open_requests',
+    title: 'Too many open requests',
+    message: `You have ${max} open requests, the most you can have at once, so this one was not posted.`,
+    advice: 'Close one you no longer need on My requests, then post this one again. A request also stops counting once it is booked or expires.',
   };
 }
 

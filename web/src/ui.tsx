@@ -259,6 +259,48 @@ export function Dialog(p: { open: boolean; title: string; onClose: () => void; c
   );
 }
 
+/**
+ * ConfirmDialog asks before an action that cannot be undone (archive a program, close a
+ * request): a modal Dialog (focus stays inside it), the action's error shown in it, and
+ * onDone with the action's answer, or null when the user kept things as they were.
+ */
+export function ConfirmDialog<T>(p: {
+  title: string;
+  children: ComponentChildren;
+  confirmLabel: string;
+  busyLabel?: string;
+  keepLabel: string;
+  run: () => Promise<T>;
+  onDone: (result: T | null) => void;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [err, setErr] = useState<unknown>(null);
+  const go = async () => {
+    setBusy(true);
+    setErr(null);
+    try {
+      p.onDone(await p.run());
+    } catch (e) {
+      setErr(e);
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog open title={p.title} onClose={() => p.onDone(null)}>
+      {p.children}
+      <ErrorBanner error={err} />
+      <div class="actions">
+        <button type="button" class="danger" disabled={busy} onClick={() => void go()}>
+          {busy ? (p.busyLabel ?? 'Working…') : p.confirmLabel}
+        </button>
+        <button type="button" class="secondary" onClick={() => p.onDone(null)}>
+          {p.keepLabel}
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
 const statusText: Record<BookingStatus, string> = {
   pending: 'Waiting for approval',
   confirmed: 'Confirmed',

@@ -1,10 +1,11 @@
 // The expert's request board (GET /v1/requests/board): open requests that share a topic with
-// the expert, newest first, and the page to offer times on one (POST /v1/requests/{id}/offers
+// the expert in fair order (every learner's first open request before anyone's second, and
+// within that the longest-waiting first), a page at a time with "Load more", and the page to offer times on one (POST /v1/requests/{id}/offers
 // with up to three of the expert's own free slots for one session type).
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Expert } from '../api';
 import { WeekView } from '../components/WeekView';
-import { useLoad } from '../load';
+import { useLoad, usePages } from '../load';
 import { Link, navigate, useLocation, withQuery } from '../router';
 import { useApp } from '../state';
 import { formatDate, formatDuration, formatWhen, localSlot, rangeQuery, inZone } from '../time';
@@ -16,7 +17,10 @@ export const MAX_OFFER = 3;
 export function Board() {
   useTitle('Request board');
   const { zone, notice } = useApp();
-  const { data: items, error: err } = useLoad((signal) => api.board(signal).then((b) => b.items), []);
+  const board = usePages((cursor, signal) => api.board(cursor, signal), []);
+  const { error: err, cursor } = board;
+  // Nothing until the first page answers; a later page's failure keeps what is on screen.
+  const items = board.data ? board.items : undefined;
   // The expert's own topics stand out on the cards; without a profile, none do.
   const topics = useLoad((signal) => api.myProfile(signal).then((e) => e.topics, (): string[] => []), []).data ?? [];
 
@@ -28,7 +32,7 @@ export function Board() {
           {notice}
         </p>
       )}
-      <p class="muted">Learners’ requests that share a topic with you. Offer up to {MAX_OFFER} of your free times; the learner picks one and it is booked like any session.</p>
+      <p class="muted">Learners’ requests that share a topic with you, longest waiting first (each learner’s first request before anyone’s second). Offer up to {MAX_OFFER} of your free times; the learner picks one and it is booked like any session.</p>
       <ErrorBanner error={err} />
       {!items && !err && <Loading what="Loading requests…" />}
       {items && items.length === 0 && <Empty>No open requests on your topics right now.</Empty>}
@@ -62,6 +66,11 @@ export function Board() {
             </li>
           ))}
         </ul>
+      )}
+      {items && cursor && (
+        <button type="button" class="secondary" disabled={board.loading} onClick={() => void board.more()}>
+          {board.loading ? 'Loading…' : 'Load more'}
+        </button>
       )}
     </main>
   );

@@ -2,14 +2,16 @@
 // sessions in the viewer's zone, how many have enrolled and whether enrollment is open.
 // Learners enroll (interests and zone, in a dialog) and withdraw while it is open; once the
 // cohorts are published an enrolled learner opens their cohort. HR also gets a link to each
-// program's cohort builder.
+// program's cohort builder, an "Archive program" button (after a confirmation: an archived
+// program is off every default list and closed to enrolling and cohorts), and a tab with the
+// archived programs (GET /v1/programs?status=archived, HR only).
 import { useState } from 'preact/hooks';
 import { api, type Program } from '../../api';
 import { useLoad } from '../../load';
-import { Link } from '../../router';
+import { Link, useLocation } from '../../router';
 import { hasRole, useApp } from '../../state';
 import { zoneLabel } from '../../time';
-import { Empty, ErrorBanner, Loading, useTitle } from '../../ui';
+import { ConfirmDialog, Empty, ErrorBanner, Loading, useTitle } from '../../ui';
 import { cadenceText, hoursText, sessionLines, statusText, topicLabel } from '../../cohort';
 import { EnrollDialog } from './EnrollDialog';
 
@@ -18,12 +20,17 @@ const FIRST = 3; // sessions shown before "and N more"
 export function Programs() {
   useTitle('Programs');
   const { me, zone } = useApp();
-  const programs = useLoad((signal) => api.programs(signal).then((r) => r.items), []);
+  const hr = hasRole(me, 'hr');
+  // HR may look at the archived programs (?status=archived); everyone else sees the current ones.
+  const { query } = useLocation();
+  const archived = hr && query.get('status') === 'archived';
+  const programs = useLoad((signal) => api.programs(signal, archived ? 'archived' : undefined).then((r) => r.items), [archived]);
   const items = programs.data;
   const [err, setErr] = useState<unknown>(null);
   const [enrolling, setEnrolling] = useState<Program | null>(null);
   const [busy, setBusy] = useState('');
   const [status, setStatus] = useState('');
+  const [archiving, setArchiving] = useState<Program | null>(null);
   const load = programs.reload;
 
   const withdraw = async (p: Program) => {
@@ -51,6 +58,16 @@ export function Programs() {
           </Link>
         )}
       </div>
+      {hr && (
+        <nav class="tabs" aria-label="Which programs">
+          <Link href="/programs" aria-current={archived ? undefined : 'page'}>
+            Current
+          </Link>
+          <Link href="/programs?status=archived" aria-current={archived ? 'page' : undefined}>
+            Archived
+          </Link>
+        </nav>
+      )}
       <p class="muted">
         Learn with a small cohort of colleagues from other teams. Times are shown in <strong>{zoneLabel(zone)}</strong>.
       </p>
@@ -59,9 +76,9 @@ export function Programs() {
       </p>
       <ErrorBanner error={err ?? programs.error} />
       {!items && !programs.error && <Loading what="Loading programs…" />}
-      {items && items.length === 0 && <Empty>No programs yet. HR publishes them here when they open.</Empty>}
+      {items && items.length === 0 && <Empty>{archived ? 'No archived programs.' : 'No programs yet. HR publishes them here when they open.'}</Empty>}
       {items && items.length > 0 && (
-        <ul class="cards" aria-label="Programs">
+        <ul class="cards" aria-label={archived ? 'Archived programs' : 'Programs'}>
           {items.map((p) => {
             const lines = sessionLines(p, zone);
             return (
@@ -114,16 +131,42 @@ export function Programs() {
                     </Link>
                   )}
                   {p.status === 'published' && !p.enrolledMe && <span class="muted">Enrollment is closed: the cohorts are published.</span>}
-                  {hasRole(me, 'hr') && (
+                  {p.status === 'archived' && <span class="muted">Archived: closed to enrolling and cohorts.</span>}
+                  {hr && p.status !== 'archived' && (
                     <Link class="button secondary" href={`/hr/programs/${encodeURIComponent(p.id)}`} aria-label={`Cohort builder for ${p.title}`}>
                       Cohort builder
                     </Link>
+                  )}
+                  {hr && p.status !== 'archived' && (
+                    <button type="button" class="danger" onClick={() => setArchiving(p)} aria-label={`Archive ${p.title}`}>
+                      Archive program
+                    </button>
                   )}
                 </div>
               </li>
             );
           })}
         </ul>
+      )}
+      {archiving && (
+        <ConfirmDialog
+          title={`Archive ${archiving.title}?`}
+          confirmLabel="Archive program"
+          busyLabel="Archiving…"
+          keepLabel="Keep it"
+          run={() => api.archiveProgram(archiving.id)}
+          onDone={(done) => {
+            setArchiving(null);
+            if (done) {
+              setStatus(`${done.title} is archived. It is under Archived now.`);
+              void load();
+            }
+          }}
+        >
+          <p>
+            It leaves the programs list: nobody can enroll in it or withdraw from it any more, and no cohorts can be built for it. People can still read it and a published cohort. This cannot be undone.
+          </p>
+        </ConfirmDialog>
       )}
       {enrolling && (
         <EnrollDialog

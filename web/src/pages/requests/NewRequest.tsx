@@ -1,12 +1,15 @@
 // Post a learning request (POST /v1/requests): what to learn, for how long, when suits the
 // learner (weekly windows on their own clock, sent with their zone), language and urgency.
-// Field errors from the API ("topics[1]", "preferredTimes[0].weekday") appear in place.
+// Field errors from the API ("topics[1]", "preferredTimes[0].weekday") appear in place; a
+// refusal for the open-requests cap (at most 5 open at once) says so in words, with a link
+// to My requests where the learner can close one.
 import { useState } from 'preact/hooks';
 import { api, weekdays, type PreferredTime, type RequestInput, type Urgency, type Weekday } from '../../api';
 import { Link, navigate } from '../../router';
 import { useApp } from '../../state';
 import { formatDuration, zoneLabel } from '../../time';
-import { Choice, ErrorBanner, Select, TextArea, TextField, errorOf, focusFirstInvalid, useTitle } from '../../ui';
+import { requestRefusal } from '../../refusal';
+import { Choice, ErrorBanner, RefusalBanner, Select, TextArea, TextField, errorOf, focusFirstInvalid, useTitle } from '../../ui';
 import { urgencyText } from '../../components/Requests';
 
 const dayNames: Record<Weekday, string> = { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' };
@@ -42,6 +45,8 @@ export function NewRequest() {
   const [urgency, setUrgency] = useState<Urgency>('normal');
   const [busy, setBusy] = useState(false);
   const [err, setErr] = useState<unknown>(null);
+
+  const refusal = requestRefusal(err);
 
   const setTime = (i: number, patch: Partial<PreferredTime>) => setTimes(times.map((t, j) => (i === j ? { ...t, ...patch } : t)));
   const submit = async () => {
@@ -106,7 +111,16 @@ export function NewRequest() {
           )}
         </fieldset>
 
-        <ErrorBanner error={err} shown={['topics', 'goal', 'durationMin', 'language', 'urgency', 'preferredTimes']} />
+        {refusal ? (
+          <>
+            <RefusalBanner refusal={refusal} />
+            <p>
+              <Link href="/requests">Go to My requests to close one</Link>
+            </p>
+          </>
+        ) : (
+          <ErrorBanner error={err} shown={['topics', 'goal', 'durationMin', 'language', 'urgency', 'preferredTimes']} />
+        )}
         <div class="actions">
           <button type="submit" disabled={busy}>
             {busy ? 'Posting…' : 'Post request and see matches'}

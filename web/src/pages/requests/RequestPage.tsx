@@ -1,6 +1,8 @@
 // One of the learner's requests: its summary, the times experts offered (accept one to book
 // it, POST /v1/requests/{id}/accept) and the ranked matches with the explanation of each
-// score (GET /v1/requests/{id}/matches).
+// score (GET /v1/requests/{id}/matches). While it is open the learner can close it (POST
+// /v1/requests/{id}/close), after a confirmation: it leaves the board and stops counting
+// toward the 5 open requests a learner may have.
 import { useState } from 'preact/hooks';
 import { api, ApiError, type Expert, type Offer, type SessionType } from '../../api';
 import { BookDialog } from '../../components/BookDialog';
@@ -8,7 +10,7 @@ import { useLoad } from '../../load';
 import { Link } from '../../router';
 import { useApp } from '../../state';
 import { formatDuration, formatWhen, localSlot, type LocalSlot } from '../../time';
-import { Empty, ErrorBanner, Loading, useTitle } from '../../ui';
+import { ConfirmDialog, Empty, ErrorBanner, Loading, useTitle } from '../../ui';
 import { RequestBadge, RequestFacts, matchable } from '../../components/Requests';
 import { MatchCard } from './Matches';
 
@@ -19,12 +21,13 @@ interface Accepting {
 }
 
 export function RequestPage({ id }: { id: string }) {
-  const { zone, notice } = useApp();
+  const { zone, notice, setNotice } = useApp();
   const request = useLoad((signal) => api.request(id, signal), [id]);
   const matchList = useLoad((signal) => api.matches(id, signal), [id]);
   const { data: req, error: err } = request;
   const { data: matches, error: matchErr } = matchList;
   const [accepting, setAccepting] = useState<Accepting | null>(null);
+  const [closing, setClosing] = useState(false);
   useTitle(req ? `Request: ${req.topics.join(', ')}` : 'Request');
 
   // The offers name experts by id; their profiles give the session types, so the times can be
@@ -72,6 +75,14 @@ export function RequestPage({ id }: { id: string }) {
           Booked{booking ? `: ${booking.sessionType.name} with ${booking.expert.name}, ${formatWhen(booking.start, booking.end, zone)}` : ''}. <Link href="/sessions">See it in My sessions</Link>.
         </p>
       )}
+      {req.status === 'closed' && <p class="note">You closed this request. It is off the experts’ board and no longer counts toward your open requests.</p>}
+      {open && (
+        <div class="actions">
+          <button type="button" class="secondary" onClick={() => setClosing(true)}>
+            Close request
+          </button>
+        </div>
+      )}
       {req.status === 'expired' && <p class="note">This request expired without a booking. Post a new one to get fresh matches.</p>}
 
       <section aria-labelledby="offers-h" class="offers">
@@ -106,6 +117,25 @@ export function RequestPage({ id }: { id: string }) {
           </ol>
         )}
       </section>
+
+      {closing && (
+        <ConfirmDialog
+          title="Close this request?"
+          confirmLabel="Close request"
+          busyLabel="Closing…"
+          keepLabel="Keep it open"
+          run={() => api.closeRequest(req.id)}
+          onDone={(closed) => {
+            setClosing(false);
+            if (closed) {
+              request.setData(closed);
+              setNotice('Your request is closed.', `/requests/${closed.id}`);
+            }
+          }}
+        >
+          <p>Experts will no longer see it on their board, and any times they offered can no longer be accepted. It stops counting toward your open requests. This cannot be undone.</p>
+        </ConfirmDialog>
+      )}
 
       {accepting && (
         <BookDialog
