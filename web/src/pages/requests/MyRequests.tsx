@@ -7,6 +7,7 @@ import { useApp } from '../../state';
 import { formatDate, formatDuration } from '../../time';
 import { Empty, ErrorBanner, Loading, useTitle } from '../../ui';
 import { RequestBadge, matchable } from '../../components/Requests';
+import { MAX_OPEN_REQUESTS } from '../../refusal';
 
 export function MyRequests() {
   useTitle('My requests');
@@ -26,7 +27,9 @@ export function MyRequests() {
           {notice}
         </p>
       )}
-      <p class="muted">Tell Tandem what you want to learn; it suggests experts and explains why, and experts can offer you times.</p>
+      <p class="muted">
+        Tell Tandem what you want to learn; it suggests experts and explains why, and experts can offer you times. You can have up to {MAX_OPEN_REQUESTS} requests open at once: close one you no longer need from its page.
+      </p>
       <ErrorBanner error={err} />
       {loading && items.length === 0 && <Loading what="Loading your requests…" />}
       {!loading && !err && items.length === 0 && (
