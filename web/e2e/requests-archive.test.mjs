@@ -65,14 +65,14 @@ test('HR archives a program after confirming, and finds it under Archived', asyn
 
   // Keeping it changes nothing.
   await card.getByRole('button', { name: `Archive ${TITLE}` }).click();
-  let dialog = page.getByRole('dialog', { name: `Archive ${TITLE}?` });
+  let dialog = page.getByRole('dialog', { name: `Archive “${TITLE}”?` });
   await dialog.getByText('This cannot be undone.', { exact: false }).waitFor();
   await dialog.getByRole('button', { name: 'Keep it' }).click();
   await dialog.waitFor({ state: 'hidden' });
   await card.getByRole('heading', { name: TITLE }).waitFor();
 
   await card.getByRole('button', { name: `Archive ${TITLE}` }).click();
-  dialog = page.getByRole('dialog', { name: `Archive ${TITLE}?` });
+  dialog = page.getByRole('dialog', { name: `Archive “${TITLE}”?` });
   await dialog.waitFor();
   assert.ok(await page.evaluate(() => !!document.activeElement?.closest('dialog[open]')), 'focus is inside the dialog');
   await shot(page, '60-archive-program-dialog', { fullPage: false });

@@ -150,7 +150,7 @@ export function Programs() {
       )}
       {archiving && (
         <ConfirmDialog
-          title={`Archive ${archiving.title}?`}
+          title={`Archive “${archiving.title}”?`}
           confirmLabel="Archive program"
           busyLabel="Archiving…"
           keepLabel="Keep it"
