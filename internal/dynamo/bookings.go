@@ -118,7 +118,17 @@ func (s *Store) ListBookings(ctx context.Context, org string, q BookingQuery) (_
 	if q.AsExpert {
 		index, pkName, skName, partition = "GSI1", "GSI1PK", "GSI1SK", expertBookingsPK(org, q.UserID)
 	}
-	start, err := decodeIndexCursor(q.Cursor, org, pkName, partition, skName)
+	now := timeKey(s.now()) // one instant for the cursor's range and the key condition
+	side, when := "learner", "past"
+	if q.AsExpert {
+		side = "expert"
+	}
+	l := listing{org: org, pkName: pkName, skName: skName, partition: partition, before: now}
+	if q.Upcoming {
+		when, l.from, l.before = "upcoming", now, ""
+	}
+	l.name = "bookings/" + side + "/" + when
+	start, err := l.decode(ctx, q.Cursor)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +142,7 @@ func (s *Store) ListBookings(ctx context.Context, org string, q BookingQuery) (_
 		KeyConditionExpression: aws.String(pkName + " = :p AND " + skName + " " + op + " :now"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
 			":p":   &types.AttributeValueMemberS{Value: partition},
-			":now": &types.AttributeValueMemberS{Value: timeKey(s.now())},
+			":now": &types.AttributeValueMemberS{Value: now},
 		},
 		ScanIndexForward:  aws.Bool(q.Upcoming),
 		ExclusiveStartKey: start,
@@ -141,7 +151,7 @@ func (s *Store) ListBookings(ctx context.Context, org string, q BookingQuery) (_
 	if err != nil {
 		return nil, translate(err, "")
 	}
-	page := &BookingPage{Cursor: encodeIndexCursor(out.LastEvaluatedKey, skName)}
+	page := &BookingPage{Cursor: l.encode(ctx, out.LastEvaluatedKey)}
 	for _, raw := range out.Items {
 		var it bookingItem
 		if err := attributevalue.UnmarshalMap(raw, &it); err != nil {

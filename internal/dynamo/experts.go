@@ -249,7 +249,8 @@ func (s *Store) SearchExperts(ctx context.Context, org string, q ExpertQuery) (_
 	if q.Topic != "" {
 		partition = topicGSI1PK(org, q.Topic)
 	}
-	start, err := decodeIndexCursor(q.Cursor, org, "GSI1PK", partition, "GSI1SK")
+	l := listing{name: "experts", org: org, pkName: "GSI1PK", skName: "GSI1SK", partition: partition}
+	start, err := l.decode(ctx, q.Cursor)
 	if err != nil {
 		return nil, err
 	}
@@ -283,7 +284,7 @@ func (s *Store) SearchExperts(ctx context.Context, org string, q ExpertQuery) (_
 	if err != nil {
 		return nil, translate(err, "")
 	}
-	page := &ExpertPage{Cursor: encodeIndexCursor(out.LastEvaluatedKey, "GSI1SK")}
+	page := &ExpertPage{Cursor: l.encode(ctx, out.LastEvaluatedKey)}
 	for _, raw := range out.Items {
 		var it expertItem
 		if err := attributevalue.UnmarshalMap(raw, &it); err != nil {

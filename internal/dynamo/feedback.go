@@ -225,7 +225,8 @@ type ReviewPage struct {
 func (s *Store) ListReviews(ctx context.Context, org, expertID, cursor string, limit int) (_ *ReviewPage, err error) {
 	defer tandem.Wrap(&err, "Store.ListReviews(%q)", expertID)
 	partition := reviewsPK(org, expertID)
-	start, err := decodeIndexCursor(cursor, org, "GSI1PK", partition, "GSI1SK")
+	l := listing{name: "reviews", org: org, pkName: "GSI1PK", skName: "GSI1SK", partition: partition}
+	start, err := l.decode(ctx, cursor)
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +239,7 @@ func (s *Store) ListReviews(ctx context.Context, org, expertID, cursor string, l
 	if err != nil {
 		return nil, translate(err, "")
 	}
-	page := &ReviewPage{Cursor: encodeIndexCursor(out.LastEvaluatedKey, "GSI1SK")}
+	page := &ReviewPage{Cursor: l.encode(ctx, out.LastEvaluatedKey)}
 	for _, raw := range out.Items {
 		var it feedbackItem
 		if err := attributevalue.UnmarshalMap(raw, &it); err != nil {

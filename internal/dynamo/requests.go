@@ -289,7 +289,8 @@ type RequestPage struct {
 func (s *Store) ListLearnerRequests(ctx context.Context, org, learnerID, cursor string, limit int) (_ *RequestPage, err error) {
 	defer tandem.Wrap(&err, "Store.ListLearnerRequests")
 	partition := learnerRequestsPK(org, learnerID)
-	start, err := decodeIndexCursor(cursor, org, "GSI1PK", partition, "GSI1SK")
+	l := listing{name: "requests", org: org, pkName: "GSI1PK", skName: "GSI1SK", partition: partition}
+	start, err := l.decode(ctx, cursor)
 	if err != nil {
 		return nil, err
 	}
@@ -299,7 +300,7 @@ func (s *Store) ListLearnerRequests(ctx context.Context, org, learnerID, cursor 
 	if err != nil {
 		return nil, translate(err, "")
 	}
-	page := &RequestPage{Cursor: encodeIndexCursor(out.LastEvaluatedKey, "GSI1SK")}
+	page := &RequestPage{Cursor: l.encode(ctx, out.LastEvaluatedKey)}
 	for _, raw := range out.Items {
 		var it requestItem
 		if err := attributevalue.UnmarshalMap(raw, &it); err != nil {

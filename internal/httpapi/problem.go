@@ -8,6 +8,7 @@ package httpapi
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -43,9 +44,25 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // writeJSON writes v with the status. A handler always writes a status: through the Lambda
-// proxy adapter a handler that writes nothing becomes a 504.
+// proxy adapter a handler that writes nothing becomes a 504. v is encoded before anything is
+// written, so a value that cannot be encoded (a NaN, an unsupported type) becomes a logged
+// problem+json 500 rather than a success status with an empty or truncated body.
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		h := w.Header()
+		h.Del("Location")
+		h.Del("Content-Disposition")
+		err = fmt.Errorf("encode the %d response: %w", status, err)
+		if rs, ok := w.(*responder); ok {
+			writeError(w, rs.req, err)
+			return
+		}
+		slog.Default().Error("internal error", slog.String("error", err.Error()))
+		problem.Write(w, problem.From(err, 0, "", ""))
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	_, _ = w.Write(append(body, '\n'))
 }

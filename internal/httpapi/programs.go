@@ -56,7 +56,7 @@ type programJSON struct {
 func toProgramJSON(p *tandem.Program, me *bool) programJSON {
 	j := programJSON{ID: p.ID, Title: p.Title, Topic: p.Topic, Description: p.Description, CohortSize: p.CohortSize,
 		Start: p.Start, Timezone: p.Timezone, Cadence: p.Cadence, Sessions: p.Sessions, SessionMin: p.SessionMin,
-		SessionTimes: p.SessionTimes(), Facilitators: p.Facilitators, MaxSpreadHours: p.MaxSpreadHours,
+		SessionTimes: p.SessionTimes(), Facilitators: append([]string{}, p.Facilitators...), MaxSpreadHours: p.MaxSpreadHours,
 		Status: p.Status, Enrolled: p.Enrolled, Me: me, CreatedAt: p.CreatedAt}
 	if !p.ArchivedAt.IsZero() {
 		at := p.ArchivedAt

@@ -3,7 +3,6 @@ package tandem
 import (
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // BookingStatus is where a booking is in its lifecycle:
@@ -120,10 +119,13 @@ type BookInput struct {
 func (in *BookInput) Validate() error {
 	in.Note = strings.TrimSpace(in.Note)
 	var v Validation
-	v.Check(in.ExpertID != "" && len(in.ExpertID) <= 128, "expertId", "is required")
-	v.Check(in.SessionType != "" && len(in.SessionType) <= 40, "sessionType", "is required")
+	v.Check(in.ExpertID != "", "expertId", "is required")
+	v.CheckID("expertId", in.ExpertID)
+	v.Check(in.SessionType != "", "sessionType", "is required")
+	v.CheckText("sessionType", in.SessionType, 40, false)
 	v.Check(!in.Start.IsZero(), "start", "is required (RFC 3339, e.g. 2027-03-10T14:30:00Z)")
-	v.Check(utf8.RuneCountInString(in.Note) <= MaxNote, "note", "must be at most %d characters", MaxNote)
-	v.Check(len(in.RequestID) <= 128, "requestId", "is too long")
+	v.CheckInstant("start", in.Start)
+	v.CheckText("note", in.Note, MaxNote, true)
+	v.CheckID("requestId", in.RequestID)
 	return v.Err()
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 	// Embedded zone data: results must not depend on the machine's zoneinfo.
 	_ "time/tzdata"
-	"unicode/utf8"
 )
 
 // BookingMode says whether a booking is confirmed at once or waits for the expert.
@@ -157,9 +156,9 @@ func (in *ExpertProfileInput) Normalize() {
 // Validate checks every rule of a profile and reports all problems at once (EInvalid).
 func (in *ExpertProfileInput) Validate() error {
 	var v Validation
-	v.Check(utf8.RuneCountInString(in.Headline) <= MaxHeadline, "headline", "must be at most %d characters", MaxHeadline)
+	v.CheckText("headline", in.Headline, MaxHeadline, false)
 	v.Check(in.Headline != "", "headline", "is required")
-	v.Check(utf8.RuneCountInString(in.Bio) <= MaxBio, "bio", "must be at most %d characters", MaxBio)
+	v.CheckText("bio", in.Bio, MaxBio, true)
 
 	v.Check(len(in.Topics) >= 1 && len(in.Topics) <= MaxTopics, "topics", "must list 1 to %d topics", MaxTopics)
 	seen := map[string]bool{}
@@ -181,7 +180,8 @@ func (in *ExpertProfileInput) Validate() error {
 	v.Check(in.BookingMode == BookingInstant || in.BookingMode == BookingApproval, "bookingMode", "must be \"instant\" or \"approval\"")
 	if in.MeetingURL != "" {
 		u, err := url.Parse(in.MeetingURL)
-		ok := err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && len(in.MeetingURL) <= MaxMeetingURL
+		ok := err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && len(in.MeetingURL) <= MaxMeetingURL &&
+			TextProblem(in.MeetingURL, false) == ""
 		v.Check(ok, "meetingUrl", "must be an http(s) URL of at most %d characters", MaxMeetingURL)
 	}
 	validateSessionTypes(&v, in.SessionTypes)
@@ -197,7 +197,8 @@ func validateSessionTypes(v *Validation, types []SessionType) {
 		v.Check(len(st.ID) >= 1 && len(st.ID) <= 40 && slugRe.MatchString(st.ID), f+".id", "must be 1-40 lower-case letters, digits or dashes")
 		v.Check(!ids[st.ID], f+".id", "is used twice")
 		ids[st.ID] = true
-		v.Check(st.Name != "" && utf8.RuneCountInString(st.Name) <= 80, f+".name", "must be 1-80 characters")
+		v.Check(st.Name != "", f+".name", "must be 1-80 characters")
+		v.CheckText(f+".name", st.Name, 80, false)
 		v.Check(st.DurationMin >= 10 && st.DurationMin <= MaxDurationMin && st.DurationMin%5 == 0, f+".durationMin", "must be 10-%d minutes in steps of 5", MaxDurationMin)
 		v.Check(st.BufferBeforeMin >= 0 && st.BufferBeforeMin <= MaxBufferMin, f+".bufferBeforeMin", "must be 0-%d minutes", MaxBufferMin)
 		v.Check(st.BufferAfterMin >= 0 && st.BufferAfterMin <= MaxBufferMin, f+".bufferAfterMin", "must be 0-%d minutes", MaxBufferMin)

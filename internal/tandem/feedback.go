@@ -3,7 +3,6 @@ package tandem
 import (
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // MatchFit is the learner's view of whether the expert was the right person.
@@ -66,13 +65,13 @@ func (in *FeedbackInput) Validate(role Role) error {
 		v.Check(in.Rating != nil && *in.Rating >= 1 && *in.Rating <= 5, "rating", "must be 1 to 5")
 		v.Check(in.Recommend != nil && *in.Recommend >= 0 && *in.Recommend <= 10, "recommend", "must be 0 to 10")
 		v.Check(in.MatchFit == FitGood || in.MatchFit == FitUnsure || in.MatchFit == FitPoor, "matchFit", `must be "good", "unsure" or "poor"`)
-		v.Check(utf8.RuneCountInString(in.Comment) <= MaxComment, "comment", "must be at most %d characters", MaxComment)
+		v.CheckText("comment", in.Comment, MaxComment, true)
 		v.Check(in.Progress == nil || (*in.Progress >= 0 && *in.Progress <= 10), "progress", "must be 0 to 10")
 		v.Check(in.Notes == "", "notes", "is for the expert")
 		v.Check(in.Attended == nil, "attended", "is for the expert")
 		return v.Err()
 	}
-	v.Check(utf8.RuneCountInString(in.Notes) <= MaxNotes, "notes", "must be at most %d characters", MaxNotes)
+	v.CheckText("notes", in.Notes, MaxNotes, true)
 	v.Check(in.Attended != nil, "attended", "is required")
 	for field, set := range map[string]bool{"rating": in.Rating != nil, "recommend": in.Recommend != nil,
 		"matchFit": in.MatchFit != "", "comment": in.Comment != "", "progress": in.Progress != nil, "shareComment": in.ShareComment} {

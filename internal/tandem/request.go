@@ -3,7 +3,6 @@ package tandem
 import (
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // RequestStatus is where a learner's request is:
@@ -104,7 +103,8 @@ func (in *RequestInput) Validate() error {
 		v.Check(!seen[in.Topics[i]], f, "is listed twice")
 		seen[in.Topics[i]] = true
 	}
-	v.Check(in.Goal != "" && utf8.RuneCountInString(in.Goal) <= MaxGoal, "goal", "must be 1-%d characters", MaxGoal)
+	v.Check(in.Goal != "", "goal", "must be 1-%d characters", MaxGoal)
+	v.CheckText("goal", in.Goal, MaxGoal, true)
 	v.Check(in.DurationMin >= 15 && in.DurationMin <= MaxDurationMin, "durationMin", "must be 15-%d minutes", MaxDurationMin)
 	v.Check(len(in.PreferredTimes) <= 21, "preferredTimes", "must list at most 21 windows")
 	for i, p := range in.PreferredTimes {

@@ -107,7 +107,8 @@ func (b *Budget) Validate(v *Validation) {
 	sort.Strings(depts) // field errors in a stable order
 	for _, d := range depts {
 		h := b.DepartmentHours[d]
-		v.Check(strings.TrimSpace(d) == d && d != "" && utf8.RuneCountInString(d) <= 80, "budget.departmentHours", "department names must be 1-80 characters without surrounding spaces")
+		v.Check(strings.TrimSpace(d) == d && d != "" && utf8.RuneCountInString(d) <= 80 && TextProblem(d, false) == "",
+			"budget.departmentHours", "department names must be 1-80 characters on one line, without surrounding spaces")
 		v.Check(h >= 1 && h <= MaxBudgetHours, "budget.departmentHours."+d, "must be 1-%d hours", MaxBudgetHours)
 	}
 	v.Check(b.OrgHours > 0 || len(b.DepartmentHours) > 0, "budget", "needs an org-wide cap or at least one department cap (to have no budget, send null)")

@@ -3,7 +3,6 @@ package tandem
 import (
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // User is a person in an org as Tandem knows them: identity fields from the identity provider
@@ -34,7 +33,8 @@ func (in *UserInput) Normalize() {
 // Validate checks the input (EInvalid with field errors).
 func (in *UserInput) Validate() error {
 	var v Validation
-	v.Check(in.Name != "" && utf8.RuneCountInString(in.Name) <= 100, "name", "must be 1-100 characters")
+	v.Check(in.Name != "", "name", "must be 1-100 characters")
+	v.CheckText("name", in.Name, 100, false)
 	if _, err := LoadZone(in.Timezone); err != nil {
 		v.Add("timezone", "is not a known IANA time zone")
 	}
