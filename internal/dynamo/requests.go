@@ -440,7 +440,7 @@ func decodeBoardCursor(s string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	key, ok := strings.CutPrefix(string(b), "board:")
 	if err != nil || !ok || key == "" || len(key) > 300 || !utf8.ValidString(key) {
-		return "", errBadCursor
+		return "", cursorError(msgMalformed)
 	}
 	return key, nil
 }

@@ -805,6 +805,8 @@ export interface components {
             field: string;
             message: string;
         };
+        /** @description An id made by Tandem or the identity provider; anything else is 400 before any lookup. */
+        Id: string;
         /** Format: date-time */
         DateTime: string;
         /** @example 2027-03 */
@@ -1027,7 +1029,7 @@ export interface components {
             updatedAt: components["schemas"]["DateTime"];
         };
         BookingInput: {
-            expertId: string;
+            expertId: components["schemas"]["Id"];
             sessionType: string;
             start: components["schemas"]["DateTime"];
             note?: string;
@@ -1148,7 +1150,8 @@ export interface components {
         PreferredTime: {
             /** @enum {string} */
             weekday: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
-            startHour: number;
+            /** @description Absent means 0 (midnight). */
+            startHour?: number;
             endHour: number;
         };
         /** @enum {string} */
@@ -1681,12 +1684,17 @@ export interface components {
         };
     };
     parameters: {
-        ExpertId: string;
-        BookingId: string;
-        CircleId: string;
-        RequestId: string;
-        ProgramId: string;
-        /** @description The nextCursor of the previous page; opaque, and only valid in the caller's org. */
+        ExpertId: components["schemas"]["Id"];
+        BookingId: components["schemas"]["Id"];
+        CircleId: components["schemas"]["Id"];
+        RequestId: components["schemas"]["Id"];
+        ProgramId: components["schemas"]["Id"];
+        /**
+         * @description The nextCursor of the previous page: opaque, and valid only for the listing (and its
+         *     parameters) that returned it, for the caller it was returned to. A cursor used
+         *     elsewhere, malformed, or stale (an upcoming listing whose position has passed) is 400
+         *     with the field cursor; start again from the first page.
+         */
         Cursor: string;
         Limit: number;
         /** @description A key the client makes per booking attempt and repeats on retries. */
@@ -1767,7 +1775,12 @@ export interface operations {
                 language?: string;
                 /** @description Free text matched against name, headline and topics. */
                 q?: string;
-                /** @description The nextCursor of the previous page; opaque, and only valid in the caller's org. */
+                /**
+                 * @description The nextCursor of the previous page: opaque, and valid only for the listing (and its
+                 *     parameters) that returned it, for the caller it was returned to. A cursor used
+                 *     elsewhere, malformed, or stale (an upcoming listing whose position has passed) is 400
+                 *     with the field cursor; start again from the first page.
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
             };
@@ -1868,6 +1881,7 @@ export interface operations {
                     "application/json": components["schemas"]["Expert"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
@@ -1967,7 +1981,12 @@ export interface operations {
                 /** @description The caller's side of the bookings (expert needs the expert role). */
                 as?: "learner" | "expert";
                 when?: "upcoming" | "past";
-                /** @description The nextCursor of the previous page; opaque, and only valid in the caller's org. */
+                /**
+                 * @description The nextCursor of the previous page: opaque, and valid only for the listing (and its
+                 *     parameters) that returned it, for the caller it was returned to. A cursor used
+                 *     elsewhere, malformed, or stale (an upcoming listing whose position has passed) is 400
+                 *     with the field cursor; start again from the first page.
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
             };
@@ -2068,6 +2087,7 @@ export interface operations {
                     "application/json": components["schemas"]["Booking"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
@@ -2219,6 +2239,7 @@ export interface operations {
                     "application/json": components["schemas"]["Circle"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
@@ -2278,6 +2299,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
@@ -2330,6 +2352,7 @@ export interface operations {
                     "text/calendar": components["schemas"]["ICalendar"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
@@ -2398,6 +2421,7 @@ export interface operations {
                     "text/calendar": components["schemas"]["ICalendar"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
         };
@@ -2422,6 +2446,7 @@ export interface operations {
                     "application/json": components["schemas"]["FeedbackView"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
@@ -2494,7 +2519,12 @@ export interface operations {
     listReviews: {
         parameters: {
             query?: {
-                /** @description The nextCursor of the previous page; opaque, and only valid in the caller's org. */
+                /**
+                 * @description The nextCursor of the previous page: opaque, and valid only for the listing (and its
+                 *     parameters) that returned it, for the caller it was returned to. A cursor used
+                 *     elsewhere, malformed, or stale (an upcoming listing whose position has passed) is 400
+                 *     with the field cursor; start again from the first page.
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
             };
@@ -2524,7 +2554,12 @@ export interface operations {
     listMyRequests: {
         parameters: {
             query?: {
-                /** @description The nextCursor of the previous page; opaque, and only valid in the caller's org. */
+                /**
+                 * @description The nextCursor of the previous page: opaque, and valid only for the listing (and its
+                 *     parameters) that returned it, for the caller it was returned to. A cursor used
+                 *     elsewhere, malformed, or stale (an upcoming listing whose position has passed) is 400
+                 *     with the field cursor; start again from the first page.
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
             };
@@ -2585,7 +2620,12 @@ export interface operations {
     getRequestBoard: {
         parameters: {
             query?: {
-                /** @description The nextCursor of the previous page; opaque, and only valid in the caller's org. */
+                /**
+                 * @description The nextCursor of the previous page: opaque, and valid only for the listing (and its
+                 *     parameters) that returned it, for the caller it was returned to. A cursor used
+                 *     elsewhere, malformed, or stale (an upcoming listing whose position has passed) is 400
+                 *     with the field cursor; start again from the first page.
+                 */
                 cursor?: components["parameters"]["Cursor"];
                 limit?: components["parameters"]["Limit"];
             };
@@ -2634,6 +2674,7 @@ export interface operations {
                     "application/json": components["schemas"]["LearnerRequest"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
@@ -2659,6 +2700,7 @@ export interface operations {
                     "application/json": components["schemas"]["MatchList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
@@ -2961,6 +3003,7 @@ export interface operations {
                     "application/json": components["schemas"]["Program"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
@@ -3045,6 +3088,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -3101,6 +3145,7 @@ export interface operations {
                     "application/json": components["schemas"]["CohortPlan"] | components["schemas"]["MyCohort"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];

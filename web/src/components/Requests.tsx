@@ -49,7 +49,7 @@ export function PreferredTimes({ r, viewerZone }: { r: LearnerRequest; viewerZon
   return (
     <ul class="windows">
       {r.preferredTimes.map((w, i) => {
-        const l = windowLabel(w, r.timezone, viewerZone, anchor);
+        const l = windowLabel({ ...w, startHour: w.startHour ?? 0 }, r.timezone, viewerZone, anchor); // absent means midnight
         return (
           <li key={i}>
             {l.own}
