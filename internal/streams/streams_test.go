@@ -353,7 +353,7 @@ func compare(t *testing.T, wantC map[string]analytics.Counts, wantE map[string]i
 // recount of the raw items.
 func TestAggregatesEqualRecount(t *testing.T) {
 	clk := &clock{}
-	cfg := dynamotest.Config(t, dynamotest.Options{Now: clk.Now})
+	cfg := dynamotest.Config(t, dynamotest.Options{Now: clk.Now, Stream: true})
 	store, err := dynamo.New(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -411,7 +411,7 @@ func TestAggregatesEqualRecount(t *testing.T) {
 	}
 
 	t.Run("redelivered and shuffled", func(t *testing.T) {
-		otherCfg := dynamotest.Config(t, dynamotest.Options{Now: clk.Now})
+		otherCfg := dynamotest.Config(t, dynamotest.Options{Now: clk.Now, Stream: true})
 		other, err := dynamo.New(context.Background(), otherCfg)
 		if err != nil {
 			t.Fatal(err)
@@ -460,7 +460,7 @@ func TestStreamEventsReplay(t *testing.T) {
 			if err := json.Unmarshal(raw, &ev); err != nil {
 				t.Fatal(err)
 			}
-			cfg := dynamotest.Config(t, dynamotest.Options{})
+			cfg := dynamotest.Config(t, dynamotest.Options{Stream: true})
 			store, err := dynamo.New(context.Background(), cfg) // reads the result; records nothing
 			if err != nil {
 				t.Fatal(err)
