@@ -151,15 +151,11 @@ func (s *Store) ListBookings(ctx context.Context, org string, q BookingQuery) (_
 	if err != nil {
 		return nil, translate(err, "")
 	}
-	page := &BookingPage{Cursor: l.encode(ctx, out.LastEvaluatedKey)}
-	for _, raw := range out.Items {
-		var it bookingItem
-		if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
-			return nil, err
-		}
-		page.Bookings = append(page.Bookings, it.toDomain())
+	bookings, err := fromItems(out.Items, func(it *bookingItem) (*tandem.Booking, error) { return it.toDomain(), nil })
+	if err != nil {
+		return nil, err
 	}
-	return page, nil
+	return &BookingPage{Bookings: bookings, Cursor: l.encode(ctx, out.LastEvaluatedKey)}, nil
 }
 
 // ListUserBookings returns up to 500 of the user's bookings (as expert and as learner) that

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -284,19 +283,11 @@ func (s *Store) SearchExperts(ctx context.Context, org string, q ExpertQuery) (_
 	if err != nil {
 		return nil, translate(err, "")
 	}
-	page := &ExpertPage{Cursor: l.encode(ctx, out.LastEvaluatedKey)}
-	for _, raw := range out.Items {
-		var it expertItem
-		if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
-			return nil, err
-		}
-		e, err := fromExpertItem(&it)
-		if err != nil {
-			return nil, err
-		}
-		page.Experts = append(page.Experts, e)
+	experts, err := fromItems(out.Items, fromExpertItem)
+	if err != nil {
+		return nil, err
 	}
-	return page, nil
+	return &ExpertPage{Experts: experts, Cursor: l.encode(ctx, out.LastEvaluatedKey)}, nil
 }
 
 func num(n int64) types.AttributeValue {

@@ -239,17 +239,9 @@ func (s *Store) ListReviews(ctx context.Context, org, expertID, cursor string, l
 	if err != nil {
 		return nil, translate(err, "")
 	}
-	page := &ReviewPage{Cursor: l.encode(ctx, out.LastEvaluatedKey)}
-	for _, raw := range out.Items {
-		var it feedbackItem
-		if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
-			return nil, err
-		}
-		r, err := fromFeedbackItemReview(&it)
-		if err != nil {
-			return nil, err
-		}
-		page.Reviews = append(page.Reviews, r)
+	reviews, err := fromItems(out.Items, fromFeedbackItemReview)
+	if err != nil {
+		return nil, err
 	}
-	return page, nil
+	return &ReviewPage{Reviews: reviews, Cursor: l.encode(ctx, out.LastEvaluatedKey)}, nil
 }

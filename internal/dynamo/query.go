@@ -52,6 +52,24 @@ func queryAll[T any](ctx context.Context, client *dynamodb.Client, in *dynamodb.
 	return out, nil
 }
 
+// fromItems unmarshals a page of raw items into the storage type I and converts each to the
+// domain type T with conv (the entity's one conversion).
+func fromItems[I, T any](raws []map[string]types.AttributeValue, conv func(*I) (T, error)) ([]T, error) {
+	var out []T
+	for _, raw := range raws {
+		var it I
+		if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
+			return nil, err
+		}
+		v, err := conv(&it)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
 // parseStoredTime reads a stored RFC 3339 time; "" is the zero time (an optional field).
 // what names the attribute, so a corrupt item says which one is wrong.
 func parseStoredTime(what, s string) (time.Time, error) {

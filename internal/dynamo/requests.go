@@ -300,14 +300,11 @@ func (s *Store) ListLearnerRequests(ctx context.Context, org, learnerID, cursor 
 	if err != nil {
 		return nil, translate(err, "")
 	}
-	page := &RequestPage{Cursor: l.encode(ctx, out.LastEvaluatedKey)}
-	for _, raw := range out.Items {
-		var it requestItem
-		if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
-			return nil, err
-		}
-		page.Requests = append(page.Requests, it.toDomain())
+	requests, err := fromItems(out.Items, func(it *requestItem) (*tandem.LearnerRequest, error) { return it.toDomain(), nil })
+	if err != nil {
+		return nil, err
 	}
+	page := &RequestPage{Requests: requests, Cursor: l.encode(ctx, out.LastEvaluatedKey)}
 	return page, nil
 }
 
@@ -518,15 +515,7 @@ func (s *Store) GetOffers(ctx context.Context, org, requestID string) (_ []*tand
 	if err != nil {
 		return nil, translate(err, "")
 	}
-	var offers []*tandem.Offer
-	for _, raw := range out.Items {
-		var it offerItem
-		if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
-			return nil, err
-		}
-		offers = append(offers, it.toDomain())
-	}
-	return offers, nil
+	return fromItems(out.Items, func(it *offerItem) (*tandem.Offer, error) { return it.toDomain(), nil })
 }
 
 // ExpireRequest records a request's expiry once it has passed (the scheduler's cleanup), and

@@ -122,6 +122,16 @@ func (a requestsAPI) create(w http.ResponseWriter, r *http.Request, c Caller) er
 }
 
 // listMine: GET /v1/requests?cursor=&limit= — the caller's own requests, newest first.
+// writeRequestPage answers a page of requests (a learner's own, or the experts' board).
+func (a requestsAPI) writeRequestPage(w http.ResponseWriter, page *dynamo.RequestPage) {
+	now := a.now()
+	items := make([]requestJSON, 0, len(page.Requests))
+	for _, req := range page.Requests {
+		items = append(items, toRequestJSON(req, now))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items, "nextCursor": page.Cursor})
+}
+
 func (a requestsAPI) listMine(w http.ResponseWriter, r *http.Request, c Caller) error {
 	limit, err := pageLimit(r)
 	if err != nil {
@@ -131,12 +141,7 @@ func (a requestsAPI) listMine(w http.ResponseWriter, r *http.Request, c Caller) 
 	if err != nil {
 		return err
 	}
-	now := a.now()
-	items := make([]requestJSON, 0, len(page.Requests))
-	for _, req := range page.Requests {
-		items = append(items, toRequestJSON(req, now))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "nextCursor": page.Cursor})
+	a.writeRequestPage(w, page)
 	return nil
 }
 
@@ -213,12 +218,7 @@ func (a requestsAPI) board(w http.ResponseWriter, r *http.Request, c Caller) err
 	if err != nil {
 		return err
 	}
-	now := a.now()
-	items := make([]requestJSON, 0, len(page.Requests))
-	for _, req := range page.Requests {
-		items = append(items, toRequestJSON(req, now))
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items, "nextCursor": page.Cursor})
+	a.writeRequestPage(w, page)
 	return nil
 }
 
@@ -424,16 +424,12 @@ func (a requestsAPI) candidates(r *http.Request, c Caller, req *tandem.LearnerRe
 	experts := map[string]*tandem.Expert{}
 	overlap := map[string]int{}
 	var mu sync.Mutex
-	errs := make([]error, len(req.Topics))
-	var wg sync.WaitGroup
-	for i, t := range req.Topics {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			page, err := a.store.SearchExperts(ctx, c.OrgID, dynamo.ExpertQuery{Topic: t, Limit: candidatesPerTopic})
+	g, gctx := errgroup.WithContext(ctx)
+	for _, t := range req.Topics {
+		g.Go(func() error {
+			page, err := a.store.SearchExperts(gctx, c.OrgID, dynamo.ExpertQuery{Topic: t, Limit: candidatesPerTopic})
 			if err != nil {
-				errs[i] = err
-				return
+				return err
 			}
 			mu.Lock()
 			defer mu.Unlock()
@@ -443,13 +439,11 @@ func (a requestsAPI) candidates(r *http.Request, c Caller, req *tandem.LearnerRe
 					overlap[e.ID]++
 				}
 			}
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, nil, err
-		}
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
 	}
 	ids := make([]string, 0, len(experts))
 	for id := range experts {
@@ -472,43 +466,50 @@ func (a requestsAPI) candidates(r *http.Request, c Caller, req *tandem.LearnerRe
 	}
 	horizon := now.Add(matching.Horizon) // capacity looks this far ahead
 	cands := make([]matching.Candidate, len(ids))
-	sem := make(chan struct{}, 8)
+	g, gctx = errgroup.WithContext(ctx)
+	g.SetLimit(8)
 	for i, id := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
+		g.Go(func() error {
 			e := experts[id]
 			cand := matching.Candidate{ExpertID: id, Topics: e.Topics, Languages: e.Languages, Timezone: e.Timezone,
 				Department: e.Department, Rating: e.Rating, MetBefore: met[id]}
 			var sch *availability.Schedule
 			var busy []availability.Busy
-			var errS, errB error
-			var inner sync.WaitGroup
-			inner.Add(1)
-			go func() { defer inner.Done(); busy, errB = a.store.Busy(ctx, c.OrgID, id, now, horizon, "") }()
-			sch, errS = a.store.GetAvailability(ctx, c.OrgID, id)
-			inner.Wait()
-			if errB == nil {
-				for _, b := range busy {
-					if !b.Free && b.Start.After(now) {
-						cand.UpcomingSessions++
-					}
+			reads, rctx := errgroup.WithContext(gctx)
+			reads.Go(func() (err error) { busy, err = a.store.Busy(rctx, c.OrgID, id, now, horizon, ""); return err })
+			reads.Go(func() (err error) {
+				sch, err = a.store.GetAvailability(rctx, c.OrgID, id)
+				if tandem.ErrorCode(err) == tandem.ENotFound {
+					return nil // no availability published yet: no free slots
+				}
+				return err
+			})
+			if err := reads.Wait(); err != nil {
+				return err // a failed read is an error, not an expert without capacity
+			}
+			for _, b := range busy {
+				if !b.Free && b.Start.After(now) {
+					cand.UpcomingSessions++
 				}
 			}
-			if errS == nil && errB == nil {
-				st := closestSessionType(e, req.DurationMin)
-				if slots, err := availability.Slots(*sch, availability.RulesFor(st, e.Limits), busy, now, horizon, now, time.UTC); err == nil {
-					for _, s := range slots {
-						cand.FreeSlots = append(cand.FreeSlots, s.Start)
-					}
+			st := closestSessionType(e, req.DurationMin)
+			if sch == nil {
+				cands[i] = cand
+				return nil
+			}
+			// The engine refuses only a schedule it cannot expand (e.g. an unknown zone): no free slots then.
+			if slots, err := availability.Slots(*sch, availability.RulesFor(st, e.Limits), busy, now, horizon, now, time.UTC); err == nil {
+				for _, s := range slots {
+					cand.FreeSlots = append(cand.FreeSlots, s.Start)
 				}
 			}
 			cands[i] = cand
-		}()
+			return nil
+		})
 	}
-	wg.Wait()
+	if err := g.Wait(); err != nil {
+		return nil, nil, err
+	}
 	return cands, experts, nil
 }
 
