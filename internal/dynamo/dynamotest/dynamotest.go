@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -25,6 +26,16 @@ import (
 )
 
 var seq atomic.Int64
+
+// tableDefinition is the template's table, read once per test binary: parallel tests share
+// it, and the YAML parser (goformation) is not safe for concurrent use.
+var tableDefinition = sync.OnceValues(func() (samtemplate.Table, error) {
+	tpl, err := samtemplate.LoadNearest()
+	if err != nil {
+		return samtemplate.Table{}, err
+	}
+	return tpl.Table("Table")
+})
 
 // Options tune the store a test gets.
 type Options struct {
@@ -52,11 +63,7 @@ func Endpoint(tb testing.TB) string {
 func Config(tb testing.TB, opts Options) dynamo.Config {
 	tb.Helper()
 	ep := Endpoint(tb)
-	tpl, err := samtemplate.LoadNearest()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	def, err := tpl.Table("Table")
+	def, err := tableDefinition()
 	if err != nil {
 		tb.Fatal(err)
 	}
