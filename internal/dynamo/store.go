@@ -149,7 +149,7 @@ func NewWithClient(client *dynamodb.Client, table string, now func() time.Time) 
 // a function its credentials and region in the environment, and loading profiles, SSO and
 // STS support would only add to every cold start (measured: about 3 ms of package init).
 // For a local endpoint it uses static credentials and a fixed region, and never touches the
-// EC2 metadata service (DESIGN.md section 7).
+// EC2 metadata service (DynamoDB Local accepts any static key; see README "DynamoDB Local").
 func NewClient(_ context.Context, cfg Config) (*dynamodb.Client, error) {
 	opts := dynamodb.Options{Region: cfg.Region, APIOptions: cfg.APIOptions, TracerProvider: cfg.TracerProvider}
 	if opts.Region == "" {

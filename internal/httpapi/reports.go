@@ -15,7 +15,7 @@ import (
 // range (in parallel), whatever the number of bookings behind them.
 const (
 	maxReportMonths = 24
-	minGroupSize    = 3 // smaller groups are suppressed (DESIGN.md section 9)
+	minGroupSize    = 3 // smaller groups are suppressed (README "Design rules", HR metrics)
 )
 
 type reportsAPI struct {

@@ -185,8 +185,8 @@ func TestReportCostIndependentOfHistory(t *testing.T) {
 
 // BenchmarkReportVsHistory measures the report's latency for the org with 1,000 bookings of
 // history and for the one with TANDEM_REPORT_SCALE (default 10,000), interleaved so that load
-// on the machine hits both alike, and reports the ratio of the medians (budget: under 1.3,
-// DESIGN.md §8). It fails if the two ever make different calls or read more than
+// on the machine hits both alike, and reports the ratio of the medians (budget: under 1.3, the
+// report budget in README "Design rules"). It fails if the two ever make different calls or read more than
 // reportCostBound items.
 //
 //	TANDEM_REPORT_SCALE=100000 go test ./internal/httpapi -run '^$' -bench ReportVsHistory -benchtime 30x

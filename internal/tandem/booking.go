@@ -87,7 +87,7 @@ func (b *Booking) IsParticipant(userID string) bool {
 	return b.Expert.ID == userID || b.Learner.ID == userID
 }
 
-// LockCellMin is the size of the fixed time cells a booking locks (DESIGN.md section 5): any
+// LockCellMin is the size of the fixed time cells a booking locks (README "Design rules"): any
 // two overlapping spans share a cell, so per-cell conditional puts rule out double booking.
 // The slot engine rounds spans to the same cells, so what it lists is exactly what can be booked.
 const LockCellMin = 15
