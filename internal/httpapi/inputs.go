@@ -119,6 +119,8 @@ var queryRules = map[string]map[string]queryRule{
 	},
 	"GET /v1/experts/{expertId}/reviews": {"cursor": cursorParam, "limit": limitParam},
 	"GET /v1/requests":                   {"cursor": cursorParam, "limit": limitParam},
+	"GET /v1/requests/board":             {"cursor": cursorParam, "limit": limitParam},
+	"GET /v1/programs":                   {"status": enumParam("enrolling", "published", "archived")},
 	"GET /v1/reports/utilization": {
 		"from": monthParam, "to": monthParam,
 		"groupBy": enumParam("month", "department", "expert"), "format": enumParam("json", "csv"),

@@ -3,6 +3,8 @@ package httpapi
 import (
 	"context"
 	"errors"
+	"github.com/tandemhq/tandem/internal/obs"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -48,7 +50,7 @@ func SAMLocal(next ProxyFunc, jwks string, log *slog.Logger) ProxyFunc {
 		v.Keys = keys
 	}
 	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+		log = obs.NewLogger(io.Discard)
 	}
 	return func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 		if publicRoutes[ev.RouteKey] || (ev.RequestContext.Authorizer != nil && ev.RequestContext.Authorizer.JWT != nil) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/tandemhq/tandem/internal/obs"
+	"io"
 	"log/slog"
 	"math/big"
 
@@ -84,7 +86,7 @@ func NewPoller(handle HandlerFunc, cfg Delivery, log *slog.Logger) *Poller {
 		cfg.BatchSize = 100
 	}
 	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+		log = obs.NewLogger(io.Discard)
 	}
 	return &Poller{handle: handle, cfg: cfg, log: log, limit: cfg.BatchSize}
 }
