@@ -10,7 +10,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/metrics"
 	"github.com/tandemhq/tandem/internal/obs"
 	"github.com/tandemhq/tandem/internal/scheduler"
@@ -19,11 +18,7 @@ import (
 
 func main() {
 	log := obs.NewLogger(os.Stdout)
-	store, err := dynamo.New(context.TODO(), tracing.Traced(dynamo.ConfigFromEnv()))
-	if err != nil {
-		log.Error("init", slog.String("error", err.Error()))
-		os.Exit(1)
-	}
+	store := tracing.NewStore(log)
 	run := scheduler.Handler(store, time.Now)
 	lambda.Start(func(ctx context.Context, ev events.EventBridgeEvent) (scheduler.Result, error) {
 		res, err := run(ctx, ev)

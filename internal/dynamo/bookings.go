@@ -88,11 +88,7 @@ func (s *Store) GetBooking(ctx context.Context, org, id string) (_ *tandem.Booki
 }
 
 func (s *Store) getBookingItem(ctx context.Context, org, id string) (*bookingItem, error) {
-	it, err := getItem[bookingItem](ctx, s, pkSK(bookingPK(org, id), skBooking), true)
-	if err == nil && it == nil {
-		err = tandem.Errorf(tandem.ENotFound, "No booking with this id.")
-	}
-	return it, err
+	return getFound[bookingItem](ctx, s, pkSK(bookingPK(org, id), skBooking), true, "No booking with this id.")
 }
 
 // BookingQuery selects one participant's bookings.

@@ -133,11 +133,7 @@ func (s *Store) GetExpert(ctx context.Context, org, id string) (_ *tandem.Expert
 }
 
 func (s *Store) getExpertItem(ctx context.Context, org, id string, consistent bool) (*expertItem, error) {
-	it, err := getItem[expertItem](ctx, s, pkSK(expertPK(org, id), skProfile), consistent)
-	if err == nil && it == nil {
-		err = tandem.Errorf(tandem.ENotFound, "No expert with this id.")
-	}
-	return it, err
+	return getFound[expertItem](ctx, s, pkSK(expertPK(org, id), skProfile), consistent, "No expert with this id.")
 }
 
 // PutExpert creates or replaces the expert's profile and its topic index entries atomically.

@@ -143,12 +143,9 @@ func (s *Store) CreateProgram(ctx context.Context, p *tandem.Program) (err error
 // GetProgram returns the program (one consistent GetItem). Errors: not_found.
 func (s *Store) GetProgram(ctx context.Context, org, id string) (_ *tandem.Program, err error) {
 	defer tandem.Wrap(&err, "Store.GetProgram(%q)", id)
-	it, err := getItem[programItem](ctx, s, pkSK(programPK(org, id), skProgram), true)
+	it, err := getFound[programItem](ctx, s, pkSK(programPK(org, id), skProgram), true, "No program with this id.")
 	if err != nil {
 		return nil, err
-	}
-	if it == nil {
-		return nil, tandem.Errorf(tandem.ENotFound, "No program with this id.")
 	}
 	return it.toDomain(), nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // getItem reads one item (one GetItem, strongly consistent if asked) into T; nil when there
@@ -26,6 +27,16 @@ func getItem[T any](ctx context.Context, s *Store, key map[string]types.Attribut
 		return nil, err
 	}
 	return &it, nil
+}
+
+// getFound is getItem for an item that must exist: a missing one is not_found with the
+// client-safe message notFound.
+func getFound[T any](ctx context.Context, s *Store, key map[string]types.AttributeValue, consistent bool, notFound string) (*T, error) {
+	it, err := getItem[T](ctx, s, key, consistent)
+	if err == nil && it == nil {
+		err = &tandem.Error{Code: tandem.ENotFound, Message: notFound}
+	}
+	return it, err
 }
 
 // queryAll runs a Query through its pages, one call per page, and unmarshals every item

@@ -269,12 +269,9 @@ func (t *txBuilder) releaseOpenRequest(org, learnerID, requestID string) {
 // GetRequest returns the request (one consistent GetItem). Errors: not_found.
 func (s *Store) GetRequest(ctx context.Context, org, id string) (_ *tandem.LearnerRequest, err error) {
 	defer tandem.Wrap(&err, "Store.GetRequest(%q)", id)
-	it, err := getItem[requestItem](ctx, s, pkSK(requestPK(org, id), skRequest), true)
+	it, err := getFound[requestItem](ctx, s, pkSK(requestPK(org, id), skRequest), true, "No request with this id.")
 	if err != nil {
 		return nil, err
-	}
-	if it == nil {
-		return nil, tandem.Errorf(tandem.ENotFound, "No request with this id.")
 	}
 	return it.toDomain(), nil
 }

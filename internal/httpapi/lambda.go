@@ -1,13 +1,10 @@
 package httpapi
 
 import (
-	"context"
-	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
-	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/obs"
 	"github.com/tandemhq/tandem/internal/tracing"
 )
@@ -20,11 +17,7 @@ import (
 // tokens itself: SAMLocal.
 func Start(newRouter func(Deps) *Router) {
 	log := obs.NewLogger(os.Stdout)
-	store, err := dynamo.New(context.TODO(), tracing.Traced(dynamo.ConfigFromEnv()))
-	if err != nil {
-		log.Error("init", slog.String("error", err.Error()))
-		os.Exit(1)
-	}
+	store := tracing.NewStore(log)
 	handler := ProxyFunc(httpadapter.NewV2(newRouter(Deps{Store: store, Logger: log})).ProxyWithContext)
 	if os.Getenv(SAMLocalEnv) == "true" { // SAM CLI's local API: no JWT authorizer runs (samlocal.go)
 		handler = SAMLocal(handler, os.Getenv(SAMLocalJWKSEnv), log)

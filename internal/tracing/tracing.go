@@ -24,6 +24,7 @@ package tracing
 import (
 	"context"
 	"encoding/hex"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -145,4 +146,16 @@ func Traced(cfg dynamo.Config) dynamo.Config {
 		cfg.TracerProvider = tp
 	}
 	return cfg
+}
+
+// NewStore is every function's store, built once per cold start: from the environment, with
+// its SDK calls traced in Lambda. A function without its store has nothing to serve, so a
+// failure is logged and the process exits (Lambda reports the init error).
+func NewStore(log *slog.Logger) *dynamo.Store {
+	store, err := dynamo.New(context.TODO(), Traced(dynamo.ConfigFromEnv()))
+	if err != nil {
+		log.Error("init", slog.String("error", err.Error()))
+		os.Exit(1)
+	}
+	return store
 }
