@@ -37,7 +37,7 @@ DYNAMODB_ENDPOINT=$(infra/dynamodb-local.sh start --in-memory --state-dir "$STAT
 export DYNAMODB_ENDPOINT REQUIRE_DYNAMODB=1
 # observability (internal/obs): every log line of the run is captured, then checked for secrets.
 export TANDEM_LOG_CAPTURE="$PWD/.local/log-capture/run.jsonl"; rm -rf .local/log-capture; mkdir -p .local/log-capture
-TANDEM_AWS_ACTIONS_DIR="$ACTIONS" go test -race -count=1 -timeout 20m ${GOTEST_FLAGS:-} ./...
+TANDEM_AWS_ACTIONS_DIR="$ACTIONS" go test -race -count=1 -timeout 30m ${GOTEST_FLAGS:-} ./...
 [ -n "${GOTEST_FLAGS:-}" ] || TANDEM_LOG_CHECK="$TANDEM_LOG_CAPTURE" TANDEM_LOG_CAPTURE= go test -count=1 -run '^TestCapturedLogsHaveNoSecret$' -v ./internal/obs | grep -v '^=== RUN'
 infra/dynamodb-local.sh stop --state-dir "$STATE" >/dev/null 2>&1 || true
 
