@@ -186,7 +186,9 @@ func noteSecrets(r *http.Request, pattern string) {
 	_, route, _ := strings.Cut(pattern, " ")
 	got := strings.Split(r.URL.Path, "/")
 	for i, seg := range strings.Split(route, "/") {
-		if i < len(got) && strings.HasPrefix(seg, "{") && obs.IsSecretName(strings.Trim(seg, "{}.")) {
+		// A value that is not a well-formed token is refused before any use (checkInputs), so
+		// it is no credential; noting it would flag a long id elsewhere that happens to equal it.
+		if i < len(got) && strings.HasPrefix(seg, "{") && obs.IsSecretName(strings.Trim(seg, "{}.")) && tandem.ValidToken(got[i]) {
 			obs.NoteSecret(got[i])
 		}
 	}
