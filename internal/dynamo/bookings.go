@@ -15,31 +15,34 @@ import (
 // learner's. Counter keys remember which limit counters the booking incremented, so every
 // release decrements exactly those.
 type bookingItem struct {
-	PK, SK         string
-	GSI1PK, GSI1SK string
-	GSI2PK, GSI2SK string
-	Type           itemType           `dynamodbav:"type"`
-	ID             string             `dynamodbav:"id"`
-	Org            string             `dynamodbav:"org"`
-	Expert         tandem.Party       `dynamodbav:"expert"`
-	Learner        tandem.Party       `dynamodbav:"learner"`
-	SessionType    tandem.SessionType `dynamodbav:"sessionType"`
-	Start          string             `dynamodbav:"start"`
-	End            string             `dynamodbav:"end"`
-	Status         string             `dynamodbav:"status"`
-	Note           string             `dynamodbav:"note,omitempty"`
-	RequestID      string             `dynamodbav:"requestId,omitempty"`
-	MeetingURL     string             `dynamodbav:"meetingUrl,omitempty"`
-	HoldUntil      int64              `dynamodbav:"holdUntil,omitempty"`
-	Reschedules    int                `dynamodbav:"reschedules"`
-	Sequence       int                `dynamodbav:"sequence"`
-	CancelledBy    string             `dynamodbav:"cancelledBy,omitempty"`
-	CancelReason   string             `dynamodbav:"cancelReason,omitempty"`
-	LateCancel     bool               `dynamodbav:"lateCancel,omitempty"`
-	NoShow         string             `dynamodbav:"noShow,omitempty"`
-	DayCounter     string             `dynamodbav:"dayCounter,omitempty"`
-	WeekCounter    string             `dynamodbav:"weekCounter,omitempty"`
-	ActiveCounted  bool               `dynamodbav:"activeCounted,omitempty"`
+	PK            string          `dynamodbav:"PK"`
+	SK            string          `dynamodbav:"SK"`
+	GSI1PK        string          `dynamodbav:"GSI1PK"`
+	GSI1SK        string          `dynamodbav:"GSI1SK"`
+	GSI2PK        string          `dynamodbav:"GSI2PK"`
+	GSI2SK        string          `dynamodbav:"GSI2SK"`
+	Type          itemType        `dynamodbav:"type"`
+	ID            string          `dynamodbav:"id"`
+	Org           string          `dynamodbav:"org"`
+	Expert        partyItem       `dynamodbav:"expert"`
+	Learner       partyItem       `dynamodbav:"learner"`
+	SessionType   sessionTypeItem `dynamodbav:"sessionType"`
+	Start         string          `dynamodbav:"start"`
+	End           string          `dynamodbav:"end"`
+	Status        string          `dynamodbav:"status"`
+	Note          string          `dynamodbav:"note,omitempty"`
+	RequestID     string          `dynamodbav:"requestId,omitempty"`
+	MeetingURL    string          `dynamodbav:"meetingUrl,omitempty"`
+	HoldUntil     int64           `dynamodbav:"holdUntil,omitempty"`
+	Reschedules   int             `dynamodbav:"reschedules"`
+	Sequence      int             `dynamodbav:"sequence"`
+	CancelledBy   string          `dynamodbav:"cancelledBy,omitempty"`
+	CancelReason  string          `dynamodbav:"cancelReason,omitempty"`
+	LateCancel    bool            `dynamodbav:"lateCancel,omitempty"`
+	NoShow        string          `dynamodbav:"noShow,omitempty"`
+	DayCounter    string          `dynamodbav:"dayCounter,omitempty"`
+	WeekCounter   string          `dynamodbav:"weekCounter,omitempty"`
+	ActiveCounted bool            `dynamodbav:"activeCounted,omitempty"`
 	// CircleID names the group session a seat belongs to (circles.go); Offer marks a seat
 	// offered from its waitlist, which the learner confirms.
 	CircleID string `dynamodbav:"circleId,omitempty"`
@@ -56,9 +59,48 @@ type bookingItem struct {
 	Imported bool `dynamodbav:"imported,omitempty"`
 }
 
+// partyItem is a stored tandem.Party (an expert or learner as a booking, circle or waitlist
+// place names them). Its attribute names are the Go field names the first items were stored
+// with: existing items and the stream consumer depend on them.
+type partyItem struct {
+	ID         string `dynamodbav:"ID"`
+	Name       string `dynamodbav:"Name"`
+	Email      string `dynamodbav:"Email"`
+	Department string `dynamodbav:"Department"`
+}
+
+func toPartyItem(p tandem.Party) partyItem { return partyItem(p) }
+
+func (it partyItem) toDomain() tandem.Party { return tandem.Party(it) }
+
+// bookingItemFrom and toDomain are the one place a booking is converted. bookingItemFrom
+// stamps the booking's times and next version (on b too, as written).
+func bookingItemFrom(b *tandem.Booking, now time.Time) bookingItem {
+	if b.CreatedAt.IsZero() {
+		b.CreatedAt = now.UTC().Truncate(time.Second)
+	}
+	b.UpdatedAt = now.UTC().Truncate(time.Second)
+	it := bookingItem{
+		PK: bookingPK(b.OrgID, b.ID), SK: skBooking,
+		GSI1PK: expertBookingsPK(b.OrgID, b.Expert.ID), GSI1SK: bookingIndexSK(b.End, b.ID),
+		GSI2PK: learnerBookingsPK(b.OrgID, b.Learner.ID), GSI2SK: bookingIndexSK(b.End, b.ID),
+		Type: typeBooking, ID: b.ID, Org: b.OrgID, Expert: toPartyItem(b.Expert), Learner: toPartyItem(b.Learner),
+		SessionType: toSessionTypeItem(b.SessionType), Start: timeKey(b.Start), End: timeKey(b.End), Status: string(b.Status),
+		Note: b.Note, RequestID: b.RequestID, MeetingURL: b.MeetingURL, Reschedules: b.Reschedules, Sequence: b.Sequence,
+		CancelledBy: b.CancelledBy, CancelReason: b.CancelReason, LateCancel: b.LateCancel, NoShow: b.NoShow,
+		CircleID: b.CircleID, Offer: b.Offer,
+		CreatedAt: b.CreatedAt.Format(time.RFC3339), UpdatedAt: b.UpdatedAt.Format(time.RFC3339), Version: b.Version + 1,
+	}
+	if b.Status == tandem.StatusPending && !b.HoldUntil.IsZero() {
+		it.HoldUntil = b.HoldUntil.Unix()
+	}
+	b.Version = it.Version
+	return it
+}
+
 func (it *bookingItem) toDomain() *tandem.Booking {
 	b := &tandem.Booking{
-		ID: it.ID, OrgID: it.Org, Expert: it.Expert, Learner: it.Learner, SessionType: it.SessionType,
+		ID: it.ID, OrgID: it.Org, Expert: it.Expert.toDomain(), Learner: it.Learner.toDomain(), SessionType: it.SessionType.toDomain(),
 		Start: parseKeyTime(it.Start), End: parseKeyTime(it.End), Status: tandem.BookingStatus(it.Status),
 		Note: it.Note, RequestID: it.RequestID, MeetingURL: it.MeetingURL, Reschedules: it.Reschedules,
 		Sequence: it.Sequence, CancelledBy: it.CancelledBy, CancelReason: it.CancelReason,

@@ -28,7 +28,8 @@ type IdemRecord struct {
 }
 
 type idemItem struct {
-	PK, SK    string
+	PK        string   `dynamodbav:"PK"`
+	SK        string   `dynamodbav:"SK"`
 	Type      itemType `dynamodbav:"type"`
 	Hash      string   `dynamodbav:"hash"`
 	Status    int      `dynamodbav:"status"`
@@ -245,28 +246,6 @@ func cellsOf(lo, hi time.Time) []time.Time {
 		out = append(out, c)
 	}
 	return out
-}
-
-func bookingItemFrom(b *tandem.Booking, now time.Time) bookingItem {
-	if b.CreatedAt.IsZero() {
-		b.CreatedAt = now.UTC().Truncate(time.Second)
-	}
-	b.UpdatedAt = now.UTC().Truncate(time.Second)
-	it := bookingItem{
-		PK: bookingPK(b.OrgID, b.ID), SK: skBooking,
-		GSI1PK: expertBookingsPK(b.OrgID, b.Expert.ID), GSI1SK: bookingIndexSK(b.End, b.ID),
-		GSI2PK: learnerBookingsPK(b.OrgID, b.Learner.ID), GSI2SK: bookingIndexSK(b.End, b.ID),
-		Type: typeBooking, ID: b.ID, Org: b.OrgID, Expert: b.Expert, Learner: b.Learner, SessionType: b.SessionType,
-		Start: timeKey(b.Start), End: timeKey(b.End), Status: string(b.Status), Note: b.Note, RequestID: b.RequestID,
-		MeetingURL: b.MeetingURL, Reschedules: b.Reschedules, Sequence: b.Sequence, CancelledBy: b.CancelledBy,
-		CancelReason: b.CancelReason, LateCancel: b.LateCancel, NoShow: b.NoShow, CircleID: b.CircleID, Offer: b.Offer,
-		CreatedAt: b.CreatedAt.Format(time.RFC3339), UpdatedAt: b.UpdatedAt.Format(time.RFC3339), Version: b.Version + 1,
-	}
-	if b.Status == tandem.StatusPending && !b.HoldUntil.IsZero() {
-		it.HoldUntil = b.HoldUntil.Unix()
-	}
-	b.Version = it.Version
-	return it
 }
 
 // requestToken derives a transaction's ClientRequestToken (at most 36 characters).

@@ -38,7 +38,8 @@ func CircleID(org, expertID string, start time.Time) string {
 // circleBusyItem is how a circle's busy entry is written: unlike busyItem, the counters are
 // always present, so conditions can compare them.
 type circleBusyItem struct {
-	PK, SK        string
+	PK            string   `dynamodbav:"PK"`
+	SK            string   `dynamodbav:"SK"`
 	Type          itemType `dynamodbav:"type"`
 	BookingID     string   `dynamodbav:"bookingId"` // the circle id: what its cells name
 	CircleID      string   `dynamodbav:"circleId"`
@@ -55,32 +56,62 @@ type circleBusyItem struct {
 	ExpiresAt     int64    `dynamodbav:"expiresAt"`
 }
 
+// circleItem is what never changes about a circle: who, what and when.
 type circleItem struct {
-	PK, SK      string
-	Type        itemType           `dynamodbav:"type"`
-	ID          string             `dynamodbav:"id"`
-	Org         string             `dynamodbav:"org"`
-	Expert      tandem.Party       `dynamodbav:"expert"`
-	SessionType tandem.SessionType `dynamodbav:"sessionType"`
-	Start       string             `dynamodbav:"start"`
-	End         string             `dynamodbav:"end"`
-	MeetingURL  string             `dynamodbav:"meetingUrl,omitempty"`
-	CreatedAt   string             `dynamodbav:"createdAt"`
-	ExpiresAt   int64              `dynamodbav:"expiresAt"`
+	PK          string          `dynamodbav:"PK"`
+	SK          string          `dynamodbav:"SK"`
+	Type        itemType        `dynamodbav:"type"`
+	ID          string          `dynamodbav:"id"`
+	Org         string          `dynamodbav:"org"`
+	Expert      partyItem       `dynamodbav:"expert"`
+	SessionType sessionTypeItem `dynamodbav:"sessionType"`
+	Start       string          `dynamodbav:"start"`
+	End         string          `dynamodbav:"end"`
+	MeetingURL  string          `dynamodbav:"meetingUrl,omitempty"`
+	CreatedAt   string          `dynamodbav:"createdAt"`
+	ExpiresAt   int64           `dynamodbav:"expiresAt"`
 }
 
+// circleItemFrom and toDomain are the one place a circle's facts are converted; the counts
+// live on its busy entry (circleFromBusy).
+func circleItemFrom(b *tandem.Booking, now time.Time, expiresAt int64) circleItem {
+	return circleItem{PK: circlePK(b.OrgID, b.CircleID), SK: skCircle, Type: typeCircle, ID: b.CircleID, Org: b.OrgID,
+		Expert: toPartyItem(b.Expert), SessionType: toSessionTypeItem(b.SessionType), Start: timeKey(b.Start), End: timeKey(b.End),
+		MeetingURL: b.MeetingURL, CreatedAt: now.UTC().Format(time.RFC3339), ExpiresAt: expiresAt}
+}
+
+func (it *circleItem) toDomain() *tandem.Circle {
+	st := it.SessionType.toDomain()
+	return &tandem.Circle{ID: it.ID, OrgID: it.Org, Expert: it.Expert.toDomain(), SessionType: st, MeetingURL: it.MeetingURL,
+		Start: parseKeyTime(it.Start), End: parseKeyTime(it.End), Seats: st.Seats}
+}
+
+// waitItem is a place on a circle's waitlist, keyed by arrival.
 type waitItem struct {
-	PK, SK    string
-	Type      itemType     `dynamodbav:"type"`
-	Learner   tandem.Party `dynamodbav:"learner"`
-	Key       string       `dynamodbav:"key"`
-	JoinedAt  string       `dynamodbav:"joinedAt"`
-	Note      string       `dynamodbav:"note,omitempty"`
-	ExpiresAt int64        `dynamodbav:"expiresAt"`
+	PK        string    `dynamodbav:"PK"`
+	SK        string    `dynamodbav:"SK"`
+	Type      itemType  `dynamodbav:"type"`
+	Learner   partyItem `dynamodbav:"learner"`
+	Key       string    `dynamodbav:"key"`
+	JoinedAt  string    `dynamodbav:"joinedAt"`
+	Note      string    `dynamodbav:"note,omitempty"`
+	ExpiresAt int64     `dynamodbav:"expiresAt"`
+}
+
+// waitItemFrom and toDomain are the one place a waitlist place is converted.
+func waitItemFrom(pk string, w tandem.Waiter, expiresAt int64) waitItem {
+	return waitItem{PK: pk, SK: prefixWait + w.Key, Type: typeWait, Learner: toPartyItem(w.Learner), Key: w.Key,
+		JoinedAt: w.JoinedAt.UTC().Format(time.RFC3339), Note: w.Note, ExpiresAt: expiresAt}
+}
+
+func (it *waitItem) toDomain() tandem.Waiter {
+	joined, _ := time.Parse(time.RFC3339, it.JoinedAt)
+	return tandem.Waiter{Learner: it.Learner.toDomain(), Key: it.Key, JoinedAt: joined, Note: it.Note}
 }
 
 type waiterItem struct {
-	PK, SK     string
+	PK         string   `dynamodbav:"PK"`
+	SK         string   `dynamodbav:"SK"`
 	Type       itemType `dynamodbav:"type"`
 	State      string   `dynamodbav:"state"` // tandem.MemberWaiting or tandem.MemberSkipped
 	Key        string   `dynamodbav:"key"`
@@ -241,10 +272,7 @@ func (s *Store) createCircleParts(tx *txBuilder, r SeatRequest, now time.Time) e
 	if err := tx.put("circle_new", busy, "attribute_not_exists(PK)", nil); err != nil {
 		return err
 	}
-	facts := circleItem{PK: circlePK(b.OrgID, b.CircleID), SK: skCircle, Type: typeCircle, ID: b.CircleID, Org: b.OrgID,
-		Expert: b.Expert, SessionType: st, Start: timeKey(b.Start), End: timeKey(b.End), MeetingURL: b.MeetingURL,
-		CreatedAt: now.UTC().Format(time.RFC3339), ExpiresAt: busy.ExpiresAt}
-	if err := tx.put("circle_new", facts, "attribute_not_exists(PK)", nil); err != nil {
+	if err := tx.put("circle_new", circleItemFrom(b, now, busy.ExpiresAt), "attribute_not_exists(PK)", nil); err != nil {
 		return err
 	}
 	span := circleSpan(b.OrgID, b.CircleID, st, b.Start, b.End)
@@ -278,8 +306,8 @@ func (s *Store) waitTx(r SeatRequest, now time.Time) (*txBuilder, error) {
 		map[string]types.AttributeValue{":waiting": strAttr(tandem.MemberWaiting)}); err != nil {
 		return nil, err
 	}
-	if err := tx.put("wait", waitItem{PK: pk, SK: prefixWait + key, Type: typeWait, Learner: b.Learner, Key: key,
-		JoinedAt: now.UTC().Format(time.RFC3339), Note: b.Note, ExpiresAt: expires}, "attribute_not_exists(PK)", nil); err != nil {
+	if err := tx.put("wait", waitItemFrom(pk, tandem.Waiter{Learner: b.Learner, Key: key, JoinedAt: now, Note: b.Note}, expires),
+		"attribute_not_exists(PK)", nil); err != nil {
 		return nil, err
 	}
 	for _, c := range learnerCells(b) {
@@ -385,8 +413,7 @@ func (s *Store) CircleFacts(ctx context.Context, org, id string) (*tandem.Circle
 	if facts == nil {
 		return nil, tandem.Errorf(tandem.ENotFound, "No group session with this id.")
 	}
-	return &tandem.Circle{ID: id, OrgID: org, Expert: facts.Expert, SessionType: facts.SessionType, MeetingURL: facts.MeetingURL,
-		Start: parseKeyTime(facts.Start), End: parseKeyTime(facts.End), Seats: facts.SessionType.Seats}, nil
+	return facts.toDomain(), nil
 }
 
 // CircleCounts reads the circle's busy entry (one consistent GetItem) into c's counts.
@@ -419,8 +446,7 @@ func (s *Store) Waitlist(ctx context.Context, org, id string, limit int) (_ []ta
 	}
 	list := make([]tandem.Waiter, 0, len(items))
 	for _, it := range items {
-		joined, _ := time.Parse(time.RFC3339, it.JoinedAt)
-		list = append(list, tandem.Waiter{Learner: it.Learner, Key: it.Key, JoinedAt: joined, Note: it.Note})
+		list = append(list, it.toDomain())
 	}
 	return list, nil
 }

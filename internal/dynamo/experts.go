@@ -53,13 +53,17 @@ type sessionTypeItem struct {
 	Seats           int    `dynamodbav:"Seats"`
 }
 
+func toSessionTypeItem(st tandem.SessionType) sessionTypeItem { return sessionTypeItem(st) }
+
+func (it sessionTypeItem) toDomain() tandem.SessionType { return tandem.SessionType(it) }
+
 func toSessionTypeItems(sts []tandem.SessionType) []sessionTypeItem {
 	if sts == nil {
 		return nil
 	}
 	out := make([]sessionTypeItem, len(sts))
 	for i, st := range sts {
-		out[i] = sessionTypeItem(st)
+		out[i] = toSessionTypeItem(st)
 	}
 	return out
 }
@@ -70,7 +74,7 @@ func fromSessionTypeItems(items []sessionTypeItem) []tandem.SessionType {
 	}
 	out := make([]tandem.SessionType, len(items))
 	for i, it := range items {
-		out[i] = tandem.SessionType(it)
+		out[i] = it.toDomain()
 	}
 	return out
 }

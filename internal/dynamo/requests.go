@@ -29,29 +29,29 @@ import (
 // A learner's open requests are held on a counter item (skOpenRequests, a string set of
 // ids) whose size the posting transaction bounds.
 type requestItem struct {
-	PK                string                 `dynamodbav:"PK"`
-	SK                string                 `dynamodbav:"SK"`
-	GSI1PK            string                 `dynamodbav:"GSI1PK"`
-	GSI1SK            string                 `dynamodbav:"GSI1SK"`
-	Type              itemType               `dynamodbav:"type"`
-	ID                string                 `dynamodbav:"id"`
-	Org               string                 `dynamodbav:"org"`
-	LearnerID         string                 `dynamodbav:"learnerId"`
-	LearnerName       string                 `dynamodbav:"learnerName"`
-	LearnerDepartment string                 `dynamodbav:"learnerDepartment"`
-	Topics            []string               `dynamodbav:"topics"`
-	Goal              string                 `dynamodbav:"goal"`
-	DurationMin       int                    `dynamodbav:"durationMin"`
-	PreferredTimes    []tandem.PreferredTime `dynamodbav:"preferredTimes"`
-	Language          string                 `dynamodbav:"language,omitempty"`
-	Urgency           string                 `dynamodbav:"urgency"`
-	Timezone          string                 `dynamodbav:"timezone"`
-	Status            string                 `dynamodbav:"status"`
-	CreatedAt         string                 `dynamodbav:"createdAt"`
-	ExpiresAtUnix     int64                  `dynamodbav:"expiresAtUnix"`
-	MatchedAt         string                 `dynamodbav:"matchedAt,omitempty"`
-	BookingID         string                 `dynamodbav:"bookingId,omitempty"`
-	Version           int64                  `dynamodbav:"version"`
+	PK                string              `dynamodbav:"PK"`
+	SK                string              `dynamodbav:"SK"`
+	GSI1PK            string              `dynamodbav:"GSI1PK"`
+	GSI1SK            string              `dynamodbav:"GSI1SK"`
+	Type              itemType            `dynamodbav:"type"`
+	ID                string              `dynamodbav:"id"`
+	Org               string              `dynamodbav:"org"`
+	LearnerID         string              `dynamodbav:"learnerId"`
+	LearnerName       string              `dynamodbav:"learnerName"`
+	LearnerDepartment string              `dynamodbav:"learnerDepartment"`
+	Topics            []string            `dynamodbav:"topics"`
+	Goal              string              `dynamodbav:"goal"`
+	DurationMin       int                 `dynamodbav:"durationMin"`
+	PreferredTimes    []preferredTimeItem `dynamodbav:"preferredTimes"`
+	Language          string              `dynamodbav:"language,omitempty"`
+	Urgency           string              `dynamodbav:"urgency"`
+	Timezone          string              `dynamodbav:"timezone"`
+	Status            string              `dynamodbav:"status"`
+	CreatedAt         string              `dynamodbav:"createdAt"`
+	ExpiresAtUnix     int64               `dynamodbav:"expiresAtUnix"`
+	MatchedAt         string              `dynamodbav:"matchedAt,omitempty"`
+	BookingID         string              `dynamodbav:"bookingId,omitempty"`
+	Version           int64               `dynamodbav:"version"`
 }
 
 // requestTopicItem is a board pointer. Pointers written before the board became fair have
@@ -73,13 +73,43 @@ type openRequestsItem struct {
 	Open []string `dynamodbav:"openRequests,stringset,omitempty"`
 }
 
+// preferredTimeItem is a stored tandem.PreferredTime (attribute names: the Go field names,
+// as first stored).
+type preferredTimeItem struct {
+	Weekday   string `dynamodbav:"Weekday"`
+	StartHour int    `dynamodbav:"StartHour"`
+	EndHour   int    `dynamodbav:"EndHour"`
+}
+
+func toPreferredTimeItems(pts []tandem.PreferredTime) []preferredTimeItem {
+	if pts == nil {
+		return nil
+	}
+	out := make([]preferredTimeItem, len(pts))
+	for i, pt := range pts {
+		out[i] = preferredTimeItem(pt)
+	}
+	return out
+}
+
+func fromPreferredTimeItems(items []preferredTimeItem) []tandem.PreferredTime {
+	if items == nil {
+		return nil
+	}
+	out := make([]tandem.PreferredTime, len(items))
+	for i, it := range items {
+		out[i] = tandem.PreferredTime(it)
+	}
+	return out
+}
+
 // requestItemFrom and toDomain are the one place a request is converted.
 func requestItemFrom(r *tandem.LearnerRequest) requestItem {
 	created := r.CreatedAt.UTC().Format(time.RFC3339)
 	it := requestItem{PK: requestPK(r.OrgID, r.ID), SK: skRequest,
 		GSI1PK: learnerRequestsPK(r.OrgID, r.LearnerID), GSI1SK: created + "#" + r.ID, Type: "request",
 		ID: r.ID, Org: r.OrgID, LearnerID: r.LearnerID, LearnerName: r.LearnerName, LearnerDepartment: r.LearnerDepartment,
-		Topics: r.Topics, Goal: r.Goal, DurationMin: r.DurationMin, PreferredTimes: r.PreferredTimes, Language: r.Language,
+		Topics: r.Topics, Goal: r.Goal, DurationMin: r.DurationMin, PreferredTimes: toPreferredTimeItems(r.PreferredTimes), Language: r.Language,
 		Urgency: r.Urgency, Timezone: r.Timezone, Status: string(r.Status), CreatedAt: created,
 		ExpiresAtUnix: r.ExpiresAt.Unix(), BookingID: r.BookingID, Version: r.Version}
 	if !r.MatchedAt.IsZero() {
@@ -91,7 +121,7 @@ func requestItemFrom(r *tandem.LearnerRequest) requestItem {
 func (it *requestItem) toDomain() *tandem.LearnerRequest {
 	r := &tandem.LearnerRequest{ID: it.ID, OrgID: it.Org, LearnerID: it.LearnerID, LearnerName: it.LearnerName,
 		LearnerDepartment: it.LearnerDepartment, Topics: it.Topics, Goal: it.Goal, DurationMin: it.DurationMin,
-		PreferredTimes: it.PreferredTimes, Language: it.Language, Urgency: it.Urgency, Timezone: it.Timezone,
+		PreferredTimes: fromPreferredTimeItems(it.PreferredTimes), Language: it.Language, Urgency: it.Urgency, Timezone: it.Timezone,
 		Status: tandem.RequestStatus(it.Status), ExpiresAt: time.Unix(it.ExpiresAtUnix, 0).UTC(),
 		BookingID: it.BookingID, Version: it.Version}
 	r.CreatedAt, _ = time.Parse(time.RFC3339, it.CreatedAt)
