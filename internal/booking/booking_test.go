@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/availability"
+	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/dynamo/dynamotest"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -30,6 +31,26 @@ func TestDecideNext(t *testing.T) {
 	for _, tt := range tests {
 		if got := decideNext(&tt.c, tt.first); got != tt.want {
 			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestReleaseSeat(t *testing.T) {
+	tests := []struct {
+		name string
+		c    tandem.Circle
+		want dynamo.SeatRelease
+	}{
+		{"last seat, nobody waits", tandem.Circle{Seats: 4, Taken: 1}, dynamo.SeatRelease{Dissolve: true}},
+		{"last seat, someone waits", tandem.Circle{Seats: 4, Taken: 1, Waiting: 2}, dynamo.SeatRelease{Offer: true}},
+		{"other seats held", tandem.Circle{Seats: 4, Taken: 3}, dynamo.SeatRelease{Offer: true}},
+		{"full with a waitlist", tandem.Circle{Seats: 4, Taken: 4, Waiting: 1}, dynamo.SeatRelease{Offer: true}},
+		{"called off, last seat, others waiting", tandem.Circle{Seats: 4, Taken: 1, Waiting: 2, Cancelled: true}, dynamo.SeatRelease{Dissolve: true}},
+		{"called off, seats held", tandem.Circle{Seats: 4, Taken: 2, Cancelled: true}, dynamo.SeatRelease{}},
+	}
+	for _, tt := range tests {
+		if got := ReleaseSeat(tt.c); got != tt.want {
+			t.Errorf("%s: %+v, want %+v", tt.name, got, tt.want)
 		}
 	}
 }

@@ -64,7 +64,7 @@ func (s *Service) CancelCircle(ctx context.Context, c *tandem.Circle, reason str
 				return b.Expire(now) // a lapsed offer: recorded as such, its seat released
 			}
 			return b.Cancel("expert", reason, settings.LateCancelWindow(), now)
-		}})
+		}, ReleaseSeat: ReleaseSeat})
 		if err != nil {
 			return cancelled, err
 		}

@@ -86,8 +86,9 @@
 // still held ("stale": read again and re-decide). The last learner leaving the waitlist of a
 // circle nobody holds a seat in dissolves it; calling a circle off skips everyone waiting
 // (cancelled) and cancels every live seat as the expert.
-//
-// Not yet here: when a live seat is given up, whether its circle dissolves (last seat, nobody
-// waiting) or the seat is handed back to the counter is still chosen inside the store's
-// transition (dynamo.Store.UpdateBooking), on the counts it reads in the same attempt.
+// A live seat given up (cancelled, declined, lapsed) dissolves its circle when it was the last
+// one held and nobody waits (or the circle is called off); otherwise it goes back to the
+// counter and is offered to whoever waits (ReleaseSeat). The store's transition
+// (dynamo.Store.UpdateBooking) asks for that decision on the counts it reads in the same
+// attempt (dynamo.Change.ReleaseSeat) and carries it out in the step's transaction.
 package booking

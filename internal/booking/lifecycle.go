@@ -37,6 +37,7 @@ func (s *Service) change(ctx context.Context, org, id string, ch dynamo.Change) 
 		wasLive = b.Status.Live() // as read by the attempt that writes
 		return apply(b, now)
 	}
+	ch.ReleaseSeat = ReleaseSeat
 	b, err := s.store.UpdateBooking(ctx, org, id, ch)
 	if err != nil {
 		return Changed{}, err
@@ -46,6 +47,20 @@ func (s *Service) change(ctx context.Context, org, id string, ch dynamo.Change) 
 		out.Offered, out.Deferred = s.PromoteWaitlist(ctx, org, b.CircleID)
 	}
 	return out, nil
+}
+
+// ReleaseSeat decides what a live seat given up does to its circle c (its counts as read
+// with the seat, in the attempt that writes): the last seat held with nobody waiting, or the
+// last of a circle called off, dissolves the circle and frees the expert's time; any other
+// seat goes back to the counter and, unless the circle is called off, is offered to whoever
+// waits. The offer's due entry is written even if nobody waited at the read: a learner may
+// join the waitlist of the full circle between that read and the write, and must not wait
+// behind a free seat (the step also offers it at once, see change).
+func ReleaseSeat(c tandem.Circle) dynamo.SeatRelease {
+	if c.Taken <= 1 && (c.Waiting == 0 || c.Cancelled) {
+		return dynamo.SeatRelease{Dissolve: true}
+	}
+	return dynamo.SeatRelease{Offer: !c.Cancelled}
 }
 
 // givesUpSeat reports whether a live seat that ends in st frees its place in the circle.

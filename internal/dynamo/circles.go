@@ -321,27 +321,28 @@ func (s *Store) waitTx(r SeatRequest, now time.Time) (*txBuilder, error) {
 }
 
 // releaseSeat adds to a transition's transaction what giving up a live seat does to its
-// circle (c, as read with the booking): the last seat with nobody waiting dissolves the
-// circle (its entries, the expert's cells and limit counters); any other seat is handed back
-// to the counter, and a due entry asks the scheduler to offer it to whoever waits (the
-// handler also tries at once). Both are conditioned on what was read, so a concurrent change
-// makes the transition re-read and re-decide.
-func (s *Store) releaseSeat(tx *txBuilder, org string, c *busyItem, expertID string, now time.Time) {
+// circle (c, as read with the booking), as decide (the use case) says: dissolve it, or hand
+// the seat back to the counter, with a due entry to offer it if asked.
+func releaseSeat(tx *txBuilder, org string, c *busyItem, expertID string, decide func(tandem.Circle) SeatRelease, now time.Time) error {
 	if c == nil {
-		return // the circle is already gone (nothing left to release)
+		return nil // the circle is already gone (nothing left to release)
 	}
-	pk, sk := c.PK, c.SK
-	if c.Taken <= 1 && (c.Waiting == 0 || c.Cancelled) {
+	if decide == nil {
+		return fmt.Errorf("seat of circle %s given up without a ReleaseSeat decision", c.CircleID)
+	}
+	circle := circleFromBusy(c)
+	circle.OrgID, circle.Expert.ID = org, expertID
+	d := decide(circle)
+	if d.Dissolve {
 		dissolveParts(tx, org, expertID, c)
-		return
+		return nil
 	}
-	tx.update("circle_release", pk, sk, "ADD taken :minus", "taken > :one OR (taken = :one AND waiting > :zero)", nil,
+	tx.update("circle_release", c.PK, c.SK, "ADD taken :minus", "taken > :one OR (taken = :one AND waiting > :zero)", nil,
 		map[string]types.AttributeValue{":minus": num(-1), ":one": num(1), ":zero": num(0)})
-	if !c.Cancelled {
-		// Written even if nobody waited at the read: a learner may join the waitlist of the
-		// full circle between that read and this write, and must not wait behind a free seat.
+	if d.Offer {
 		_ = tx.put("due", dueItem{PK: duePK(now), SK: dueSK(org, c.CircleID, "PROMOTE"), Type: typeDue, Org: org, BookingID: c.CircleID}, "", nil)
 	}
+	return nil
 }
 
 // dissolveParts deletes the circle as read in c (conditioned on its counts being unchanged),

@@ -19,6 +19,20 @@ type Change struct {
 	// Reschedule, when set, moves the booking's cells and counters to the new span after
 	// Apply has set the new Start and End.
 	Reschedule *RescheduleLimits
+	// ReleaseSeat decides what giving up a live seat does to its circle, from the circle's
+	// counts read in the same attempt (the use case's rule). A change that can give up a seat
+	// must set it.
+	ReleaseSeat func(c tandem.Circle) SeatRelease
+}
+
+// SeatRelease is the use case's decision about a live seat given up: either the circle
+// dissolves (its entries, the expert's cells and limit counters; conditioned on its counts
+// being as read), or the seat goes back to the counter (conditioned on it not being the last
+// one with nobody waiting) and, with Offer, a due entry asks the scheduler to offer it to
+// whoever waits. Either way a concurrent change makes the transition re-read and re-decide.
+type SeatRelease struct {
+	Dissolve bool
+	Offer    bool
 }
 
 // RescheduleLimits are the counter keys and limits for the new start of a reschedule.
@@ -53,7 +67,7 @@ func (s *Store) UpdateBooking(ctx context.Context, org, id string, change Change
 		if err := change.Apply(after, now); err != nil {
 			return nil, err
 		}
-		tx, err := s.transitionTx(it, before, after, change.Reschedule, circle, now)
+		tx, err := s.transitionTx(it, before, after, change, circle, now)
 		if err != nil {
 			return nil, err
 		}
@@ -77,7 +91,8 @@ func (s *Store) UpdateBooking(ctx context.Context, org, id string, change Change
 	}
 }
 
-func (s *Store) transitionTx(old *bookingItem, before, after *tandem.Booking, rs *RescheduleLimits, circle *busyItem, now time.Time) (*txBuilder, error) {
+func (s *Store) transitionTx(old *bookingItem, before, after *tandem.Booking, change Change, circle *busyItem, now time.Time) (*txBuilder, error) {
+	rs := change.Reschedule
 	tx := newTx(s.table)
 	item := bookingItemFrom(after, now)
 	item.DayCounter, item.WeekCounter, item.ActiveCounted = old.DayCounter, old.WeekCounter, old.ActiveCounted
@@ -112,7 +127,9 @@ func (s *Store) transitionTx(old *bookingItem, before, after *tandem.Booking, rs
 		if !ended {
 			// Cancelled, declined or expired: give the time back (a seat gives its seat back).
 			if seat {
-				s.releaseSeat(tx, org, circle, before.Expert.ID, now)
+				if err := releaseSeat(tx, org, circle, before.Expert.ID, change.ReleaseSeat, now); err != nil {
+					return nil, err
+				}
 			} else {
 				tx.delete("busy", expertPK(org, before.Expert.ID), busySK(before.Start, id), "", nil)
 			}

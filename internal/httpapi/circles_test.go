@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/booking"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/scheduler"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -587,7 +588,7 @@ func TestCircleEmptiedByItsWaitlistDissolves(t *testing.T) {
 		id := f.seatOf(t, circleID, learner(i))
 		if _, err := f.store.UpdateBooking(context.Background(), "acme", id, dynamo.Change{Apply: func(b *tandem.Booking, now time.Time) error {
 			return b.Cancel("learner", "", time.Hour, now)
-		}}); err != nil {
+		}, ReleaseSeat: booking.ReleaseSeat}); err != nil {
 			t.Fatal(err)
 		}
 		checkBookingInvariants(t, itemsOf(t, f), f.clock()) // free seats while waiting: a promotion is due
