@@ -326,17 +326,42 @@ func address(name, addr string) string {
 	if name == "" {
 		return addr
 	}
-	return foldWords((&mail.Address{Name: name, Address: addr}).String())
+	if plainASCII(name) {
+		return (&mail.Address{Name: name, Address: addr}).String()
+	}
+	return encodeHeader(name) + " <" + addr + ">"
 }
 
-// encodeHeader RFC 2047-encodes s (already headerText) when it is not plain ASCII, folding
-// between encoded words so no line grows past the limit.
+// encodeHeader returns s (already headerText) as it is when it is printable ASCII that no
+// decoder could take for an encoded word, else as RFC 2047 "B" encoded words, one per
+// continuation line (white space between encoded words is not part of the text, RFC 2047 6.2).
+// Forcing the encoding of ASCII that contains "=?" keeps a subject such as
+// "=?utf-8?q?=0D=0ABcc:_x?=" from decoding to something else than what was written.
 func encodeHeader(s string) string {
-	return foldWords(mime.QEncoding.Encode("utf-8", s))
+	if plainASCII(s) {
+		return s
+	}
+	var words []string
+	for s != "" {
+		n := 0
+		for n < len(s) {
+			_, size := utf8.DecodeRuneInString(s[n:])
+			if n+size > 45 { // 45 bytes → 60 base64 characters → a 72-character word
+				break
+			}
+			n += size
+		}
+		words = append(words, "=?utf-8?b?"+base64.StdEncoding.EncodeToString([]byte(s[:n]))+"?=")
+		s = s[n:]
+	}
+	return strings.Join(words, "\r\n ")
 }
 
-// foldWords puts each encoded word after the first on its own continuation line (white space
-// between encoded words is not part of the text, RFC 2047 6.2).
-func foldWords(s string) string {
-	return strings.ReplaceAll(s, "?= =?", "?=\r\n =?")
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return !strings.Contains(s, "=?")
 }
