@@ -36,6 +36,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"syscall"
 	"time"
@@ -263,6 +264,13 @@ func NewClient(opts ClientOptions) *http.Client {
 			return nil
 		},
 	}
+}
+
+// ClientFromEnv answers NewClient's client, allowing private addresses when
+// TANDEM_CALENDAR_ALLOW_PRIVATE=1 (set by `make run`, where the fixture server and Radicale
+// listen on 127.0.0.1). Never set it in AWS.
+func ClientFromEnv() *http.Client {
+	return NewClient(ClientOptions{AllowPrivate: os.Getenv("TANDEM_CALENDAR_ALLOW_PRIVATE") == "1"})
 }
 
 // public reports whether an IP address is a public unicast address.
