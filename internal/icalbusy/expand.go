@@ -46,7 +46,7 @@ type Limits struct {
 }
 
 // DefaultLimits fit a busy person's calendar many times over and expand in well under a second.
-var DefaultLimits = Limits{MaxEvents: 20000, MaxInstances: 50000, MaxSteps: 2_000_000}
+var DefaultLimits = Limits{MaxEvents: 20000, MaxInstances: 50000, MaxSteps: 1_000_000}
 
 // MaxWindow is the longest window Expand accepts.
 const MaxWindow = 2 * 366 * 24 * time.Hour
@@ -98,6 +98,9 @@ func normAddress(a string) string {
 	return a
 }
 
+// catchPanics turns a panic into ErrMalformed; the fuzz test turns it off to see them.
+var catchPanics = true
+
 // maxDepth bounds component nesting (VCALENDAR > VEVENT > VALARM is 3 deep).
 const maxDepth = 8
 
@@ -117,6 +120,9 @@ func Expand(data []byte, owner *time.Location, from, to time.Time, opts ...Optio
 	}
 	from, to = from.UTC(), to.UTC()
 	defer func() {
+		if !catchPanics {
+			return
+		}
 		if r := recover(); r != nil { // the parser is third-party code: a panic is malformed input
 			out, sum, err = nil, Summary{}, fmt.Errorf("%w (the parser failed)", ErrMalformed)
 		}
@@ -698,6 +704,7 @@ func (x *expander) expandMaster(ev *event, overridden map[int64]bool) error {
 		x.skip(SkipBadRule)
 		return nil
 	}
+	earliest := x.from.Add(-x.maxLen(ev)) // instances starting before cannot reach the window
 	for next != nil {
 		if err := x.step(); err != nil {
 			return err
@@ -705,6 +712,9 @@ func (x *expander) expandMaster(ev *event, overridden map[int64]bool) error {
 		t, ok := next()
 		if !ok || !t.Before(x.to) {
 			break
+		}
+		if t.Before(earliest) {
+			continue
 		}
 		if err := one(t, nil); err != nil {
 			return err
@@ -744,11 +754,12 @@ func (x *expander) rule(ev *event) (rrule.Next, bool, error) {
 	if opt.Count == 0 {
 		opt.Dtstart = x.fastForward(opt, ev)
 	}
-	if !x.satisfiable(*opt) {
-		return nil, false, nil
-	}
+	ok := x.satisfiable(*opt)
 	if x.steps > x.cfg.limits.MaxSteps {
 		return nil, false, fmt.Errorf("%w: recurring events need more than %d steps", ErrTooComplex, x.cfg.limits.MaxSteps)
+	}
+	if !ok {
+		return nil, false, nil
 	}
 	r, err := rrule.NewRRule(*opt)
 	if err != nil {
