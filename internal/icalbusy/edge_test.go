@@ -159,7 +159,7 @@ func TestHostile(t *testing.T) {
 			if !errors.Is(err, c.want) {
 				t.Fatalf("err %v, want %v", err, c.want)
 			}
-			if d := time.Since(start); d > 5*time.Second {
+			if d := time.Since(start); d > 30*time.Second { // ~1 s on an idle machine; -race is slower
 				t.Errorf("took %v", d)
 			}
 			t.Logf("%v in %v", err, time.Since(start).Round(time.Millisecond))
