@@ -830,8 +830,9 @@ func (x *expander) satisfiable(opt rrule.ROption) bool {
 	span := 400 * max(opt.Interval, 1)
 	y := opt.Dtstart.Year()
 	if y+span > rrule.MAXYEAR-span {
-		// Too far out to probe; such a rule is cheap only if it is coarse.
-		return opt.Freq <= rrule.MONTHLY
+		// No room to probe (a long INTERVAL, or a DTSTART far ahead). A coarse rule is cheap
+		// to iterate even if it never matches; a daily or weekly one is decided from its parts.
+		return opt.Freq <= rrule.MONTHLY || simpleSatisfiable(opt)
 	}
 	m := (rrule.MAXYEAR - span - y) / span
 	probe := opt
@@ -896,4 +897,30 @@ func param(p *ical.IANAProperty, name string) []string {
 		}
 	}
 	return nil
+}
+
+// simpleSatisfiable decides a DAILY or WEEKLY rule that uses no BY part but BYDAY without
+// ordinals, BYMONTH, BYHOUR, BYMINUTE and BYSECOND (and WKST): such a rule matches unless it is
+// DAILY with an INTERVAL that is a multiple of 7 and BYDAY lacks DTSTART's weekday. Anything else
+// is refused rather than risk rrule-go iterating to the year 9999.
+func simpleSatisfiable(opt rrule.ROption) bool {
+	if len(opt.Bymonthday) > 0 || len(opt.Byyearday) > 0 || len(opt.Byweekno) > 0 || len(opt.Bysetpos) > 0 || len(opt.Byeaster) > 0 {
+		return false
+	}
+	for i := range opt.Byweekday {
+		if opt.Byweekday[i].N() != 0 {
+			return false
+		}
+	}
+	if opt.Freq == rrule.WEEKLY || len(opt.Byweekday) == 0 || max(opt.Interval, 1)%7 != 0 {
+		return true
+	}
+	// rrule-go's weekdays count from Monday = 0.
+	want := (int(opt.Dtstart.Weekday()) + 6) % 7
+	for i := range opt.Byweekday {
+		if opt.Byweekday[i].Day() == want {
+			return true
+		}
+	}
+	return false
 }
