@@ -36,7 +36,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"syscall"
@@ -269,13 +268,6 @@ func NewClient(opts ClientOptions) *http.Client {
 
 // defaultClient is NewClient(ClientOptions{}), made once so connections are reused.
 var defaultClient = sync.OnceValue(func() *http.Client { return NewClient(ClientOptions{}) })
-
-// ClientFromEnv answers NewClient's client, allowing private addresses when
-// TANDEM_CALENDAR_ALLOW_PRIVATE=1 (set by `make run`, where the fixture server and Radicale
-// listen on 127.0.0.1). Never set it in AWS.
-func ClientFromEnv() *http.Client {
-	return NewClient(ClientOptions{AllowPrivate: os.Getenv("TANDEM_CALENDAR_ALLOW_PRIVATE") == "1"})
-}
 
 // public reports whether an IP address is a public unicast address.
 func public(ip net.IP) bool {
