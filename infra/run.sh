@@ -38,7 +38,7 @@ bin/tandem seed -endpoint "$EP" -table "$TABLE" -bookings "${DEMO_HISTORY:-1200}
 # calendar for the demo expert, and subscription fixtures served over HTTP.
 RADICALE_URL=$(infra/radicale.sh start --state-dir "$RADICALE_STATE" --user maya:maya-dev-password)
 curl -s -o /dev/null -u maya:maya-dev-password -X MKCALENDAR "$RADICALE_URL/maya/work/" || true
-export RADICALE_URL TANDEM_CALENDAR_ALLOW_PRIVATE=1 # calendar sources on 127.0.0.1 are allowed locally only
+export RADICALE_URL CALENDAR_ALLOW_PRIVATE=1 # calendar sources on 127.0.0.1 are allowed locally only
 rm -f .local/calendars.url
 bin/tandem calendars -url-file .local/calendars.url &
 FIXTURES_PID=$!

@@ -36,8 +36,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -266,12 +266,8 @@ func NewClient(opts ClientOptions) *http.Client {
 	}
 }
 
-// ClientFromEnv answers NewClient's client, allowing private addresses when
-// TANDEM_CALENDAR_ALLOW_PRIVATE=1 (set by `make run`, where the fixture server and Radicale
-// listen on 127.0.0.1). Never set it in AWS.
-func ClientFromEnv() *http.Client {
-	return NewClient(ClientOptions{AllowPrivate: os.Getenv("TANDEM_CALENDAR_ALLOW_PRIVATE") == "1"})
-}
+// defaultClient is NewClient(ClientOptions{}), made once so connections are reused.
+var defaultClient = sync.OnceValue(func() *http.Client { return NewClient(ClientOptions{}) })
 
 // public reports whether an IP address is a public unicast address.
 func public(ip net.IP) bool {
@@ -294,7 +290,7 @@ func public(ip net.IP) bool {
 // Fetch GETs an iCalendar subscription. etag and lastModified are what the last successful
 // fetch answered ("" for none): they are sent as If-None-Match and If-Modified-Since, and an
 // unchanged calendar answers notModified with no body. client nil means NewClient with
-// defaults. Errors are *Error (see KindOf and Message); the body is checked to look like
+// defaults (one shared client; pass your own to reuse connections across calls). Errors are *Error (see KindOf and Message); the body is checked to look like
 // iCalendar (BEGIN:VCALENDAR) but not parsed.
 func Fetch(ctx context.Context, client *http.Client, rawURL, etag, lastModified string) (body []byte, newETag, newLastModified string, notModified bool, err error) {
 	obs.NoteSecret(rawURL)
@@ -304,7 +300,7 @@ func Fetch(ctx context.Context, client *http.Client, rawURL, etag, lastModified 
 	}
 	noteURLSecrets(u)
 	if client == nil {
-		client = NewClient(ClientOptions{})
+		client = defaultClient()
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
