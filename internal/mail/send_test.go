@@ -185,6 +185,15 @@ func TestSendEmulatorStopped(t *testing.T) {
 	if errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Send waited for the whole context instead of failing: %v", err)
 	}
+
+	// Back on the same endpoint, the retry of the same e-mail arrives.
+	emu.Restart(t)
+	if _, err := m.Send(context.Background(), confirmed(to)); err != nil {
+		t.Fatalf("Send after the restart: %v", err)
+	}
+	if got := mailtest.WaitFor(t, emu.Endpoint, to, 1, 5*time.Second); len(got) != 1 {
+		t.Errorf("%d messages after the restart, want 1", len(got))
+	}
 }
 
 // TestClientRecordsIAMAction: the SES client takes awsaccess.Recorder like the DynamoDB client,
