@@ -167,6 +167,16 @@ used_ports() {
   awk 'FNR > 1 { n = split($2, a, ":"); print a[n] }' /proc/net/tcp /proc/net/tcp6 2>/dev/null
 }
 
+# port_free PORT: no socket listens on PORT (any interface; Linux /proc, else a connect attempt).
+port_free() {
+  if [[ -r /proc/net/tcp ]]; then
+    ! awk 'FNR > 1 && $4 == "0A" { n = split($2, a, ":"); print a[n] }' /proc/net/tcp /proc/net/tcp6 2>/dev/null |
+      grep -qx "$(printf '%04X' "$1")"
+  else
+    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+  fi
+}
+
 # pick_port: a port in 20000-32767 (below Linux's ephemeral range) with no socket on it.
 pick_port() {
   local i p used=""
@@ -299,7 +309,11 @@ cmd_start() {
   local attempt rc
   for attempt in 1 2 3; do
     local port="$PORT"
-    [[ -n "$port" ]] || port="$(pick_port)"
+    if [[ -z "$port" ]]; then
+      port="$(pick_port)"
+    elif ! port_free "$port"; then
+      die "port $port is already in use; pick another --port or omit it to get a free one"
+    fi
     log "starting $EMU_PKG $EMU_VERSION on 127.0.0.1:$port"
     rc=0
     launch "$port" || rc=$?
@@ -307,7 +321,9 @@ cmd_start() {
       echo "http://127.0.0.1:$port"
       return 0
     fi
-    if grep -q 'EADDRINUSE' "$LOG_FILE" 2>/dev/null; then
+    # A port taken between the pick and the bind: node reports EADDRINUSE, or (express 5's
+    # listen callback) "Server does not have an address".
+    if grep -qE 'EADDRINUSE|does not have an address' "$LOG_FILE" 2>/dev/null; then
       [[ -z "$PORT" ]] || die "port $PORT is already in use; pick another --port or omit it"
       log "port $port was taken meanwhile; retrying with another port"
       continue

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 
+	"github.com/tandemhq/tandem/internal/awsaccess"
 	"github.com/tandemhq/tandem/internal/calendar"
 	"github.com/tandemhq/tandem/internal/mail"
 	"github.com/tandemhq/tandem/internal/mail/mailtest"
@@ -183,5 +184,36 @@ func TestSendEmulatorStopped(t *testing.T) {
 	t.Logf("Send to the stopped emulator failed after %v: %v", time.Since(start).Round(time.Millisecond), err)
 	if errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Send waited for the whole context instead of failing: %v", err)
+	}
+
+	// Back on the same endpoint, the retry of the same e-mail arrives.
+	emu.Restart(t)
+	if _, err := m.Send(context.Background(), confirmed(to)); err != nil {
+		t.Fatalf("Send after the restart: %v", err)
+	}
+	if got := mailtest.WaitFor(t, emu.Endpoint, to, 1, 5*time.Second); len(got) != 1 {
+		t.Errorf("%d messages after the restart, want 1", len(got))
+	}
+}
+
+// TestClientRecordsIAMAction: the SES client takes awsaccess.Recorder like the DynamoDB client,
+// so the harness of the function that sends records ses:SendEmail for the IAM check. (Recorded
+// here into a directory of the test's own, under a made-up function name, so this package's
+// test does not stand in for the real harness.)
+func TestClientRecordsIAMAction(t *testing.T) {
+	ep := mailtest.Endpoint(t)
+	dir := t.TempDir()
+	t.Setenv(awsaccess.DirEnv, dir)
+	rec := awsaccess.Recorder("MailPackageTest", nil)
+	m := newMailer(t, ep, func(o *sesv2.Options) { o.APIOptions = append(o.APIOptions, rec) })
+	if _, err := m.Send(context.Background(), confirmed(address(t, "ben"))); err != nil {
+		t.Fatal(err)
+	}
+	got, err := awsaccess.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Function != "MailPackageTest" || got[0].Action != "ses:SendEmail" {
+		t.Errorf("recorded %v, want MailPackageTest ses:SendEmail", got)
 	}
 }

@@ -87,11 +87,29 @@ func Start(tb testing.TB) *Emulator {
 	return e
 }
 
-// Stop stops the emulator (idempotent).
+// Stop stops the emulator (idempotent). Its mailbox is in its memory: read what the test needs
+// before stopping it.
 func (e *Emulator) Stop(tb testing.TB) {
 	tb.Helper()
 	if out, err := exec.Command(e.script, "stop", "--state-dir", e.state).CombinedOutput(); err != nil {
 		tb.Errorf("%s stop: %v\n%s", e.script, err, out)
+	}
+}
+
+// Restart starts a stopped emulator again on the same endpoint (so clients built for it reach
+// the new one), with an empty mailbox. A fault test stops it, lets sends fail, and restarts it.
+func (e *Emulator) Restart(tb testing.TB) {
+	tb.Helper()
+	port := e.Endpoint[strings.LastIndexByte(e.Endpoint, ':')+1:]
+	cmd := exec.Command(e.script, "start", "--state-dir", e.state, "--port", port)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		tb.Fatalf("%s start --port %s: %v\n%s", e.script, port, err, stderr.String())
+	}
+	if got := strings.TrimSpace(string(out)); got != e.Endpoint {
+		tb.Fatalf("restarted emulator at %s, want %s", got, e.Endpoint)
 	}
 }
 
