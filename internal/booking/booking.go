@@ -2,9 +2,7 @@ package booking
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base32"
 	"encoding/hex"
 	"errors"
 	"net/http"
@@ -26,10 +24,7 @@ type Service struct {
 // New returns the use case on store with the clock now (time.Now when nil). It holds no
 // other state, so building one per request is as good as sharing one.
 func New(store *dynamo.Store, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
-	}
-	return &Service{store: store, now: now}
+	return &Service{store: store, now: tandem.ClockOr(now)}
 }
 
 // Request is one booking: who books, what, and the idempotency key it is bound to.
@@ -309,11 +304,5 @@ func StartError(err error, field string) error {
 	return err
 }
 
-var idEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)
-
-// NewID returns a random, URL-safe id (128 bits).
-func NewID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return idEncoding.EncodeToString(b[:])
-}
+// NewID returns a random, URL-safe id for a booking (tandem.NewID).
+func NewID() string { return tandem.NewID() }

@@ -362,35 +362,35 @@ type cohortPlanItem struct {
 const planFormat = 2
 
 type planCohortItem struct {
-	Number      int                 `dynamodbav:"number"`
-	Members     []planMemberItem    `dynamodbav:"members"`
-	Explanation planExplanationItem `dynamodbav:"explanation"`
+	Number      int                 `dynamodbav:"number" json:"number"`
+	Members     []planMemberItem    `dynamodbav:"members" json:"members"`
+	Explanation planExplanationItem `dynamodbav:"explanation" json:"explanation"`
 }
 
 type planMemberItem struct {
-	ID         string `dynamodbav:"id"`
-	Name       string `dynamodbav:"name"`
-	Department string `dynamodbav:"department"`
-	Timezone   string `dynamodbav:"timezone"`
+	ID         string `dynamodbav:"id" json:"id"`
+	Name       string `dynamodbav:"name" json:"name"`
+	Department string `dynamodbav:"department" json:"department"`
+	Timezone   string `dynamodbav:"timezone" json:"timezone"`
 }
 
 type planExplanationItem struct {
-	Departments     []string `dynamodbav:"departments"`
-	Pairs           int      `dynamodbav:"pairs"`
-	CrossPairs      int      `dynamodbav:"crossPairs"`
-	NewPairs        int      `dynamodbav:"newPairs"`
-	SpreadHours     float64  `dynamodbav:"spreadHours"`
-	SharedInterests []string `dynamodbav:"sharedInterests"`
-	EIIndex         float64  `dynamodbav:"eiIndex"`
+	Departments     []string `dynamodbav:"departments" json:"departments"`
+	Pairs           int      `dynamodbav:"pairs" json:"pairs"`
+	CrossPairs      int      `dynamodbav:"crossPairs" json:"crossPairs"`
+	NewPairs        int      `dynamodbav:"newPairs" json:"newPairs"`
+	SpreadHours     float64  `dynamodbav:"spreadHours" json:"spreadHours"`
+	SharedInterests []string `dynamodbav:"sharedInterests" json:"sharedInterests"`
+	EIIndex         float64  `dynamodbav:"eiIndex" json:"eiIndex"`
 }
 
 type planMeasuresItem struct {
-	EIIndex        float64 `dynamodbav:"eiIndex"`
-	NewPairs       int     `dynamodbav:"newPairs"`
-	CrossPairs     int     `dynamodbav:"crossPairs"`
-	Pairs          int     `dynamodbav:"pairs"`
-	MaxSpreadHours float64 `dynamodbav:"maxSpreadHours"`
-	Violations     int     `dynamodbav:"violations"`
+	EIIndex        float64 `dynamodbav:"eiIndex" json:"eiIndex"`
+	NewPairs       int     `dynamodbav:"newPairs" json:"newPairs"`
+	CrossPairs     int     `dynamodbav:"crossPairs" json:"crossPairs"`
+	Pairs          int     `dynamodbav:"pairs" json:"pairs"`
+	MaxSpreadHours float64 `dynamodbav:"maxSpreadHours" json:"maxSpreadHours"`
+	Violations     int     `dynamodbav:"violations" json:"violations"`
 }
 
 // cohortPlanItemFrom and toDomain are the one place a plan is converted.
@@ -437,42 +437,17 @@ func (it *cohortPlanItem) toDomain(programID string) (*tandem.CohortPlan, error)
 }
 
 // legacyPlanDoc is the JSON document plans were stored as before format 2 (the API's shape
-// at the time, frozen here so the API can change without orphaning stored plans).
+// at the time, frozen here so the API can change without orphaning stored plans): its
+// cohorts and measures have the attribute names of format 2's items (their json tags).
 type legacyPlanDoc struct {
-	Status   string `json:"status"`
-	Seed     uint64 `json:"seed"`
-	Adjusted bool   `json:"adjusted"`
-	Cohorts  []struct {
-		Number  int `json:"number"`
-		Members []struct {
-			ID         string `json:"id"`
-			Name       string `json:"name"`
-			Department string `json:"department"`
-			Timezone   string `json:"timezone"`
-		} `json:"members"`
-		Explanation struct {
-			Departments     []string `json:"departments"`
-			Pairs           int      `json:"pairs"`
-			CrossPairs      int      `json:"crossPairs"`
-			NewPairs        int      `json:"newPairs"`
-			SpreadHours     float64  `json:"spreadHours"`
-			SharedInterests []string `json:"sharedInterests"`
-			EIIndex         float64  `json:"eiIndex"`
-		} `json:"explanation"`
-	} `json:"cohorts"`
-	Measures    legacyMeasures `json:"measures"`
-	Baseline    legacyMeasures `json:"baseline"`
-	BuiltAt     time.Time      `json:"builtAt"`
-	PublishedAt *time.Time     `json:"publishedAt"`
-}
-
-type legacyMeasures struct {
-	EIIndex        float64 `json:"eiIndex"`
-	NewPairs       int     `json:"newPairs"`
-	CrossPairs     int     `json:"crossPairs"`
-	Pairs          int     `json:"pairs"`
-	MaxSpreadHours float64 `json:"maxSpreadHours"`
-	Violations     int     `json:"violations"`
+	Status      string           `json:"status"`
+	Seed        uint64           `json:"seed"`
+	Adjusted    bool             `json:"adjusted"`
+	Cohorts     []planCohortItem `json:"cohorts"`
+	Measures    planMeasuresItem `json:"measures"`
+	Baseline    planMeasuresItem `json:"baseline"`
+	BuiltAt     time.Time        `json:"builtAt"`
+	PublishedAt *time.Time       `json:"publishedAt"`
 }
 
 func legacyPlan(programID, doc string, version int64) (*tandem.CohortPlan, error) {
@@ -480,21 +455,15 @@ func legacyPlan(programID, doc string, version int64) (*tandem.CohortPlan, error
 	if err := json.Unmarshal([]byte(doc), &d); err != nil {
 		return nil, fmt.Errorf("cohort plan of %s (format 1): %w", programID, err)
 	}
-	cp := &tandem.CohortPlan{ProgramID: programID, Status: tandem.PlanStatus(d.Status), Seed: d.Seed, Adjusted: d.Adjusted,
-		Cohorts: make([]tandem.PlanCohort, 0, len(d.Cohorts)), Measures: tandem.CohortMeasures(d.Measures),
-		Baseline: tandem.CohortMeasures(d.Baseline), BuiltAt: d.BuiltAt, Version: version}
+	it := cohortPlanItem{Format: planFormat, Status: d.Status, Seed: d.Seed, Adjusted: d.Adjusted, Cohorts: d.Cohorts,
+		Measures: d.Measures, Baseline: d.Baseline, Version: version}
+	cp, err := it.toDomain(programID)
+	if err != nil {
+		return nil, err
+	}
+	cp.BuiltAt = d.BuiltAt
 	if d.PublishedAt != nil {
 		cp.PublishedAt = *d.PublishedAt
-	}
-	for _, c := range d.Cohorts {
-		x := c.Explanation
-		pc := tandem.PlanCohort{Number: c.Number, Members: make([]tandem.PlanMember, 0, len(c.Members)),
-			Explanation: tandem.CohortExplanation{Departments: x.Departments, Pairs: x.Pairs, CrossPairs: x.CrossPairs,
-				NewPairs: x.NewPairs, SpreadHours: x.SpreadHours, SharedInterests: x.SharedInterests, EIIndex: x.EIIndex}}
-		for _, m := range c.Members {
-			pc.Members = append(pc.Members, tandem.PlanMember{ID: m.ID, Name: m.Name, Department: m.Department, Timezone: m.Timezone})
-		}
-		cp.Cohorts = append(cp.Cohorts, pc)
 	}
 	return cp, nil
 }

@@ -164,7 +164,7 @@ func TestFunctionFailureIs502(t *testing.T) {
 			}
 		})
 	}
-	if logs := strings.Join(f.logs.lines(), "\n"); !strings.Contains(logs, `"msg":"function failed"`) {
+	if logs := strings.Join(f.logs.Lines(), "\n"); !strings.Contains(logs, `"msg":"function failed"`) {
 		t.Errorf("no function failure logged:\n%s", logs)
 	}
 }
@@ -229,7 +229,7 @@ func TestAccessLogHasOneLinePerRequestAndNoSecrets(t *testing.T) {
 	f.do(t, "GET", "/v1/me?x=1", tok, nil)
 	f.do(t, "GET", "/v1/calendar/sekrit-123/feed.ics", "", nil)
 	f.do(t, "POST", "/dev/token", "", strings.NewReader(`{"email":"ada@example.com"}`))
-	lines := f.logs.lines()
+	lines := f.logs.Lines()
 	if len(lines) != 3 {
 		t.Fatalf("got %d log lines, want 3:\n%s", len(lines), strings.Join(lines, "\n"))
 	}

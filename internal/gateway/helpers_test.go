@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"bytes"
 	"context"
 	"crypto/rsa"
 	"encoding/json"
@@ -10,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -19,6 +17,7 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/tandemhq/tandem/internal/obs/obstest"
 	"github.com/tandemhq/tandem/internal/problem"
 	"github.com/tandemhq/tandem/internal/samtemplate"
 )
@@ -166,7 +165,7 @@ type fixture struct {
 	issuer  *Issuer
 	experts *recorder
 	blobs   *recorder
-	logs    *syncBuffer
+	logs    *obstest.Buffer
 }
 
 func newFixture(t *testing.T, edit ...func(*Config)) *fixture {
@@ -175,7 +174,7 @@ func newFixture(t *testing.T, edit ...func(*Config)) *fixture {
 		issuer:  newTestIssuer(t),
 		experts: &recorder{inner: InProcess(http.HandlerFunc(echoHandler))},
 		blobs:   &recorder{inner: InProcess(http.HandlerFunc(blobHandler))},
-		logs:    &syncBuffer{},
+		logs:    &obstest.Buffer{},
 	}
 	cfg := Config{
 		Routes: testRoutes,
@@ -281,21 +280,4 @@ func wantProblem(t *testing.T, resp *http.Response, status int, code string) pro
 		t.Errorf("Apigw-Requestid = %q, problem requestId = %q", rid, p.RequestID)
 	}
 	return p
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) lines() []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return strings.Split(strings.TrimSpace(b.buf.String()), "\n")
 }

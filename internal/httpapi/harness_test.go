@@ -26,6 +26,9 @@ import (
 type lambdaClient struct {
 	t       testing.TB
 	adapter *httpadapter.HandlerAdapterV2
+	// escaped sends the path as API Gateway sends rawPath: percent-encoded as the client
+	// wrote it ("%23", "%00" stay escaped).
+	escaped bool
 }
 
 func newLambdaClient(t testing.TB, h http.Handler) *lambdaClient {
@@ -79,13 +82,17 @@ func (lc *lambdaClient) do(method, target, body string, caller *tandem.Caller, h
 	if err != nil {
 		lc.t.Fatal(err)
 	}
+	path := u.Path
+	if lc.escaped {
+		path = u.EscapedPath()
+	}
 	ev := events.APIGatewayV2HTTPRequest{
-		Version: "2.0", RouteKey: "$default", RawPath: u.Path, RawQueryString: u.RawQuery,
+		Version: "2.0", RouteKey: "$default", RawPath: path, RawQueryString: u.RawQuery,
 		Headers: map[string]string{"content-type": "application/json"},
 		Body:    body,
 		RequestContext: events.APIGatewayV2HTTPRequestContext{
 			DomainName: "api.test", RequestID: "req-test", Stage: "$default",
-			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: u.Path, SourceIP: "127.0.0.1"},
+			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: path, SourceIP: "127.0.0.1"},
 		},
 	}
 	for i := 0; i+1 < len(headers); i += 2 {

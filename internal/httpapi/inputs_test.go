@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -16,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 	"github.com/google/go-cmp/cmp"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -31,53 +29,14 @@ import (
 // come back as a 500, so a 400 proves the input was refused before any database call.
 
 // storeless is every function's router with no store behind it, keyed by pattern.
-func storeless(t *testing.T) map[string]rawClient {
+func storeless(t *testing.T) map[string]*lambdaClient {
 	t.Helper()
-	out := map[string]rawClient{}
+	out := map[string]*lambdaClient{}
 	for _, rt := range Functions(Deps{Logger: quietLog, Now: func() time.Time { return time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC) }}) {
 		for _, p := range rt.Routes() {
-			out[p] = rawClient{t: t, adapter: httpadapter.NewV2(rt)}
+			out[p] = &lambdaClient{t: t, adapter: httpadapter.NewV2(rt), escaped: true}
 		}
 	}
-	return out
-}
-
-// rawClient is lambdaClient with the path sent as API Gateway sends rawPath: percent-encoded
-// as the client wrote it ("%23", "%00" stay escaped).
-type rawClient struct {
-	t       *testing.T
-	adapter *httpadapter.HandlerAdapterV2
-}
-
-func (rc rawClient) do(method, target, body string, caller *tandem.Caller, headers ...string) response {
-	rc.t.Helper()
-	u, err := url.Parse(target)
-	if err != nil {
-		rc.t.Fatal(err)
-	}
-	ev := events.APIGatewayV2HTTPRequest{
-		Version: "2.0", RouteKey: "$default", RawPath: u.EscapedPath(), RawQueryString: u.RawQuery,
-		Headers: map[string]string{"content-type": "application/json"}, Body: body,
-		RequestContext: events.APIGatewayV2HTTPRequestContext{DomainName: "api.test", RequestID: "req-test", Stage: "$default",
-			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: u.EscapedPath(), SourceIP: "127.0.0.1"}},
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		ev.Headers[strings.ToLower(headers[i])] = headers[i+1]
-	}
-	if caller != nil {
-		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
-			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claimsOf(caller)}}
-	}
-	res, err := rc.adapter.ProxyWithContext(context.Background(), ev)
-	if err != nil {
-		rc.t.Fatalf("%s %s: %v", method, target, err)
-	}
-	out := response{Status: res.StatusCode, Headers: res.Headers, Body: res.Body}
-	sent := http.Header{}
-	for k, v := range ev.Headers {
-		sent.Set(k, v)
-	}
-	checkContract(rc.t, exchange{method: method, target: target, header: sent, body: body, signedIn: caller != nil, res: out})
 	return out
 }
 

@@ -1,37 +1,23 @@
 package httpapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/tandemhq/tandem/internal/metrics"
+	"github.com/tandemhq/tandem/internal/obs/obstest"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
 // linesWith returns the JSON lines of buf whose requestId is id.
-func (l *lockedBuffer) linesWith(t *testing.T, id string) []map[string]any {
+func linesWith(t *testing.T, buf *obstest.Buffer, id string) []map[string]any {
 	t.Helper()
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	var out []map[string]any
-	for _, line := range strings.Split(strings.TrimSpace(l.b.String()), "\n") {
+	for _, line := range buf.Lines() {
 		var m map[string]any
 		if json.Unmarshal([]byte(line), &m) == nil && m["requestId"] == id {
 			out = append(out, m)
@@ -44,7 +30,7 @@ func (l *lockedBuffer) linesWith(t *testing.T, id string) []map[string]any {
 // latency and problem code, the feed token redacted from the path; the metrics of the answer
 // (a refusal by code and reason, a conflict, a booking created, a server error).
 func TestAccessLogAndMetrics(t *testing.T) {
-	var logs, emf lockedBuffer
+	var logs, emf obstest.Buffer
 	prev := metrics.SetDefault(metrics.New(&emf))
 	t.Cleanup(func() { metrics.SetDefault(prev) })
 
@@ -71,9 +57,9 @@ func TestAccessLogAndMetrics(t *testing.T) {
 	const token = "0f3c9a7be21d4c5f8a6b0e9d7c3a1f2e"
 
 	id := do("GET", "/v1/calendar/"+token+"/feed.ics")
-	lines := logs.linesWith(t, id)
+	lines := linesWith(t, &logs, id)
 	if len(lines) != 1 {
-		t.Fatalf("%d log lines for the request, want 1: %s", len(lines), logs.b.String())
+		t.Fatalf("%d log lines for the request, want 1: %s", len(lines), logs.String())
 	}
 	for k, want := range map[string]any{"msg": "request", "method": "GET", "path": "/v1/calendar/{token}/feed.ics",
 		"route": "GET /v1/calendar/{token}/feed.ics", "status": 409.0, "code": "conflict", "reason": "busy"} {
@@ -85,32 +71,32 @@ func TestAccessLogAndMetrics(t *testing.T) {
 		t.Error("no latencyMs")
 	}
 	refusal, conflict := false, false
-	for _, m := range emf.linesWith(t, id) {
+	for _, m := range linesWith(t, &emf, id) {
 		refusal = refusal || (m["Refusals"] == 1.0 && m["Code"] == "conflict" && m["Reason"] == "busy")
 		conflict = conflict || (m["Conflicts"] == 1.0 && m["Reason"] == "busy")
 	}
 	if !refusal || !conflict {
-		t.Errorf("metrics for the 409: refusal %v, conflict %v: %s", refusal, conflict, emf.b.String())
+		t.Errorf("metrics for the 409: refusal %v, conflict %v: %s", refusal, conflict, emf.String())
 	}
 
 	id = do("POST", "/v1/bookings")
-	if m := emf.linesWith(t, id); len(m) != 1 || m[0]["BookingsCreated"] != 1.0 {
+	if m := linesWith(t, &emf, id); len(m) != 1 || m[0]["BookingsCreated"] != 1.0 {
 		t.Errorf("BookingsCreated: %v", m)
 	}
 
 	id = do("GET", "/v1/boom")
-	lines = logs.linesWith(t, id)
+	lines = linesWith(t, &logs, id)
 	if len(lines) != 2 || lines[0]["msg"] != "internal error" || lines[1]["status"] != 500.0 {
 		t.Fatalf("internal error: want the error logged once, then the request line: %v", lines)
 	}
 	if strings.Contains(lines[0]["error"].(string), "abcdef123456") {
 		t.Errorf("the error text was not redacted: %v", lines[0]["error"])
 	}
-	if m := emf.linesWith(t, id); len(m) != 1 || m[0]["ServerErrors"] != 1.0 {
+	if m := linesWith(t, &emf, id); len(m) != 1 || m[0]["ServerErrors"] != 1.0 {
 		t.Errorf("ServerErrors: %v", m)
 	}
 
-	if strings.Contains(logs.b.String(), token) || strings.Contains(logs.b.String(), "eyJ") || strings.Contains(emf.b.String(), token) {
-		t.Errorf("a credential reached the logs:\n%s\n%s", logs.b.String(), emf.b.String())
+	if strings.Contains(logs.String(), token) || strings.Contains(logs.String(), "eyJ") || strings.Contains(emf.String(), token) {
+		t.Errorf("a credential reached the logs:\n%s\n%s", logs.String(), emf.String())
 	}
 }

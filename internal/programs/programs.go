@@ -20,8 +20,6 @@ package programs
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
 	"errors"
 	"time"
 
@@ -41,23 +39,12 @@ type Service struct {
 
 // New returns the service; now is the clock (nil: time.Now).
 func New(store *dynamo.Store, now func() time.Time) *Service {
-	if now == nil {
-		now = time.Now
-	}
-	return &Service{store: store, now: now}
-}
-
-var idEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)
-
-func newID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return idEncoding.EncodeToString(b[:])
+	return &Service{store: store, now: tandem.ClockOr(now)}
 }
 
 // Create validates HR's input and stores a new program, enrolling.
 func (s *Service) Create(ctx context.Context, c tandem.Caller, in tandem.ProgramInput) (*tandem.Program, error) {
-	return s.CreateWithID(ctx, c, newID(), in)
+	return s.CreateWithID(ctx, c, tandem.NewID(), in)
 }
 
 // CreateWithID is Create with a chosen id (the demo data's fixed ids).

@@ -8,8 +8,6 @@ package samtemplate
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -124,9 +122,7 @@ func TestObservabilityRulesCatchEditedTemplate(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			edited := repositoryTemplate(t, tt.old+"\x00"+tt.new)
 			problems := append(checkObservability(edited), checkAlarms(edited)...)
-			if !slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, tt.want) }) {
-				t.Errorf("problems = %q, want one containing %q", problems, tt.want)
-			}
+			wantProblem(t, problems, tt.want)
 		})
 	}
 }
@@ -135,11 +131,7 @@ func TestObservabilityRulesCatchEditedTemplate(t *testing.T) {
 // "old\x00new" (the old text must be there).
 func repositoryTemplate(t *testing.T, edit string) *checked {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(repoRoot(t), FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := string(data)
+	_, src := repositoryText(t)
 	if old, nw, ok := strings.Cut(edit, "\x00"); ok {
 		if !strings.Contains(src, old) {
 			t.Fatalf("template.yaml no longer contains %q; update this case", old)

@@ -324,16 +324,35 @@ func repoRoot(t *testing.T) string {
 	return filepath.Dir(p)
 }
 
-func TestRepositoryTemplateFollowsRules(t *testing.T) {
-	root := repoRoot(t)
+// wantProblem checks that one of problems contains want, or that there are none when want
+// is empty.
+func wantProblem(t *testing.T, problems []string, want string) {
+	t.Helper()
+	if want == "" {
+		if len(problems) > 0 {
+			t.Errorf("problems = %q, want none", problems)
+		}
+		return
+	}
+	if !slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, want) }) {
+		t.Errorf("problems = %q, want one containing %q", problems, want)
+	}
+}
+
+// repositoryText is the repository's template.yaml as text, and the directory it is in.
+func repositoryText(t *testing.T) (root, text string) {
+	t.Helper()
+	root = repoRoot(t)
 	data, err := os.ReadFile(filepath.Join(root, FileName))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := parseChecked(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	return root, string(data)
+}
+
+func TestRepositoryTemplateFollowsRules(t *testing.T) {
+	root := repoRoot(t)
+	c := loadChecked(t, filepath.Join(root, FileName))
 	if len(c.functionNames()) == 0 {
 		t.Fatal("no AWS::Serverless::Function in the template")
 	}
@@ -345,12 +364,7 @@ func TestRepositoryTemplateFollowsRules(t *testing.T) {
 // TestRulesCatchEditedTemplate edits copies of the real template, one rule broken each, and
 // expects the checks to name the problem.
 func TestRulesCatchEditedTemplate(t *testing.T) {
-	root := repoRoot(t)
-	data, err := os.ReadFile(filepath.Join(root, FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	real := string(data)
+	root, real := repositoryText(t)
 	tests := []struct {
 		name, old, new, want string
 	}{
@@ -405,9 +419,7 @@ func TestRulesCatchEditedTemplate(t *testing.T) {
 				t.Fatal(err)
 			}
 			problems := allChecks(c, repo{os.DirFS(root)})
-			if !slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, tt.want) }) {
-				t.Errorf("problems = %q, want one containing %q", problems, tt.want)
-			}
+			wantProblem(t, problems, tt.want)
 		})
 	}
 }
@@ -519,15 +531,7 @@ func TestRulesOnSmallTemplates(t *testing.T) {
 				t.Fatal(err)
 			}
 			problems := allChecks(c, repo{files})
-			if tt.want == "" {
-				if len(problems) > 0 {
-					t.Errorf("problems = %q, want none", problems)
-				}
-				return
-			}
-			if !slices.ContainsFunc(problems, func(p string) bool { return strings.Contains(p, tt.want) }) {
-				t.Errorf("problems = %q, want one containing %q", problems, tt.want)
-			}
+			wantProblem(t, problems, tt.want)
 		})
 	}
 }
