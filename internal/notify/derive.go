@@ -112,9 +112,9 @@ func (c *Consumer) booking(ctx context.Context, ch *dynamo.StreamChange) error {
 	case nw.Status == tandem.StatusCancelled && was != tandem.StatusCancelled:
 		by := "was cancelled"
 		switch nw.CancelledBy {
-		case learner.ID:
+		case "learner", learner.ID:
 			by = "was cancelled by " + learner.Name
-		case expert.ID:
+		case "expert", expert.ID:
 			by = "was cancelled by " + expert.Name
 		}
 		if nw.LateCancel {
