@@ -146,7 +146,11 @@ func devDirectory() gateway.StaticDirectory {
 
 func printBanner(url string) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n  Tandem is running at %s\n\n", url)
+	fmt.Fprintf(&b, "\n  Tandem is running at %s\n", url)
+	if ses := os.Getenv("SES_ENDPOINT"); ses != "" {
+		fmt.Fprintf(&b, "  Its e-mail goes to the local mailbox at %s/ (the SES emulator)\n", strings.TrimRight(ses, "/"))
+	}
+	b.WriteString("\n")
 	b.WriteString("  Sign in (dev only) as any seeded user, e.g.:\n")
 	for _, email := range []string{"ben@acme.example", "maya@acme.example", "hana@acme.example"} {
 		fmt.Fprintf(&b, "    %s\n", email)

@@ -50,7 +50,23 @@ type Session struct {
 // Invite renders s as a single-event iTIP message for email: METHOD:REQUEST, or METHOD:CANCEL
 // when s is cancelled, declined or expired. It returns an EInvalid error when s is not valid
 // (see Session).
-func Invite(s Session) (_ []byte, err error) {
+func Invite(s Session) ([]byte, error) {
+	return invite(s, 0)
+}
+
+// InviteWithAlarm is Invite plus, in a METHOD:REQUEST, a VALARM that reminds the attendee
+// `before` the start (ACTION:DISPLAY, TRIGGER:-PT15M for 15 minutes). A cancellation carries
+// none: there is nothing left to remind of. This is the invite e-mails attach; the downloadable
+// invite.ics stays Invite, so a user's own alarm settings are not overridden by a download.
+// before must be positive and whole minutes.
+func InviteWithAlarm(s Session, before time.Duration) ([]byte, error) {
+	if before <= 0 || before%time.Minute != 0 {
+		return nil, tandem.Errorf(tandem.EInvalid, "calendar.InviteWithAlarm(%q): alarm lead %v is not a positive whole number of minutes", s.BookingID, before)
+	}
+	return invite(s, before)
+}
+
+func invite(s Session, alarm time.Duration) (_ []byte, err error) {
 	defer tandem.Wrap(&err, "calendar.Invite(%q)", s.BookingID)
 	var v tandem.Validation
 	st := s.validate(&v, "")
@@ -63,7 +79,15 @@ func Invite(s Session) (_ []byte, err error) {
 	} else {
 		cal.SetMethod(ics.MethodRequest)
 	}
-	cal.AddVEvent(event(s, st))
+	e := event(s, st)
+	if alarm > 0 && st != ics.ObjectStatusCancelled {
+		a := e.AddAlarm()
+		a.SetAction(ics.ActionDisplay)
+		a.SetTrigger(fmt.Sprintf("-PT%dM", int(alarm/time.Minute)))
+		// DESCRIPTION is required for a DISPLAY alarm (RFC 5545 3.6.6).
+		a.SetProperty(ics.ComponentPropertyDescription, "Reminder: "+oneLine(s.Title))
+	}
+	cal.AddVEvent(e)
 	return render(cal)
 }
 
