@@ -1,8 +1,10 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -46,7 +48,21 @@ type Consumer struct {
 	Backoff time.Duration
 	// Lease is how long a claimed e-mail is the sender's; 0: DefaultLease.
 	Lease time.Duration
+
+	// Breaker is how long sends are not tried after one failed for a reason retrying may fix
+	// (0: DefaultBreaker, negative: never).
+	Breaker time.Duration
+
+	// openUntil: after a send failed for a reason retrying may fix, the sends of the next
+	// Breaker (wall clock) are not tried but recorded as failed at once, so an SES outage
+	// that answers slowly costs one timeout per breakerOpen, not one per record.
+	openUntil time.Time
 }
+
+// DefaultBreaker is Consumer.Breaker's default.
+const DefaultBreaker = 20 * time.Second
+
+var errBreakerOpen = errors.New("not tried: SES failed moments ago")
 
 func (c *Consumer) now() time.Time {
 	if c.Now == nil {
@@ -196,9 +212,19 @@ func (c *Consumer) deliver(ctx context.Context, n *dynamo.Notification) error {
 		c.dead(ctx, n, err)
 		return ferr
 	}
-	sctx, cancel := context.WithTimeout(ctx, sendTimeout)
-	mid, err := c.Sender.Send(sctx, n.ID, m)
-	cancel()
+	var mid string
+	if time.Now().Before(c.openUntil) {
+		err = errBreakerOpen
+	} else {
+		sctx, cancel := context.WithTimeout(ctx, sendTimeout)
+		mid, err = c.Sender.Send(sctx, n.ID, m)
+		cancel()
+		if err != nil && !c.Sender.Permanent(err) {
+			if b := c.Breaker; b >= 0 {
+				c.openUntil = time.Now().Add(cmp.Or(b, DefaultBreaker))
+			}
+		}
+	}
 	if err == nil {
 		if _, err := c.Store.MailSent(ctx, n, mid, c.now()); err != nil {
 			// Sent but not recorded: the lease's due entry makes it pending again later (it
@@ -212,7 +238,7 @@ func (c *Consumer) deliver(ctx context.Context, n *dynamo.Notification) error {
 	if max <= 0 {
 		max = DefaultMaxAttempts
 	}
-	permanent := c.Sender.Permanent(err)
+	permanent := err != errBreakerOpen && c.Sender.Permanent(err)
 	if permanent || n.Attempt+1 >= max {
 		if _, ferr := c.Store.MailFailed(ctx, n, err.Error(), time.Time{}); ferr != nil {
 			return ferr
