@@ -136,6 +136,35 @@ func TestBookingEmails(t *testing.T) {
 		!strings.Contains(req.Body.Text, "Wed 5 May 2027, 07:00 EDT") {
 		t.Errorf("approval e-mail lacks its deadline or links:\n%s", req.Body.Text)
 	}
+	// A waitlist seat offered to Ben: the offer with its deadline and links.
+	offer := &tandem.Booking{ID: "bm3", OrgID: "acme", Expert: maya, Learner: ben, SessionType: intro, Start: t0.Add(150 * time.Hour),
+		End: t0.Add(150*time.Hour + 30*time.Minute), Status: tandem.StatusPending, HoldUntil: t0.Add(14 * time.Hour), Offer: true}
+	if _, err := e.store.Book(context.Background(), dynamo.BookRequest{Booking: offer,
+		Idem: dynamo.IdemRecord{UserID: ben.ID, Key: "k-bm3", Hash: "h", Status: 201, Body: []byte("{}")}}); err != nil {
+		t.Fatal(err)
+	}
+	step()
+	benMail = mailtest.WaitFor(t, ses.Endpoint, ben.Email, 4, 5*time.Second)
+	if got := benMail[3]; !strings.Contains(got.Subject, "A seat is free") || !strings.Contains(got.Body.Text, "Tue 4 May 2027, 00:00 BST") ||
+		!strings.Contains(got.Body.Text, "?do=confirm&t=") {
+		t.Errorf("waitlist offer e-mail: %q\n%s", got.Subject, got.Body.Text)
+	}
+	// Maya offers to help with Ben's request: Ben is e-mailed the proposed times.
+	if err := e.store.CreateRequest(context.Background(), &tandem.LearnerRequest{ID: "rq1", OrgID: "acme", LearnerID: ben.ID,
+		LearnerName: ben.Name, LearnerDepartment: "Sales", Topics: []string{"go"}, Goal: "learn", DurationMin: 30, Urgency: "normal",
+		Timezone: "UTC", Status: tandem.RequestOpen, ExpiresAt: t0.Add(30 * 24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.PutOffer(context.Background(), "acme", &tandem.Offer{RequestID: "rq1", ExpertID: maya.ID, ExpertName: maya.Name,
+		SessionType: "Intro chat", Starts: []time.Time{t0.Add(200 * time.Hour)}, CreatedAt: e.clk.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	step()
+	benMail = mailtest.WaitFor(t, ses.Endpoint, ben.Email, 5, 5*time.Second)
+	if got := benMail[4]; !strings.Contains(got.Subject, "Maya Okafor offered") || !strings.Contains(got.Body.Text, "Tue 11 May 2027, 18:00 BST") ||
+		!strings.Contains(got.Body.Text, "stays open until Wed 2 Jun 2027") {
+		t.Errorf("request offer e-mail: %q\n%s", got.Subject, got.Body.Text)
+	}
 	// Every record again: nothing more is sent.
 	before, _ := mailtest.All(context.Background(), ses.Endpoint)
 	e.drain(c)
