@@ -58,14 +58,18 @@ func runDev(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	linkKey, err := devLinkKey()
+	if err != nil {
+		return err
+	}
 	functions := map[string]gateway.Invoker{}
 	switch *mode {
 	case "inprocess":
-		for name, router := range httpapi.Functions(httpapi.Deps{Store: store, Now: now, Logger: log}) {
+		for name, router := range httpapi.Functions(httpapi.Deps{Store: store, Now: now, Logger: log, VerifyLink: linkVerifier(linkKey)}) {
 			functions[name] = gateway.InProcess(router)
 		}
 	case "rie":
-		stop, err := startRIE(ctx, tpl, sf, functions)
+		stop, err := startRIE(ctx, tpl, sf, functions, linkKey)
 		if err != nil {
 			return err
 		}
@@ -77,12 +81,13 @@ func runDev(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	go pollStream(ctx, sf, tpl, store, log)
 	ln, err := listen(*port)
 	if err != nil {
 		return err
 	}
 	url := "http://" + ln.Addr().String()
+	go pollStream(ctx, sf, tpl, store, devConsumer(ctx, store, now, url, linkKey, log), log)
+	go runScheduler(ctx, store, now, log)
 	if err := os.MkdirAll(".local", 0o755); err == nil {
 		_ = os.WriteFile(filepath.Join(".local", "dev.url"), []byte(url+"\n"), 0o644)
 	}

@@ -222,3 +222,23 @@ func (s Session) joinURL() string {
 	}
 	return s.MeetingURL
 }
+
+// SessionOf is booking b as a calendar shows it as of now: its effective status, and the
+// meeting URL only once confirmed (as in the booking's JSON). The invite download
+// (GET /v1/bookings/{id}/invite.ics), the feed and the e-mailed invites (internal/notify) all
+// build their session here, so they carry the same UID and SEQUENCE.
+func SessionOf(b *tandem.Booking, now time.Time) Session {
+	s := Session{
+		BookingID: b.ID, OrgID: b.OrgID,
+		Title:       b.SessionType.Name + ": " + b.Expert.Name + " and " + b.Learner.Name,
+		Description: b.Note, Start: b.Start, End: b.End,
+		Expert:   Person{Name: b.Expert.Name, Email: b.Expert.Email},
+		Learner:  Person{Name: b.Learner.Name, Email: b.Learner.Email},
+		Sequence: b.Sequence, Status: b.EffectiveStatus(now),
+		Created: b.CreatedAt, Updated: b.UpdatedAt,
+	}
+	if s.Status == tandem.StatusConfirmed {
+		s.MeetingURL = b.MeetingURL
+	}
+	return s
+}

@@ -13,6 +13,9 @@ type Deps struct {
 	Store  *dynamo.Store
 	Now    func() time.Time
 	Logger *slog.Logger
+	// VerifyLink verifies signed e-mail links (NotificationsFunction: mail.VerifyLink with
+	// LINK_SIGNING_KEY); nil: no link verifies.
+	VerifyLink LinkVerifier
 }
 
 func (d Deps) now() func() time.Time {
@@ -63,6 +66,15 @@ func NewReports(d Deps) *Router {
 	return rt
 }
 
+// NewNotifications serves NotificationsFunction's HTTP routes: the inbox, notification
+// settings and one-click unsubscribe (the same function consumes the table stream and
+// sends the e-mails: internal/notify).
+func NewNotifications(d Deps) *Router {
+	rt := newRouter(d.Logger)
+	notificationsAPI{store: d.Store, now: d.now(), verify: d.VerifyLink}.register(rt)
+	return rt
+}
+
 // Functions maps each HTTP function's logical id in template.yaml to its router. The local
 // gateway serves them in-process and the route test compares them with the template.
 func Functions(d Deps) map[string]*Router {
@@ -76,10 +88,11 @@ func Functions(d Deps) map[string]*Router {
 // own handlers.
 func FunctionsWith(deps func(function string) Deps) map[string]*Router {
 	return map[string]*Router{
-		"ExpertsFunction":  NewExperts(deps("ExpertsFunction")),
-		"BookingsFunction": NewBookings(deps("BookingsFunction")),
-		"FeedbackFunction": NewFeedback(deps("FeedbackFunction")),
-		"RequestsFunction": NewRequests(deps("RequestsFunction")),
-		"ReportsFunction":  NewReports(deps("ReportsFunction")),
+		"ExpertsFunction":       NewExperts(deps("ExpertsFunction")),
+		"BookingsFunction":      NewBookings(deps("BookingsFunction")),
+		"FeedbackFunction":      NewFeedback(deps("FeedbackFunction")),
+		"RequestsFunction":      NewRequests(deps("RequestsFunction")),
+		"ReportsFunction":       NewReports(deps("ReportsFunction")),
+		"NotificationsFunction": NewNotifications(deps("NotificationsFunction")),
 	}
 }
