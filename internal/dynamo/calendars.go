@@ -40,14 +40,16 @@ type CalendarConnection struct {
 	WriteBack bool
 	// Conditional-fetch state: the ICS response's validators, the CalDAV collection's ctag.
 	ETag, LastModified, CTag string
-	CreatedAt                time.Time
-	LastSyncAt               time.Time // last successful sync (zero: never)
-	LastAttemptAt            time.Time
-	NextSyncAt               time.Time
-	LastError                string // plain words, empty after a success
-	Failures                 int    // consecutive failures
-	StaleSince               time.Time
-	Events                   int
+	// WindowDay is the UTC day whose sync window the stored ranges cover.
+	WindowDay     string
+	CreatedAt     time.Time
+	LastSyncAt    time.Time // last successful sync (zero: never)
+	LastAttemptAt time.Time
+	NextSyncAt    time.Time
+	LastError     string // plain words, empty after a success
+	Failures      int    // consecutive failures
+	StaleSince    time.Time
+	Events        int
 	// Ranges are the busy ranges stored for it (sorted, "start|end" in key time).
 	Ranges []string
 	// BrokenNotified is set once the owner has been told the connection is failing.
@@ -94,6 +96,7 @@ type calConnItem struct {
 	ETag           string   `dynamodbav:"etag,omitempty"`
 	LastModified   string   `dynamodbav:"lastModified,omitempty"`
 	CTag           string   `dynamodbav:"ctag,omitempty"`
+	WindowDay      string   `dynamodbav:"windowDay,omitempty"`
 	CreatedAt      string   `dynamodbav:"createdAt"`
 	LastSyncAt     string   `dynamodbav:"lastSyncAt,omitempty"`
 	LastAttemptAt  string   `dynamodbav:"lastAttemptAt,omitempty"`
@@ -134,7 +137,7 @@ func toCalConnItem(c *CalendarConnection) calConnItem {
 		GSI1PK: calSyncGSI1PK, GSI1SK: calSyncGSI1SK(c.NextSyncAt, c.OrgID, c.UserID, c.ID),
 		Org: c.OrgID, UserID: c.UserID, ID: c.ID, Kind: c.Kind, Name: c.Name, Host: c.Host, Username: c.Username,
 		Sealed: c.Sealed, WriteBack: c.WriteBack, ETag: c.ETag, LastModified: c.LastModified, CTag: c.CTag,
-		CreatedAt: timeKey(c.CreatedAt), LastSyncAt: optTime(c.LastSyncAt), LastAttemptAt: optTime(c.LastAttemptAt),
+		WindowDay: c.WindowDay, CreatedAt: timeKey(c.CreatedAt), LastSyncAt: optTime(c.LastSyncAt), LastAttemptAt: optTime(c.LastAttemptAt),
 		NextSyncAt: timeKey(c.NextSyncAt), LastError: c.LastError, Failures: c.Failures, StaleSince: optTime(c.StaleSince),
 		Events: c.Events, Ranges: ranges, BrokenNotified: c.BrokenNotified, Version: c.Version}
 }
@@ -142,7 +145,7 @@ func toCalConnItem(c *CalendarConnection) calConnItem {
 func (it *calConnItem) toDomain() *CalendarConnection {
 	return &CalendarConnection{OrgID: it.Org, UserID: it.UserID, ID: it.ID, Kind: it.Kind, Name: it.Name, Host: it.Host,
 		Username: it.Username, Sealed: it.Sealed, WriteBack: it.WriteBack, ETag: it.ETag, LastModified: it.LastModified,
-		CTag: it.CTag, CreatedAt: parseOptTime(it.CreatedAt), LastSyncAt: parseOptTime(it.LastSyncAt),
+		CTag: it.CTag, WindowDay: it.WindowDay, CreatedAt: parseOptTime(it.CreatedAt), LastSyncAt: parseOptTime(it.LastSyncAt),
 		LastAttemptAt: parseOptTime(it.LastAttemptAt), NextSyncAt: parseOptTime(it.NextSyncAt), LastError: it.LastError,
 		Failures: it.Failures, StaleSince: parseOptTime(it.StaleSince), Events: it.Events, Ranges: it.Ranges,
 		BrokenNotified: it.BrokenNotified, Version: it.Version}
@@ -479,4 +482,10 @@ func (s *Store) LoadSlotInputsFor(ctx context.Context, org, expertID, viewerID s
 	}
 	in.ViewerBusy = viewer
 	return in, nil
+}
+
+// CalendarToken is the user's outgoing feed token, "" when none (one consistent GetItem).
+func (s *Store) CalendarToken(ctx context.Context, org, userID string) (_ string, err error) {
+	defer tandem.Wrap(&err, "Store.CalendarToken")
+	return s.userCalToken(ctx, org, userID)
 }

@@ -5,8 +5,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/connections"
 	"github.com/tandemhq/tandem/internal/dynamo"
 )
+
+// testSealer seals connected calendars' secrets in tests (a fixed test key).
+var testSealer = func() connections.Sealer {
+	s, err := connections.NewLocalSealer([]byte("tandem-test-key-0123456789abcdef"))
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()
 
 // storeCalendar gives user a connection whose stored busy ranges are ranges (as a sync would).
 func (f *fixture) storeCalendar(t *testing.T, userID, id string, ranges ...dynamo.BusyRange) *dynamo.CalendarConnection {
