@@ -265,18 +265,23 @@ func backoff(failures int) time.Duration {
 func plainError(err error) string {
 	switch {
 	case errors.Is(err, icalbusy.ErrMalformed), errors.Is(err, icalbusy.ErrTooComplex):
-		return capitalize(err.Error()) + "."
+		return sentence(err.Error())
 	case errors.Is(err, errSecret):
 		return "The stored credentials cannot be read; please remove this calendar and connect it again."
 	}
-	return calsource.Message(err)
+	return sentence(calsource.Message(err))
 }
 
-func capitalize(s string) string {
+// sentence capitalizes s and ends it with a full stop.
+func sentence(s string) string {
 	if s == "" {
-		return s
+		return "The calendar could not be read."
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, ")") {
+		s += "."
+	}
+	return s
 }
 
 var errSecret = errors.New("connections: secret")
