@@ -31,7 +31,10 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/tandemhq/tandem/internal/caldav"
 	"github.com/tandemhq/tandem/internal/calsource"
@@ -431,38 +434,55 @@ func (s *Service) owner(ctx context.Context, c *dynamo.CalendarConnection) (*tim
 	return loc, addrs, nil
 }
 
-// SyncDue syncs up to limit connections whose next sync has come (the scheduler), in turn;
-// a connection changed meanwhile (conflict) or deleted (not_found) is skipped.
+// SyncDue syncs up to limit connections whose next sync has come (the scheduler), 8 at a
+// time; a connection changed meanwhile (conflict) or deleted (not_found) is skipped.
 func (s *Service) SyncDue(ctx context.Context, limit int) (synced, failed int, err error) {
 	due, err := s.Store.DueCalendarSyncs(ctx, s.now(), limit)
 	if err != nil {
 		return 0, 0, err
 	}
-	var errs []error
+	var (
+		mu   sync.Mutex
+		errs []error
+		g    errgroup.Group
+	)
+	g.SetLimit(8)
 	for _, d := range due {
-		c, err := s.Store.GetCalendarConnection(ctx, d.OrgID, d.UserID, d.ID)
-		if tandem.ErrorCode(err) == tandem.ENotFound {
-			continue
-		}
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if c.NextSyncAt.After(s.now()) {
-			continue // synced on demand since the index was read
-		}
-		res, err := s.Sync(ctx, c)
-		switch {
-		case tandem.ErrorCode(err) == tandem.EConflict:
-		case err != nil:
-			errs = append(errs, fmt.Errorf("calendar %s/%s/%s: %w", c.OrgID, c.UserID, c.ID, err))
-		case res.Err != nil:
-			failed++
-		default:
-			synced++
-		}
+		g.Go(func() error {
+			ok, bad, err := s.syncOne(ctx, d)
+			mu.Lock()
+			defer mu.Unlock()
+			synced, failed = synced+ok, failed+bad
+			if err != nil {
+				errs = append(errs, err)
+			}
+			return nil
+		})
 	}
+	_ = g.Wait()
 	return synced, failed, errors.Join(errs...)
+}
+
+func (s *Service) syncOne(ctx context.Context, d *dynamo.CalendarConnection) (synced, failed int, err error) {
+	c, err := s.Store.GetCalendarConnection(ctx, d.OrgID, d.UserID, d.ID)
+	switch {
+	case tandem.ErrorCode(err) == tandem.ENotFound:
+		return 0, 0, nil
+	case err != nil:
+		return 0, 0, err
+	case c.NextSyncAt.After(s.now()):
+		return 0, 0, nil // synced on demand since the index was read
+	}
+	res, err := s.Sync(ctx, c)
+	switch {
+	case tandem.ErrorCode(err) == tandem.EConflict:
+		return 0, 0, nil
+	case err != nil:
+		return 0, 0, fmt.Errorf("calendar %s/%s/%s: %w", c.OrgID, c.UserID, c.ID, err)
+	case res.Err != nil:
+		return 0, 1, nil
+	}
+	return 1, 0, nil
 }
 
 // Status is the connection's state in one word.

@@ -14,6 +14,8 @@ import (
 	"github.com/tandemhq/tandem/internal/caldav"
 	"github.com/tandemhq/tandem/internal/caldav/caldavtest"
 	"github.com/tandemhq/tandem/internal/calsource"
+	"github.com/tandemhq/tandem/internal/connections"
+	"github.com/tandemhq/tandem/internal/scheduler"
 	"github.com/tandemhq/tandem/internal/icalbusy/fixtures"
 )
 
@@ -244,4 +246,44 @@ func TestSyncCostOf500Events(t *testing.T) {
 		t.Errorf("fixture hits = %d GETs, %d bodies; want the second GET conditional (304)", gets, bodies)
 	}
 	_ = fmt.Sprint
+}
+
+// The scheduler syncs connections whose next sync has come (SchedulerFunction's own store:
+// its AWS actions are recorded for the IAM check) and leaves the others alone.
+func TestSchedulerSyncsDueCalendars(t *testing.T) {
+	base, _, stop, err := calsource.StartFixtureServer(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	f := newFixture(t)
+	put := func(doc []byte) {
+		t.Helper()
+		req, _ := http.NewRequest("PUT", base+"/ics/custom/sched.ics", bytes.NewReader(doc))
+		if r, err := http.DefaultClient.Do(req); err != nil || r.StatusCode >= 300 {
+			t.Fatalf("storing the fixture: %v %v", r, err)
+		}
+	}
+	ten := time.Date(2027, 3, 2, 15, 0, 0, 0, time.UTC)
+	put(event("s1@example.com", "UTC", ten, ten.Add(time.Hour)))
+	res := f.bookings.do("POST", "/v1/me/calendars", connectBody("ics", "Sched", base+"/ics/custom/sched.ics", "", "", false), aliceExpert)
+	c := decodeConn(t, res)
+	if res.Status != 201 || c.Status != "ok" {
+		t.Fatalf("connect: %d %s", res.Status, res.Body)
+	}
+	put(event("s1@example.com", "UTC", ten.Add(time.Hour), ten.Add(2*time.Hour)))
+	svc := &connections.Service{Store: functionStore(t, f.cfg, "SchedulerFunction"), Sealer: testSealer, HTTP: caldavtest.HTTPClient(), Log: quietLog}
+	// Not due yet: nothing happens.
+	if synced, failed, err := scheduler.SyncCalendars(context.Background(), svc, f.clock().Add(5*time.Minute)); err != nil || synced+failed != 0 {
+		t.Errorf("before it is due: %d synced, %d failed, %v", synced, failed, err)
+	}
+	f.setNow(f.clock().Add(11 * time.Minute))
+	synced, failed, err := scheduler.SyncCalendars(context.Background(), svc, f.clock())
+	if err != nil || synced != 1 || failed != 0 {
+		t.Fatalf("when due: %d synced, %d failed, %v", synced, failed, err)
+	}
+	busy, err := f.store.CalendarBusy(context.Background(), "acme", "u-alice", ten, ten.Add(24*time.Hour))
+	if err != nil || len(busy) != 1 || !busy[0].Start.Equal(ten.Add(time.Hour)) {
+		t.Errorf("busy after the scheduled sync = %+v %v, want the moved event", busy, err)
+	}
 }
