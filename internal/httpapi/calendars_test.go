@@ -15,8 +15,8 @@ import (
 	"github.com/tandemhq/tandem/internal/caldav/caldavtest"
 	"github.com/tandemhq/tandem/internal/calsource"
 	"github.com/tandemhq/tandem/internal/connections"
-	"github.com/tandemhq/tandem/internal/scheduler"
 	"github.com/tandemhq/tandem/internal/icalbusy/fixtures"
+	"github.com/tandemhq/tandem/internal/scheduler"
 )
 
 func connectBody(kind, name, url, user, password string, writeBack bool) string {
