@@ -241,7 +241,14 @@ func (s *Service) Sync(ctx context.Context, c *dynamo.CalendarConnection) (SyncR
 // broken records a connection as broken (HR's count), tells the owner and remembers that
 // they were told, so it happens once per breakage.
 func (s *Service) broken(ctx context.Context, c *dynamo.CalendarConnection) error {
-	if err := s.Store.SetCalendarBroken(ctx, c.OrgID, c.UserID, c.ID, true); err != nil {
+	// HR counts experts: a learner's broken calendar only hides fewer slots from them.
+	_, err := s.Store.GetExpert(ctx, c.OrgID, c.UserID)
+	switch {
+	case err == nil:
+		if err := s.Store.SetCalendarBroken(ctx, c.OrgID, c.UserID, c.ID, true); err != nil {
+			return err
+		}
+	case tandem.ErrorCode(err) != tandem.ENotFound:
 		return err
 	}
 	s.log().WarnContext(ctx, "calendar connection broken", slog.String("org", c.OrgID), slog.String("user", c.UserID),
@@ -252,7 +259,7 @@ func (s *Service) broken(ctx context.Context, c *dynamo.CalendarConnection) erro
 		}
 	}
 	c.BrokenNotified = true
-	_, err := s.Store.SaveCalendarSync(ctx, c, nil)
+	_, err = s.Store.SaveCalendarSync(ctx, c, nil)
 	return err
 }
 
