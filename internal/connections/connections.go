@@ -225,6 +225,11 @@ func (s *Service) Sync(ctx context.Context, c *dynamo.CalendarConnection) (SyncR
 	if err != nil {
 		return res, err
 	}
+	if srcErr == nil {
+		if err := s.RetryWriteBacks(ctx, c); err != nil {
+			return res, err
+		}
+	}
 	switch {
 	case srcErr == nil && wasBroken:
 		if err := s.Store.SetCalendarBroken(ctx, c.OrgID, c.UserID, c.ID, false); err != nil {

@@ -489,3 +489,95 @@ func (s *Store) CalendarToken(ctx context.Context, org, userID string) (_ string
 	defer tandem.Wrap(&err, "Store.CalendarToken")
 	return s.userCalToken(ctx, org, userID)
 }
+
+// calWBItem is what a write-back calendar holds of one booking: the version written
+// (Applied) and, after a failure, the version still owed (Pending, retried by the
+// connection's next successful sync).
+type calWBItem struct {
+	PK        string   `dynamodbav:"PK"`
+	SK        string   `dynamodbav:"SK"`
+	Type      itemType `dynamodbav:"type"`
+	Org       string   `dynamodbav:"org"`
+	BookingID string   `dynamodbav:"bookingId"`
+	Applied   int64    `dynamodbav:"applied"`
+	Pending   int64    `dynamodbav:"pending,omitempty"`
+	ExpiresAt int64    `dynamodbav:"expiresAt,omitempty"`
+}
+
+// WriteBackState is a write-back's state for one booking.
+type WriteBackState struct {
+	BookingID        string
+	Applied, Pending int64
+}
+
+// GetWriteBack reads what connection c holds of a booking (consistent GetItem; zero when
+// nothing).
+func (s *Store) GetWriteBack(ctx context.Context, c *CalendarConnection, bookingID string) (_ WriteBackState, err error) {
+	defer tandem.Wrap(&err, "Store.GetWriteBack")
+	it, err := getItem[calWBItem](ctx, s, pkSK(userPK(c.OrgID, c.UserID), calWBSK(c.ID, bookingID)), true)
+	if err != nil || it == nil {
+		return WriteBackState{BookingID: bookingID}, err
+	}
+	return WriteBackState{BookingID: bookingID, Applied: it.Applied, Pending: it.Pending}, nil
+}
+
+// SetWriteBackApplied records that version v of the booking is in the calendar, only if no
+// later version was recorded (UpdateItem; a stale one is a no-op, not an error). A pending
+// version at or below v is cleared. expires: when the state may go (after the session).
+func (s *Store) SetWriteBackApplied(ctx context.Context, c *CalendarConnection, bookingID string, v int64, expires time.Time) (err error) {
+	defer tandem.Wrap(&err, "Store.SetWriteBackApplied")
+	_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table,
+		Key:                      pkSK(userPK(c.OrgID, c.UserID), calWBSK(c.ID, bookingID)),
+		UpdateExpression:         aws.String("SET #t = :t, org = :o, bookingId = :b, applied = :v, expiresAt = :e REMOVE pending"),
+		ConditionExpression:      aws.String("attribute_not_exists(applied) OR applied < :v"),
+		ExpressionAttributeNames: map[string]string{"#t": "type"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":t": strAttr(string(typeCalWB)), ":o": strAttr(c.OrgID),
+			":b": strAttr(bookingID), ":v": numAttr(v), ":e": numAttr(expires.Unix())}})
+	if err = translate(err, ""); tandem.ErrorCode(err) == tandem.EConflict {
+		return nil
+	}
+	return err
+}
+
+// SetWriteBackPending records that version v of the booking is owed to the calendar (a write
+// failed), unless it or a later one was already written.
+func (s *Store) SetWriteBackPending(ctx context.Context, c *CalendarConnection, bookingID string, v int64, expires time.Time) (err error) {
+	defer tandem.Wrap(&err, "Store.SetWriteBackPending")
+	_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table,
+		Key:                      pkSK(userPK(c.OrgID, c.UserID), calWBSK(c.ID, bookingID)),
+		UpdateExpression:         aws.String("SET #t = :t, org = :o, bookingId = :b, pending = :v, expiresAt = :e"),
+		ConditionExpression:      aws.String("(attribute_not_exists(applied) OR applied < :v) AND (attribute_not_exists(pending) OR pending < :v)"),
+		ExpressionAttributeNames: map[string]string{"#t": "type"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":t": strAttr(string(typeCalWB)), ":o": strAttr(c.OrgID),
+			":b": strAttr(bookingID), ":v": numAttr(v), ":e": numAttr(expires.Unix())}})
+	if err = translate(err, ""); tandem.ErrorCode(err) == tandem.EConflict {
+		return nil
+	}
+	return err
+}
+
+// PendingWriteBacks lists the bookings a connection still owes a write (one Query on its
+// write-back states, filtered on pending).
+func (s *Store) PendingWriteBacks(ctx context.Context, c *CalendarConnection) (_ []WriteBackState, err error) {
+	defer tandem.Wrap(&err, "Store.PendingWriteBacks")
+	items, err := queryAll[calWBItem](ctx, s.client, &dynamodb.QueryInput{
+		TableName:              &s.table,
+		ConsistentRead:         aws.Bool(true),
+		KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :p)"),
+		FilterExpression:       aws.String("attribute_exists(pending)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":pk": strAttr(userPK(c.OrgID, c.UserID)), ":p": strAttr(calWBSK(c.ID, ""))},
+	}, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]WriteBackState, 0, len(items))
+	for _, it := range items {
+		out = append(out, WriteBackState{BookingID: it.BookingID, Applied: it.Applied, Pending: it.Pending})
+	}
+	return out, nil
+}
+
+func numAttr(n int64) types.AttributeValue {
+	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
+}

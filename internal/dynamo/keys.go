@@ -38,6 +38,7 @@ const (
 	prefixWaiter   = "WAITER#"
 	prefixEnroll   = "ENROLL#"
 	prefixCalConn  = "CALCONN#"
+	prefixCalWB    = "CALWB#"
 	skCalHealth    = "CALHEALTH"
 	keyTime        = "2006-01-02T15:04:05Z" // fixed-width UTC: sorts as text
 )
@@ -80,13 +81,14 @@ const (
 	typeCalConn      itemType = "calendarConnection"
 	typeCalBusy      itemType = "calendarBusy"
 	typeCalHealth    itemType = "calendarHealth"
+	typeCalWB        itemType = "calendarWriteBack"
 )
 
 // itemTypes lists every entity type (tests check stored items against it).
 var itemTypes = []itemType{typeExpert, typeExpertTopic, typeUser, typeAvailability, typeBusy, typeBooking,
 	typeCell, typeIdem, typeCounter, typeDue, typeCalToken, typeBudget, typeCircle, typeWait, typeWaiter,
 	typeProgram, typeEnroll, typeCohortDoc, typeMet, typeFeedback, typeRequest, typeRequestTopic, typeOffer,
-	typeSettings, typeAggMarker, typeWatermark, typeCalConn, typeCalBusy, typeCalHealth}
+	typeSettings, typeAggMarker, typeWatermark, typeCalConn, typeCalBusy, typeCalHealth, typeCalWB}
 
 // pkSK is the primary key of an item.
 func pkSK(pk, sk string) map[string]types.AttributeValue {
@@ -238,3 +240,7 @@ func calSyncGSI1SK(next time.Time, org, userID, id string) string {
 	return timeKey(next) + "#" + org + "#" + userID + "#" + id
 }
 func calHealthPK(org string) string { return orgPrefix(org) + skCalHealth }
+
+// A write-back's state: which version of a booking a connection holds (and which one it
+// still owes after a failure), in the owner's user partition.
+func calWBSK(connID, bookingID string) string { return prefixCalWB + connID + "#" + bookingID }

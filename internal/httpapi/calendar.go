@@ -21,22 +21,9 @@ func (a calendarAPI) register(rt *Router) {
 	rt.handlePublic("GET /v1/calendar/{token}/feed.ics", a.feed)
 }
 
-// sessionOf is the booking as a calendar shows it as of now: its effective status, and the
-// meeting URL only once confirmed (as in the booking's JSON).
+// sessionOf is the booking as a calendar shows it as of now (calendar.FromBooking).
 func sessionOf(b *tandem.Booking, now time.Time) calendar.Session {
-	s := calendar.Session{
-		BookingID: b.ID, OrgID: b.OrgID,
-		Title:       b.SessionType.Name + ": " + b.Expert.Name + " and " + b.Learner.Name,
-		Description: b.Note, Start: b.Start, End: b.End,
-		Expert:   calendar.Person{Name: b.Expert.Name, Email: b.Expert.Email},
-		Learner:  calendar.Person{Name: b.Learner.Name, Email: b.Learner.Email},
-		Sequence: b.Sequence, Status: b.EffectiveStatus(now),
-		Created: b.CreatedAt, Updated: b.UpdatedAt,
-	}
-	if s.Status == tandem.StatusConfirmed {
-		s.MeetingURL = b.MeetingURL
-	}
-	return s
+	return calendar.FromBooking(b, now)
 }
 
 // invite: GET /v1/bookings/{id}/invite.ics — an RFC 5545 invite (METHOD:REQUEST, or CANCEL
