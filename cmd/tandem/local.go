@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/connections"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/dynamo/streamreader"
 	"github.com/tandemhq/tandem/internal/gateway"
@@ -34,7 +35,11 @@ func pollStream(ctx context.Context, sf storeFlags, tpl *samtemplate.Template, s
 		log.Error("stream poller", slog.String("error", err.Error()))
 		return
 	}
-	poller := streams.NewPoller(streams.Handler(store, log),
+	var hook streams.BookingHook
+	if sealer, client, err := devCalendars(); err == nil {
+		hook = (&connections.Service{Store: store, Sealer: sealer, HTTP: client, Log: log}).WriteBack
+	}
+	poller := streams.NewPoller(streams.HandlerWith(store, log, hook),
 		streams.Delivery{BatchSize: ev.BatchSize, MaxRetries: ev.MaximumRetryAttempts, Bisect: ev.BisectOnError}, log)
 	nev, err := tpl.StreamEvent("NotificationsFunction")
 	if err != nil {

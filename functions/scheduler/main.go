@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/tandemhq/tandem/internal/connections"
 	"github.com/tandemhq/tandem/internal/metrics"
 	"github.com/tandemhq/tandem/internal/obs"
 	"github.com/tandemhq/tandem/internal/scheduler"
@@ -19,7 +20,11 @@ import (
 func main() {
 	log := obs.NewLogger(os.Stdout)
 	store := tracing.NewStore(log)
-	run := scheduler.Handler(store, time.Now)
+	sealer, client, err := connections.ConfigFromEnv()
+	if err != nil {
+		log.Error("calendar connections disabled", slog.String("error", err.Error()))
+	}
+	run := scheduler.HandlerWith(store, time.Now, &connections.Service{Store: store, Sealer: sealer, HTTP: client, Log: log})
 	lambda.Start(func(ctx context.Context, ev events.EventBridgeEvent) (scheduler.Result, error) {
 		res, err := run(ctx, ev)
 		metrics.SchedulerRun(ctx, res.Completed, res.Expired, res.RequestsExpired, res.Promoted, err)

@@ -1,11 +1,14 @@
 // Command streams is the StreamsFunction: it keeps HR's aggregates current from the table's
-// stream (internal/streams). Wiring only.
+// stream (internal/streams) and writes sessions back into connected calendars
+// (internal/connections). Wiring only.
 package main
 
 import (
+	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/tandemhq/tandem/internal/connections"
 	"github.com/tandemhq/tandem/internal/metrics"
 	"github.com/tandemhq/tandem/internal/obs"
 	"github.com/tandemhq/tandem/internal/streams"
@@ -15,5 +18,11 @@ import (
 func main() {
 	log := obs.NewLogger(os.Stdout)
 	store := tracing.NewStore(log)
-	lambda.Start(metrics.StreamsHandler(streams.Handler(store, log)))
+	// Confirmed sessions are written back into connected CalDAV calendars that ask for it.
+	sealer, client, err := connections.ConfigFromEnv()
+	if err != nil {
+		log.Error("calendar write-back disabled", slog.String("error", err.Error()))
+	}
+	cal := &connections.Service{Store: store, Sealer: sealer, HTTP: client, Log: log}
+	lambda.Start(metrics.StreamsHandler(streams.HandlerWith(store, log, cal.WriteBack)))
 }

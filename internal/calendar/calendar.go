@@ -225,8 +225,9 @@ func (s Session) joinURL() string {
 
 // SessionOf is booking b as a calendar shows it as of now: its effective status, and the
 // meeting URL only once confirmed (as in the booking's JSON). The invite download
-// (GET /v1/bookings/{id}/invite.ics), the feed and the e-mailed invites (internal/notify) all
-// build their session here, so they carry the same UID and SEQUENCE.
+// (GET /v1/bookings/{id}/invite.ics), the feed, the e-mailed invites (internal/notify) and the
+// write-back into connected calendars (internal/connections) all build their session here, so
+// an event has the same UID, SEQUENCE, title and times everywhere.
 func SessionOf(b *tandem.Booking, now time.Time) Session {
 	s := Session{
 		BookingID: b.ID, OrgID: b.OrgID,

@@ -41,6 +41,9 @@ const (
 	skUnread        = "COUNT#UNREAD"
 	skNotifSettings = "NOTIFSETTINGS"
 	keyTime         = "2006-01-02T15:04:05Z" // fixed-width UTC: sorts as text
+	prefixCalConn   = "CALCONN#"
+	prefixCalWB     = "CALWB#"
+	skCalHealth     = "CALHEALTH"
 )
 
 // Partitions outside any org (looked up without an identity, or across orgs).
@@ -80,13 +83,18 @@ const (
 	typeWatermark     itemType = "watermark"
 	typeNotification  itemType = "notification"
 	typeNotifSettings itemType = "notificationSettings"
+	typeCalConn       itemType = "calendarConnection"
+	typeCalBusy       itemType = "calendarBusy"
+	typeCalHealth     itemType = "calendarHealth"
+	typeCalWB         itemType = "calendarWriteBack"
 )
 
 // itemTypes lists every entity type (tests check stored items against it).
 var itemTypes = []itemType{typeExpert, typeExpertTopic, typeUser, typeAvailability, typeBusy, typeBooking,
 	typeCell, typeIdem, typeCounter, typeDue, typeCalToken, typeBudget, typeCircle, typeWait, typeWaiter,
 	typeProgram, typeEnroll, typeCohortDoc, typeMet, typeFeedback, typeRequest, typeRequestTopic, typeOffer,
-	typeSettings, typeAggMarker, typeWatermark, typeNotification, typeNotifSettings}
+	typeSettings, typeAggMarker, typeWatermark, typeNotification, typeNotifSettings, typeCalConn, typeCalBusy,
+	typeCalHealth, typeCalWB}
 
 // pkSK is the primary key of an item.
 func pkSK(pk, sk string) map[string]types.AttributeValue {
@@ -226,3 +234,23 @@ func boardSK(rank int, created time.Time, id string) string {
 // Notifications: the recipient's inbox partition, newest first (notifications.go).
 func notifPK(org, userID string) string { return orgPrefix(org) + "USER#" + userID + "#NOTIFS" }
 func notifSK(id string) string          { return prefixNotif + id }
+
+// Connected calendars: the connection in its owner's user partition; its busy ranges in the
+// owner's busy partition (expertPK, for experts and learners alike) under the busy prefix,
+// so the one busy Query of a slot listing returns them; GSI1 orders all connections by their
+// next sync (across orgs, like the due entries); the org's broken-connection set.
+func calConnSK(id string) string { return prefixCalConn + id }
+func calBusySK(start time.Time, connID string, end time.Time) string {
+	return busySK(start, "CAL#"+connID+"#"+timeKey(end))
+}
+
+const calSyncGSI1PK = "CALSYNC"
+
+func calSyncGSI1SK(next time.Time, org, userID, id string) string {
+	return timeKey(next) + "#" + org + "#" + userID + "#" + id
+}
+func calHealthPK(org string) string { return orgPrefix(org) + skCalHealth }
+
+// A write-back's state: which version of a booking a connection holds (and which one it
+// still owes after a failure), in the owner's user partition.
+func calWBSK(connID, bookingID string) string { return prefixCalWB + connID + "#" + bookingID }

@@ -92,27 +92,12 @@ type notificationItem struct {
 	ExpiresAt     int64    `dynamodbav:"expiresAt,omitempty"`
 }
 
-func fmtTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
-
-func parseOptTime(s string) time.Time {
-	if s == "" {
-		return time.Time{}
-	}
-	t, _ := time.Parse(time.RFC3339, s)
-	return t
-}
-
 func toNotificationItem(n *Notification) notificationItem {
 	return notificationItem{PK: notifPK(n.Org, n.UserID), SK: notifSK(n.ID), Type: typeNotification,
 		ID: n.ID, Org: n.Org, UserID: n.UserID, Kind: n.Kind, Title: n.Title, Body: n.Body, Path: n.Path,
-		CreatedAt: fmtTime(n.CreatedAt), ReadAt: fmtTime(n.ReadAt), Email: n.Email, Mail: n.Mail, Attempt: n.Attempt,
-		LeaseUntil: fmtTime(n.LeaseUntil), NextAttemptAt: fmtTime(n.NextAttemptAt), LastError: n.LastError,
-		MessageID: n.MessageID, SentAt: fmtTime(n.SentAt)}
+		CreatedAt: optTime(n.CreatedAt), ReadAt: optTime(n.ReadAt), Email: n.Email, Mail: n.Mail, Attempt: n.Attempt,
+		LeaseUntil: optTime(n.LeaseUntil), NextAttemptAt: optTime(n.NextAttemptAt), LastError: n.LastError,
+		MessageID: n.MessageID, SentAt: optTime(n.SentAt)}
 }
 
 func fromNotificationItem(it *notificationItem) (*Notification, error) {
@@ -236,7 +221,7 @@ func (s *Store) MarkNotificationsRead(ctx context.Context, org, userID string, i
 			for _, id := range chunk {
 				tx.update(kindNotificationRead, notifPK(org, userID), notifSK(id), "SET readAt = :at, expiresAt = :exp",
 					"attribute_exists(PK) AND attribute_not_exists(readAt)", nil,
-					map[string]types.AttributeValue{":at": strAttr(fmtTime(now)), ":exp": num(now.Add(readKeep).Unix())})
+					map[string]types.AttributeValue{":at": strAttr(optTime(now)), ":exp": num(now.Add(readKeep).Unix())})
 			}
 			tx.update(kindUnread, userPK(org, userID), skUnread, "ADD n :minus", "", nil,
 				map[string]types.AttributeValue{":minus": num(-int64(len(chunk)))})
@@ -294,7 +279,7 @@ func (s *Store) ClaimMail(ctx context.Context, n *Notification, lease time.Time)
 	tx := newTx(s.table)
 	tx.update(kindOutbox, notifPK(n.Org, n.UserID), notifSK(n.ID), "SET mail = :sending, leaseUntil = :lease",
 		"mail = :pending AND attempt = :a", nil, map[string]types.AttributeValue{
-			":sending": strAttr(MailSending), ":pending": strAttr(MailPending), ":a": num(int64(n.Attempt)), ":lease": strAttr(fmtTime(lease))})
+			":sending": strAttr(MailSending), ":pending": strAttr(MailPending), ":a": num(int64(n.Attempt)), ":lease": strAttr(optTime(lease))})
 	if err := tx.put(kindDue, mailDueItem(lease, n), "", nil); err != nil {
 		return false, err
 	}
@@ -311,7 +296,7 @@ func (s *Store) MailSent(ctx context.Context, n *Notification, messageID string,
 	return s.outboxUpdate(ctx, n, "SET mail = :sent, messageId = :mid, sentAt = :at REMOVE leaseUntil, nextAttemptAt",
 		"mail = :sending AND attempt = :a", map[string]types.AttributeValue{
 			":sent": strAttr(MailSent), ":sending": strAttr(MailSending), ":a": num(int64(n.Attempt)),
-			":mid": strAttr(messageID), ":at": strAttr(fmtTime(at))})
+			":mid": strAttr(messageID), ":at": strAttr(optTime(at))})
 }
 
 // MailFailed records a failed attempt: retrying at next (with a due entry at that time, in
@@ -326,7 +311,7 @@ func (s *Store) MailFailed(ctx context.Context, n *Notification, reason string, 
 		values[":dead"] = strAttr(MailDead)
 		return s.outboxUpdate(ctx, n, "SET mail = :dead, lastError = :err REMOVE leaseUntil, nextAttemptAt", "mail = :sending AND attempt = :a", values)
 	}
-	values[":retrying"], values[":next"] = strAttr(MailRetrying), strAttr(fmtTime(next))
+	values[":retrying"], values[":next"] = strAttr(MailRetrying), strAttr(optTime(next))
 	tx := newTx(s.table)
 	tx.update(kindOutbox, notifPK(n.Org, n.UserID), notifSK(n.ID), "SET mail = :retrying, lastError = :err, nextAttemptAt = :next REMOVE leaseUntil",
 		"mail = :sending AND attempt = :a", nil, values)
@@ -347,7 +332,7 @@ func (s *Store) MailFailed(ctx context.Context, n *Notification, reason string, 
 func (s *Store) RetryMail(ctx context.Context, org, userID, id string, attempt int, now time.Time) (ok, stale bool, err error) {
 	defer tandem.Wrap(&err, "Store.RetryMail(%q)", id)
 	values := map[string]types.AttributeValue{":pending": strAttr(MailPending), ":a": num(int64(attempt)), ":one": num(1),
-		":retrying": strAttr(MailRetrying), ":sending": strAttr(MailSending), ":now": strAttr(fmtTime(now))}
+		":retrying": strAttr(MailRetrying), ":sending": strAttr(MailSending), ":now": strAttr(optTime(now))}
 	out, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table, Key: pkSK(notifPK(org, userID), notifSK(id)),
 		UpdateExpression: aws.String("SET mail = :pending, attempt = attempt + :one REMOVE leaseUntil, nextAttemptAt"),
 		ConditionExpression: aws.String("attempt = :a AND ((mail = :retrying AND nextAttemptAt <= :now) OR " +

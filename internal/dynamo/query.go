@@ -102,3 +102,23 @@ func parseStoredKeyTime(what, s string) (time.Time, error) {
 	}
 	return t, nil
 }
+
+// optTime stores an optional instant as fixed-width UTC text ("" when zero); parseOptTime
+// reads it back (zero when empty or unreadable: these are informational fields, never keys).
+func optTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return timeKey(t)
+}
+
+func parseOptTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.Parse(keyTime, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}

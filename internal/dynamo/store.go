@@ -57,6 +57,13 @@
 //	budget usage             Query    PK=ORG#o#BUDGET, SK BETWEEN first# AND last#~     LoadBudgetUsage (httpapi)
 //	aggregates of a month    Query    PK=ORG#o#AGG#yyyy-mm, one per month in parallel   LoadAggregates (httpapi reports)
 //	pair's first month       GetItem  PK=ORG#o#AGGMARK#PAIR#learner#expert, SK=MARK     RecordTie (streams)
+//	calendar connections     Query    PK=ORG#o#USER#id, begins_with(SK, CALCONN#) (consistent)  ListCalendarConnections (httpapi, streams write-back)
+//	calendar connection      GetItem  PK=ORG#o#USER#id, SK=CALCONN#c (consistent)      GetCalendarConnection (httpapi, scheduler)
+//	calendar ranges          the busy Query above (SK BUSY#start#CAL#c#end items)    LoadSlotInputs, CalendarBusy (viewer's own)
+//	calendars due to sync    Query    GSI1: GSI1PK=CALSYNC, GSI1SK <= now (all orgs)   DueCalendarSyncs (scheduler)
+//	broken calendars         GetItem  PK=ORG#o#CALHEALTH, SK=CALHEALTH                 CalendarBrokenUsers (httpapi reports)
+//	write-back state         GetItem  PK=ORG#o#USER#id, SK=CALWB#c#booking (consistent) GetWriteBack (streams write-back)
+//	owed write-backs         Query    PK=ORG#o#USER#id, begins_with(SK, CALWB#c#), filter pending  PendingWriteBacks (sync)
 //
 // Writes. Each is one request (PutItem, UpdateItem, DeleteItem) or one TransactWriteItems whose
 // items are all conditional where a race matters; no write depends on an unconditioned read:
@@ -78,6 +85,10 @@
 //	aggregates                      transaction: marker (attribute_not_exists) + ADDs    ApplyStep (streams, httpapi), RecordTie, SetOffered (streams)
 //	budget history                  transaction: marker + ADDs per period               ImportBudgetUsage (seed)
 //	booking history                 BatchWriteItem, 25 a call, 4 in parallel            ImportBookings (streams.Import)
+//	calendar connection             PutItem only if new; PutItem at the version read     CreateCalendarConnection, SaveCalendarSync
+//	calendar ranges                 BatchWriteItem of the difference only, 25 a call      SaveCalendarSync, DeleteCalendarConnection
+//	broken calendars                UpdateItem ADD/DELETE on the org's set               SetCalendarBroken
+//	write-back state                UpdateItem, only for a later booking version         SetWriteBackApplied, SetWriteBackPending
 //
 // No request path scans the table.
 package dynamo

@@ -87,9 +87,13 @@ func (a reportsAPI) utilization(w http.ResponseWriter, r *http.Request, c Caller
 	var (
 		settings tandem.OrgSettings
 		groups   []analytics.MonthGroup
+		broken   int
 	)
 	g, gctx := errgroup.WithContext(r.Context())
 	g.Go(func() (err error) { settings, err = a.store.GetSettings(gctx, c.OrgID); return err })
+	if format != "csv" {
+		g.Go(func() (err error) { broken, err = a.store.CalendarBrokenUsers(gctx, c.OrgID); return err })
+	}
 	g.Go(func() (err error) { groups, _, err = a.store.LoadAggregates(gctx, c.OrgID, months); return err })
 	if err := g.Wait(); err != nil {
 		return err
@@ -112,7 +116,7 @@ func (a reportsAPI) utilization(w http.ResponseWriter, r *http.Request, c Caller
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"from": months[0], "to": months[len(months)-1], "groupBy": groupBy,
-		"total": total, "rows": rows, "budget": budget,
+		"total": total, "rows": rows, "budget": budget, "expertsWithBrokenCalendar": broken,
 	})
 	return nil
 }

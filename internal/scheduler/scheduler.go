@@ -18,6 +18,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/tandemhq/tandem/internal/booking"
+	"github.com/tandemhq/tandem/internal/connections"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/notify"
 	"github.com/tandemhq/tandem/internal/streams"
@@ -47,18 +48,47 @@ type Result struct {
 	Reminders   int `json:"reminders"`
 	MailRetried int `json:"mailRetried"`
 	Skipped     int `json:"skipped"`
+	// CalendarsSynced and CalendarsFailed count connected calendars synced (their source
+	// answered) and failing (the failure is on the connection) by this run.
+	CalendarsSynced int `json:"calendarsSynced"`
+	CalendarsFailed int `json:"calendarsFailed"`
 }
+
+// CalendarsPerRun bounds the connected calendars one run syncs (the most overdue first; the
+// rest are next run's).
+const CalendarsPerRun = 200
 
 // Handler is the Lambda handler for the EventBridge schedule: it runs at the event's time
 // (or now, if the event has none), so a replayed sample event processes its own moment.
 func Handler(store *dynamo.Store, now func() time.Time) func(context.Context, events.EventBridgeEvent) (Result, error) {
+	return HandlerWith(store, now, nil)
+}
+
+// HandlerWith is Handler that also syncs the connected calendars that are due (cal nil:
+// none), every run (each connection's next sync is 10 minutes after its last).
+func HandlerWith(store *dynamo.Store, now func() time.Time, cal *connections.Service) func(context.Context, events.EventBridgeEvent) (Result, error) {
 	return func(ctx context.Context, ev events.EventBridgeEvent) (Result, error) {
 		at := now()
 		if !ev.Time.IsZero() && ev.Time.Before(at) {
 			at = ev.Time
 		}
-		return Run(ctx, store, at)
+		res, err := Run(ctx, store, at)
+		if cal != nil {
+			synced, failed, cerr := SyncCalendars(ctx, cal, at)
+			res.CalendarsSynced, res.CalendarsFailed = synced, failed
+			err = errors.Join(err, cerr)
+		}
+		return res, err
 	}
+}
+
+// SyncCalendars syncs up to CalendarsPerRun connected calendars whose next sync has come by
+// at, found on the next-sync index (no Scan). A source's failure is recorded on its
+// connection (with backoff and health), not returned.
+func SyncCalendars(ctx context.Context, cal *connections.Service, at time.Time) (synced, failed int, err error) {
+	svc := *cal
+	svc.Now = func() time.Time { return at }
+	return svc.SyncDue(ctx, CalendarsPerRun)
 }
 
 // Run processes the due entries of every hour from the watermark (the last hour a run

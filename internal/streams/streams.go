@@ -31,11 +31,21 @@ import (
 // the batch from there (every step is idempotent). An eventID there would not name any
 // record of the batch, and Lambda would retry the whole batch instead.
 func Handler(store *dynamo.Store, log *slog.Logger) HandlerFunc {
+	return HandlerWith(store, log, nil)
+}
+
+// BookingHook is told every booking change after the aggregates took it (the new image;
+// never an imported one): the write-back into connected calendars (internal/connections).
+// It must be idempotent like every step here; an error retries the record.
+type BookingHook func(ctx context.Context, b *tandem.Booking) error
+
+// HandlerWith is Handler with a hook for booking changes (nil: none).
+func HandlerWith(store *dynamo.Store, log *slog.Logger, hook BookingHook) HandlerFunc {
 	log = obs.Ensure(log) // redacted and captured like every logger (internal/obs)
 	return func(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 		var resp events.DynamoDBEventResponse
 		for _, rec := range ev.Records {
-			if err := Process(ctx, store, rec); err != nil {
+			if err := ProcessWith(ctx, store, rec, hook); err != nil {
 				log.ErrorContext(ctx, "stream record failed", slog.String("sequenceNumber", rec.Change.SequenceNumber),
 					slog.String("eventId", rec.EventID), slog.String("error", err.Error()))
 				resp.BatchItemFailures = append(resp.BatchItemFailures, events.DynamoDBBatchItemFailure{ItemIdentifier: rec.Change.SequenceNumber})
@@ -51,13 +61,21 @@ type HandlerFunc func(context.Context, events.DynamoDBEvent) (events.DynamoDBEve
 
 // Process applies one stream record to the aggregates.
 func Process(ctx context.Context, store *dynamo.Store, rec events.DynamoDBEventRecord) error {
+	return ProcessWith(ctx, store, rec, nil)
+}
+
+// ProcessWith is Process that then tells hook of a booking change.
+func ProcessWith(ctx context.Context, store *dynamo.Store, rec events.DynamoDBEventRecord, hook BookingHook) error {
 	c, err := dynamo.DecodeStreamRecord(rec)
 	if err != nil {
 		return err
 	}
 	switch c.Kind {
 	case "booking":
-		return booking(ctx, store, c)
+		if err := booking(ctx, store, c); err != nil || hook == nil || c.NewBooking == nil || c.Imported {
+			return err
+		}
+		return hook(ctx, c.NewBooking)
 	case "feedback":
 		old, nw := c.OldFeedback, c.NewFeedback
 		if nw == nil {
