@@ -328,7 +328,7 @@ func TestDueEntriesAndWatermark(t *testing.T) {
 		t.Fatal(err)
 	}
 	due, err := s.DueIn(ctx, hour)
-	if err != nil || len(due) != 1 || due[0] != (dynamo.Due{Org: "acme", BookingID: "e1", Kind: "OFFERED"}) {
+	if err != nil || len(due) != 1 || due[0].Org != "acme" || due[0].BookingID != "e1" || due[0].Kind != "OFFERED" {
 		t.Fatalf("DueIn = %+v, %v", due, err)
 	}
 	if err := s.ClearDue(ctx, hour, due[0]); err != nil {
