@@ -14,9 +14,11 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 STATE="${DDB_TEST_STATE_DIR:-.local/dynamodb-test}"
+RADICALE_STATE="${RADICALE_TEST_STATE_DIR:-.local/radicale-test}"
 ACTIONS=$(mktemp -d)
 stop() {
   infra/dynamodb-local.sh stop --state-dir "$STATE" >/dev/null 2>&1 || true
+  infra/radicale.sh stop --state-dir "$RADICALE_STATE" >/dev/null 2>&1 || true
   rm -rf "$ACTIONS"
 }
 trap stop EXIT INT TERM
@@ -35,11 +37,15 @@ infra/check-template.sh
 echo "== go test (DynamoDB Local in memory)"
 DYNAMODB_ENDPOINT=$(infra/dynamodb-local.sh start --in-memory --state-dir "$STATE")
 export DYNAMODB_ENDPOINT REQUIRE_DYNAMODB=1
+# CalDAV tests run against a real Radicale (internal/caldav/caldavtest), fresh for this run.
+RADICALE_URL=$(infra/radicale.sh start --fresh --state-dir "$RADICALE_STATE" --user tandem:tandem-dev-password)
+export RADICALE_URL RADICALE_USER=tandem RADICALE_PASSWORD=tandem-dev-password REQUIRE_RADICALE=1
 # observability (internal/obs): every log line of the run is captured, then checked for secrets.
 export TANDEM_LOG_CAPTURE="$PWD/.local/log-capture/run.jsonl"; rm -rf .local/log-capture; mkdir -p .local/log-capture
 TANDEM_AWS_ACTIONS_DIR="$ACTIONS" go test -race -count=1 -timeout 30m ${GOTEST_FLAGS:-} ./...
 [ -n "${GOTEST_FLAGS:-}" ] || TANDEM_LOG_CHECK="$TANDEM_LOG_CAPTURE" TANDEM_LOG_CAPTURE= go test -count=1 -run '^TestCapturedLogsHaveNoSecret$' -v ./internal/obs | grep -v '^=== RUN'
 infra/dynamodb-local.sh stop --state-dir "$STATE" >/dev/null 2>&1 || true
+infra/radicale.sh stop --state-dir "$RADICALE_STATE" >/dev/null 2>&1 || true
 
 if [ -z "${GOTEST_FLAGS:-}" ]; then
   echo "== IAM: template.yaml grants each function exactly the AWS actions its tests performed"

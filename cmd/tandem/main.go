@@ -6,6 +6,7 @@
 //	tandem functions  list the template's function logical ids (used by `make build`)
 //	tandem sam-env    write the env-vars file for `sam local start-api` (make sam-local)
 //	tandem token      print a dev token for a seeded user (tandem dev, sam local)
+//	tandem calendars  serve calendar-subscription fixtures on 127.0.0.1 (internal/calsource)
 //
 // Run `tandem <command> -h` for flags. `make run` wires all of it together.
 package main
@@ -39,6 +40,8 @@ func main() {
 		err = runSAMEnv(args)
 	case "token":
 		err = runToken(args)
+	case "calendars":
+		err = runCalendars(ctx, args)
 	case "-h", "--help", "help":
 		usage()
 		return
@@ -62,5 +65,6 @@ commands:
   invoke     run a function's real bootstrap under the Lambda RIE with an event
   functions  list the template's function logical ids
   sam-env    write the env-vars file for sam local start-api (DynamoDB Local, dev JWKS)
-  token      print a dev token for a seeded user (-email)`)
+  token      print a dev token for a seeded user (-email)
+  calendars  serve calendar-subscription fixtures (Google, Outlook, Apple shapes) on 127.0.0.1`)
 }

@@ -29,6 +29,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -86,11 +87,23 @@ func New(hc *http.Client, calendarURL, username, password string) (*Client, erro
 		u.RawPath = ""
 	}
 	u.RawQuery = ""
+	if u.Scheme == "http" && password != "" && !loopback(u.Hostname()) {
+		return nil, calsource.Errorf(calsource.BadURL, 0, nil, "use an https address, so that the password is not sent in clear")
+	}
 	if hc == nil {
 		hc = calsource.NewClient(calsource.ClientOptions{})
 	}
 	obs.NoteSecret(password)
 	return &Client{hc: hc, collection: u, user: username, pass: password}, nil
+}
+
+// loopback reports whether a host name is this machine (local Radicale speaks plain http).
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Href answers the path of Tandem's event with this UID, in the form Query and Changes answer

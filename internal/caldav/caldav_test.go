@@ -193,6 +193,9 @@ func TestRefusedAndMissing(t *testing.T) {
 		t.Fatalf("put with a wrong password: %v", err)
 	}
 
+	if _, err := caldav.New(nil, "http://caldav.example/maya/work/", user, pass); calsource.KindOf(err) != calsource.BadURL || !strings.Contains(err.Error(), "https") {
+		t.Fatalf("password over plain http to another host: %v", err)
+	}
 	base, _, _ := caldavtest.Server(t)
 	missing, _ := caldav.New(caldavtest.HTTPClient(), base+"/"+user+"/no-such-calendar/", user, pass)
 	if _, err := missing.State(ctx); calsource.KindOf(err) != calsource.NotFound {

@@ -37,6 +37,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -265,6 +266,9 @@ func NewClient(opts ClientOptions) *http.Client {
 	}
 }
 
+// defaultClient is NewClient(ClientOptions{}), made once so connections are reused.
+var defaultClient = sync.OnceValue(func() *http.Client { return NewClient(ClientOptions{}) })
+
 // public reports whether an IP address is a public unicast address.
 func public(ip net.IP) bool {
 	if ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
@@ -286,7 +290,7 @@ func public(ip net.IP) bool {
 // Fetch GETs an iCalendar subscription. etag and lastModified are what the last successful
 // fetch answered ("" for none): they are sent as If-None-Match and If-Modified-Since, and an
 // unchanged calendar answers notModified with no body. client nil means NewClient with
-// defaults. Errors are *Error (see KindOf and Message); the body is checked to look like
+// defaults (one shared client; pass your own to reuse connections across calls). Errors are *Error (see KindOf and Message); the body is checked to look like
 // iCalendar (BEGIN:VCALENDAR) but not parsed.
 func Fetch(ctx context.Context, client *http.Client, rawURL, etag, lastModified string) (body []byte, newETag, newLastModified string, notModified bool, err error) {
 	obs.NoteSecret(rawURL)
@@ -296,7 +300,7 @@ func Fetch(ctx context.Context, client *http.Client, rawURL, etag, lastModified 
 	}
 	noteURLSecrets(u)
 	if client == nil {
-		client = NewClient(ClientOptions{})
+		client = defaultClient()
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {

@@ -3,6 +3,7 @@
 // I/O and no clock, so the same bytes and window always give the same intervals.
 //
 //	func Expand(data []byte, owner *time.Location, from, to time.Time, opts ...Option) ([]Interval, Summary, error)
+//	func ExpandAll(docs [][]byte, owner *time.Location, from, to time.Time, opts ...Option) ([]Interval, Summary, error)
 //	func Merge(in []Interval) []Interval
 //
 // What counts as busy: every VEVENT instance that overlaps [from, to), except
@@ -44,7 +45,8 @@
 //
 // # Limits
 //
-// A calendar comes from outside, so the work is bounded: at most MaxEvents VEVENTs, at most
+// A calendar comes from outside, so the work is bounded (over all documents of one ExpandAll):
+// at most MaxEvents VEVENTs, at most
 // MaxInstances busy instances in the window, at most MaxSteps recurrence steps over the whole
 // document, and no component nesting deeper than 8. Rules without COUNT are started near the
 // window rather than at a DTSTART years back, and a rule that can never match (BYMONTH=2 with

@@ -46,7 +46,7 @@ type Limits struct {
 }
 
 // DefaultLimits fit a busy person's calendar many times over and expand in well under a second.
-var DefaultLimits = Limits{MaxEvents: 20000, MaxInstances: 50000, MaxSteps: 2_000_000}
+var DefaultLimits = Limits{MaxEvents: 20000, MaxInstances: 50000, MaxSteps: 1_000_000}
 
 // MaxWindow is the longest window Expand accepts.
 const MaxWindow = 2 * 366 * 24 * time.Hour
@@ -98,13 +98,22 @@ func normAddress(a string) string {
 	return a
 }
 
+// catchPanics turns a panic into ErrMalformed; the fuzz test turns it off to see them.
+var catchPanics = true
+
 // maxDepth bounds component nesting (VCALENDAR > VEVENT > VALARM is 3 deep).
 const maxDepth = 8
 
 // Expand reads an iCalendar document and answers the owner's busy time within [from, to): merged,
 // sorted, clipped UTC intervals. owner is the zone of floating times and all-day events (nil:
 // UTC). See the package doc for what counts as busy.
-func Expand(data []byte, owner *time.Location, from, to time.Time, opts ...Option) (out []Interval, sum Summary, err error) {
+func Expand(data []byte, owner *time.Location, from, to time.Time, opts ...Option) ([]Interval, Summary, error) {
+	return ExpandAll([][]byte{data}, owner, from, to, opts...)
+}
+
+// ExpandAll is Expand over several documents at once (a CalDAV calendar answers one document per
+// event), with one set of limits for all of them: the busy time of all, merged.
+func ExpandAll(docs [][]byte, owner *time.Location, from, to time.Time, opts ...Option) (out []Interval, sum Summary, err error) {
 	cfg := config{addresses: map[string]bool{}, limits: DefaultLimits}
 	for _, o := range opts {
 		o(&cfg)
@@ -117,27 +126,35 @@ func Expand(data []byte, owner *time.Location, from, to time.Time, opts ...Optio
 	}
 	from, to = from.UTC(), to.UTC()
 	defer func() {
+		if !catchPanics {
+			return
+		}
 		if r := recover(); r != nil { // the parser is third-party code: a panic is malformed input
 			out, sum, err = nil, Summary{}, fmt.Errorf("%w (the parser failed)", ErrMalformed)
 		}
 	}()
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if err := prescan(data, cfg.limits); err != nil {
-		return nil, Summary{}, err
-	}
-	cal, err := ical.ParseCalendarWithOptions(bytes.NewReader(data), ical.WithUnknownPropertyHandler(ical.AcceptUnknownPropertyHandler))
-	if err != nil {
-		return nil, Summary{}, fmt.Errorf("%w: %s", ErrMalformed, plainParseError(err))
-	}
-	x := &expander{cfg: cfg, owner: owner, from: from, to: to, zones: newZones(owner, cal, from, to)}
+	x := &expander{cfg: cfg, owner: owner, from: from, to: to}
 	x.sum.Skipped = map[string]int{}
-	if err := x.run(cal); err != nil {
-		return nil, Summary{}, err
-	}
-	x.sum.GuessedZones = 0
-	for _, r := range x.zones.cache {
-		if r.guessed {
-			x.sum.GuessedZones++
+	events := 0
+	for _, data := range docs {
+		data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+		n, err := prescan(data, cfg.limits.MaxEvents-events)
+		if err != nil {
+			return nil, Summary{}, err
+		}
+		events += n
+		cal, err := ical.ParseCalendarWithOptions(bytes.NewReader(data), ical.WithUnknownPropertyHandler(ical.AcceptUnknownPropertyHandler))
+		if err != nil {
+			return nil, Summary{}, fmt.Errorf("%w: %s", ErrMalformed, plainParseError(err))
+		}
+		x.zones = newZones(owner, cal, from, to)
+		if err := x.run(cal); err != nil {
+			return nil, Summary{}, err
+		}
+		for _, r := range x.zones.cache {
+			if r.guessed {
+				x.sum.GuessedZones++
+			}
 		}
 	}
 	if len(x.sum.Skipped) == 0 {
@@ -161,9 +178,9 @@ func plainParseError(err error) string {
 // prescan checks nesting depth and the number of events before the recursive parser runs. It
 // unfolds lines as the parser does (a line starting with a space or tab continues the previous
 // one), keeping only the first bytes of each logical line, which is all it needs.
-func prescan(data []byte, lim Limits) error {
+func prescan(data []byte, maxEvents int) (int, error) {
 	if !bytes.Contains(data[:min(len(data), 1024)], []byte("BEGIN:VCALENDAR")) {
-		return fmt.Errorf("%w: it does not start with BEGIN:VCALENDAR", ErrMalformed)
+		return 0, fmt.Errorf("%w: it does not start with BEGIN:VCALENDAR", ErrMalformed)
 	}
 	depth, events := 0, 0
 	var logical []byte
@@ -177,8 +194,8 @@ func prescan(data []byte, lim Limits) error {
 			}
 			if bytes.EqualFold(line[6:], []byte("VEVENT")) {
 				events++
-				if events > lim.MaxEvents {
-					return fmt.Errorf("%w: more than %d events", ErrTooComplex, lim.MaxEvents)
+				if events > maxEvents {
+					return fmt.Errorf("%w: more than the %d events allowed", ErrTooComplex, maxEvents)
 				}
 			}
 		case len(line) > 4 && bytes.EqualFold(line[:4], []byte("END:")):
@@ -195,11 +212,11 @@ func prescan(data []byte, lim Limits) error {
 			continue
 		}
 		if err := check(); err != nil {
-			return err
+			return 0, err
 		}
 		logical = append(logical[:0], line[:min(len(line), 32)]...)
 	}
-	return check()
+	return events, check()
 }
 
 // Merge sorts intervals and joins overlapping and touching ones; empty intervals are dropped.
@@ -698,6 +715,7 @@ func (x *expander) expandMaster(ev *event, overridden map[int64]bool) error {
 		x.skip(SkipBadRule)
 		return nil
 	}
+	earliest := x.from.Add(-x.maxLen(ev)) // instances starting before cannot reach the window
 	for next != nil {
 		if err := x.step(); err != nil {
 			return err
@@ -705,6 +723,9 @@ func (x *expander) expandMaster(ev *event, overridden map[int64]bool) error {
 		t, ok := next()
 		if !ok || !t.Before(x.to) {
 			break
+		}
+		if t.Before(earliest) {
+			continue
 		}
 		if err := one(t, nil); err != nil {
 			return err
@@ -744,11 +765,12 @@ func (x *expander) rule(ev *event) (rrule.Next, bool, error) {
 	if opt.Count == 0 {
 		opt.Dtstart = x.fastForward(opt, ev)
 	}
-	if !x.satisfiable(*opt) {
-		return nil, false, nil
-	}
+	ok := x.satisfiable(*opt)
 	if x.steps > x.cfg.limits.MaxSteps {
 		return nil, false, fmt.Errorf("%w: recurring events need more than %d steps", ErrTooComplex, x.cfg.limits.MaxSteps)
+	}
+	if !ok {
+		return nil, false, nil
 	}
 	r, err := rrule.NewRRule(*opt)
 	if err != nil {
@@ -808,8 +830,9 @@ func (x *expander) satisfiable(opt rrule.ROption) bool {
 	span := 400 * max(opt.Interval, 1)
 	y := opt.Dtstart.Year()
 	if y+span > rrule.MAXYEAR-span {
-		// Too far out to probe; such a rule is cheap only if it is coarse.
-		return opt.Freq <= rrule.MONTHLY
+		// No room to probe (a long INTERVAL, or a DTSTART far ahead). A coarse rule is cheap
+		// to iterate even if it never matches; a daily or weekly one is decided from its parts.
+		return opt.Freq <= rrule.MONTHLY || simpleSatisfiable(opt)
 	}
 	m := (rrule.MAXYEAR - span - y) / span
 	probe := opt
@@ -874,4 +897,30 @@ func param(p *ical.IANAProperty, name string) []string {
 		}
 	}
 	return nil
+}
+
+// simpleSatisfiable decides a DAILY or WEEKLY rule that uses no BY part but BYDAY without
+// ordinals, BYMONTH, BYHOUR, BYMINUTE and BYSECOND (and WKST): such a rule matches unless it is
+// DAILY with an INTERVAL that is a multiple of 7 and BYDAY lacks DTSTART's weekday. Anything else
+// is refused rather than risk rrule-go iterating to the year 9999.
+func simpleSatisfiable(opt rrule.ROption) bool {
+	if len(opt.Bymonthday) > 0 || len(opt.Byyearday) > 0 || len(opt.Byweekno) > 0 || len(opt.Bysetpos) > 0 || len(opt.Byeaster) > 0 {
+		return false
+	}
+	for i := range opt.Byweekday {
+		if opt.Byweekday[i].N() != 0 {
+			return false
+		}
+	}
+	if opt.Freq == rrule.WEEKLY || len(opt.Byweekday) == 0 || max(opt.Interval, 1)%7 != 0 {
+		return true
+	}
+	// rrule-go's weekdays count from Monday = 0.
+	want := (int(opt.Dtstart.Weekday()) + 6) % 7
+	for i := range opt.Byweekday {
+		if opt.Byweekday[i].Day() == want {
+			return true
+		}
+	}
+	return false
 }

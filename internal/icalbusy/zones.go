@@ -193,8 +193,14 @@ func fromRules(name string, tz *ical.VTimezone, years [2]int) *time.Location {
 	for len(trs) > 0 && trs[len(trs)-1].at > math.MaxInt32 { // TZif v1 holds 32-bit times
 		trs = trs[:len(trs)-1]
 	}
-	for len(trs) > 0 && trs[0].at < math.MinInt32 {
+	// Transitions before 1901 (Outlook's DTSTART:16010101) collapse into the latest of them,
+	// which says what offset was in force when TZif's range starts (a zone without DST has
+	// only that one).
+	for len(trs) > 1 && trs[1].at <= math.MinInt32 {
 		trs = trs[1:]
+	}
+	if len(trs) > 0 && trs[0].at < math.MinInt32 {
+		trs[0].at = math.MinInt32
 	}
 	if len(trs) == 0 {
 		return nil

@@ -1,0 +1,4 @@
+package icalbusy
+
+// SetCatchPanics lets the fuzz test see panics instead of ErrMalformed.
+func SetCatchPanics(on bool) { catchPanics = on }
