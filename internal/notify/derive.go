@@ -35,6 +35,12 @@ func (c *Consumer) booking(ctx context.Context, ch *dynamo.StreamChange) error {
 		was = old.Status
 	}
 	learner, expert := nw.Learner, nw.Expert
+	// A session that is over is no news: nothing about its booking, confirmation or moves
+	// (imported or demo history, a record processed very late); its end still is.
+	over := !c.now().Before(nw.End) && nw.Status != tandem.StatusCompleted && nw.Status != tandem.StatusNoShow
+	if over {
+		return nil
+	}
 	var notes []note
 	add := func(to tandem.Party, kind string, compose func(zone *time.Location) (string, string, Message)) {
 		notes = append(notes, note{org: ch.Org, userID: to.ID, kind: kind, eventKey: bookingEvent(nw, kind), at: at,
