@@ -236,7 +236,7 @@ func TestExactlyOnceUnderRedelivery(t *testing.T) {
 	if len(records) < 30 {
 		t.Fatalf("only %d stream records", len(records))
 	}
-	e.clk.Set(t0) // the consumer keeps up: it sees each change before the session is over
+	e.clk.Set(t0)        // the consumer keeps up: it sees each change before the session is over
 	c := e.consumer(nil) // derive only; sending is tested with the SES emulator
 	twice := append(append([]events.DynamoDBEventRecord{}, records...), records...)
 	rng := rand.New(rand.NewPCG(16, 16))
