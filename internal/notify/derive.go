@@ -254,6 +254,9 @@ func Remind(ctx context.Context, store *dynamo.Store, r dynamo.Reminder, now tim
 	if now.Before(r.At()) {
 		return false, nil
 	}
+	if strings.HasPrefix(r.BookingID, programRef) {
+		return remindCohort(ctx, store, r, now)
+	}
 	b, err := store.GetBooking(ctx, r.Org, r.BookingID)
 	if tandem.ErrorCode(err) == tandem.ENotFound {
 		return true, nil
