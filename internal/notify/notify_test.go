@@ -349,4 +349,10 @@ func TestReminders(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("reminders:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+	// Every reminder entry was handled and cleared: fired, or dropped (cancelled, moved).
+	for _, it := range dynamotest.Items(t, e.cfg) {
+		if sk, _ := it["SK"].(string); it["type"] == "due" && strings.HasSuffix(sk, "#"+dynamo.DueRemind) {
+			t.Errorf("reminder entry left: %s %s", it["PK"], sk)
+		}
+	}
 }
