@@ -57,6 +57,10 @@
 //	budget usage             Query    PK=ORG#o#BUDGET, SK BETWEEN first# AND last#~     LoadBudgetUsage (httpapi)
 //	aggregates of a month    Query    PK=ORG#o#AGG#yyyy-mm, one per month in parallel   LoadAggregates (httpapi reports)
 //	pair's first month       GetItem  PK=ORG#o#AGGMARK#PAIR#learner#expert, SK=MARK     RecordTie (streams)
+//	notification             GetItem  PK=ORG#o#USER#u#NOTIFS, SK=NOTIF#id (consistent)  GetNotification (notify)
+//	inbox, newest first      Query    PK=ORG#o#USER#u#NOTIFS, begins_with(SK, NOTIF#), backwards (filter readAt for unread)  ListNotifications, UnreadNotificationIDs (httpapi)
+//	unread count             GetItem  PK=ORG#o#USER#u, SK=COUNT#UNREAD                  UnreadCount (httpapi)
+//	notification settings    GetItem  PK=ORG#o#USER#u, SK=NOTIFSETTINGS (consistent)    GetNotificationSettings (httpapi, notify, scheduler)
 //
 // Writes. Each is one request (PutItem, UpdateItem, DeleteItem) or one TransactWriteItems whose
 // items are all conditional where a race matters; no write depends on an unconditioned read:
@@ -78,6 +82,11 @@
 //	aggregates                      transaction: marker (attribute_not_exists) + ADDs    ApplyStep (streams, httpapi), RecordTie, SetOffered (streams)
 //	budget history                  transaction: marker + ADDs per period               ImportBudgetUsage (seed)
 //	booking history                 BatchWriteItem, 25 a call, 4 in parallel            ImportBookings (streams.Import)
+//	notification                    transaction: entry (attribute_not_exists) + unread count ADD  PutNotification (notify, scheduler)
+//	read / read all                 transactions of ≤ 50 entries (unread) + unread count ADD       MarkNotificationsRead (httpapi)
+//	e-mail outbox                   conditional UpdateItem / transaction with a due entry, on (state, attempt)  ClaimMail, MailSent, MailFailed, RetryMail (notify, scheduler)
+//	reminders                       BatchWriteItem of due entries, 25 a call            ScheduleReminders (notify)
+//	settings, unsubscribe           PutItem / UpdateItem ADD kindsOff                   PutNotificationSettings, UnsubscribeKind (httpapi)
 //
 // No request path scans the table.
 package dynamo
