@@ -24,7 +24,6 @@ type Due struct {
 	Attempt int
 	Lead    int
 	Start   string
-	sk      string
 }
 
 // DueIn lists the due entries of the UTC hour containing at (one Query per page).
@@ -67,7 +66,7 @@ func toDueItem(at time.Time, org, id, kind string) dueItem {
 
 func fromDueItem(it *dueItem) Due {
 	return Due{Org: it.Org, BookingID: it.BookingID, Kind: it.SK[strings.LastIndex(it.SK, "#")+1:],
-		UserID: it.UserID, Attempt: it.Attempt, Lead: it.Lead, Start: it.Start, sk: it.SK}
+		UserID: it.UserID, Attempt: it.Attempt, Lead: it.Lead, Start: it.Start}
 }
 
 // watermarkItem remembers up to which hour the scheduler has processed due entries, so a

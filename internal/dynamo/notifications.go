@@ -441,9 +441,11 @@ func ReminderOf(d Due) (Reminder, bool) {
 // ClearDueEntry deletes a due entry of the hour once it is done (one DeleteItem).
 func (s *Store) ClearDueEntry(ctx context.Context, hour time.Time, d Due) (err error) {
 	defer tandem.Wrap(&err, "Store.ClearDueEntry")
-	sk := d.sk
-	if sk == "" {
-		sk = dueSK(d.Org, d.BookingID, d.Kind)
+	sk := dueSK(d.Org, d.BookingID, d.Kind)
+	if r, ok := ReminderOf(d); ok {
+		sk = remindDueItem(r).SK
+	} else if d.Kind == DueMail {
+		sk = mailDueItem(time.Time{}, &Notification{Org: d.Org, UserID: d.UserID, ID: d.BookingID, Attempt: d.Attempt}).SK
 	}
 	_, err = s.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: pkSK(duePK(hour), sk)})
 	return translate(err, "")

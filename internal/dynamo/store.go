@@ -64,6 +64,10 @@
 //	broken calendars         GetItem  PK=ORG#o#CALHEALTH, SK=CALHEALTH                 CalendarBrokenUsers (httpapi reports)
 //	write-back state         GetItem  PK=ORG#o#USER#id, SK=CALWB#c#booking (consistent) GetWriteBack (streams write-back)
 //	owed write-backs         Query    PK=ORG#o#USER#id, begins_with(SK, CALWB#c#), filter pending  PendingWriteBacks (sync)
+//	notification             GetItem  PK=ORG#o#USER#u#NOTIFS, SK=NOTIF#id (consistent)  GetNotification (notify)
+//	inbox, newest first      Query    PK=ORG#o#USER#u#NOTIFS, begins_with(SK, NOTIF#), backwards (filter readAt for unread)  ListNotifications, UnreadNotificationIDs (httpapi)
+//	unread count             GetItem  PK=ORG#o#USER#u, SK=COUNT#UNREAD                  UnreadCount (httpapi)
+//	notification settings    GetItem  PK=ORG#o#USER#u, SK=NOTIFSETTINGS (consistent)    GetNotificationSettings (httpapi, notify, scheduler)
 //
 // Writes. Each is one request (PutItem, UpdateItem, DeleteItem) or one TransactWriteItems whose
 // items are all conditional where a race matters; no write depends on an unconditioned read:
@@ -89,6 +93,11 @@
 //	calendar ranges                 BatchWriteItem of the difference only, 25 a call      SaveCalendarSync, DeleteCalendarConnection
 //	broken calendars                UpdateItem ADD/DELETE on the org's set               SetCalendarBroken
 //	write-back state                UpdateItem, only for a later booking version         SetWriteBackApplied, SetWriteBackPending
+//	notification                    transaction: entry (attribute_not_exists) + unread count ADD  PutNotification (notify, scheduler)
+//	read / read all                 transactions of ≤ 50 entries (unread) + unread count ADD       MarkNotificationsRead (httpapi)
+//	e-mail outbox                   conditional UpdateItem / transaction with a due entry, on (state, attempt)  ClaimMail, MailSent, MailFailed, RetryMail (notify, scheduler)
+//	reminders                       BatchWriteItem of due entries, 25 a call            ScheduleReminders (notify)
+//	settings, unsubscribe           PutItem / UpdateItem ADD kindsOff                   PutNotificationSettings, UnsubscribeKind (httpapi)
 //
 // No request path scans the table.
 package dynamo

@@ -31,6 +31,8 @@ type StreamChange struct {
 	OldNotification, NewNotification *Notification
 	// Kind "offer": an expert's offer on a learner's request, as put (nil when deleted).
 	NewOffer *tandem.Offer
+	// Kind "cohortPlan": a program's cohort plan before and after (publishing sets its status).
+	OldCohortPlan, NewCohortPlan *tandem.CohortPlan
 }
 
 // FeedbackFact is a learner's feedback with what aggregation needs about its session.
@@ -131,6 +133,24 @@ func DecodeStreamRecord(rec events.DynamoDBEventRecord) (*StreamChange, error) {
 					return nil, err
 				}
 				*pair.out, c.Org = n, it.Org
+			}
+		}
+	case typeCohortDoc:
+		c.Kind = "cohortPlan"
+		for _, pair := range []struct {
+			item map[string]types.AttributeValue
+			out  **tandem.CohortPlan
+		}{{oldItem, &c.OldCohortPlan}, {newItem, &c.NewCohortPlan}} {
+			var it cohortPlanItem
+			if ok, err := decode(pair.item, &it); err != nil {
+				return nil, err
+			} else if ok {
+				org, rest, _ := strings.Cut(strings.TrimPrefix(it.PK, "ORG#"), "#")
+				cp, err := it.toDomain(strings.TrimPrefix(rest, "PROGRAM#"))
+				if err != nil {
+					return nil, err
+				}
+				*pair.out, c.Org = cp, org
 			}
 		}
 	case typeOffer:

@@ -101,6 +101,8 @@ func (c *Consumer) Process(ctx context.Context, rec events.DynamoDBEventRecord) 
 		return c.booking(ctx, ch)
 	case "offer":
 		return c.offer(ctx, ch)
+	case "cohortPlan":
+		return c.cohortPublished(ctx, ch)
 	case "notification":
 		n, old := ch.NewNotification, ch.OldNotification
 		if n == nil || n.Mail != dynamo.MailPending {

@@ -35,6 +35,12 @@ func (c *Consumer) booking(ctx context.Context, ch *dynamo.StreamChange) error {
 		was = old.Status
 	}
 	learner, expert := nw.Learner, nw.Expert
+	// A session that is over is no news: nothing about its booking, confirmation or moves
+	// (imported or demo history, a record processed very late); its end still is.
+	over := !c.now().Before(nw.End) && nw.Status != tandem.StatusCompleted && nw.Status != tandem.StatusNoShow
+	if over {
+		return nil
+	}
 	var notes []note
 	add := func(to tandem.Party, kind string, compose func(zone *time.Location) (string, string, Message)) {
 		notes = append(notes, note{org: ch.Org, userID: to.ID, kind: kind, eventKey: bookingEvent(nw, kind), at: at,
@@ -247,6 +253,9 @@ func plural(n int, unit string) string {
 func Remind(ctx context.Context, store *dynamo.Store, r dynamo.Reminder, now time.Time) (done bool, err error) {
 	if now.Before(r.At()) {
 		return false, nil
+	}
+	if strings.HasPrefix(r.BookingID, programRef) {
+		return remindCohort(ctx, store, r, now)
 	}
 	b, err := store.GetBooking(ctx, r.Org, r.BookingID)
 	if tandem.ErrorCode(err) == tandem.ENotFound {

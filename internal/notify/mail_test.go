@@ -1,7 +1,9 @@
 package notify_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +20,7 @@ import (
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/mail"
 	"github.com/tandemhq/tandem/internal/mail/mailtest"
+	"github.com/tandemhq/tandem/internal/metrics"
 	"github.com/tandemhq/tandem/internal/notify"
 	"github.com/tandemhq/tandem/internal/notify/mailsender"
 	"github.com/tandemhq/tandem/internal/scheduler"
@@ -322,4 +325,103 @@ func TestSESOutage(t *testing.T) {
 
 func eventsOf(recs []events.DynamoDBEventRecord) events.DynamoDBEvent {
 	return events.DynamoDBEvent{Records: recs}
+}
+
+// syncBuffer is a goroutine-safe buffer for EMF lines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestCrashBetweenSendAndRecord: a sender claims an e-mail, SES accepts it, and the sender
+// dies before recording it. That is not silent: when the lease lapses the scheduler makes it
+// pending again (NotificationLeaseLapsed), it is sent again with the same Message-ID and
+// recorded sent; it is never lost. (SES has no idempotency token: this is the one case of
+// two copies, see the package doc.)
+func TestCrashBetweenSendAndRecord(t *testing.T) {
+	ses := mailtest.Start(t)
+	t0 := time.Date(2027, 7, 5, 9, 0, 0, 0, time.UTC)
+	e := newEnv(t, t0)
+	var capture mailtest.Capture
+	client, err := mail.NewClient(context.Background(), ses.Endpoint, capture.Option, func(o *sesv2.Options) {
+		o.APIOptions = append(o.APIOptions, awsaccess.Recorder("NotificationsFunction", sesAccess))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := mail.New(mail.Config{Client: client, From: "tandem@acme.example", AppURL: "http://app.test", APIURL: "http://api.test",
+		LinkKey: []byte(strings.Repeat("k", 32)), Now: e.clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snd := mailsender.Sender{Mailer: m}
+	deriveOnly := e.consumer(nil)
+	e.book("cr1", t0.Add(72*time.Hour), tandem.StatusConfirmed, time.Time{})
+	e.drain(deriveOnly) // notifications created, e-mails pending
+	page, err := e.store.ListNotifications(tandem.WithCaller(context.Background(), tandem.Caller{UserID: ben.ID, OrgID: "acme"}), "acme", ben.ID, "", false, 10)
+	if err != nil || len(page.Items) != 1 {
+		t.Fatalf("%v, %d notifications", err, len(page.Items))
+	}
+	n := page.Items[0]
+	// The "crashing" sender: claims, sends, never records.
+	if ok, err := e.store.ClaimMail(context.Background(), n, t0.Add(notify.DefaultLease)); err != nil || !ok {
+		t.Fatalf("claim: %v %v", ok, err)
+	}
+	var msg notify.Message
+	if err := json.Unmarshal([]byte(n.Email), &msg); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := snd.Send(context.Background(), n.ID, msg); err != nil {
+		t.Fatal(err)
+	}
+	// Redelivered records change nothing while the lease holds.
+	c := e.consumer(snd)
+	e.drain(c)
+	if got, _ := mailtest.To(context.Background(), ses.Endpoint, ben.Email); len(got) != 1 {
+		t.Fatalf("%d messages to Ben while the lease holds, want 1", len(got))
+	}
+	var buf syncBuffer
+	defer metrics.SetDefault(metrics.SetDefault(metrics.New(&buf)))
+	sched, err := dynamo.New(context.Background(), e.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sched.SetSchedulerWatermark(context.Background(), t0.Truncate(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	at := t0.Add(notify.DefaultLease + time.Minute)
+	e.clk.Set(at)
+	if _, err := scheduler.Run(context.Background(), sched, at); err != nil {
+		t.Fatal(err)
+	}
+	e.drain(c)
+	got := mailtest.WaitFor(t, ses.Endpoint, ben.Email, 2, 5*time.Second)
+	if len(got) != 2 || !strings.Contains(buf.String(), "NotificationLeaseLapsed") {
+		t.Errorf("%d messages to Ben, lease-lapsed metric %v", len(got), strings.Contains(buf.String(), "NotificationLeaseLapsed"))
+	}
+	raws := capture.Raw()
+	var ids []string
+	for _, raw := range raws {
+		p, err := mailtest.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(p.Header.Get("To"), ben.Email) {
+			ids = append(ids, p.Header.Get("Message-Id"))
+		}
+	}
+	if len(ids) != 2 || ids[0] != ids[1] || ids[0] == "" {
+		t.Errorf("Message-IDs of the two copies: %q", ids)
+	}
+	after, err := e.store.GetNotification(context.Background(), "acme", ben.ID, n.ID)
+	if err != nil || after.Mail != dynamo.MailSent || after.Attempt != 1 {
+		t.Errorf("after the retry: %+v %v", after, err)
+	}
 }

@@ -236,6 +236,7 @@ func TestExactlyOnceUnderRedelivery(t *testing.T) {
 	if len(records) < 30 {
 		t.Fatalf("only %d stream records", len(records))
 	}
+	e.clk.Set(t0)        // the consumer keeps up: it sees each change before the session is over
 	c := e.consumer(nil) // derive only; sending is tested with the SES emulator
 	twice := append(append([]events.DynamoDBEventRecord{}, records...), records...)
 	rng := rand.New(rand.NewPCG(16, 16))
@@ -347,5 +348,11 @@ func TestReminders(t *testing.T) {
 	sort.Strings(want)
 	if !slices.Equal(got, want) {
 		t.Errorf("reminders:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Every reminder entry was handled and cleared: fired, or dropped (cancelled, moved).
+	for _, it := range dynamotest.Items(t, e.cfg) {
+		if sk, _ := it["SK"].(string); it["type"] == "due" && strings.HasSuffix(sk, "#"+dynamo.DueRemind) {
+			t.Errorf("reminder entry left: %s %s", it["PK"], sk)
+		}
 	}
 }
