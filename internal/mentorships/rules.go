@@ -134,12 +134,12 @@ const StallAfter = 21 * 24 * time.Hour
 
 // Health reasons.
 const (
-	HealthOK             = "ok"
-	HealthStalled        = "stalled"
-	ReasonNoSession      = "no_session"    // 21 days without a session
-	ReasonCancellations  = "cancellations" // the last two sessions due were cancelled or missed
-	healthNotApplicable  = ""
-	cancellationsInARow  = 2
+	HealthOK            = "ok"
+	HealthStalled       = "stalled"
+	ReasonNoSession     = "no_session"    // 21 days without a session
+	ReasonCancellations = "cancellations" // the last two sessions due were cancelled or missed
+	healthNotApplicable = ""
+	cancellationsInARow = 2
 )
 
 // Health is a mentorship's health at an instant, with its reason.

@@ -176,7 +176,9 @@ type Mentorship struct {
 }
 
 // IsParty reports whether id is the learner or the expert.
-func (m *Mentorship) IsParty(id string) bool { return id != "" && (m.Learner.ID == id || m.Expert.ID == id) }
+func (m *Mentorship) IsParty(id string) bool {
+	return id != "" && (m.Learner.ID == id || m.Expert.ID == id)
+}
 
 // Other is the other party's id.
 func (m *Mentorship) Other(id string) string {
