@@ -1,6 +1,7 @@
 package dynamo
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -75,13 +76,20 @@ const (
 	typeSettings     itemType = "settings"
 	typeAggMarker    itemType = "aggMarker"
 	typeWatermark    itemType = "watermark"
+	// Mentorships (mentorships.go).
+	typeMentorship    itemType = "mentorship"
+	typeMentorAgenda  itemType = "mentorAgenda"
+	typeMentorAction  itemType = "mentorAction"
+	typeMentorNote    itemType = "mentorNote"
+	typeMentorCheckIn itemType = "mentorCheckIn"
 )
 
 // itemTypes lists every entity type (tests check stored items against it).
 var itemTypes = []itemType{typeExpert, typeExpertTopic, typeUser, typeAvailability, typeBusy, typeBooking,
 	typeCell, typeIdem, typeCounter, typeDue, typeCalToken, typeBudget, typeCircle, typeWait, typeWaiter,
 	typeProgram, typeEnroll, typeCohortDoc, typeMet, typeFeedback, typeRequest, typeRequestTopic, typeOffer,
-	typeSettings, typeAggMarker, typeWatermark}
+	typeSettings, typeAggMarker, typeWatermark,
+	typeMentorship, typeMentorAgenda, typeMentorAction, typeMentorNote, typeMentorCheckIn}
 
 // pkSK is the primary key of an item.
 func pkSK(pk, sk string) map[string]types.AttributeValue {
@@ -217,3 +225,27 @@ func boardSK(rank int, created time.Time, id string) string {
 	rank = min(max(rank, 0), 99)
 	return "R" + digits[rank/10:rank/10+1] + digits[rank%10:rank%10+1] + "#" + timeKey(created) + "#" + id
 }
+
+// Mentorships: the mentorship items in the org's MENTORSHIPS partition (HR reads them all),
+// listed per party on GSI1 (as learner) and GSI2 (as expert) under USER#id#MENTORSHIPS; what
+// belongs to one mentorship in its own partition. A private note's sort key starts with its
+// author's id: notes are only ever read by a Query on the caller's own prefix.
+const (
+	prefixMentorship = "MENTORSHIP#"
+	prefixAgenda     = "AGENDA#"
+	prefixAction     = "ACTION#"
+	prefixNote       = "NOTE#"
+	prefixCheckIn    = "CHECKIN#"
+)
+
+func mentorshipsPK(org string) string         { return orgPrefix(org) + "MENTORSHIPS" }
+func mentorshipSK(id string) string           { return prefixMentorship + id }
+func mentorshipPK(org, id string) string      { return orgPrefix(org) + "MENTORSHIP#" + id }
+func userMentorshipsPK(org, id string) string { return orgPrefix(org) + "USER#" + id + "#MENTORSHIPS" }
+func agendaSK(occurrence int) string          { return fmt.Sprintf("%s%04d", prefixAgenda, occurrence) }
+func actionSK(id string) string               { return prefixAction + id }
+func notePrefix(author string) string         { return prefixNote + author + "#" }
+func noteSK(author string, at time.Time, id string) string {
+	return notePrefix(author) + timeKey(at) + "#" + id
+}
+func checkInSK(at time.Time, id string) string { return prefixCheckIn + timeKey(at) + "#" + id }
