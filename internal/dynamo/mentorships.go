@@ -44,6 +44,7 @@ type agreementAV struct {
 	Goals       []goalAV `dynamodbav:"goals"`
 	Cadence     string   `dynamodbav:"cadence"`
 	Months      int      `dynamodbav:"months"`
+	Sessions    int      `dynamodbav:"sessions,omitempty"`
 	SessionType string   `dynamodbav:"sessionType"`
 	Weekday     string   `dynamodbav:"weekday"`
 	WindowStart string   `dynamodbav:"windowStart"`
@@ -130,7 +131,7 @@ func mentorshipItemFrom(m *tandem.Mentorship) mentorshipItem {
 		ClosedAt: stamp(m.ClosedAt), UpdatedAt: stamp(m.UpdatedAt), Version: m.Version,
 		Occurrences: []occurrenceAV{}, Reflections: map[string]reflectionAV{}}
 	a := m.Agreement
-	it.Agreement = agreementAV{Cadence: string(a.Cadence), Months: a.Months, SessionType: a.SessionType, Weekday: a.Weekday,
+	it.Agreement = agreementAV{Cadence: string(a.Cadence), Months: a.Months, Sessions: a.Sessions, SessionType: a.SessionType, Weekday: a.Weekday,
 		WindowStart: a.Window.Start, WindowEnd: a.Window.End, Timezone: a.Timezone, Goals: []goalAV{}}
 	for _, g := range a.Goals {
 		it.Agreement.Goals = append(it.Agreement.Goals, goalAV{Title: g.Title, Measure: g.Measure})
@@ -154,7 +155,7 @@ func (it *mentorshipItem) toDomain() *tandem.Mentorship {
 		ClosedAt: unstamp(it.ClosedAt), UpdatedAt: unstamp(it.UpdatedAt), Version: it.Version,
 		Reflections: map[string]tandem.Reflection{}}
 	a := it.Agreement
-	m.Agreement = tandem.Agreement{Cadence: tandem.Cadence(a.Cadence), Months: a.Months, SessionType: a.SessionType,
+	m.Agreement = tandem.Agreement{Cadence: tandem.Cadence(a.Cadence), Months: a.Months, Sessions: a.Sessions, SessionType: a.SessionType,
 		Weekday: a.Weekday, Window: tandem.Window{Start: a.WindowStart, End: a.WindowEnd}, Timezone: a.Timezone, Goals: []tandem.Goal{}}
 	for _, g := range a.Goals {
 		m.Agreement.Goals = append(m.Agreement.Goals, tandem.Goal{Title: g.Title, Measure: g.Measure})

@@ -37,13 +37,13 @@ type Person struct {
 
 // StalledPair is one stalled mentorship.
 type StalledPair struct {
-	ID                 string    `json:"id"`
-	Learner            Person    `json:"learner"`
-	Expert             Person    `json:"expert"`
-	Reason             string    `json:"reason"`
-	LastSessionAt      time.Time `json:"lastSessionAt"`
-	DaysWithoutSession int       `json:"daysWithoutSession"`
-	ActivatedAt        time.Time `json:"activatedAt"`
+	ID                 string     `json:"id"`
+	Learner            Person     `json:"learner"`
+	Expert             Person     `json:"expert"`
+	Reason             string     `json:"reason"`
+	LastSessionAt      *time.Time `json:"lastSessionAt,omitempty"`
+	DaysWithoutSession int        `json:"daysWithoutSession"`
+	ActivatedAt        time.Time  `json:"activatedAt"`
 }
 
 // Report is HR's view of the org's mentorships at AsOf.
@@ -114,8 +114,13 @@ func BuildReport(ms []*tandem.Mentorship, books map[string]*tandem.Booking, now 
 			continue
 		}
 		r.Counts.Stalled++
-		r.Stalled = append(r.Stalled, StalledPair{ID: m.ID, Learner: person(m.Learner), Expert: person(m.Expert), Reason: h.Reason,
-			LastSessionAt: h.LastSessionAt, DaysWithoutSession: h.DaysWithoutSession, ActivatedAt: m.ActivatedAt})
+		p := StalledPair{ID: m.ID, Learner: person(m.Learner), Expert: person(m.Expert), Reason: h.Reason,
+			DaysWithoutSession: h.DaysWithoutSession, ActivatedAt: m.ActivatedAt}
+		if !h.LastSessionAt.IsZero() {
+			t := h.LastSessionAt
+			p.LastSessionAt = &t
+		}
+		r.Stalled = append(r.Stalled, p)
 	}
 	sort.Slice(r.Stalled, func(i, j int) bool {
 		if r.Stalled[i].DaysWithoutSession != r.Stalled[j].DaysWithoutSession {

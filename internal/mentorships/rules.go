@@ -1,6 +1,7 @@
 package mentorships
 
 import (
+	"encoding/json"
 	"sort"
 	"time"
 
@@ -84,7 +85,7 @@ func Transition(m *tandem.Mentorship, action Action, by string) (next tandem.Men
 // Series computes the planned starts of the agreement's sessions: the first agreed weekday on
 // or after from (a local date in the agreement's zone), at the local clock time (minutes after
 // midnight), then every week, two weeks, or month (the same n-th weekday of each month, the
-// 5th falling back to the 4th), for Months months. Each start is built from the local date
+// 5th falling back to the 4th), for Months months, at most Sessions of them when set. Each start is built from the local date
 // and clock in the agreement's zone, so the series keeps its wall-clock time across DST; a
 // clock time inside a spring-forward gap moves forward by the gap (Go's time.Date rule).
 func Series(a tandem.Agreement, from time.Time, clock int) ([]time.Time, error) {
@@ -126,6 +127,9 @@ func Series(a tandem.Agreement, from time.Time, clock int) ([]time.Time, error) 
 			out = append(out, at(m))
 		}
 	}
+	if a.Sessions > 0 && len(out) > a.Sessions {
+		out = out[:a.Sessions]
+	}
 	return out, nil
 }
 
@@ -150,6 +154,22 @@ type Health struct {
 	// DaysWithoutSession counts whole days since the last session held (or since the
 	// mentorship became active, when none was).
 	DaysWithoutSession int `json:"daysWithoutSession"`
+}
+
+// MarshalJSON leaves lastSessionAt out while no session was held.
+func (h Health) MarshalJSON() ([]byte, error) {
+	type wire struct {
+		Status             string     `json:"status"`
+		Reason             string     `json:"reason,omitempty"`
+		LastSessionAt      *time.Time `json:"lastSessionAt,omitempty"`
+		DaysWithoutSession int        `json:"daysWithoutSession"`
+	}
+	w := wire{Status: h.Status, Reason: h.Reason, DaysWithoutSession: h.DaysWithoutSession}
+	if !h.LastSessionAt.IsZero() {
+		t := h.LastSessionAt.UTC()
+		w.LastSessionAt = &t
+	}
+	return json.Marshal(w)
 }
 
 // missed reports whether a booking status means the session did not happen: cancelled (by

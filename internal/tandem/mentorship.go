@@ -55,13 +55,15 @@ type Window struct {
 // Agreement is what both sides accept. Times are wall-clock times in Timezone, which is the
 // learner's zone when the mentorship is proposed (the series keeps that local time across DST).
 type Agreement struct {
-	Goals       []Goal  `json:"goals"`
-	Cadence     Cadence `json:"cadence"`
-	Months      int     `json:"months"`
-	SessionType string  `json:"sessionType"`
-	Weekday     string  `json:"weekday"` // mon..sun
-	Window      Window  `json:"window"`
-	Timezone    string  `json:"timezone"`
+	Goals   []Goal  `json:"goals"`
+	Cadence Cadence `json:"cadence"`
+	Months  int     `json:"months"`
+	// Sessions caps the series at that many sessions within the length (0: every one that fits).
+	Sessions    int    `json:"sessions,omitempty"`
+	SessionType string `json:"sessionType"`
+	Weekday     string `json:"weekday"` // mon..sun
+	Window      Window `json:"window"`
+	Timezone    string `json:"timezone"`
 }
 
 // ParseClock parses "HH:MM" (00:00-23:59) into minutes after midnight.
@@ -104,6 +106,7 @@ func (a *Agreement) Validate() error {
 	}
 	v.Check(a.Cadence == CadenceWeekly || a.Cadence == CadenceBiweekly || a.Cadence == CadenceMonthly, "agreement.cadence", `must be "weekly", "biweekly" or "monthly"`)
 	v.Check(a.Months >= 1 && a.Months <= MaxMentorshipMonths, "agreement.months", "must be 1-%d months", MaxMentorshipMonths)
+	v.Check(a.Sessions >= 0 && a.Sessions <= 60, "agreement.sessions", "must be 0 (as many as fit) to 60")
 	v.Check(a.SessionType != "" && ValidID(a.SessionType), "agreement.sessionType", IDRule)
 	_, ok := Weekdays[a.Weekday]
 	v.Check(ok, "agreement.weekday", `must be one of "mon", "tue", "wed", "thu", "fri", "sat", "sun"`)

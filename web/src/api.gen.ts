@@ -779,6 +779,338 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/mentorships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's mentorships, as learner and as expert, newest first */
+        get: operations["listMyMentorships"];
+        put?: never;
+        /**
+         * Propose a mentorship with an agreement; the other side accepts it
+         * @description Name expertId (the caller is the learner, learner role) or learnerId (the caller is an
+         *     expert with a profile, expert role). With requestId (the learner's request) or programId
+         *     (a program the learner is enrolled in) it starts from that match; otherwise it is an
+         *     invitation. The agreement's weekday and window are local times in agreement.timezone,
+         *     by default the learner's saved zone (400 when neither is set). The proposer has
+         *     accepted; the mentorship is active once the other side accepts.
+         */
+        post: operations["proposeMentorship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A mentorship with its occurrences' booking statuses and its health (the two parties only) */
+        get: operations["getMentorship"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept the proposed agreement (the side that did not propose); both accepted makes it active
+         * @description Repeating it changes nothing. A change the state does not allow is 409 (extra.conflict mentorship_state, extra.status).
+         */
+        post: operations["acceptMentorship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause an active mentorship (either side); booked sessions stay booked
+         * @description Repeating it changes nothing. A change the state does not allow is 409 (extra.conflict mentorship_state, extra.status).
+         */
+        post: operations["pauseMentorship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused mentorship (either side)
+         * @description Repeating it changes nothing. A change the state does not allow is 409 (extra.conflict mentorship_state, extra.status).
+         */
+        post: operations["resumeMentorship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close the mentorship (either side, from any state); every future session of the series is cancelled
+         * @description Repeating it changes nothing. A change the state does not allow is 409 (extra.conflict mentorship_state, extra.status).
+         */
+        post: operations["closeMentorship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Book the agreement's series (either side, while active); again, retry the occurrences that failed
+         * @description Each occurrence is an ordinary booking for the learner, made through the one booking
+         *     path with an idempotency key derived from the mentorship and the occurrence, so a retry
+         *     books nothing twice. Occurrences are the agreed weekday at the chosen local time in the
+         *     agreement's zone, keeping that wall-clock time across DST. One that cannot be booked is
+         *     listed in failed with the nearest free starts (up to 3, within 7 days either side), and
+         *     the rest are booked. Each occurrence has its own calendar invite
+         *     (GET /v1/bookings/{bookingId}/invite.ics).
+         */
+        post: operations["scheduleMentorship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/skip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Skip one occurrence by agreement; its booking is cancelled (not counted as a cancellation for health) */
+        post: operations["skipOccurrence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move one booked occurrence to another bookable start (the booking is rescheduled) */
+        post: operations["moveOccurrence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/agenda": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace one session's shared agenda, over the version read (0 for a new one) */
+        put: operations["setOccurrenceAgenda"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/agendas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The shared agendas, by occurrence */
+        get: operations["listMentorshipAgendas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The action items, oldest first */
+        get: operations["listActionItems"];
+        put?: never;
+        /** Add an action item with an owner (learner or expert) and a due date */
+        post: operations["addActionItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/actions/{actionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change an action item (text, owner, due date, done) over the version read */
+        put: operations["updateActionItem"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own private notes (nobody else's, ever; HR cannot read them) */
+        get: operations["listPrivateNotes"];
+        put?: never;
+        /** Write a note only its author can read */
+        post: operations["addPrivateNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/checkins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The learner's check-ins and each goal's trend (both parties) */
+        get: operations["getMentorshipProgress"];
+        put?: never;
+        /** Rate each goal 1-5 at the start, after a session, or at the end (the learner) */
+        post: operations["addCheckIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/reflection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give one's final reflection after closing (once per side); a learner's poor fit offers a re-match
+         * @description A learner who marks poorFit on a mentorship that started from their request gets the
+         *     request open for new matches again (rematchOffered), as feedback on a session does.
+         */
+        post: operations["reflectOnMentorship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/mentorships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The org's mentorships by status and the stalled pairs, with the reason (HR role)
+         * @description Metadata only, as HR sees bookings: names and departments of stalled pairs, the reason
+         *     (no_session: 21 days without a session; cancellations: the last two sessions due were
+         *     cancelled or missed) and days since the last session; never goals, agendas, notes,
+         *     check-ins or reflections' words. wouldRecommend is null under 3 reflections.
+         */
+        get: operations["getMentorshipsReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1521,6 +1853,188 @@ export interface components {
             program: components["schemas"]["Program"];
             cohort: components["schemas"]["Cohort"];
         };
+        OptionalId: string;
+        Goal: {
+            title: string;
+            /** @description How progress on the goal will be judged. */
+            measure: string;
+        };
+        Agreement: {
+            /** @description 1-5 goals. */
+            goals: components["schemas"]["Goal"][];
+            /** @enum {string} */
+            cadence: "weekly" | "biweekly" | "monthly";
+            /** @description Length, 1-12 months. */
+            months: number;
+            /** @description At most this many sessions within the length (0 or absent: every one that fits). */
+            sessions?: number;
+            /** @description One of the expert's one-to-one session types. */
+            sessionType: string;
+            /** @enum {string} */
+            weekday: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+            window: {
+                /** @example 09:00 */
+                start: string;
+                /** @example 12:00 */
+                end: string;
+            };
+            /** @description The zone of weekday and window; the learner's saved zone when left out. */
+            timezone?: string;
+        };
+        ProposeMentorshipInput: {
+            expertId?: components["schemas"]["OptionalId"];
+            learnerId?: components["schemas"]["OptionalId"];
+            requestId?: components["schemas"]["OptionalId"];
+            programId?: components["schemas"]["OptionalId"];
+            agreement: components["schemas"]["Agreement"];
+        };
+        MentorshipScheduleInput: {
+            /** @description A local date YYYY-MM-DD; default tomorrow. */
+            from?: string;
+            /** @description The local start HH:MM inside the window; default its start. */
+            time?: string;
+        };
+        Occurrence: {
+            index: number;
+            start: components["schemas"]["DateTime"];
+            /** @enum {string} */
+            state: "booked" | "failed" | "skipped" | "cancelled";
+            reason?: string;
+            bookingId?: string;
+            bookingStatus?: components["schemas"]["BookingStatus"];
+        };
+        OccurrenceFailure: {
+            index: number;
+            start: components["schemas"]["DateTime"];
+            code: string;
+            /** @description expert_busy, learner_busy, active, day, week, budget_org, too_far, unavailable, ... */
+            reason: string;
+            message: string;
+            /** @description The nearest free starts (up to 3). */
+            alternatives: components["schemas"]["DateTime"][];
+        };
+        MentorshipHealth: {
+            /**
+             * @description Empty when not active.
+             * @enum {string}
+             */
+            status: "" | "ok" | "stalled";
+            /** @enum {string} */
+            reason?: "no_session" | "cancellations";
+            lastSessionAt?: components["schemas"]["DateTime"];
+            daysWithoutSession?: number;
+        };
+        Reflection: {
+            goalsAchieved: number[];
+            wouldRecommend: boolean;
+            poorFit: boolean;
+            comment: string;
+            createdAt: components["schemas"]["DateTime"];
+        };
+        Mentorship: {
+            id: string;
+            /** @enum {string} */
+            status: "proposed" | "active" | "paused" | "closed";
+            /** @enum {string} */
+            origin: "request" | "program" | "invitation";
+            requestId?: string;
+            programId?: string;
+            learner: components["schemas"]["Party"];
+            expert: components["schemas"]["Party"];
+            proposedBy: string;
+            accepted: string[];
+            agreement: components["schemas"]["Agreement"];
+            occurrences: components["schemas"]["Occurrence"][];
+            health?: components["schemas"]["MentorshipHealth"];
+            reflections: {
+                learner?: components["schemas"]["Reflection"];
+                expert?: components["schemas"]["Reflection"];
+            };
+            createdAt: components["schemas"]["DateTime"];
+            activatedAt?: components["schemas"]["DateTime"];
+            closedAt?: components["schemas"]["DateTime"];
+            updatedAt: components["schemas"]["DateTime"];
+            version: number;
+        };
+        Agenda: {
+            occurrence: number;
+            items: {
+                text: string;
+                addedBy: string;
+            }[];
+            version: number;
+            updatedAt: components["schemas"]["DateTime"];
+        };
+        ActionItemInput: {
+            text: string;
+            /** @enum {string} */
+            owner: "learner" | "expert";
+            /** @description YYYY-MM-DD */
+            due: string;
+            done?: boolean;
+            /** @description The version read (to change an item). */
+            version?: number;
+        };
+        ActionItem: {
+            id: string;
+            text: string;
+            /** @description The owning party's user id. */
+            owner: string;
+            due: string;
+            done: boolean;
+            createdBy: string;
+            createdAt: components["schemas"]["DateTime"];
+            updatedAt: components["schemas"]["DateTime"];
+            version: number;
+        };
+        PrivateNote: {
+            id: string;
+            occurrence?: number;
+            note: string;
+            createdAt: components["schemas"]["DateTime"];
+        };
+        CheckIn: {
+            id: string;
+            /** @enum {string} */
+            kind: "start" | "session" | "end";
+            occurrence?: number;
+            ratings: number[];
+            comment: string;
+            at: components["schemas"]["DateTime"];
+        };
+        GoalTrend: {
+            goal: components["schemas"]["Goal"];
+            points: {
+                at: components["schemas"]["DateTime"];
+                /** @enum {string} */
+                kind: "start" | "session" | "end";
+                rating: number;
+            }[];
+            /** @description Last rating − first; null with fewer than two. */
+            change: number | null;
+        };
+        MentorshipsReport: {
+            asOf: components["schemas"]["DateTime"];
+            counts: {
+                proposed: number;
+                active: number;
+                paused: number;
+                closed: number;
+                stalled: number;
+            };
+            stalled: {
+                id: string;
+                learner: components["schemas"]["Party"];
+                expert: components["schemas"]["Party"];
+                /** @enum {string} */
+                reason: "no_session" | "cancellations";
+                lastSessionAt?: components["schemas"]["DateTime"];
+                daysWithoutSession: number;
+                activatedAt?: components["schemas"]["DateTime"];
+            }[];
+            reflections: number;
+            wouldRecommend: number | null;
+        };
     };
     responses: {
         /** @description The plan as stored. */
@@ -1697,6 +2211,10 @@ export interface components {
          */
         Cursor: string;
         Limit: number;
+        MentorshipId: components["schemas"]["Id"];
+        /** @description The occurrence's index in the series (0-999). */
+        OccurrenceId: components["schemas"]["Id"];
+        ActionId: components["schemas"]["Id"];
         /** @description A key the client makes per booking attempt and repeats on retries. */
         IdempotencyKey: string;
         /** @description First month, inclusive (default two months before this one). */
@@ -3206,6 +3724,653 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listMyMentorships: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Up to 100 in each role. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Mentorship"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    proposeMentorship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposeMentorshipInput"];
+            };
+        };
+        responses: {
+            /** @description The proposed mentorship. */
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mentorship"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getMentorship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mentorship. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mentorship"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    acceptMentorship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mentorship after the change (or unchanged). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mentorship"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    pauseMentorship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mentorship after the change (or unchanged). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mentorship"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    resumeMentorship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mentorship after the change (or unchanged). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mentorship"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    closeMentorship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mentorship after the change (or unchanged). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mentorship"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    scheduleMentorship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MentorshipScheduleInput"];
+            };
+        };
+        responses: {
+            /** @description What was booked and what failed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        mentorship: components["schemas"]["Mentorship"];
+                        booked: number[];
+                        failed: components["schemas"]["OccurrenceFailure"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    skipOccurrence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+                /** @description The occurrence's index in the series (0-999). */
+                occurrenceId: components["parameters"]["OccurrenceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mentorship after the skip (or unchanged). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mentorship"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    moveOccurrence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+                /** @description The occurrence's index in the series (0-999). */
+                occurrenceId: components["parameters"]["OccurrenceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    start: components["schemas"]["DateTime"];
+                };
+            };
+        };
+        responses: {
+            /** @description The mentorship after the move. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mentorship"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    setOccurrenceAgenda: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+                /** @description The occurrence's index in the series (0-999). */
+                occurrenceId: components["parameters"]["OccurrenceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    items?: string[];
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The agenda as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agenda"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listMentorshipAgendas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The agendas. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Agenda"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listActionItems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The action items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ActionItem"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    addActionItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionItemInput"];
+            };
+        };
+        responses: {
+            /** @description The action item. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    updateActionItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+                actionId: components["parameters"]["ActionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionItemInput"];
+            };
+        };
+        responses: {
+            /** @description The action item. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listPrivateNotes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's notes, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PrivateNote"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    addPrivateNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note: string;
+                    occurrence?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The note. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivateNote"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getMentorshipProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The check-ins in time order, and per goal its ratings over time. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CheckIn"][];
+                        goals: components["schemas"]["GoalTrend"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    addCheckIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    kind: "start" | "session" | "end";
+                    ratings: number[];
+                    occurrence?: number;
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The check-in. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckIn"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    reflectOnMentorship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    goalsAchieved: number[];
+                    wouldRecommend?: boolean;
+                    poorFit?: boolean;
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The mentorship with the reflection. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        mentorship: components["schemas"]["Mentorship"];
+                        rematchOffered: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getMentorshipsReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report, computed now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MentorshipsReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["Internal"];
         };
     };
