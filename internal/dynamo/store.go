@@ -57,6 +57,13 @@
 //	budget usage             Query    PK=ORG#o#BUDGET, SK BETWEEN first# AND last#~     LoadBudgetUsage (httpapi)
 //	aggregates of a month    Query    PK=ORG#o#AGG#yyyy-mm, one per month in parallel   LoadAggregates (httpapi reports)
 //	pair's first month       GetItem  PK=ORG#o#AGGMARK#PAIR#learner#expert, SK=MARK     RecordTie (streams)
+//	mentorship               GetItem  PK=ORG#o#MENTORSHIPS, SK=MENTORSHIP#id (consistent)  GetMentorship (httpapi)
+//	party's mentorships      Query    GSI1 (as learner) and GSI2 (as expert): ORG#o#USER#id#MENTORSHIPS, in parallel  ListUserMentorships (httpapi)
+//	org's mentorships        Query    PK=ORG#o#MENTORSHIPS, begins_with(SK, MENTORSHIP#)  ListOrgMentorships (httpapi reports)
+//	a mentorship's agendas,  Query    PK=ORG#o#MENTORSHIP#id, begins_with(SK, AGENDA# | ACTION# | CHECKIN#)  Agendas, ActionItems, CheckIns (httpapi)
+//	  action items, check-ins
+//	caller's private notes   Query    PK=ORG#o#MENTORSHIP#id, begins_with(SK, NOTE#caller#) (the only read of notes)  PrivateNotes (httpapi)
+//	occurrences' bookings    BatchGetItem PK=ORG#o#BOOKING#id, SK=BOOKING, 100 keys a call  GetBookings (httpapi, reports)
 //
 // Writes. Each is one request (PutItem, UpdateItem, DeleteItem) or one TransactWriteItems whose
 // items are all conditional where a race matters; no write depends on an unconditioned read:
