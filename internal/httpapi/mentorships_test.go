@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -439,5 +440,79 @@ func TestMentorshipHealthAndHRReport(t *testing.T) {
 	}
 	if res := f.reports.do("GET", "/v1/reports/mentorships", "", oscarOtherOrg); res.Status != 200 || strings.Contains(res.Body, c) {
 		t.Errorf("another org's HR: %d %s", res.Status, res.Body)
+	}
+}
+
+// Series in the booking race: both parties schedule the same series many times at once while
+// other learners book the same times directly. Every time ends up held by exactly one booking;
+// the series holds each of its occurrences at most once (no double booking through retries);
+// what the mentorship records agrees with the bookings.
+func TestMentorshipScheduleRace(t *testing.T) {
+	f := newMentorFixture(t)
+	m := f.mentorship(t, bobLearner, "POST", "/v1/mentorships", fmt.Sprintf(`{"expertId":"u-alice","agreement":%s}`, mentorAgreement), 201)
+	f.mentorship(t, aliceExpert, "POST", "/v1/mentorships/"+m.ID+"/accept", "", 200)
+	starts := []string{"2027-09-14T14:00:00Z", "2027-09-28T14:00:00Z", "2027-10-12T14:00:00Z", "2027-10-26T14:00:00Z",
+		"2027-11-09T15:00:00Z", "2027-11-23T15:00:00Z"}
+	var wg sync.WaitGroup
+	statuses := make(chan int, 64)
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			who := bobLearner
+			if i%2 == 1 {
+				who = aliceExpert
+			}
+			statuses <- f.requests.do("POST", "/v1/mentorships/"+m.ID+"/schedule", `{"from":"2027-09-14","time":"15:00"}`, who).Status
+		}()
+	}
+	for i := 0; i < 12; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body := fmt.Sprintf(`{"expertId":"u-alice","sessionType":"intro","start":"%s","note":""}`, starts[i%len(starts)])
+			statuses <- f.book(learner(10+i), fmt.Sprintf("key-race-%02d", i), body).Status
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	for st := range statuses {
+		if st >= 500 {
+			t.Errorf("a request answered %d", st)
+		}
+	}
+	// Settle: one more schedule records the outcome of every occurrence.
+	var s scheduledJSON
+	f.requests.do("POST", "/v1/mentorships/"+m.ID+"/schedule", "", bobLearner).decode(t, &s)
+	got := f.mentorship(t, bobLearner, "GET", "/v1/mentorships/"+m.ID, "", 200)
+	if len(got.Occurrences) != 6 {
+		t.Fatalf("occurrences = %+v", got.Occurrences)
+	}
+	// Who holds each time: exactly one live booking of Alice's at every series time.
+	var page struct{ Items []bookingJSON }
+	f.bookings.do("GET", "/v1/bookings?as=expert&when=upcoming&limit=50", "", aliceExpert).decode(t, &page)
+	holders := map[string][]bookingJSON{}
+	for _, b := range page.Items {
+		if b.Status.Live() {
+			holders[b.Start.UTC().Format(time.RFC3339)] = append(holders[b.Start.UTC().Format(time.RFC3339)], b)
+		}
+	}
+	for i, o := range got.Occurrences {
+		at := o.Start.UTC().Format(time.RFC3339)
+		if at != starts[i] {
+			t.Errorf("occurrence %d at %s, want %s", i, at, starts[i])
+		}
+		h := holders[at]
+		if len(h) != 1 {
+			t.Errorf("%s is held by %d bookings, want exactly 1", at, len(h))
+			continue
+		}
+		mine := h[0].Learner.ID == "u-bob"
+		switch {
+		case o.State == tandem.OccurrenceBooked && (!mine || h[0].ID != o.BookingID):
+			t.Errorf("occurrence %d booked as %s, but %s holds the time", i, o.BookingID, h[0].Learner.ID)
+		case o.State == tandem.OccurrenceFailed && mine:
+			t.Errorf("occurrence %d failed, but Bob holds the time (%s)", i, h[0].ID)
+		}
 	}
 }
