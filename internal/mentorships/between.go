@@ -353,7 +353,7 @@ type Reflected struct {
 // learner who calls it a poor fit gets a re-match as feedback on a single session does: the
 // request the mentorship started from is open for new matches again (once per mentorship).
 func (s *Service) Reflect(ctx context.Context, c tandem.Caller, id string, in ReflectionInput) (*Reflected, error) {
-	var fresh bool
+	var fresh, retryReopen bool
 	m, err := s.update(ctx, c, id, func(m *tandem.Mentorship, now time.Time) (bool, error) {
 		if m.Status != tandem.MentorshipClosed {
 			return false, &tandem.Error{Code: tandem.EConflict, Message: "Reflections come after the mentorship is closed.",
@@ -368,7 +368,8 @@ func (s *Service) Reflect(ctx context.Context, c tandem.Caller, id string, in Re
 		if err := v.Err(); err != nil {
 			return false, err
 		}
-		if _, done := m.Reflections[c.UserID]; done {
+		if prev, done := m.Reflections[c.UserID]; done {
+			retryReopen = prev.PoorFit
 			return false, &tandem.Error{Code: tandem.EConflict, Message: "You have already given your reflection.", Detail: map[string]any{"conflict": "duplicate"}}
 		}
 		if m.Reflections == nil {
@@ -380,6 +381,13 @@ func (s *Service) Reflect(ctx context.Context, c tandem.Caller, id string, in Re
 		return true, nil
 	})
 	if err != nil {
+		// A reflection stored by a call that failed before reopening the request: reopen it now
+		// (once per mentorship, so this changes nothing when it was reopened).
+		if retryReopen && m != nil && c.UserID == m.Learner.ID && m.RequestID != "" {
+			if _, rerr := s.store.ReopenRequestForRematch(ctx, m.OrgID, m.RequestID, m.ID, s.now()); rerr != nil {
+				return nil, rerr
+			}
+		}
 		return nil, err
 	}
 	out := &Reflected{Mentorship: m}
