@@ -1,6 +1,7 @@
 package dynamo
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -87,6 +88,12 @@ const (
 	typeCalBusy       itemType = "calendarBusy"
 	typeCalHealth     itemType = "calendarHealth"
 	typeCalWB         itemType = "calendarWriteBack"
+	// Mentorships (mentorships.go).
+	typeMentorship    itemType = "mentorship"
+	typeMentorAgenda  itemType = "mentorAgenda"
+	typeMentorAction  itemType = "mentorAction"
+	typeMentorNote    itemType = "mentorNote"
+	typeMentorCheckIn itemType = "mentorCheckIn"
 )
 
 // itemTypes lists every entity type (tests check stored items against it).
@@ -94,7 +101,7 @@ var itemTypes = []itemType{typeExpert, typeExpertTopic, typeUser, typeAvailabili
 	typeCell, typeIdem, typeCounter, typeDue, typeCalToken, typeBudget, typeCircle, typeWait, typeWaiter,
 	typeProgram, typeEnroll, typeCohortDoc, typeMet, typeFeedback, typeRequest, typeRequestTopic, typeOffer,
 	typeSettings, typeAggMarker, typeWatermark, typeNotification, typeNotifSettings, typeCalConn, typeCalBusy,
-	typeCalHealth, typeCalWB}
+	typeCalHealth, typeCalWB, typeMentorship, typeMentorAgenda, typeMentorAction, typeMentorNote, typeMentorCheckIn}
 
 // pkSK is the primary key of an item.
 func pkSK(pk, sk string) map[string]types.AttributeValue {
@@ -254,3 +261,27 @@ func calHealthPK(org string) string { return orgPrefix(org) + skCalHealth }
 // A write-back's state: which version of a booking a connection holds (and which one it
 // still owes after a failure), in the owner's user partition.
 func calWBSK(connID, bookingID string) string { return prefixCalWB + connID + "#" + bookingID }
+
+// Mentorships: the mentorship items in the org's MENTORSHIPS partition (HR reads them all),
+// listed per party on GSI1 (as learner) and GSI2 (as expert) under USER#id#MENTORSHIPS; what
+// belongs to one mentorship in its own partition. A private note's sort key starts with its
+// author's id: notes are only ever read by a Query on the caller's own prefix.
+const (
+	prefixMentorship = "MENTORSHIP#"
+	prefixAgenda     = "AGENDA#"
+	prefixAction     = "ACTION#"
+	prefixNote       = "NOTE#"
+	prefixCheckIn    = "CHECKIN#"
+)
+
+func mentorshipsPK(org string) string         { return orgPrefix(org) + "MENTORSHIPS" }
+func mentorshipSK(id string) string           { return prefixMentorship + id }
+func mentorshipPK(org, id string) string      { return orgPrefix(org) + "MENTORSHIP#" + id }
+func userMentorshipsPK(org, id string) string { return orgPrefix(org) + "USER#" + id + "#MENTORSHIPS" }
+func agendaSK(occurrence int) string          { return fmt.Sprintf("%s%04d", prefixAgenda, occurrence) }
+func actionSK(id string) string               { return prefixAction + id }
+func notePrefix(author string) string         { return prefixNote + author + "#" }
+func noteSK(author string, at time.Time, id string) string {
+	return notePrefix(author) + timeKey(at) + "#" + id
+}
+func checkInSK(at time.Time, id string) string { return prefixCheckIn + timeKey(at) + "#" + id }

@@ -184,7 +184,8 @@ func TestItemTypesAreStable(t *testing.T) {
 	want := []string{"expert", "expertTopic", "user", "availability", "busy", "booking", "cell", "idempotency",
 		"counter", "due", "calendarToken", "budget", "circle", "waitlist", "waiter", "program", "enrollment",
 		"cohortPlan", "met", "feedback", "request", "requestTopic", "offer", "settings", "aggMarker", "watermark",
-		"notification", "notificationSettings", "calendarConnection", "calendarBusy", "calendarHealth", "calendarWriteBack"}
+		"notification", "notificationSettings", "calendarConnection", "calendarBusy", "calendarHealth", "calendarWriteBack",
+		"mentorship", "mentorAgenda", "mentorAction", "mentorNote", "mentorCheckIn"}
 	var got []string
 	for _, ty := range itemTypes {
 		got = append(got, string(ty))

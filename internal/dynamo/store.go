@@ -68,6 +68,13 @@
 //	inbox, newest first      Query    PK=ORG#o#USER#u#NOTIFS, begins_with(SK, NOTIF#), backwards (filter readAt for unread)  ListNotifications, UnreadNotificationIDs (httpapi)
 //	unread count             GetItem  PK=ORG#o#USER#u, SK=COUNT#UNREAD                  UnreadCount (httpapi)
 //	notification settings    GetItem  PK=ORG#o#USER#u, SK=NOTIFSETTINGS (consistent)    GetNotificationSettings (httpapi, notify, scheduler)
+//	mentorship               GetItem  PK=ORG#o#MENTORSHIPS, SK=MENTORSHIP#id (consistent)  GetMentorship (httpapi)
+//	party's mentorships      Query    GSI1 (as learner) and GSI2 (as expert): ORG#o#USER#id#MENTORSHIPS, in parallel  ListUserMentorships (httpapi)
+//	org's mentorships        Query    PK=ORG#o#MENTORSHIPS, begins_with(SK, MENTORSHIP#)  ListOrgMentorships (httpapi reports)
+//	a mentorship's agendas,  Query    PK=ORG#o#MENTORSHIP#id, begins_with(SK, AGENDA# | ACTION# | CHECKIN#)  Agendas, ActionItems, CheckIns (httpapi)
+//	  action items, check-ins
+//	caller's private notes   Query    PK=ORG#o#MENTORSHIP#id, begins_with(SK, NOTE#caller#) (the only read of notes)  PrivateNotes (httpapi)
+//	occurrences' bookings    BatchGetItem PK=ORG#o#BOOKING#id, SK=BOOKING, 100 keys a call  GetBookings (httpapi, reports)
 //
 // Writes. Each is one request (PutItem, UpdateItem, DeleteItem) or one TransactWriteItems whose
 // items are all conditional where a race matters; no write depends on an unconditioned read:

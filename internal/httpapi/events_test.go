@@ -63,6 +63,27 @@ var wantStatus = map[string]int{
 	"programs/9-publish.json":             200,
 	"programs/archive.json":               200, // hana archives demo-p01 (after the others)
 	"reports/utilization.json":            200,
+	"mentorships/01-propose.json":         201, // ben proposes weekly sessions to omar
+	"mentorships/02-list.json":            200,
+	"mentorships/03-get.json":             200, // demo-m01 (ben and maya, active)
+	"mentorships/04-accept.json":          200, // amara accepts ben's demo-m02
+	"mentorships/05-schedule.json":        200, // demo-m01's biweekly series from 2026-12-08, Tuesdays 15:30 London (4 booked, 3 beyond the horizon)
+	"mentorships/06-skip.json":            200, // maya skips occurrence 1
+	"mentorships/07-move.json":            200, // ben moves occurrence 0 to 2026-12-08T16:30Z
+	"mentorships/08-agenda.json":          200,
+	"mentorships/09-agendas.json":         200,
+	"mentorships/10-add-action.json":      201,
+	"mentorships/11-update-action.json":   200, // demo-a01 done
+	"mentorships/12-actions.json":         200,
+	"mentorships/13-add-note.json":        201, // maya's private note
+	"mentorships/14-notes.json":           200,
+	"mentorships/15-add-checkin.json":     201, // ben's starting ratings
+	"mentorships/16-checkins.json":        200,
+	"mentorships/17-pause.json":           200,
+	"mentorships/18-resume.json":          200,
+	"mentorships/19-close.json":           200, // cancels the future sessions
+	"mentorships/20-reflection.json":      201,
+	"reports/mentorships.json":            200, // hana
 	"reports/utilization-csv.json":        200,
 	"reports/connections.json":            200,
 	"bookings/list.json":                  200,

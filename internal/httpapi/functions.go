@@ -7,6 +7,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/connections"
 	"github.com/tandemhq/tandem/internal/dynamo"
+	"github.com/tandemhq/tandem/internal/mentorships"
 	"github.com/tandemhq/tandem/internal/programs"
 )
 
@@ -62,12 +63,14 @@ func NewFeedback(d Deps) *Router {
 }
 
 // NewRequests serves RequestsFunction: learners' requests, matching, the request board,
-// offers, programs and cohorts, and org settings.
+// offers, programs and cohorts, org settings, and mentorships (the relationship a match or a
+// program starts; its sessions are booked through internal/booking like an accepted offer's).
 func NewRequests(d Deps) *Router {
 	rt := newRouter(d.Logger)
 	requestsAPI{store: d.Store, now: d.now(), bookings: bookingsAPI{store: d.Store, now: d.now()}}.register(rt)
 	programsAPI{programs: programs.New(d.Store, d.now())}.register(rt)
 	settingsAPI{store: d.Store, now: d.now()}.register(rt)
+	mentorshipsAPI{svc: mentorships.New(d.Store, d.now(), renderBooked)}.register(rt)
 	return rt
 }
 
@@ -75,6 +78,7 @@ func NewRequests(d Deps) *Router {
 func NewReports(d Deps) *Router {
 	rt := newRouter(d.Logger)
 	reportsAPI{store: d.Store, now: d.now()}.register(rt)
+	mentorshipReportsAPI{svc: mentorships.New(d.Store, d.now(), renderBooked)}.register(rt)
 	return rt
 }
 

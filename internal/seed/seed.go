@@ -209,6 +209,9 @@ func Load(ctx context.Context, store *dynamo.Store, now time.Time) error {
 	if err := loadPrograms(ctx, store, now); err != nil {
 		return err
 	}
+	if err := loadMentorships(ctx, store, now); err != nil {
+		return err
+	}
 	return loadFeedToken(ctx, store)
 }
 

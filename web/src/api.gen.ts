@@ -371,69 +371,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/me/calendars": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The caller's connected calendars and their outgoing feed
-         * @description Connected calendars block the owner's time: an expert's in their slots and booking check
-         *     (refused with expert_calendar_busy), anyone's in the slots they see. Secrets are never
-         *     returned; a connection shows only its source's host. feed is present once the caller has a
-         *     feed token (POST /v1/me/calendar-token).
-         */
-        get: operations["listCalendarConnections"];
-        put?: never;
-        /**
-         * Connect an iCalendar subscription or a CalDAV calendar; the first sync runs at once
-         * @description A source that is down, refuses the credentials or serves something that is not iCalendar
-         *     still connects: the connection's status is "error" with lastError in plain words. At most 5
-         *     connections per user (429, extra.limit "calendars").
-         */
-        post: operations["createCalendarConnection"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/me/calendars/{calendarId}/sync": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Sync a connected calendar now (also "test the connection") */
-        post: operations["syncCalendarConnection"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/me/calendars/{calendarId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Remove a connected calendar and the busy time it blocked */
-        delete: operations["deleteCalendarConnection"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/calendar/{token}/feed.ics": {
         parameters: {
             query?: never;
@@ -842,15 +779,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/notifications": {
+    "/v1/mentorships": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** The caller's in-app notifications, newest first, with the unread count */
-        get: operations["listNotifications"];
+        /** The caller's mentorships, as learner and as expert, newest first */
+        get: operations["listMyMentorships"];
+        put?: never;
+        /**
+         * Propose a mentorship with an agreement; the other side accepts it
+         * @description Name expertId (the caller is the learner, learner role) or learnerId (the caller is an
+         *     expert with a profile, expert role). With requestId (the learner's request) or programId
+         *     (a program the learner is enrolled in) it starts from that match; otherwise it is an
+         *     invitation. The agreement's weekday and window are local times in agreement.timezone,
+         *     by default the learner's saved zone (400 when neither is set). The proposer has
+         *     accepted; the mentorship is active once the other side accepts.
+         */
+        post: operations["proposeMentorship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A mentorship with its occurrences' booking statuses and its health (the two parties only) */
+        get: operations["getMentorship"];
         put?: never;
         post?: never;
         delete?: never;
@@ -859,24 +822,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/notifications/unread-count": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The caller's number of unread notifications (one read; the bell polls it) */
-        get: operations["getUnreadCount"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/notifications/read-all": {
+    "/v1/mentorships/{mentorshipId}/accept": {
         parameters: {
             query?: never;
             header?: never;
@@ -885,15 +831,18 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark every notification of the caller read */
-        post: operations["readAllNotifications"];
+        /**
+         * Accept the proposed agreement (the side that did not propose); both accepted makes it active
+         * @description Repeating it changes nothing. A change the state does not allow is 409 (extra.conflict mentorship_state, extra.status).
+         */
+        post: operations["acceptMentorship"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/v1/notifications/{notificationId}/read": {
+    "/v1/mentorships/{mentorshipId}/pause": {
         parameters: {
             query?: never;
             header?: never;
@@ -902,30 +851,127 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark one notification read (again is a no-op) */
-        post: operations["readNotification"];
+        /**
+         * Pause an active mentorship (either side); booked sessions stay booked
+         * @description Repeating it changes nothing. A change the state does not allow is 409 (extra.conflict mentorship_state, extra.status).
+         */
+        post: operations["pauseMentorship"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/v1/me/notification-settings": {
+    "/v1/mentorships/{mentorshipId}/resume": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** The caller's e-mail preferences per kind and reminder lead times (in-app is always on) */
-        get: operations["getNotificationSettings"];
+        get?: never;
+        put?: never;
         /**
-         * Replace the caller's notification settings
-         * @description Kinds not listed keep e-mail on; labels are ignored. leadMinutes holds 0-2 distinct values
-         *     from 15 to 10080; [] switches reminders off. New lead times apply to sessions confirmed or
-         *     moved from now on; a lead time switched off stops reminders already scheduled with it.
+         * Resume a paused mentorship (either side)
+         * @description Repeating it changes nothing. A change the state does not allow is 409 (extra.conflict mentorship_state, extra.status).
          */
-        put: operations["putNotificationSettings"];
+        post: operations["resumeMentorship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close the mentorship (either side, from any state); every future session of the series is cancelled
+         * @description Repeating it changes nothing. A change the state does not allow is 409 (extra.conflict mentorship_state, extra.status).
+         */
+        post: operations["closeMentorship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Book the agreement's series (either side, while active); again, retry the occurrences that failed
+         * @description Each occurrence is an ordinary booking for the learner, made through the one booking
+         *     path with an idempotency key derived from the mentorship and the occurrence, so a retry
+         *     books nothing twice. Occurrences are the agreed weekday at the chosen local time in the
+         *     agreement's zone, keeping that wall-clock time across DST. One that cannot be booked is
+         *     listed in failed with the nearest free starts (up to 3, within 7 days either side), and
+         *     the rest are booked. Each occurrence has its own calendar invite
+         *     (GET /v1/bookings/{bookingId}/invite.ics).
+         */
+        post: operations["scheduleMentorship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/skip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Skip one occurrence by agreement; its booking is cancelled (not counted as a cancellation for health) */
+        post: operations["skipOccurrence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move one booked occurrence to another bookable start (the booking is rescheduled) */
+        post: operations["moveOccurrence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/agenda": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace one session's shared agenda, over the version read (0 for a new one) */
+        put: operations["setOccurrenceAgenda"];
         post?: never;
         delete?: never;
         options?: never;
@@ -933,22 +979,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/unsubscribe/{linkToken}": {
+    "/v1/mentorships/{mentorshipId}/agendas": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** What a one-click unsubscribe link unsubscribes (no sign-in) */
-        get: operations["getUnsubscribe"];
+        /** The shared agendas, by occurrence */
+        get: operations["listMentorshipAgendas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The action items, oldest first */
+        get: operations["listActionItems"];
+        put?: never;
+        /** Add an action item with an owner (learner or expert) and a due date */
+        post: operations["addActionItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/actions/{actionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change an action item (text, owner, due date, done) over the version read */
+        put: operations["updateActionItem"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own private notes (nobody else's, ever; HR cannot read them) */
+        get: operations["listPrivateNotes"];
+        put?: never;
+        /** Write a note only its author can read */
+        post: operations["addPrivateNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/checkins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The learner's check-ins and each goal's trend (both parties) */
+        get: operations["getMentorshipProgress"];
+        put?: never;
+        /** Rate each goal 1-5 at the start, after a session, or at the end (the learner) */
+        post: operations["addCheckIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mentorships/{mentorshipId}/reflection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
         put?: never;
         /**
-         * RFC 8058 one-click unsubscribe from one kind of e-mail (no sign-in; repeating it is a no-op)
-         * @description Mail clients POST List-Unsubscribe=One-Click (application/x-www-form-urlencoded); the web
-         *     page may POST without a body. The signed token is the credential: a forged or expired one is 400.
+         * Give one's final reflection after closing (once per side); a learner's poor fit offers a re-match
+         * @description A learner who marks poorFit on a mentorship that started from their request gets the
+         *     request open for new matches again (rematchOffered), as feedback on a session does.
          */
-        post: operations["unsubscribe"];
+        post: operations["reflectOnMentorship"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/mentorships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The org's mentorships by status and the stalled pairs, with the reason (HR role)
+         * @description Metadata only, as HR sees bookings: names and departments of stalled pairs, the reason
+         *     (no_session: 21 days without a session; cancellations: the last two sessions due were
+         *     cancelled or missed) and days since the last session; never goals, agendas, notes,
+         *     check-ins or reflections' words. wouldRecommend is null under 3 reflections.
+         */
+        get: operations["getMentorshipsReport"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -959,95 +1115,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        Notification: {
-            id: string;
-            /** @description booking.confirmed, reminder, ... (the kinds of GET /v1/me/notification-settings) */
-            kind: string;
-            title: string;
-            body: string;
-            /** @description The app page it is about, e.g. /bookings/bk1. */
-            path: string;
-            /** Format: date-time */
-            createdAt: string;
-            /** Format: date-time */
-            readAt?: string;
-        };
-        NotificationPage: {
-            items: components["schemas"]["Notification"][];
-            nextCursor?: string;
-            unread: number;
-        };
-        UnreadCount: {
-            unread: number;
-        };
-        NotificationSettings: {
-            /** @description false switches every e-mail off. */
-            email: boolean;
-            kinds: {
-                kind: string;
-                label?: string;
-                email: boolean;
-            }[];
-            reminders: {
-                leadMinutes: number[];
-            };
-        };
-        Unsubscribe: {
-            kind: string;
-            label: string;
-            address: string;
-        };
-        CalendarConnectionInput: {
-            /** @enum {string} */
-            kind: "ics" | "caldav";
-            name: string;
-            /** @description The secret iCalendar address (http, https or webcal) or the CalDAV calendar collection's URL. Never shown again: only its host. */
-            url: string;
-            /** @description CalDAV only. */
-            username?: string;
-            /** @description CalDAV only; stored encrypted, never returned or logged. */
-            password?: string;
-            /** @description CalDAV only: confirmed sessions are written into this calendar. */
-            writeBack?: boolean;
-        };
-        CalendarConnection: {
-            id: string;
-            /** @enum {string} */
-            kind: "ics" | "caldav";
-            name: string;
-            /** @description The source's host; the full address is a secret. */
-            host: string;
-            writeBack: boolean;
-            /** @enum {string} */
-            status: "ok" | "error" | "pending";
-            /**
-             * Format: date-time
-             * @description The last successful sync.
-             */
-            lastSyncAt?: string;
-            /** Format: date-time */
-            nextSyncAt?: string;
-            /** @description The last failure in plain words (absent after a success). */
-            lastError?: string;
-            /** @description Consecutive failures; at 3 the owner is told. */
-            failures: number;
-            /**
-             * Format: date-time
-             * @description Failing since then: the busy times known before keep blocking until busyKeptUntil.
-             */
-            staleSince?: string;
-            /** Format: date-time */
-            busyKeptUntil?: string;
-            /** @description Busy ranges read at the last successful sync (merged). */
-            events: number;
-        };
-        CalendarConnections: {
-            items: components["schemas"]["CalendarConnection"][];
-            feed?: {
-                url: string;
-                webcalUrl: string;
-            };
-        };
         /** @description An RFC 9457 problem document with Tandem's members. */
         Problem: {
             type: string;
@@ -1057,7 +1124,7 @@ export interface components {
             /** @description The request path. */
             instance?: string;
             /** @enum {string} */
-            code: "invalid" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "unprocessable" | "limit_exceeded" | "internal" | "expert_calendar_busy";
+            code: "invalid" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "unprocessable" | "limit_exceeded" | "internal";
             errors?: components["schemas"]["FieldError"][];
             /** @description Client-safe members specific to the code (see each response). */
             extra?: {
@@ -1602,8 +1669,6 @@ export interface components {
             groupBy: "month" | "department" | "expert";
             total: components["schemas"]["ReportRow"];
             rows: components["schemas"]["ReportRow"][];
-            /** @description Experts with a connected calendar that failed 3 times in a row and has not synced since (now, whatever the range). */
-            expertsWithBrokenCalendar?: number;
             /** @description The coaching budget over the whole budget periods the months touch; null when the org has none. */
             budget?: components["schemas"]["BudgetSummary"] | null;
         };
@@ -1788,6 +1853,188 @@ export interface components {
             program: components["schemas"]["Program"];
             cohort: components["schemas"]["Cohort"];
         };
+        OptionalId: string;
+        Goal: {
+            title: string;
+            /** @description How progress on the goal will be judged. */
+            measure: string;
+        };
+        Agreement: {
+            /** @description 1-5 goals. */
+            goals: components["schemas"]["Goal"][];
+            /** @enum {string} */
+            cadence: "weekly" | "biweekly" | "monthly";
+            /** @description Length, 1-12 months. */
+            months: number;
+            /** @description At most this many sessions within the length (0 or absent: every one that fits). */
+            sessions?: number;
+            /** @description One of the expert's one-to-one session types. */
+            sessionType: string;
+            /** @enum {string} */
+            weekday: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+            window: {
+                /** @example 09:00 */
+                start: string;
+                /** @example 12:00 */
+                end: string;
+            };
+            /** @description The zone of weekday and window; the learner's saved zone when left out. */
+            timezone?: string;
+        };
+        ProposeMentorshipInput: {
+            expertId?: components["schemas"]["OptionalId"];
+            learnerId?: components["schemas"]["OptionalId"];
+            requestId?: components["schemas"]["OptionalId"];
+            programId?: components["schemas"]["OptionalId"];
+            agreement: components["schemas"]["Agreement"];
+        };
+        MentorshipScheduleInput: {
+            /** @description A local date YYYY-MM-DD; default tomorrow. */
+            from?: string;
+            /** @description The local start HH:MM inside the window; default its start. */
+            time?: string;
+        };
+        Occurrence: {
+            index: number;
+            start: components["schemas"]["DateTime"];
+            /** @enum {string} */
+            state: "booked" | "failed" | "skipped" | "cancelled";
+            reason?: string;
+            bookingId?: string;
+            bookingStatus?: components["schemas"]["BookingStatus"];
+        };
+        OccurrenceFailure: {
+            index: number;
+            start: components["schemas"]["DateTime"];
+            code: string;
+            /** @description expert_busy, learner_busy, active, day, week, budget_org, too_far, unavailable, ... */
+            reason: string;
+            message: string;
+            /** @description The nearest free starts (up to 3). */
+            alternatives: components["schemas"]["DateTime"][];
+        };
+        MentorshipHealth: {
+            /**
+             * @description Empty when not active.
+             * @enum {string}
+             */
+            status: "" | "ok" | "stalled";
+            /** @enum {string} */
+            reason?: "no_session" | "cancellations";
+            lastSessionAt?: components["schemas"]["DateTime"];
+            daysWithoutSession?: number;
+        };
+        Reflection: {
+            goalsAchieved: number[];
+            wouldRecommend: boolean;
+            poorFit: boolean;
+            comment: string;
+            createdAt: components["schemas"]["DateTime"];
+        };
+        Mentorship: {
+            id: string;
+            /** @enum {string} */
+            status: "proposed" | "active" | "paused" | "closed";
+            /** @enum {string} */
+            origin: "request" | "program" | "invitation";
+            requestId?: string;
+            programId?: string;
+            learner: components["schemas"]["Party"];
+            expert: components["schemas"]["Party"];
+            proposedBy: string;
+            accepted: string[];
+            agreement: components["schemas"]["Agreement"];
+            occurrences: components["schemas"]["Occurrence"][];
+            health?: components["schemas"]["MentorshipHealth"];
+            reflections: {
+                learner?: components["schemas"]["Reflection"];
+                expert?: components["schemas"]["Reflection"];
+            };
+            createdAt: components["schemas"]["DateTime"];
+            activatedAt?: components["schemas"]["DateTime"];
+            closedAt?: components["schemas"]["DateTime"];
+            updatedAt: components["schemas"]["DateTime"];
+            version: number;
+        };
+        Agenda: {
+            occurrence: number;
+            items: {
+                text: string;
+                addedBy: string;
+            }[];
+            version: number;
+            updatedAt: components["schemas"]["DateTime"];
+        };
+        ActionItemInput: {
+            text: string;
+            /** @enum {string} */
+            owner: "learner" | "expert";
+            /** @description YYYY-MM-DD */
+            due: string;
+            done?: boolean;
+            /** @description The version read (to change an item). */
+            version?: number;
+        };
+        ActionItem: {
+            id: string;
+            text: string;
+            /** @description The owning party's user id. */
+            owner: string;
+            due: string;
+            done: boolean;
+            createdBy: string;
+            createdAt: components["schemas"]["DateTime"];
+            updatedAt: components["schemas"]["DateTime"];
+            version: number;
+        };
+        PrivateNote: {
+            id: string;
+            occurrence?: number;
+            note: string;
+            createdAt: components["schemas"]["DateTime"];
+        };
+        CheckIn: {
+            id: string;
+            /** @enum {string} */
+            kind: "start" | "session" | "end";
+            occurrence?: number;
+            ratings: number[];
+            comment: string;
+            at: components["schemas"]["DateTime"];
+        };
+        GoalTrend: {
+            goal: components["schemas"]["Goal"];
+            points: {
+                at: components["schemas"]["DateTime"];
+                /** @enum {string} */
+                kind: "start" | "session" | "end";
+                rating: number;
+            }[];
+            /** @description Last rating − first; null with fewer than two. */
+            change: number | null;
+        };
+        MentorshipsReport: {
+            asOf: components["schemas"]["DateTime"];
+            counts: {
+                proposed: number;
+                active: number;
+                paused: number;
+                closed: number;
+                stalled: number;
+            };
+            stalled: {
+                id: string;
+                learner: components["schemas"]["Party"];
+                expert: components["schemas"]["Party"];
+                /** @enum {string} */
+                reason: "no_session" | "cancellations";
+                lastSessionAt?: components["schemas"]["DateTime"];
+                daysWithoutSession: number;
+                activatedAt?: components["schemas"]["DateTime"];
+            }[];
+            reflections: number;
+            wouldRecommend: number | null;
+        };
     };
     responses: {
         /** @description The plan as stored. */
@@ -1874,8 +2121,7 @@ export interface components {
          * @description The state does not allow it. extra explains: "status" (the current status of a booking or
          *     request or program), "conflict" (expert_busy, learner_busy, slot_taken, duplicate,
          *     edit_window_closed, request_closed, plan_changed, unplaced, withdrawn, ...), "reason",
-         *     "start" or "opensAt". Code expert_calendar_busy: the time is free in Tandem but taken in the
-         *     expert's own connected calendar (the detail says so in plain words).
+         *     "start" or "opensAt".
          */
         Conflict: {
             headers: {
@@ -1886,7 +2132,7 @@ export interface components {
                     /** @enum {unknown} */
                     status?: 409;
                     /** @enum {unknown} */
-                    code?: "conflict" | "expert_calendar_busy";
+                    code?: "conflict";
                 };
             };
         };
@@ -1952,9 +2198,6 @@ export interface components {
         };
     };
     parameters: {
-        /** @description A signed e-mail link token (HMAC; expiring). */
-        LinkToken: string;
-        CalendarId: components["schemas"]["Id"];
         ExpertId: components["schemas"]["Id"];
         BookingId: components["schemas"]["Id"];
         CircleId: components["schemas"]["Id"];
@@ -1968,6 +2211,10 @@ export interface components {
          */
         Cursor: string;
         Limit: number;
+        MentorshipId: components["schemas"]["Id"];
+        /** @description The occurrence's index in the series (0-999). */
+        OccurrenceId: components["schemas"]["Id"];
+        ActionId: components["schemas"]["Id"];
         /** @description A key the client makes per booking attempt and repeats on retries. */
         IdempotencyKey: string;
         /** @description First month, inclusive (default two months before this one). */
@@ -2668,110 +2915,6 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
-            500: components["responses"]["Internal"];
-        };
-    };
-    listCalendarConnections: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The connections, oldest first, and the feed's addresses. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CalendarConnections"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            500: components["responses"]["Internal"];
-        };
-    };
-    createCalendarConnection: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CalendarConnectionInput"];
-            };
-        };
-        responses: {
-            /** @description The connection after its first sync. */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CalendarConnection"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            413: components["responses"]["PayloadTooLarge"];
-            422: components["responses"]["Unprocessable"];
-            429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["Internal"];
-        };
-    };
-    syncCalendarConnection: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                calendarId: components["parameters"]["CalendarId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The connection after the sync (a failing source shows its error; still 200). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CalendarConnection"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            500: components["responses"]["Internal"];
-        };
-    };
-    deleteCalendarConnection: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                calendarId: components["parameters"]["CalendarId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Removed. */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
         };
     };
@@ -3584,32 +3727,24 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
-    listNotifications: {
+    listMyMentorships: {
         parameters: {
-            query?: {
-                /**
-                 * @description The nextCursor of the previous page: opaque, and valid only for the listing (and its
-                 *     parameters) that returned it, for the caller it was returned to. A cursor used
-                 *     elsewhere, malformed, or stale (an upcoming listing whose position has passed) is 400
-                 *     with the field cursor; start again from the first page.
-                 */
-                cursor?: components["parameters"]["Cursor"];
-                /** @description true lists only unread notifications (a page may then be short while nextCursor is set). */
-                unread?: "true" | "false";
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description One page. */
+            /** @description Up to 100 in each role. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NotificationPage"];
+                    "application/json": {
+                        items: components["schemas"]["Mentorship"][];
+                    };
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3617,100 +3752,7 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
-    getUnreadCount: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The count. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UnreadCount"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            500: components["responses"]["Internal"];
-        };
-    };
-    readAllNotifications: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description All read. */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            409: components["responses"]["Conflict"];
-            500: components["responses"]["Internal"];
-        };
-    };
-    readNotification: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                notificationId: components["schemas"]["Id"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Read. */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
-            500: components["responses"]["Internal"];
-        };
-    };
-    getNotificationSettings: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The settings (defaults until saved). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["NotificationSettings"];
-                };
-            };
-            400: components["responses"]["BadRequest"];
-            401: components["responses"]["Unauthorized"];
-            500: components["responses"]["Internal"];
-        };
-    };
-    putNotificationSettings: {
+    proposeMentorship: {
         parameters: {
             query?: never;
             header?: never;
@@ -3719,70 +3761,616 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["NotificationSettings"];
+                "application/json": components["schemas"]["ProposeMentorshipInput"];
             };
         };
         responses: {
-            /** @description The settings as saved. */
-            200: {
+            /** @description The proposed mentorship. */
+            201: {
                 headers: {
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NotificationSettings"];
+                    "application/json": components["schemas"]["Mentorship"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["Internal"];
         };
     };
-    getUnsubscribe: {
+    getMentorship: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description A signed e-mail link token (HMAC; expiring). */
-                linkToken: components["parameters"]["LinkToken"];
+                mentorshipId: components["parameters"]["MentorshipId"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The kind and the address. */
+            /** @description The mentorship. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Unsubscribe"];
+                    "application/json": components["schemas"]["Mentorship"];
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
         };
     };
-    unsubscribe: {
+    acceptMentorship: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                /** @description A signed e-mail link token (HMAC; expiring). */
-                linkToken: components["parameters"]["LinkToken"];
+                mentorshipId: components["parameters"]["MentorshipId"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description E-mail of that kind is off. */
-            204: {
+            /** @description The mentorship after the change (or unchanged). */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Mentorship"];
+                };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    pauseMentorship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mentorship after the change (or unchanged). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mentorship"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    resumeMentorship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mentorship after the change (or unchanged). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mentorship"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    closeMentorship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mentorship after the change (or unchanged). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mentorship"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    scheduleMentorship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MentorshipScheduleInput"];
+            };
+        };
+        responses: {
+            /** @description What was booked and what failed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        mentorship: components["schemas"]["Mentorship"];
+                        booked: number[];
+                        failed: components["schemas"]["OccurrenceFailure"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    skipOccurrence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+                /** @description The occurrence's index in the series (0-999). */
+                occurrenceId: components["parameters"]["OccurrenceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mentorship after the skip (or unchanged). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mentorship"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    moveOccurrence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+                /** @description The occurrence's index in the series (0-999). */
+                occurrenceId: components["parameters"]["OccurrenceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    start: components["schemas"]["DateTime"];
+                };
+            };
+        };
+        responses: {
+            /** @description The mentorship after the move. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mentorship"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    setOccurrenceAgenda: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+                /** @description The occurrence's index in the series (0-999). */
+                occurrenceId: components["parameters"]["OccurrenceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    items?: string[];
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The agenda as stored. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agenda"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listMentorshipAgendas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The agendas. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Agenda"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listActionItems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The action items. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ActionItem"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    addActionItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionItemInput"];
+            };
+        };
+        responses: {
+            /** @description The action item. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    updateActionItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+                actionId: components["parameters"]["ActionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionItemInput"];
+            };
+        };
+        responses: {
+            /** @description The action item. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionItem"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listPrivateNotes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's notes, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PrivateNote"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    addPrivateNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note: string;
+                    occurrence?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The note. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrivateNote"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getMentorshipProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The check-ins in time order, and per goal its ratings over time. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CheckIn"][];
+                        goals: components["schemas"]["GoalTrend"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    addCheckIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    kind: "start" | "session" | "end";
+                    ratings: number[];
+                    occurrence?: number;
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The check-in. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckIn"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    reflectOnMentorship: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    goalsAchieved: number[];
+                    wouldRecommend?: boolean;
+                    poorFit?: boolean;
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The mentorship with the reflection. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        mentorship: components["schemas"]["Mentorship"];
+                        rematchOffered: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getMentorshipsReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report, computed now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MentorshipsReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["Internal"];
         };
     };

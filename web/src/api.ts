@@ -298,6 +298,8 @@ export type BookOutcome = { kind: 'booked'; booking: Booking } | { kind: 'waitli
  * the org sees the counts and their own standing (me); only its expert sees the roster and
  * the waitlist (and has no me).
  */
+export type Mentorship = Schemas['Mentorship'];
+export type MentorshipsReport = Schemas['MentorshipsReport'];
 export type Circle = Schemas['Circle'];
 /** Where the caller stands with a circle. */
 export type CircleMember = NonNullable<Circle['me']>;
@@ -513,6 +515,23 @@ export const api = {
     const res = await raw('get', '/v1/reports/utilization', { query: { ...q, format: 'csv' }, headers: { Accept: 'text/csv' } });
     return { blob: await res.blob(), filename: filenameOf(res, `tandem-utilization-${q.groupBy}.csv`) };
   },
+
+  // Mentorships (pages/mentorships): the two parties; HR has the report only.
+  mentorships: (signal?: Abort) => call('get', '/v1/mentorships', { signal }),
+  mentorship: (id: string, signal?: Abort) => call('get', '/v1/mentorships/{mentorshipId}', { path: { mentorshipId: id }, signal }),
+  mentorshipAct: (id: string, action: 'accept' | 'pause' | 'resume' | 'close') => {
+    const o = { path: { mentorshipId: id } };
+    if (action === 'accept') return call('post', '/v1/mentorships/{mentorshipId}/accept', o);
+    if (action === 'pause') return call('post', '/v1/mentorships/{mentorshipId}/pause', o);
+    if (action === 'resume') return call('post', '/v1/mentorships/{mentorshipId}/resume', o);
+    return call('post', '/v1/mentorships/{mentorshipId}/close', o);
+  },
+  scheduleMentorship: (id: string, body: Body<'/v1/mentorships/{mentorshipId}/schedule', 'post'>) =>
+    call('post', '/v1/mentorships/{mentorshipId}/schedule', { path: { mentorshipId: id }, body }),
+  mentorshipProgress: (id: string, signal?: Abort) => call('get', '/v1/mentorships/{mentorshipId}/checkins', { path: { mentorshipId: id }, signal }),
+  addCheckIn: (id: string, body: Body<'/v1/mentorships/{mentorshipId}/checkins', 'post'>) =>
+    call('post', '/v1/mentorships/{mentorshipId}/checkins', { path: { mentorshipId: id }, body }),
+  mentorshipsReport: (signal?: Abort) => call('get', '/v1/reports/mentorships', { signal }),
 
   // Programs and cohorts: HR creates programs, learners enroll, HR builds, adjusts and
   // publishes cohorts; members then see their own cohort.

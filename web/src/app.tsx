@@ -13,6 +13,8 @@ import { ExpertProfile } from './pages/ExpertProfile';
 import { Experts } from './pages/Experts';
 import { HrPage } from './pages/hr/HrPage';
 import { NotAllowed, NotFound } from './components/NotFound';
+import { MentorshipPage } from './pages/mentorships/MentorshipPage';
+import { Mentorships } from './pages/mentorships/Mentorships';
 import { MyCohort } from './pages/programs/MyCohort';
 import { Programs } from './pages/programs/Programs';
 import { Reschedule } from './pages/Reschedule';
@@ -154,6 +156,7 @@ function Header({ me, path, onSignOut }: { me: Me; path: string; onSignOut: () =
     { href: '/requests', label: 'My requests' },
     { href: '/sessions', label: 'My sessions' },
     { href: '/programs', label: 'Programs' },
+    { href: '/mentorships', label: 'Mentorships' },
     { href: '/expert/board', label: 'Request board', role: 'expert' },
     { href: '/expert/schedule', label: 'Schedule', role: 'expert' },
     { href: '/expert/availability', label: 'Availability', role: 'expert' },
@@ -206,6 +209,8 @@ function Routes({ path, me }: { path: string; me: Me }) {
   if (match('/requests/new', path)) return <NewRequest />;
   if ((p = match('/requests/:id', path))) return <RequestPage id={p.id!} />;
   if (match('/programs', path)) return <Programs />;
+  if (match('/mentorships', path)) return <Mentorships />;
+  if ((p = match('/mentorships/:id', path))) return <MentorshipPage id={p.id!} />;
   if ((p = match('/programs/:id/cohort', path))) return <MyCohort id={p.id!} />;
   if (match('/expert/board', path)) return guard('expert', <Board />);
   if ((p = match('/expert/board/:id', path))) return guard('expert', <OfferTimes id={p.id!} />);
