@@ -42,6 +42,7 @@ type connectionJSON struct {
 	Events        int        `json:"events"`
 }
 
+// optTime is an optional instant in a response: absent when zero, else UTC.
 func optTime(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil

@@ -82,13 +82,6 @@ type mentorshipJSON struct {
 	Version     int64                   `json:"version"`
 }
 
-func optTime(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
-}
-
 // toMentorshipJSON renders m; with v (a full read) each occurrence carries its booking's status
 // and the health is the one computed now.
 func toMentorshipJSON(m *tandem.Mentorship, v *mentorships.View) mentorshipJSON {
