@@ -102,3 +102,16 @@ func parseStoredKeyTime(what, s string) (time.Time, error) {
 	}
 	return t, nil
 }
+
+// convertAll converts each element of a list (nil stays nil: a stored list that was never
+// set reads back as it was).
+func convertAll[T, U any](in []T, conv func(T) U) []U {
+	if in == nil {
+		return nil
+	}
+	out := make([]U, len(in))
+	for i, v := range in {
+		out[i] = conv(v)
+	}
+	return out
+}

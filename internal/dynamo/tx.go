@@ -88,6 +88,14 @@ func (t *txBuilder) put(kind txKind, v any, cond string, values map[string]types
 	return t.putNamed(kind, v, cond, nil, values)
 }
 
+// orNil is m, or nil when it is empty (DynamoDB refuses an empty map of names or values).
+func orNil[M ~map[string]V, V any](m M) M {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}
+
 // putNamed is put for a condition that names attributes through #placeholders.
 func (t *txBuilder) putNamed(kind txKind, v any, cond string, names map[string]string, values map[string]types.AttributeValue) error {
 	av, err := attributevalue.MarshalMap(v)
@@ -96,13 +104,7 @@ func (t *txBuilder) putNamed(kind txKind, v any, cond string, names map[string]s
 	}
 	p := &types.Put{TableName: &t.table, Item: av, ReturnValuesOnConditionCheckFailure: allOld}
 	if cond != "" {
-		p.ConditionExpression = aws.String(cond)
-		if len(names) > 0 {
-			p.ExpressionAttributeNames = names
-		}
-		if len(values) > 0 {
-			p.ExpressionAttributeValues = values
-		}
+		p.ConditionExpression, p.ExpressionAttributeNames, p.ExpressionAttributeValues = aws.String(cond), orNil(names), orNil(values)
 	}
 	t.add(kind, types.TransactWriteItem{Put: p})
 	return nil
@@ -119,15 +121,9 @@ func (t *txBuilder) delete(kind txKind, pk, sk, cond string, values map[string]t
 
 func (t *txBuilder) update(kind txKind, pk, sk, expr, cond string, names map[string]string, values map[string]types.AttributeValue) {
 	u := &types.Update{TableName: &t.table, Key: pkSK(pk, sk), UpdateExpression: aws.String(expr),
-		ReturnValuesOnConditionCheckFailure: allOld}
+		ExpressionAttributeNames: orNil(names), ExpressionAttributeValues: orNil(values), ReturnValuesOnConditionCheckFailure: allOld}
 	if cond != "" {
 		u.ConditionExpression = aws.String(cond)
-	}
-	if len(names) > 0 {
-		u.ExpressionAttributeNames = names
-	}
-	if len(values) > 0 {
-		u.ExpressionAttributeValues = values
 	}
 	t.add(kind, types.TransactWriteItem{Update: u})
 }

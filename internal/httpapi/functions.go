@@ -6,6 +6,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/programs"
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // Deps are what the handlers need, built once per cold start.
@@ -15,12 +16,7 @@ type Deps struct {
 	Logger *slog.Logger
 }
 
-func (d Deps) now() func() time.Time {
-	if d.Now == nil {
-		return time.Now
-	}
-	return d.Now
-}
+func (d Deps) now() func() time.Time { return tandem.ClockOr(d.Now) }
 
 // NewExperts serves ExpertsFunction: /v1/me, /v1/experts, availability and slots.
 func NewExperts(d Deps) *Router {
