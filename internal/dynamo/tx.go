@@ -1,6 +1,7 @@
 package dynamo
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -73,6 +74,9 @@ type txBuilder struct {
 	table string
 	items []types.TransactWriteItem
 	kinds []txKind
+	// err is the first item that could not be marshalled: put returns it too, and commit
+	// refuses to run without it, so a caller that ignores put's result loses nothing.
+	err error
 }
 
 func newTx(table string) *txBuilder { return &txBuilder{table: table} }
@@ -100,6 +104,10 @@ func orNil[M ~map[string]V, V any](m M) M {
 func (t *txBuilder) putNamed(kind txKind, v any, cond string, names map[string]string, values map[string]types.AttributeValue) error {
 	av, err := attributevalue.MarshalMap(v)
 	if err != nil {
+		err = fmt.Errorf("transaction item %s: %w", kind, err)
+		if t.err == nil {
+			t.err = err
+		}
 		return err
 	}
 	p := &types.Put{TableName: &t.table, Item: av, ReturnValuesOnConditionCheckFailure: allOld}
