@@ -5,10 +5,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/tandemhq/tandem/internal/tandem"
+	"golang.org/x/sync/errgroup"
 )
 
 // bookingItem is the stored booking. GSI1 lists an expert's bookings by start, GSI2 a
@@ -189,7 +189,7 @@ func (s *Store) ListBookings(ctx context.Context, org string, q BookingQuery) (_
 	if err != nil {
 		return nil, translate(err, "")
 	}
-	bookings, err := fromItems(out.Items, func(it *bookingItem) (*tandem.Booking, error) { return it.toDomain(), nil })
+	bookings, err := fromItems(out.Items, bookingOf)
 	if err != nil {
 		return nil, err
 	}
@@ -200,45 +200,35 @@ func (s *Store) ListBookings(ctx context.Context, org string, q BookingQuery) (_
 // end after since, for the calendar feed: two Queries run in parallel.
 func (s *Store) ListUserBookings(ctx context.Context, org, userID string, since time.Time) (_ []*tandem.Booking, err error) {
 	defer tandem.Wrap(&err, "Store.ListUserBookings(%q)", userID)
-	type result struct {
-		items []*tandem.Booking
-		err   error
+	sides := [2]struct{ index, pkName, skName, partition string }{
+		{"GSI1", "GSI1PK", "GSI1SK", expertBookingsPK(org, userID)},
+		{"GSI2", "GSI2PK", "GSI2SK", learnerBookingsPK(org, userID)},
 	}
-	run := func(index, pkName, skName, partition string, ch chan<- result) {
-		out, err := s.client.Query(ctx, &dynamodb.QueryInput{
-			TableName: &s.table, IndexName: aws.String(index),
-			KeyConditionExpression: aws.String(pkName + " = :p AND " + skName + " >= :since"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":p":     &types.AttributeValueMemberS{Value: partition},
-				":since": &types.AttributeValueMemberS{Value: timeKey(since)},
-			},
-			Limit: aws.Int32(250),
-		})
-		if err != nil {
-			ch <- result{err: translate(err, "")}
-			return
-		}
-		var r result
-		for _, raw := range out.Items {
-			var it bookingItem
-			if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
-				ch <- result{err: err}
-				return
+	var lists [2][]*tandem.Booking
+	g, gctx := errgroup.WithContext(ctx)
+	for i, side := range sides {
+		g.Go(func() error {
+			out, err := s.client.Query(gctx, &dynamodb.QueryInput{
+				TableName: &s.table, IndexName: aws.String(side.index),
+				KeyConditionExpression: aws.String(side.pkName + " = :p AND " + side.skName + " >= :since"),
+				ExpressionAttributeValues: map[string]types.AttributeValue{
+					":p":     &types.AttributeValueMemberS{Value: side.partition},
+					":since": &types.AttributeValueMemberS{Value: timeKey(since)},
+				},
+				Limit: aws.Int32(250),
+			})
+			if err != nil {
+				return translate(err, "")
 			}
-			r.items = append(r.items, it.toDomain())
-		}
-		ch <- r
+			lists[i], err = fromItems(out.Items, bookingOf)
+			return err
+		})
 	}
-	ch := make(chan result, 2)
-	go run("GSI1", "GSI1PK", "GSI1SK", expertBookingsPK(org, userID), ch)
-	go run("GSI2", "GSI2PK", "GSI2SK", learnerBookingsPK(org, userID), ch)
-	var all []*tandem.Booking
-	for range 2 {
-		r := <-ch
-		if r.err != nil {
-			err = r.err
-		}
-		all = append(all, r.items...)
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
-	return all, err
+	return append(lists[0], lists[1]...), nil
 }
+
+// bookingOf converts a stored booking, for fromItems and queryAll callers.
+func bookingOf(it *bookingItem) (*tandem.Booking, error) { return it.toDomain(), nil }

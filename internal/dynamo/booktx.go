@@ -275,6 +275,9 @@ var ErrContended = errors.New("transaction contended by concurrent ones")
 // happy path is exactly one call. It returns the first failed condition, if any, with its
 // explanation as the error (so a caller that does not look at the failure still answers it).
 func (s *Store) commit(ctx context.Context, tx *txBuilder, token string) (*failure, error) {
+	if tx.err != nil {
+		return nil, tx.err
+	}
 	for attempt := 0; ; attempt++ {
 		in := &dynamodb.TransactWriteItemsInput{TransactItems: tx.items}
 		if token != "" {

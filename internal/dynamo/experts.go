@@ -58,25 +58,11 @@ func toSessionTypeItem(st tandem.SessionType) sessionTypeItem { return sessionTy
 func (it sessionTypeItem) toDomain() tandem.SessionType { return tandem.SessionType(it) }
 
 func toSessionTypeItems(sts []tandem.SessionType) []sessionTypeItem {
-	if sts == nil {
-		return nil
-	}
-	out := make([]sessionTypeItem, len(sts))
-	for i, st := range sts {
-		out[i] = toSessionTypeItem(st)
-	}
-	return out
+	return convertAll(sts, toSessionTypeItem)
 }
 
 func fromSessionTypeItems(items []sessionTypeItem) []tandem.SessionType {
-	if items == nil {
-		return nil
-	}
-	out := make([]tandem.SessionType, len(items))
-	for i, it := range items {
-		out[i] = it.toDomain()
-	}
-	return out
+	return convertAll(items, sessionTypeItem.toDomain)
 }
 
 // limitsItem is a stored tandem.Limits (attribute names: the Go field names, as stored).

@@ -520,7 +520,9 @@ func (s *Store) SaveCohortPlan(ctx context.Context, org string, cp *tandem.Cohor
 		var it struct {
 			Version int64 `dynamodbav:"version"`
 		}
-		_ = attributevalue.UnmarshalMap(failed.old, &it)
+		if err := attributevalue.UnmarshalMap(failed.old, &it); err != nil {
+			return fmt.Errorf("cohort plan of %s as it was: %w", cp.ProgramID, err)
+		}
 		return &PlanChanged{Version: it.Version}
 	default:
 		return programChanged(failed.old)

@@ -122,3 +122,16 @@ func parseOptTime(s string) time.Time {
 	}
 	return t
 }
+
+// convertAll converts each element of a list (nil stays nil: a stored list that was never
+// set reads back as it was).
+func convertAll[T, U any](in []T, conv func(T) U) []U {
+	if in == nil {
+		return nil
+	}
+	out := make([]U, len(in))
+	for i, v := range in {
+		out[i] = conv(v)
+	}
+	return out
+}

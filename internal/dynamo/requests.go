@@ -82,25 +82,11 @@ type preferredTimeItem struct {
 }
 
 func toPreferredTimeItems(pts []tandem.PreferredTime) []preferredTimeItem {
-	if pts == nil {
-		return nil
-	}
-	out := make([]preferredTimeItem, len(pts))
-	for i, pt := range pts {
-		out[i] = preferredTimeItem(pt)
-	}
-	return out
+	return convertAll(pts, func(pt tandem.PreferredTime) preferredTimeItem { return preferredTimeItem(pt) })
 }
 
 func fromPreferredTimeItems(items []preferredTimeItem) []tandem.PreferredTime {
-	if items == nil {
-		return nil
-	}
-	out := make([]tandem.PreferredTime, len(items))
-	for i, it := range items {
-		out[i] = tandem.PreferredTime(it)
-	}
-	return out
+	return convertAll(items, func(it preferredTimeItem) tandem.PreferredTime { return tandem.PreferredTime(it) })
 }
 
 // requestItemFrom and toDomain are the one place a request is converted.

@@ -1,6 +1,7 @@
 package dynamo
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -77,6 +78,9 @@ type txBuilder struct {
 	table string
 	items []types.TransactWriteItem
 	kinds []txKind
+	// err is the first item that could not be marshalled: put returns it too, and commit
+	// refuses to run without it, so a caller that ignores put's result loses nothing.
+	err error
 }
 
 func newTx(table string) *txBuilder { return &txBuilder{table: table} }
@@ -92,21 +96,27 @@ func (t *txBuilder) put(kind txKind, v any, cond string, values map[string]types
 	return t.putNamed(kind, v, cond, nil, values)
 }
 
+// orNil is m, or nil when it is empty (DynamoDB refuses an empty map of names or values).
+func orNil[M ~map[string]V, V any](m M) M {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
+}
+
 // putNamed is put for a condition that names attributes through #placeholders.
 func (t *txBuilder) putNamed(kind txKind, v any, cond string, names map[string]string, values map[string]types.AttributeValue) error {
 	av, err := attributevalue.MarshalMap(v)
 	if err != nil {
+		err = fmt.Errorf("transaction item %s: %w", kind, err)
+		if t.err == nil {
+			t.err = err
+		}
 		return err
 	}
 	p := &types.Put{TableName: &t.table, Item: av, ReturnValuesOnConditionCheckFailure: allOld}
 	if cond != "" {
-		p.ConditionExpression = aws.String(cond)
-		if len(names) > 0 {
-			p.ExpressionAttributeNames = names
-		}
-		if len(values) > 0 {
-			p.ExpressionAttributeValues = values
-		}
+		p.ConditionExpression, p.ExpressionAttributeNames, p.ExpressionAttributeValues = aws.String(cond), orNil(names), orNil(values)
 	}
 	t.add(kind, types.TransactWriteItem{Put: p})
 	return nil
@@ -123,15 +133,9 @@ func (t *txBuilder) delete(kind txKind, pk, sk, cond string, values map[string]t
 
 func (t *txBuilder) update(kind txKind, pk, sk, expr, cond string, names map[string]string, values map[string]types.AttributeValue) {
 	u := &types.Update{TableName: &t.table, Key: pkSK(pk, sk), UpdateExpression: aws.String(expr),
-		ReturnValuesOnConditionCheckFailure: allOld}
+		ExpressionAttributeNames: orNil(names), ExpressionAttributeValues: orNil(values), ReturnValuesOnConditionCheckFailure: allOld}
 	if cond != "" {
 		u.ConditionExpression = aws.String(cond)
-	}
-	if len(names) > 0 {
-		u.ExpressionAttributeNames = names
-	}
-	if len(values) > 0 {
-		u.ExpressionAttributeValues = values
 	}
 	t.add(kind, types.TransactWriteItem{Update: u})
 }

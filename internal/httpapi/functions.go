@@ -9,6 +9,7 @@ import (
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/mentorships"
 	"github.com/tandemhq/tandem/internal/programs"
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // Deps are what the handlers need, built once per cold start.
@@ -30,12 +31,7 @@ func (d Deps) calendars() *connections.Service {
 	return &connections.Service{Store: d.Store, Sealer: d.Sealer, HTTP: d.CalendarHTTP, Now: d.Now, Log: d.Logger}
 }
 
-func (d Deps) now() func() time.Time {
-	if d.Now == nil {
-		return time.Now
-	}
-	return d.Now
-}
+func (d Deps) now() func() time.Time { return tandem.ClockOr(d.Now) }
 
 // NewExperts serves ExpertsFunction: /v1/me, /v1/experts, availability and slots.
 func NewExperts(d Deps) *Router {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"sort"
@@ -295,12 +296,15 @@ func (a requestsAPI) offer(w http.ResponseWriter, r *http.Request, c Caller) err
 	rules := availability.RulesFor(st, inputs.Expert.Limits)
 	for i, start := range in.Starts {
 		if err := booking.CheckWithCalendars(*inputs.Schedule, rules, inputs.Busy, inputs.CalendarBusy, start, now); err != nil {
-			e := fieldOf(err, "starts["+strconv.Itoa(i)+"]").(*tandem.Error)
-			if e.Code == tandem.EConflict {
+			err = fieldOf(err, "starts["+strconv.Itoa(i)+"]")
+			if e := (*tandem.Error)(nil); errors.As(err, &e) && e.Code == tandem.EConflict {
 				e.Message = "You are no longer free at " + start.UTC().Format(time.RFC3339) + "."
+				if e.Detail == nil {
+					e.Detail = map[string]any{}
+				}
 				e.Detail["conflict"], e.Detail["start"] = "slot_taken", start.UTC()
 			}
-			return e
+			return err
 		}
 	}
 	o := &tandem.Offer{RequestID: req.ID, ExpertID: c.UserID, ExpertName: inputs.Expert.Name, SessionType: st.ID, Starts: in.Starts}
@@ -376,22 +380,20 @@ func (a requestsAPI) matches(w http.ResponseWriter, r *http.Request, c Caller) e
 		req      *tandem.LearnerRequest
 		settings tandem.OrgSettings
 		history  []*tandem.Booking
-		errs     [3]error
-		wg       sync.WaitGroup
+		g        errgroup.Group
 	)
 	now := a.now()
-	wg.Add(2)
-	go func() { defer wg.Done(); settings, errs[1] = a.store.GetSettings(ctx, c.OrgID) }()
-	go func() {
-		defer wg.Done()
-		history, errs[2] = a.store.ListUserBookings(ctx, c.OrgID, c.UserID, now.AddDate(-1, 0, 0))
-	}()
-	req, errs[0] = a.store.GetRequest(ctx, c.OrgID, r.PathValue("requestId"))
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
+	g.Go(func() (err error) { settings, err = a.store.GetSettings(ctx, c.OrgID); return err })
+	g.Go(func() (err error) {
+		history, err = a.store.ListUserBookings(ctx, c.OrgID, c.UserID, now.AddDate(-1, 0, 0))
+		return err
+	})
+	req, err := a.store.GetRequest(ctx, c.OrgID, r.PathValue("requestId"))
+	if errRead := g.Wait(); err == nil {
+		err = errRead // the request's error first, as before
+	}
+	if err != nil {
+		return err
 	}
 	if req.LearnerID != c.UserID {
 		return tandem.Errorf(tandem.ENotFound, "No request with this id.")

@@ -261,20 +261,10 @@ func viewOf(cp *tandem.CohortPlan, enrolled []tandem.Enrollment) *PlanView {
 // must be placed and everyone placed still enrolled. Publishing a published plan again (a
 // retry after the follow-up writes failed) completes those writes.
 func (s *Service) Publish(ctx context.Context, c tandem.Caller, programID string, readVersion int64) (*PlanView, error) {
-	var (
-		p        *tandem.Program
-		cp       *tandem.CohortPlan
-		enrolled []tandem.Enrollment
-	)
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { p, err = s.store.GetProgram(gctx, c.OrgID, programID); return err })
-	g.Go(func() (err error) { cp, err = s.store.GetCohortPlan(gctx, c.OrgID, programID); return err })
-	g.Go(func() (err error) { enrolled, err = s.store.Enrollments(gctx, c.OrgID, programID); return err })
-	if err := g.Wait(); err != nil {
+	var p *tandem.Program
+	cp, enrolled, err := s.readPlan(ctx, c.OrgID, programID, &p)
+	if err != nil {
 		return nil, err
-	}
-	if cp == nil {
-		return nil, tandem.Errorf(tandem.ENotFound, "No cohorts have been built for this program yet.")
 	}
 	if cp.Status != tandem.PlanPublished {
 		if readVersion != cp.Version {
@@ -386,20 +376,33 @@ func (s *Service) recordTies(ctx context.Context, org string, p *tandem.Program,
 
 // Plan is HR's view of the plan, draft or published (not_found before the first build).
 func (s *Service) Plan(ctx context.Context, c tandem.Caller, programID string) (*PlanView, error) {
+	cp, enrolled, err := s.readPlan(ctx, c.OrgID, programID, nil)
+	if err != nil {
+		return nil, err
+	}
+	return viewOf(cp, enrolled), nil
+}
+
+// readPlan reads the program's plan and enrollments, and the program into p when p is not
+// nil, in parallel (one round trip). Errors: not_found (no plan built yet).
+func (s *Service) readPlan(ctx context.Context, org, programID string, p **tandem.Program) (*tandem.CohortPlan, []tandem.Enrollment, error) {
 	var (
 		cp       *tandem.CohortPlan
 		enrolled []tandem.Enrollment
 	)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { cp, err = s.store.GetCohortPlan(gctx, c.OrgID, programID); return err })
-	g.Go(func() (err error) { enrolled, err = s.store.Enrollments(gctx, c.OrgID, programID); return err })
+	if p != nil {
+		g.Go(func() (err error) { *p, err = s.store.GetProgram(gctx, org, programID); return err })
+	}
+	g.Go(func() (err error) { cp, err = s.store.GetCohortPlan(gctx, org, programID); return err })
+	g.Go(func() (err error) { enrolled, err = s.store.Enrollments(gctx, org, programID); return err })
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if cp == nil {
-		return nil, tandem.Errorf(tandem.ENotFound, "No cohorts have been built for this program yet.")
+		return nil, nil, tandem.Errorf(tandem.ENotFound, "No cohorts have been built for this program yet.")
 	}
-	return viewOf(cp, enrolled), nil
+	return cp, enrolled, nil
 }
 
 // Mine is the caller's own cohort once the plan is published, with the program and its

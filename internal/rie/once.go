@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -47,7 +48,7 @@ func InvokeOnce(ctx context.Context, fnDir, eventPath string, env map[string]str
 	if d, ok := fn.InitDuration(); ok {
 		fmt.Fprintf(os.Stderr, "rie: %s: INIT REPORT %.1f ms (cold start)\n", fnDir, float64(d.Microseconds())/1000)
 	}
-	if fe, ok := err.(*FunctionError); ok && len(fe.Body) > 0 {
+	if fe := (*FunctionError)(nil); errors.As(err, &fe) && len(fe.Body) > 0 {
 		resp = fe.Body
 	} else if err != nil {
 		return err
