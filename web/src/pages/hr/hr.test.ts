@@ -20,6 +20,10 @@ describe('figure', () => {
     const r = row({ utilizationBooked: 0.4567, nps: 25, timeToMatchMedianHours: 30.5, booked: 1234, averageRating: 4.25 });
     expect(figure(r, 'utilizationBooked').text).toBe('45.7%');
     expect(figure(r, 'nps').text).toBe('+25');
+    // Time to match under an hour reads in minutes, never "0 h" (issue 19).
+    expect(figure(row({ timeToMatchMedianHours: 2 / 60 }), 'timeToMatchMedianHours').text).toBe('2 min');
+    expect(figure(row({ timeToMatchMedianHours: 0.001 }), 'timeToMatchMedianHours').text).toBe('< 1 min');
+    expect(figure(row({ timeToMatchMedianHours: 0.75 }), 'timeToMatchMedianHours').text).toBe('45 min');
     expect(figure(row({ nps: -12.5 }), 'nps').text).toBe('-12.5');
     expect(figure(row({ nps: 0 }), 'nps').text).toBe('0');
     expect(figure(r, 'timeToMatchMedianHours').text).toBe('30.5 h');
