@@ -233,7 +233,9 @@ test('the learner cancels, books the same time again, then reschedules', async (
   const card2 = page.locator(`[data-booking="${again.id}"]`);
   await card2.getByRole('link', { name: 'Reschedule' }).click();
   await page.getByRole('heading', { level: 1, name: 'Reschedule' }).waitFor();
-  const tuesday = page.locator(`.day[data-date="${BOOK_WEEK.plus({ days: 1 }).toISODate()}"]`);
+  // The picker opens on the session's day; choose the Tuesday in the month.
+  await page.locator(`.cal-day[data-date="${BOOK_WEEK.plus({ days: 1 }).toISODate()}"]`).click();
+  const tuesday = page.locator(`.day-times[data-date="${BOOK_WEEK.plus({ days: 1 }).toISODate()}"]`);
   const target = tuesday.locator('button.slot').first();
   const to = (await target.getAttribute('data-start')) ?? '';
   await target.click();

@@ -82,7 +82,7 @@ export function humanMinutes(min: number): string {
 export function fieldMessage(field: string, message: string): string {
   let m = message;
   // A list of allowed values: say what to do instead of listing codes.
-  if (/^must be "[^"]+"(, "[^"]+")*( or "[^"]+")?$/.test(m)) return field === 'match' ? 'Say how good a match it was.' : 'Choose one of the options.';
+  if (/^must be "[^"]+"(, "[^"]+")*( or "[^"]+")?$/.test(m)) return field === 'match' || field === 'matchFit' ? 'Say how good a match it was.' : 'Choose one of the options.';
   const cohort = /must number at least the cohort size \((\d+)\), got (\d+)/.exec(m);
   if (cohort) return `At least ${cohort[1]} people must enrol before cohorts can be built (${cohort[2]} so far).`;
   m = m.replace(/must be (\d+)-(\d+) minutes(?: \([^)]*\))?/, (all, a: string, b: string) => (Number(b) >= 600 ? `must be from ${humanMinutes(Number(a))} to ${humanMinutes(Number(b))}` : all));

@@ -8,11 +8,11 @@
 // someone else meanwhile disappears without a reload.
 import type { DateTime } from 'luxon';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, type Booking } from '../api';
 import { busyOf, byDayPart, dayPartName, monthDays, monthOf, moveDay, moveIndex, weeksOfMonth, withoutBusy } from '../booking';
 import { isFull, seatText, slotNamePrefix } from '../circles';
 import { useLoad } from '../load';
-import { learnServerNow, serverClockKnown, serverNow } from '../state';
+import { hasRole, learnServerNow, serverClockKnown, serverNow, useApp } from '../state';
 import { formatLongDay, rangeQuery, zoneLabel, type LocalSlot } from '../time';
 import { ErrorBanner, Loading } from '../ui';
 
@@ -26,6 +26,8 @@ interface Props {
   onPick: (slot: LocalSlot) => void;
   /** avoidOwn takes the viewer's own upcoming sessions out (a learner booking). */
   avoidOwn?: boolean;
+  /** ignoreBooking: the viewer's session being moved does not count as busy. */
+  ignoreBooking?: string;
   /** gone: start instants (ms) known to be taken meanwhile. */
   gone?: ReadonlySet<number>;
   refresh?: number;
@@ -37,6 +39,7 @@ const LOOK_AHEAD_MONTHS = 3;
 
 export function SlotPicker(p: Props) {
   const monthKey = p.date ? p.date.slice(0, 7) : '';
+  const isExpert = hasRole(useApp().me, 'expert');
   const [tick, setTick] = useState(0);
   const { data, loading, error } = useLoad(
     async (signal) => {
@@ -45,11 +48,14 @@ export function SlotPicker(p: Props) {
         learnServerNow(first.from);
       }
       const month = monthOf(monthKey ? `${monthKey}-01` : (serverNow(p.zone).toISODate() ?? ''), p.zone);
-      const [list, mine] = await Promise.all([
+      const none = Promise.resolve({ items: [] as Booking[] });
+      const [list, asLearner, asExpert] = await Promise.all([
         api.slots(p.expertId, { ...rangeQuery(month.start, month.end), sessionType: p.sessionType, tz: p.zone }, signal),
-        p.avoidOwn ? api.bookings({ as: 'learner', when: 'upcoming', limit: 50 }, signal) : Promise.resolve(null),
+        p.avoidOwn ? api.bookings({ as: 'learner', when: 'upcoming', limit: 50 }, signal) : none,
+        // An expert booking a colleague is busy with their own learners too.
+        p.avoidOwn && isExpert ? api.bookings({ as: 'expert', when: 'upcoming', limit: 50 }, signal) : none,
       ]);
-      return { list, monthIso: month.start.toISODate() ?? '', busy: mine ? busyOf(mine.items) : [] };
+      return { list, monthIso: month.start.toISODate() ?? '', busy: busyOf([...asLearner.items, ...asExpert.items].filter((b) => b.id !== p.ignoreBooking)) };
     },
     [p.expertId, p.sessionType, p.zone, monthKey, p.refresh, p.avoidOwn, tick],
     { keep: true },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConnectionGraph, Metrics, ReportRow } from '../../api';
 import { figure, monthLabel, monthsBetween, parseCsv, series } from './format';
 import { layoutGraph } from './graph';
-import { shares } from './Settings';
+import { ranked, shares, weightWord } from './Settings';
 
 const zero: Metrics = {
   booked: 0, completed: 0, cancelled: 0, lateCancelled: 0, noShowHost: 0, noShowGuest: 0,
@@ -125,6 +125,13 @@ describe('layoutGraph', () => {
     const one = layoutGraph({ ...g, nodes: [g.nodes[0]!], edges: [g.edges[0]!] }, 400);
     expect(one.nodes[0]!.y).toBeLessThan(200);
     expect(one.edges).toHaveLength(1);
+  });
+});
+
+describe('weights in words', () => {
+  it('says a weight and ranks the signals by share', () => {
+    expect([0, 0.05, 0.2, 0.3, 0.8].map(weightWord)).toEqual(['Off', 'Low', 'Medium', 'High', 'Very high']);
+    expect(ranked(shares({ topic: '0.3', language: '0.1', load: '0' }))).toEqual(['Topics (75%)', 'Language (25%)']);
   });
 });
 
