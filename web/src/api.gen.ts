@@ -541,7 +541,7 @@ export interface paths {
         put?: never;
         /**
          * Take one offered start; books through the one booking path (request owner)
-         * @description Idempotent by key like POST /v1/bookings; the same transaction marks the request booked.
+         * @description Idempotent by key like POST /v1/bookings; the same transaction marks the request booked. The booking is confirmed at once, also with an expert in approval mode (the expert chose the time).
          */
         post: operations["acceptOffer"];
         delete?: never;
