@@ -115,7 +115,7 @@ func byMonth(groups []MonthGroup, minGroup int) []Row {
 func byKey(groups []MonthGroup, kind string, minGroup int) []Row {
 	type acc struct {
 		group     Group
-		lastMonth string // the group's name is taken from its latest month
+		lastMonth string // the group's name is taken from its latest month that has one
 		counts    Counts
 	}
 	keys := map[string]*acc{}
@@ -128,7 +128,13 @@ func byKey(groups []MonthGroup, kind string, minGroup int) []Row {
 			a = &acc{}
 			keys[g.Group.Key] = a
 		}
-		if g.Month >= a.lastMonth {
+		// Some aggregates carry no name (an expert's offered minutes are written from the
+		// schedule alone, for months without sessions too): they must not blank the name
+		// the months with sessions gave the group.
+		if a.group.Kind == "" {
+			a.group = g.Group
+		}
+		if g.Group.Name != "" && (a.lastMonth == "" || g.Month >= a.lastMonth) {
 			a.group, a.lastMonth = g.Group, g.Month
 		}
 		a.counts = a.counts.Add(g.Counts)

@@ -149,3 +149,32 @@ func TestTotal(t *testing.T) {
 		t.Errorf("Total() mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// An expert's offered minutes are aggregated without a name (from the schedule alone), also
+// for the latest month: the by-expert row keeps the name a month with sessions gave it, so
+// HR does not see raw ids (issue 19).
+func TestReportExpertNameSurvivesUnnamedLaterMonths(t *testing.T) {
+	named := Group{Kind: KindExpert, Key: "acme-maya", Name: "Maya Okafor"}
+	unnamed := Group{Kind: KindExpert, Key: "acme-maya"}
+	only := Group{Kind: KindExpert, Key: "acme-lukas"}
+	groups := []MonthGroup{
+		{Month: "2027-04", Group: unnamed, Counts: Counts{MinutesOffered: 600}},
+		{Month: "2027-02", Group: named, Counts: Counts{Booked: 1}},
+		{Month: "2027-03", Group: unnamed, Counts: Counts{MinutesOffered: 600}},
+		{Month: "2027-03", Group: only, Counts: Counts{MinutesOffered: 60}},
+	}
+	rows, err := Report(groups, ByExpert, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]string{}
+	for _, r := range rows {
+		names[r.Group.Key] = r.Group.Name
+	}
+	if names["acme-maya"] != "Maya Okafor" {
+		t.Errorf("name of acme-maya = %q, want Maya Okafor (rows %+v)", names["acme-maya"], rows)
+	}
+	if n, ok := names["acme-lukas"]; !ok || n != "" {
+		t.Errorf("an expert never named keeps an empty name and a row: %q %v", n, ok)
+	}
+}

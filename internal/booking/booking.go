@@ -41,6 +41,10 @@ type Request struct {
 	Render Render
 	// ID fixes the booking's id (the demo data's known ids); empty: a new random id.
 	ID string
+	// PreApproved books a time the expert chose (one they offered on the learner's request):
+	// confirmed at once, even in approval mode, since asking the expert to approve their own
+	// offer again would only hold it up.
+	PreApproved bool
 }
 
 // Outcome is what Render renders: the booking as it is written (or, when Waitlisted, the seat
@@ -173,7 +177,7 @@ func (s *Service) decide(r Request, inputs *dynamo.SlotInputs, settings tandem.O
 	}
 	if st.Seats > 1 {
 		b.CircleID = dynamo.CircleID(r.Org, expert.ID, b.Start) // seats are instant (tandem/circle.go)
-	} else if expert.BookingMode == tandem.BookingApproval {
+	} else if expert.BookingMode == tandem.BookingApproval && !r.PreApproved {
 		b.Status = tandem.StatusPending
 		b.HoldUntil = now.Add(tandem.DefaultHold).Truncate(time.Second)
 		if b.HoldUntil.After(b.Start) {

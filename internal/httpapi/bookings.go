@@ -95,7 +95,7 @@ func (a bookingsAPI) create(w http.ResponseWriter, r *http.Request, c Caller) er
 	if err != nil {
 		return err
 	}
-	return a.book(w, r, c, key, raw, in)
+	return a.book(w, r, c, key, raw, in, false)
 }
 
 // validIdemKey reports whether key is 8-100 of the characters A-Z a-z 0-9 . _ : - (a loop,
@@ -129,9 +129,9 @@ func (a bookingsAPI) service() *booking.Service { return booking.New(a.store, a.
 // book books for the caller through the use case and writes its answer: POST /v1/bookings
 // and accepting a request's offer both end here. raw is the request body the idempotency key
 // is bound to.
-func (a bookingsAPI) book(w http.ResponseWriter, r *http.Request, c Caller, key string, raw []byte, in tandem.BookInput) error {
+func (a bookingsAPI) book(w http.ResponseWriter, r *http.Request, c Caller, key string, raw []byte, in tandem.BookInput, offered bool) error {
 	res, err := a.service().Book(r.Context(), booking.Request{Org: c.OrgID, Input: in, Key: key, Body: raw, Render: renderBooked,
-		Learner: tandem.Party{ID: c.UserID, Name: c.Name, Email: c.Email, Department: c.Department}})
+		Learner: tandem.Party{ID: c.UserID, Name: c.Name, Email: c.Email, Department: c.Department}, PreApproved: offered})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -102,6 +103,9 @@ func (a reportsAPI) utilization(w http.ResponseWriter, r *http.Request, c Caller
 	if err != nil {
 		return err
 	}
+	if err := a.nameExperts(r.Context(), c.OrgID, rows); err != nil {
+		return err
+	}
 	total := analytics.Total(groups, minGroupSize)
 	budget, err := a.budget(r, c, settings.Budget, months, groups)
 	if err != nil {
@@ -119,6 +123,32 @@ func (a reportsAPI) utilization(w http.ResponseWriter, r *http.Request, c Caller
 		"total": total, "rows": rows, "budget": budget, "expertsWithBrokenCalendar": broken,
 	})
 	return nil
+}
+
+// nameExperts names the expert rows whose aggregates carry no name (an expert with only
+// offered hours in the range: those are aggregated from the schedule, which has no name), so
+// HR never sees a raw id: one GetItem per such expert, in parallel. Rows of experts with
+// sessions are named by the aggregates and cost nothing.
+func (a reportsAPI) nameExperts(ctx context.Context, org string, rows []analytics.Row) error {
+	g, gctx := errgroup.WithContext(ctx)
+	for i := range rows {
+		row := &rows[i]
+		if row.Group.Kind != analytics.KindExpert || row.Group.Name != "" {
+			continue
+		}
+		g.Go(func() error {
+			u, err := a.store.GetUser(gctx, org, row.Group.Key)
+			if tandem.ErrorCode(err) == tandem.ENotFound {
+				return nil // no record: the id stays the only name there is
+			}
+			if err != nil {
+				return err
+			}
+			row.Group.Name = u.Name
+			return nil
+		})
+	}
+	return g.Wait()
 }
 
 // budget reads the usage of the budget periods the months touch (one Query, only when the

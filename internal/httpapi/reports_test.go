@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/analytics"
+	"github.com/tandemhq/tandem/internal/availability"
+	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/streams"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -91,6 +93,27 @@ func TestUtilizationReport(t *testing.T) {
 	res.decode(t, &con)
 	if res.Status != 200 || len(con.Graph.Nodes) != 5 || con.Graph.EIIndex == nil || con.Graph.NewTies == 0 {
 		t.Errorf("connections = %d %+v", res.Status, con.Graph)
+	}
+}
+
+// TestReportNamesExpertsWithOnlyOfferedHours: an expert whose only aggregate in the range is
+// offered hours (written from the schedule, without a name) is named from the user record,
+// not shown by id (issue 19: 9 of 10 experts showed raw ids).
+func TestReportNamesExpertsWithOnlyOfferedHours(t *testing.T) {
+	f := newFixtureAt(t, time.Date(2027, 3, 15, 12, 0, 0, 0, time.UTC))
+	if res := f.api.do("PUT", "/v1/me", `{"name":"Alice Adams","timezone":"Europe/London"}`, aliceExpert); res.Status != 200 {
+		t.Fatalf("me: %d %s", res.Status, res.Body)
+	}
+	sch := availability.Schedule{Timezone: "Europe/London", Weekly: availability.Weekly{Mon: []availability.LocalInterval{{Start: "09:00", End: "17:00"}}}}
+	from := time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)
+	if err := streams.SetOfferedMonths(context.Background(), f.store, "acme", &dynamo.AvailabilityFact{ExpertID: "u-alice", Schedule: sch, UpdatedAt: f.clock()}, from, from.AddDate(0, 1, 0)); err != nil {
+		t.Fatal(err)
+	}
+	res := f.reports.do("GET", "/v1/reports/utilization?from=2027-03&to=2027-03&groupBy=expert", "", hrUser)
+	var rep struct{ Rows []analytics.Row }
+	res.decode(t, &rep)
+	if res.Status != 200 || len(rep.Rows) != 1 || rep.Rows[0].Group.Key != "u-alice" || rep.Rows[0].Group.Name != "Alice Adams" {
+		t.Fatalf("by expert: %d %+v, want one row named Alice Adams", res.Status, rep.Rows)
 	}
 }
 

@@ -323,7 +323,8 @@ type acceptInput struct {
 
 // accept: POST /v1/requests/{id}/accept {expertId, start} + Idempotency-Key — the learner
 // takes one offered time. It books through the one booking path; the same transaction marks
-// the request booked, so an offer cannot be accepted twice.
+// the request booked, so an offer cannot be accepted twice. The expert chose the time, so the
+// booking is confirmed at once even in approval mode.
 func (a requestsAPI) accept(w http.ResponseWriter, r *http.Request, c Caller) error {
 	if err := c.Require(tandem.RoleLearner); err != nil {
 		return err
@@ -355,7 +356,7 @@ func (a requestsAPI) accept(w http.ResponseWriter, r *http.Request, c Caller) er
 		for _, s := range o.Starts {
 			if s.Equal(in.Start) {
 				return a.bookings.book(w, r, c, key, raw, tandem.BookInput{ExpertID: o.ExpertID, SessionType: o.SessionType,
-					Start: in.Start, Note: in.Note, RequestID: req.ID})
+					Start: in.Start, Note: in.Note, RequestID: req.ID}, true) // the expert chose the time: no approval
 			}
 		}
 	}

@@ -132,6 +132,38 @@ func TestRequestMatchOfferAcceptFlow(t *testing.T) {
 	}
 }
 
+// TestAcceptOfferInApprovalMode: an expert in approval mode who offers times herself is not
+// asked to approve the learner's acceptance again (issue 19): the booking is confirmed at
+// once, while a direct booking with her still waits for approval.
+func TestAcceptOfferInApprovalMode(t *testing.T) {
+	f := newBookingFixture(t, "approval", 0)
+	req := f.postRequest(t, bobLearner)
+	if res := f.offerOn(aliceExpert, req.ID, wed0900); res.Status != 201 {
+		t.Fatalf("offer: %d %s", res.Status, res.Body)
+	}
+	res := f.accept(bobLearner, req.ID, "approval-accept-1", "u-alice", wed0900)
+	if res.Status != 201 {
+		t.Fatalf("accept: %d %s", res.Status, res.Body)
+	}
+	var b bookingJSON
+	res.decode(t, &b)
+	if b.Status != tandem.StatusConfirmed || b.HoldUntil != nil {
+		t.Errorf("accepted offer in approval mode: status %q hold %v, want confirmed without a hold", b.Status, b.HoldUntil)
+	}
+	var got requestJSON
+	f.requests.do("GET", "/v1/requests/"+req.ID, "", bobLearner).decode(t, &got)
+	if got.Status != tandem.RequestBooked {
+		t.Errorf("request status %q, want booked", got.Status)
+	}
+	// A direct booking still asks her.
+	direct := f.bookings.do("POST", "/v1/bookings", `{"expertId":"u-alice","sessionType":"intro","start":"2027-03-04T14:00:00Z"}`, bobLearner, "Idempotency-Key", "approval-direct-1")
+	var d bookingJSON
+	direct.decode(t, &d)
+	if direct.Status != 201 || d.Status != tandem.StatusPending {
+		t.Errorf("direct booking in approval mode: %d %q, want 201 pending", direct.Status, d.Status)
+	}
+}
+
 // TestOfferRaces: Alice offers the same time to two learners; both accept at once and only
 // one gets it. Then she offers a time that has meanwhile been booked: a clear 409.
 func TestOfferRaces(t *testing.T) {

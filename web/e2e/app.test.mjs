@@ -64,7 +64,7 @@ async function assertAccessible(page) {
 const hhmm = (/** @type {string} */ iso, /** @type {string} */ zone) => DateTime.fromISO(iso).setZone(zone).toFormat('HH:mm');
 
 /**
- * Opens Maya's page on the booking week by clicking "Next week" from the current week.
+ * Opens Maya's page from a search and picks the Monday of the booking week in the month calendar.
  * @param {import('playwright-core').Page} page
  */
 async function openMayaBookingWeek(page) {
@@ -74,12 +74,15 @@ async function openMayaBookingWeek(page) {
   await page.waitForURL(/topic=go/);
   await page.getByRole('link', { name: 'Maya Okafor' }).click();
   await page.getByRole('heading', { level: 1, name: 'Maya Okafor' }).waitFor();
-  const current = NOW.setZone(LONDON).startOf('week');
-  await page.locator(`.day[data-date="${current.toISODate()}"]`).waitFor();
-  for (let w = current; w < BOOK_WEEK; w = w.plus({ weeks: 1 })) {
-    await page.getByRole('button', { name: 'Next week →' }).click();
-    await page.locator(`.day[data-date="${w.plus({ weeks: 1 }).toISODate()}"]`).waitFor();
+  const day = page.locator(`.cal-day[data-date="${BOOK_WEEK.toISODate()}"]`);
+  while ((await day.count()) === 0) {
+    await page.locator('.cal-day').first().waitFor();
+    if ((await day.count()) > 0) break;
+    await page.getByRole('button', { name: 'Next month' }).click();
+    await page.waitForURL(/date=/);
   }
+  await day.click();
+  await page.locator(`.day-times[data-date="${BOOK_WEEK.toISODate()}"]`).waitFor();
 }
 
 test('sign-in lists the demo users by organisation and role', async () => {
@@ -127,7 +130,7 @@ test('a learner in London books an expert in New York and sees London time', asy
   assert.match(await page.locator('.zone-note').first().innerText(), /Europe\/London \(GMT\)/);
   await assertAccessible(page);
 
-  const monday = page.locator(`.day[data-date="${BOOK_WEEK.toISODate()}"]`);
+  const monday = page.locator(`.day-times[data-date="${BOOK_WEEK.toISODate()}"]`);
   const slot = monday.locator('button.slot').first();
   const start = (await slot.getAttribute('data-start')) ?? '';
   const label = (await slot.innerText()).trim();
@@ -230,7 +233,9 @@ test('the learner cancels, books the same time again, then reschedules', async (
   const card2 = page.locator(`[data-booking="${again.id}"]`);
   await card2.getByRole('link', { name: 'Reschedule' }).click();
   await page.getByRole('heading', { level: 1, name: 'Reschedule' }).waitFor();
-  const tuesday = page.locator(`.day[data-date="${BOOK_WEEK.plus({ days: 1 }).toISODate()}"]`);
+  // The picker opens on the session's day; choose the Tuesday in the month.
+  await page.locator(`.cal-day[data-date="${BOOK_WEEK.plus({ days: 1 }).toISODate()}"]`).click();
+  const tuesday = page.locator(`.day-times[data-date="${BOOK_WEEK.plus({ days: 1 }).toISODate()}"]`);
   const target = tuesday.locator('button.slot').first();
   const to = (await target.getAttribute('data-start')) ?? '';
   await target.click();
@@ -248,8 +253,8 @@ test('the learner cancels, books the same time again, then reschedules', async (
 test('the expert edits availability and the learner sees the change', async () => {
   // Before: Maya works Monday to Friday, so the Saturday shows nothing to Ben.
   const ben = await as('Ben Carter', 'ben@acme.example');
-  const dayCell = (/** @type {import('playwright-core').Page} */ p) => p.locator(`.day[data-date="${EDIT_DAY.toISODate()}"]`);
-  await ben.page.goto('/experts/acme-maya');
+  const dayCell = (/** @type {import('playwright-core').Page} */ p) => p.locator(`.day-times[data-date="${EDIT_DAY.toISODate()}"]`);
+  await ben.page.goto(`/experts/acme-maya?date=${EDIT_DAY.toISODate()}`);
   await dayCell(ben.page).waitFor();
   assert.equal(await dayCell(ben.page).locator('button.slot').count(), 0);
 
@@ -300,9 +305,9 @@ test('the expert edits availability and the learner sees the change', async () =
 
 test('approval mode: a request waits until the expert confirms it', async () => {
   const ben = await as('Ben Carter', 'ben@acme.example');
-  await ben.page.goto(`/experts/acme-lukas?week=${BOOK_WEEK.toISODate()}`);
+  await ben.page.goto(`/experts/acme-lukas?date=${BOOK_WEEK.plus({ days: 2 }).toISODate()}`);
   await ben.page.getByText('confirms each request').waitFor();
-  const slot = ben.page.locator(`.day[data-date="${BOOK_WEEK.plus({ days: 2 }).toISODate()}"] button.slot`).first();
+  const slot = ben.page.locator(`.day-times[data-date="${BOOK_WEEK.plus({ days: 2 }).toISODate()}"] button.slot`).first();
   const start = (await slot.getAttribute('data-start')) ?? '';
   await slot.click();
   const [res] = await Promise.all([
@@ -314,15 +319,22 @@ test('approval mode: a request waits until the expert confirms it', async () => 
   await ben.page.getByRole('dialog', { name: 'Request sent' }).waitFor();
   await done(ben);
 
-  // Lukas works in Berlin and sees the request there.
+  // Lukas works in Berlin and lands on his home, where the request is pinned with its
+  // deadline; he approves it there.
   const lukas = await as('Lukas Becker', 'lukas@acme.example');
-  await lukas.page.getByRole('link', { name: 'Schedule' }).click();
-  const card = lukas.page.locator(`[data-booking="${request.id}"]`);
-  await card.getByText('Waiting for approval').waitFor();
+  const pinned = lukas.page.getByRole('region', { name: /Waiting for your approval/ });
+  const card = pinned.locator(`[data-booking="${request.id}"]`);
+  await card.waitFor();
   assert.match(await card.innerText(), new RegExp(`, ${hhmm(start, 'Europe/Berlin')}–`));
-  await card.getByRole('button', { name: 'Confirm' }).click();
-  await card.getByText('Confirmed', { exact: true }).waitFor();
-  assert.equal(await card.getByRole('button', { name: 'Confirm' }).count(), 0);
+  assert.match(await card.innerText(), /Answer by /);
+  await shot(lukas.page, '13a-expert-home-pinned-approval');
+  await assertAccessible(lukas.page);
+  await card.getByRole('button', { name: 'Approve' }).click();
+  await card.waitFor({ state: 'detached' });
+  await lukas.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click();
+  const confirmed = lukas.page.locator(`[data-booking="${request.id}"]`);
+  await confirmed.getByText('Confirmed', { exact: true }).waitFor();
+  assert.equal(await confirmed.getByRole('button', { name: 'Confirm' }).count(), 0);
   await shot(lukas.page, '13-expert-confirmed-request');
   await done(lukas);
 });
@@ -358,13 +370,20 @@ test('the expert edits the profile; field errors appear next to their fields', a
 test('phone width: the week view stacks and nothing scrolls sideways', async () => {
   const s = await as('Ben Carter', 'ben@acme.example', { width: 390, height: 844 });
   const { page } = s;
-  await page.goto(`/experts/acme-maya?week=${BOOK_WEEK.toISODate()}`);
+  await page.goto(`/experts/acme-maya?date=${BOOK_WEEK.toISODate()}`);
   await page.locator('button.slot').first().waitFor();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling (overflow ${overflow}px)`);
   await shot(page, '15-phone-expert-week');
   await assertAccessible(page);
+  // A compact header with a menu button (issue 19: it took 177-216 px).
+  const header = await page.locator('header.header').boundingBox();
+  assert.ok(header && header.height <= 64, `the phone header is at most 64 px high (${header?.height})`);
+  assert.equal(await page.getByRole('link', { name: 'My sessions' }).isVisible(), false, 'the navigation is folded into the menu');
+  await page.getByRole('button', { name: 'Menu' }).click();
+  await shot(page, '15a-phone-menu-open', { fullPage: false });
   await page.getByRole('link', { name: 'My sessions' }).click();
+  assert.equal(await page.getByRole('button', { name: 'Menu' }).getAttribute('aria-expanded'), 'false', 'the menu closes after navigating');
   await page.locator('[data-booking]').first().waitFor();
   assert.ok((await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)) <= 0);
   await shot(page, '16-phone-my-sessions');

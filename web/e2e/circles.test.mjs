@@ -93,11 +93,11 @@ test('learners fill a circle; another sees it full, joins the waitlist and sees 
 
   const s = await signedIn(browser, 'Emma Johansson', 'emma@acme.example');
   const { page } = s;
-  await page.goto(`/experts/acme-maya?type=${CIRCLE}&week=${DAY.toISODate()}`);
+  await page.goto(`/experts/acme-maya?type=${CIRCLE}&date=${DAY.toISODate()}`);
   await page.getByRole('heading', { level: 1, name: 'Maya Okafor' }).waitFor();
   assert.ok(await page.getByRole('radio', { name: new RegExp(TITLE.replace(/[()]/g, '\\$&')) }).isChecked(), 'the group session type is chosen');
   await page.getByTestId('group-note').getByText(/up to 6 people/).waitFor();
-  const day = page.locator(`.day[data-date="${DAY.toISODate()}"]`);
+  const day = page.locator(`.day-times[data-date="${DAY.toISODate()}"]`);
   const label = START.setZone(STOCKHOLM).toFormat('HH:mm'); // 16:00 on Emma's clock
   const longDay = `${DAY.toFormat('cccc')},? ${DAY.toFormat('d LLLL yyyy')}`; // a pattern: ICU versions differ on the comma
   const full = day.getByRole('button', { name: new RegExp(`^${longDay} at ${label}\\s*,\\s*Full · join waitlist$`) });
@@ -154,7 +154,7 @@ test('learners fill a circle; another sees it full, joins the waitlist and sees 
   // Asking again: the full slot now says how many wait, and the dialog says she waits already.
   await page.getByRole('link', { name: 'Maya Okafor' }).click();
   await page.getByRole('heading', { level: 1, name: 'Maya Okafor' }).waitFor();
-  const again = page.locator(`.day[data-date="${DAY.toISODate()}"]`).getByRole('button', { name: new RegExp(`^${longDay} at ${label}\\s*,\\s*Full · join waitlist \\(2 waiting\\)$`) });
+  const again = page.locator(`.day-times[data-date="${DAY.toISODate()}"]`).getByRole('button', { name: new RegExp(`^${longDay} at ${label}\\s*,\\s*Full · join waitlist \\(2 waiting\\)$`) });
   assert.equal(await again.locator('.seats').innerText(), 'Full · join waitlist (2 waiting)');
   await again.click();
   const retry = page.getByRole('dialog', { name: 'Join the waitlist?' });
@@ -188,8 +188,11 @@ test('the expert sees who holds the seats and who waits, in order', async () => 
   await shot(page, '53-circle-expert');
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedule' }).click();
-  const seat = page.locator(`[data-booking="${flow.seats.tom}"]`);
+  // The six seats are one card with its seat count (issue 19), not six cards.
+  const seat = page.locator(`[data-circle="${flow.circleId}"]`);
   await seat.getByRole('link', { name: 'Group session' }).waitFor();
+  assert.equal(await seat.count(), 1);
+  assert.match(await seat.innerText(), /6 seats taken/);
   assert.equal(await seat.getByRole('link', { name: 'Group session' }).getAttribute('href'), `/circles/${flow.circleId}`);
   await done(s);
 });

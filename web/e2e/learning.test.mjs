@@ -274,7 +274,9 @@ test('feedback after a session: the learner rates and edits, the expert keeps pr
   await dialog.getByRole('button', { name: 'Send feedback' }).click();
   await dialog.getByRole('group', { name: 'Rating' }).getByText('must be 1 to 5').waitFor();
   await dialog.getByRole('group', { name: /recommend Maya/ }).getByText('must be 0 to 10').waitFor();
-  await dialog.getByRole('group', { name: /right person/ }).getByText('must be "good", "unsure" or "poor"').waitFor();
+  // In words, not the API's enum values (issue 19).
+  await dialog.getByRole('group', { name: /right person/ }).getByText('Say how good a match it was.').waitFor();
+  assert.ok(!(await dialog.innerText()).includes('"good"'), 'no raw enum value');
   await shot(ben.page, '24-feedback-field-errors', { fullPage: false });
 
   await dialog.getByRole('group', { name: 'Rating' }).getByText('4 ★').click();

@@ -130,8 +130,8 @@ test('HR creates a program; field errors appear next to their fields', async () 
   ]);
   assert.equal(bad.status(), 400);
   const fieldError = (/** @type {string} */ label) => page.locator('.field.has-error', { has: page.getByLabel(label, { exact: true }) }).locator('.error');
-  assert.match(await fieldError('Cohort size').innerText(), /must be 2-50/);
-  assert.match(await fieldError('First session').innerText(), /must be a future time/);
+  assert.match(await fieldError('Cohort size').innerText(), /must be 2-50/i);
+  assert.match(await fieldError('First session').innerText(), /must be a future time/i);
   await page.waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true');
   await shot(page, '40-program-field-errors');
   await assertAccessible(page);

@@ -151,6 +151,9 @@ test('the HR dashboard shows headline figures, trend charts, breakdowns and the 
     }
   }
 
+  // Every expert row has the expert's name, never a raw id (issue 19: 9 of 10 had none).
+  for (const row of rep.expert.rows) assert.ok(row.group.name && row.group.name !== row.group.key, `expert ${row.group.key} has a name (${row.group.name})`);
+
   // With the seed's history, departments have enough people to be shown.
   if (aggregates && HISTORY >= 100) {
     assert.ok(rep.department.rows.some((/** @type {any} */ r) => !r.suppressed), 'some department is shown');
@@ -239,25 +242,27 @@ test('HR edits the org settings; field errors appear next to their fields', asyn
   const expiry = page.getByLabel('Requests stay open (days)');
   const before = await expiry.inputValue();
 
-  await topic.fill('2');
-  await page.getByRole('button', { name: 'Save settings' }).click();
-  await weights.locator('.field.has-error', { has: page.getByLabel('Topics', { exact: true }) }).getByText('must be a number from 0 to 1').waitFor();
-  await page.waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true');
-  assert.ok(await topic.evaluate((el) => el === document.activeElement), 'focus on the first invalid field');
-  await shot(page, '32-hr-settings-field-error');
+  // Weights are sliders with words and shares, not raw decimals.
+  assert.equal(await topic.getAttribute('type'), 'range');
+  assert.match((await topic.getAttribute('aria-valuetext')) ?? '', /^High, 30% of a score$/);
+  await topic.focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await topic.inputValue(), '0.35', 'arrow keys move a slider a step');
 
-  // All weights 0: an error for the set as a whole.
+  // All weights off: an error for the set as a whole, in words.
   for (const label of ['Topics', 'Free when you are', 'Language', 'Time zone', 'Rating', 'Workload', 'New connection']) {
     await weights.getByLabel(label, { exact: true }).fill('0');
   }
+  await page.getByTestId('weights-ranking').getByText('every weight is off').waitFor();
   await page.getByRole('button', { name: 'Save settings' }).click();
   await page.locator('fieldset.weights > .error').getByText('at least one weight must be above 0').waitFor();
+  await shot(page, '32-hr-settings-field-error');
 
   // Valid again, with a longer request expiry; it is saved and read back.
   for (const [label, v] of [['Topics', '0.3'], ['Free when you are', '0.2'], ['Language', '0.1'], ['Time zone', '0.1'], ['Rating', '0.1'], ['Workload', '0.1'], ['New connection', '0.1']]) {
     await weights.getByLabel(label, { exact: true }).fill(v);
   }
-  assert.match(await weights.locator('.field', { has: page.getByLabel('Topics', { exact: true }) }).locator('.hint').innerText(), /30% of a score/);
+  assert.match(await weights.locator('.field', { has: page.getByLabel('Topics', { exact: true }) }).locator('.slider-value').innerText(), /30% of a score/);
   await expiry.fill('21');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await page.getByText('Settings saved.').waitFor();

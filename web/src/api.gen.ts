@@ -371,6 +371,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's connected calendars and their outgoing feed
+         * @description Connected calendars block the owner's time: an expert's in their slots and booking check
+         *     (refused with expert_calendar_busy), anyone's in the slots they see. Secrets are never
+         *     returned; a connection shows only its source's host. feed is present once the caller has a
+         *     feed token (POST /v1/me/calendar-token).
+         */
+        get: operations["listCalendarConnections"];
+        put?: never;
+        /**
+         * Connect an iCalendar subscription or a CalDAV calendar; the first sync runs at once
+         * @description A source that is down, refuses the credentials or serves something that is not iCalendar
+         *     still connects: the connection's status is "error" with lastError in plain words. At most 5
+         *     connections per user (429, extra.limit "calendars").
+         */
+        post: operations["createCalendarConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/calendars/{calendarId}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sync a connected calendar now (also "test the connection") */
+        post: operations["syncCalendarConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/calendars/{calendarId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a connected calendar and the busy time it blocked */
+        delete: operations["deleteCalendarConnection"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/calendar/{token}/feed.ics": {
         parameters: {
             query?: never;
@@ -541,7 +604,7 @@ export interface paths {
         put?: never;
         /**
          * Take one offered start; books through the one booking path (request owner)
-         * @description Idempotent by key like POST /v1/bookings; the same transaction marks the request booked.
+         * @description Idempotent by key like POST /v1/bookings; the same transaction marks the request booked. The booking is confirmed at once, also with an expert in approval mode (the expert chose the time).
          */
         post: operations["acceptOffer"];
         delete?: never;
@@ -773,6 +836,119 @@ export interface paths {
          *     met whom is recorded, so later builds prefer new pairs.
          */
         post: operations["publishCohorts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's in-app notifications, newest first, with the unread count */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's number of unread notifications (one read; the bell polls it) */
+        get: operations["getUnreadCount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark every notification of the caller read */
+        post: operations["readAllNotifications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/{notificationId}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one notification read (again is a no-op) */
+        post: operations["readNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/notification-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's e-mail preferences per kind and reminder lead times (in-app is always on) */
+        get: operations["getNotificationSettings"];
+        /**
+         * Replace the caller's notification settings
+         * @description Kinds not listed keep e-mail on; labels are ignored. leadMinutes holds 0-2 distinct values
+         *     from 15 to 10080; [] switches reminders off. New lead times apply to sessions confirmed or
+         *     moved from now on; a lead time switched off stops reminders already scheduled with it.
+         */
+        put: operations["putNotificationSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/unsubscribe/{linkToken}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a one-click unsubscribe link unsubscribes (no sign-in) */
+        get: operations["getUnsubscribe"];
+        put?: never;
+        /**
+         * RFC 8058 one-click unsubscribe from one kind of e-mail (no sign-in; repeating it is a no-op)
+         * @description Mail clients POST List-Unsubscribe=One-Click (application/x-www-form-urlencoded); the web
+         *     page may POST without a body. The signed token is the credential: a forged or expired one is 400.
+         */
+        post: operations["unsubscribe"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1115,6 +1291,95 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Notification: {
+            id: string;
+            /** @description booking.confirmed, reminder, ... (the kinds of GET /v1/me/notification-settings) */
+            kind: string;
+            title: string;
+            body: string;
+            /** @description The app page it is about, e.g. /bookings/bk1. */
+            path: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            readAt?: string;
+        };
+        NotificationPage: {
+            items: components["schemas"]["Notification"][];
+            nextCursor?: string;
+            unread: number;
+        };
+        UnreadCount: {
+            unread: number;
+        };
+        NotificationSettings: {
+            /** @description false switches every e-mail off. */
+            email: boolean;
+            kinds: {
+                kind: string;
+                label?: string;
+                email: boolean;
+            }[];
+            reminders: {
+                leadMinutes: number[];
+            };
+        };
+        Unsubscribe: {
+            kind: string;
+            label: string;
+            address: string;
+        };
+        CalendarConnectionInput: {
+            /** @enum {string} */
+            kind: "ics" | "caldav";
+            name: string;
+            /** @description The secret iCalendar address (http, https or webcal) or the CalDAV calendar collection's URL. Never shown again: only its host. */
+            url: string;
+            /** @description CalDAV only. */
+            username?: string;
+            /** @description CalDAV only; stored encrypted, never returned or logged. */
+            password?: string;
+            /** @description CalDAV only: confirmed sessions are written into this calendar. */
+            writeBack?: boolean;
+        };
+        CalendarConnection: {
+            id: string;
+            /** @enum {string} */
+            kind: "ics" | "caldav";
+            name: string;
+            /** @description The source's host; the full address is a secret. */
+            host: string;
+            writeBack: boolean;
+            /** @enum {string} */
+            status: "ok" | "error" | "pending";
+            /**
+             * Format: date-time
+             * @description The last successful sync.
+             */
+            lastSyncAt?: string;
+            /** Format: date-time */
+            nextSyncAt?: string;
+            /** @description The last failure in plain words (absent after a success). */
+            lastError?: string;
+            /** @description Consecutive failures; at 3 the owner is told. */
+            failures: number;
+            /**
+             * Format: date-time
+             * @description Failing since then: the busy times known before keep blocking until busyKeptUntil.
+             */
+            staleSince?: string;
+            /** Format: date-time */
+            busyKeptUntil?: string;
+            /** @description Busy ranges read at the last successful sync (merged). */
+            events: number;
+        };
+        CalendarConnections: {
+            items: components["schemas"]["CalendarConnection"][];
+            feed?: {
+                url: string;
+                webcalUrl: string;
+            };
+        };
         /** @description An RFC 9457 problem document with Tandem's members. */
         Problem: {
             type: string;
@@ -1124,7 +1389,7 @@ export interface components {
             /** @description The request path. */
             instance?: string;
             /** @enum {string} */
-            code: "invalid" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "unprocessable" | "limit_exceeded" | "internal";
+            code: "invalid" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "unprocessable" | "limit_exceeded" | "internal" | "expert_calendar_busy";
             errors?: components["schemas"]["FieldError"][];
             /** @description Client-safe members specific to the code (see each response). */
             extra?: {
@@ -1669,6 +1934,8 @@ export interface components {
             groupBy: "month" | "department" | "expert";
             total: components["schemas"]["ReportRow"];
             rows: components["schemas"]["ReportRow"][];
+            /** @description Experts with a connected calendar that failed 3 times in a row and has not synced since (now, whatever the range). */
+            expertsWithBrokenCalendar?: number;
             /** @description The coaching budget over the whole budget periods the months touch; null when the org has none. */
             budget?: components["schemas"]["BudgetSummary"] | null;
         };
@@ -2121,7 +2388,8 @@ export interface components {
          * @description The state does not allow it. extra explains: "status" (the current status of a booking or
          *     request or program), "conflict" (expert_busy, learner_busy, slot_taken, duplicate,
          *     edit_window_closed, request_closed, plan_changed, unplaced, withdrawn, ...), "reason",
-         *     "start" or "opensAt".
+         *     "start" or "opensAt". Code expert_calendar_busy: the time is free in Tandem but taken in the
+         *     expert's own connected calendar (the detail says so in plain words).
          */
         Conflict: {
             headers: {
@@ -2132,7 +2400,7 @@ export interface components {
                     /** @enum {unknown} */
                     status?: 409;
                     /** @enum {unknown} */
-                    code?: "conflict";
+                    code?: "conflict" | "expert_calendar_busy";
                 };
             };
         };
@@ -2198,6 +2466,9 @@ export interface components {
         };
     };
     parameters: {
+        /** @description A signed e-mail link token (HMAC; expiring). */
+        LinkToken: string;
+        CalendarId: components["schemas"]["Id"];
         ExpertId: components["schemas"]["Id"];
         BookingId: components["schemas"]["Id"];
         CircleId: components["schemas"]["Id"];
@@ -2211,16 +2482,16 @@ export interface components {
          */
         Cursor: string;
         Limit: number;
-        MentorshipId: components["schemas"]["Id"];
-        /** @description The occurrence's index in the series (0-999). */
-        OccurrenceId: components["schemas"]["Id"];
-        ActionId: components["schemas"]["Id"];
         /** @description A key the client makes per booking attempt and repeats on retries. */
         IdempotencyKey: string;
         /** @description First month, inclusive (default two months before this one). */
         MonthFrom: components["schemas"]["Month"];
         /** @description Last month, inclusive, at most 23 months after from (default this month). */
         MonthTo: components["schemas"]["Month"];
+        MentorshipId: components["schemas"]["Id"];
+        /** @description The occurrence's index in the series (0-999). */
+        OccurrenceId: components["schemas"]["Id"];
+        ActionId: components["schemas"]["Id"];
     };
     requestBodies: never;
     headers: {
@@ -2915,6 +3186,110 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listCalendarConnections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connections, oldest first, and the feed's addresses. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarConnections"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    createCalendarConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarConnectionInput"];
+            };
+        };
+        responses: {
+            /** @description The connection after its first sync. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarConnection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    syncCalendarConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendarId: components["parameters"]["CalendarId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection after the sync (a failing source shows its error; still 200). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarConnection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    deleteCalendarConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendarId: components["parameters"]["CalendarId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
         };
     };
@@ -3724,6 +4099,208 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The nextCursor of the previous page: opaque, and valid only for the listing (and its
+                 *     parameters) that returned it, for the caller it was returned to. A cursor used
+                 *     elsewhere, malformed, or stale (an upcoming listing whose position has passed) is 400
+                 *     with the field cursor; start again from the first page.
+                 */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description true lists only unread notifications (a page may then be short while nextCursor is set). */
+                unread?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getUnreadCount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The count. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    readAllNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All read. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    readNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notificationId: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Read. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getNotificationSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings (defaults until saved). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    putNotificationSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationSettings"];
+            };
+        };
+        responses: {
+            /** @description The settings as saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getUnsubscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A signed e-mail link token (HMAC; expiring). */
+                linkToken: components["parameters"]["LinkToken"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The kind and the address. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unsubscribe"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    unsubscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A signed e-mail link token (HMAC; expiring). */
+                linkToken: components["parameters"]["LinkToken"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description E-mail of that kind is off. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
             500: components["responses"]["Internal"];
         };
     };

@@ -11,6 +11,7 @@ import { Board, OfferTimes } from './pages/Board';
 import { ExpertPage } from './pages/ExpertPage';
 import { ExpertProfile } from './pages/ExpertProfile';
 import { Experts } from './pages/Experts';
+import { Home } from './pages/Home';
 import { HrPage } from './pages/hr/HrPage';
 import { NotAllowed, NotFound } from './components/NotFound';
 import { MentorshipPage } from './pages/mentorships/MentorshipPage';
@@ -150,44 +151,116 @@ export function App() {
   );
 }
 
+/**
+ * A main navigation entry. `more` puts it in the "More" menu on wide screens (the phone menu
+ * lists everything). To add an entry, add it to NAV; to add a control to the header (e.g. a
+ * notifications bell), put it in HeaderActions.
+ */
+export interface NavItem {
+  href: string;
+  label: string;
+  role?: Role;
+  /** only for users without this role (an expert's learner pages are fewer) */
+  notRole?: Role;
+  more?: boolean | ((me: Me) => boolean);
+}
+
+export const NAV: NavItem[] = [
+  { href: '/', label: 'Home' },
+  { href: '/expert/schedule', label: 'Schedule', role: 'expert' },
+  { href: '/expert/board', label: 'Request board', role: 'expert' },
+  { href: '/expert/availability', label: 'Availability', role: 'expert' },
+  { href: '/expert/profile', label: 'Profile', role: 'expert' },
+  { href: '/hr', label: 'HR', role: 'hr' },
+  { href: '/experts', label: 'Find experts' },
+  { href: '/sessions', label: 'My sessions' },
+  { href: '/requests', label: 'My requests', more: (me) => hasRole(me, 'expert') },
+  { href: '/programs', label: 'Programs', more: (me) => hasRole(me, 'expert') },
+  { href: '/mentorships', label: 'Mentorships', more: true },
+];
+
+const isCurrent = (href: string, path: string) => (href === '/' ? path === '/' : path === href || path.startsWith(href + '/'));
+
 function Header({ me, path, onSignOut }: { me: Me; path: string; onSignOut: () => void }) {
-  const links: { href: string; label: string; role?: Role }[] = [
-    { href: '/experts', label: 'Find experts' },
-    { href: '/requests', label: 'My requests' },
-    { href: '/sessions', label: 'My sessions' },
-    { href: '/programs', label: 'Programs' },
-    { href: '/mentorships', label: 'Mentorships' },
-    { href: '/expert/board', label: 'Request board', role: 'expert' },
-    { href: '/expert/schedule', label: 'Schedule', role: 'expert' },
-    { href: '/expert/availability', label: 'Availability', role: 'expert' },
-    { href: '/expert/profile', label: 'Profile', role: 'expert' },
-    { href: '/hr', label: 'HR', role: 'hr' },
-  ];
+  const [menu, setMenu] = useState(false); // the phone menu
+  const [more, setMore] = useState(false); // the "More" menu on wide screens
+  const moreRef = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    setMenu(false);
+    setMore(false);
+  }, [path]);
+  useEffect(() => {
+    if (!more) return;
+    const out = (e: Event) => {
+      if (!moreRef.current?.contains(e.target as Node)) setMore(false);
+    };
+    const esc = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        setMore(false);
+        moreRef.current?.querySelector('button')?.focus();
+      }
+    };
+    document.addEventListener('click', out);
+    document.addEventListener('keydown', esc);
+    return () => {
+      document.removeEventListener('click', out);
+      document.removeEventListener('keydown', esc);
+    };
+  }, [more]);
+  const items = NAV.filter((l) => (!l.role || hasRole(me, l.role)) && (!l.notRole || !hasRole(me, l.notRole)));
+  const inMore = (l: NavItem) => (typeof l.more === 'function' ? l.more(me) : !!l.more);
+  const primary = items.filter((l) => !inMore(l));
+  const rest = items.filter(inMore);
+  const link = (l: NavItem) => (
+    <li key={l.href}>
+      <Link href={l.href} aria-current={isCurrent(l.href, path) ? 'page' : undefined}>
+        {l.label}
+      </Link>
+    </li>
+  );
   return (
-    <header class="header">
+    <header class={`header${menu ? ' menu-open' : ''}`}>
       <Link href="/" class="brand">
         Tandem
       </Link>
-      <nav aria-label="Main">
+      <button type="button" class="menu-button secondary small" aria-expanded={menu} aria-controls="main-nav" onClick={() => setMenu((m) => !m)}>
+        {menu ? 'Close menu' : 'Menu'}
+      </button>
+      <nav aria-label="Main" id="main-nav">
         <ul>
-          {links
-            .filter((l) => !l.role || hasRole(me, l.role))
-            .map((l) => (
-              <li key={l.href}>
-                <Link href={l.href} aria-current={path === l.href || path.startsWith(l.href + '/') ? 'page' : undefined}>
-                  {l.label}
-                </Link>
-              </li>
-            ))}
+          {primary.map(link)}
+          {rest.length > 0 && (
+            <li class="more" ref={moreRef}>
+              <button
+                type="button"
+                class={`more-toggle${rest.some((l) => isCurrent(l.href, path)) ? ' current' : ''}`}
+                aria-expanded={more}
+                aria-controls="more-menu"
+                onClick={() => setMore((m) => !m)}
+              >
+                More
+              </button>
+              <ul id="more-menu" class={more ? 'open' : ''}>
+                {rest.map(link)}
+              </ul>
+            </li>
+          )}
         </ul>
       </nav>
-      <div class="who">
-        <span class="who-name">{me.name}</span>
-        <button type="button" class="secondary small" onClick={onSignOut}>
-          Sign out
-        </button>
-      </div>
+      <HeaderActions me={me} onSignOut={onSignOut} />
     </header>
+  );
+}
+
+/** HeaderActions: controls at the header's end (add a notifications bell here, before the name). */
+function HeaderActions({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
+  return (
+    <div class="who header-actions">
+      <span class="who-name">{me.name}</span>
+      <button type="button" class="secondary small" onClick={onSignOut}>
+        Sign out
+      </button>
+    </div>
   );
 }
 
@@ -199,7 +272,8 @@ function Redirect({ to }: { to: string }) {
 function Routes({ path, me }: { path: string; me: Me }) {
   const guard = (role: Role, el: JSX.Element) => (hasRole(me, role) ? el : <NotAllowed need={role} />);
   let p: Record<string, string> | null;
-  if (path === '/' || path === '/signin') return <Redirect to="/experts" />;
+  if (path === '/signin') return <Redirect to="/" />;
+  if (path === '/') return <Home />;
   if (match('/experts', path)) return <Experts />;
   if ((p = match('/experts/:id', path))) return <ExpertPage id={p.id!} />;
   if (match('/sessions', path)) return <Sessions />;

@@ -5,6 +5,7 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { ApiError, type BookingStatus } from './api';
 import type { Refusal } from './refusal';
 import { Link } from './router';
+import { fieldError, fieldLabel, fieldMessage } from './words';
 
 export function useTitle(title: string): void {
   useEffect(() => {
@@ -17,7 +18,8 @@ export function errorOf(err: unknown, field: string, exact = false): string | un
   if (!(err instanceof ApiError)) return undefined;
   const list = exact ? err.fields.filter((f) => f.field === field) : err.fieldsUnder(field);
   if (list.length === 0) return undefined;
-  return list.map((f) => (f.field === field ? f.message : `${f.field.slice(field.length).replace(/^\./, '')}: ${f.message}`)).join('; ');
+  // In words (words.ts): no field paths, no raw enum values.
+  return list.map((f) => (f.field === field ? fieldMessage(f.field, f.message) : `${fieldLabel(f.field.slice(field.length).replace(/^\./, ''))}: ${fieldMessage(f.field, f.message)}`)).join(' ');
 }
 
 interface FieldProps {
@@ -63,6 +65,36 @@ export function TextField({ label, value, onValue, error, hint, class: cls, ...r
   return (
     <Field label={label} error={error} {...(hint ? { hint } : {})} {...(typeof cls === 'string' ? { class: cls } : {})}>
       {(a) => <input {...rest} {...a} value={value} onInput={(e) => onValue(e.currentTarget.value)} />}
+    </Field>
+  );
+}
+
+const UNIT_MIN = { minutes: 1, hours: 60, days: 1440 } as const;
+type DurationUnit = keyof typeof UNIT_MIN;
+
+/**
+ * DurationField edits a length kept in minutes as a number and a unit people think in
+ * ("12 hours", "2 days"), never "720" minutes.
+ */
+export function DurationField(p: { label: string; minutes: number; onMinutes: (m: number) => void; units?: DurationUnit[]; error?: string | undefined; hint?: string }) {
+  const units = p.units ?? ['hours', 'days'];
+  const fit = (m: number): DurationUnit => [...units].reverse().find((u) => m > 0 && m % UNIT_MIN[u] === 0) ?? units[0]!;
+  const [unit, setUnit] = useState<DurationUnit>(() => fit(p.minutes));
+  const value = Math.round((p.minutes / UNIT_MIN[unit]) * 100) / 100;
+  return (
+    <Field label={p.label} error={p.error} {...(p.hint ? { hint: p.hint } : {})} class="duration">
+      {(a) => (
+        <div class="duration-row">
+          <input {...a} type="number" min={0} step="any" inputMode="decimal" value={value} onInput={(e) => p.onMinutes(Math.round((Number(e.currentTarget.value) || 0) * UNIT_MIN[unit]))} />
+          <select aria-label={`${p.label}: unit`} value={unit} onChange={(e) => setUnit(e.currentTarget.value as DurationUnit)}>
+            {units.map((u) => (
+              <option key={u} value={u}>
+                {u}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
     </Field>
   );
 }
@@ -190,9 +222,7 @@ export function ErrorBanner({ error, shown = [] }: { error: unknown; shown?: str
       {rest.length > 0 && (
         <ul>
           {rest.map((f) => (
-            <li key={f.field}>
-              <code>{f.field}</code> {f.message}
-            </li>
+            <li key={f.field}>{fieldError(f.field, f.message)}</li>
           ))}
         </ul>
       )}

@@ -9,9 +9,10 @@
 // (waitlist: true, answered 202) and links to the group session's page. A slot that filled up
 // meanwhile (409 circle_full) is said, and the dialog offers the waitlist instead, with a new
 // Idempotency-Key (the body changes, and a key replayed with another body is refused).
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, type Booking, type BookOutcome, type Expert, type SessionType } from '../api';
 import { isFull, seatText, OFFER_HOLD_HOURS } from '../circles';
+import { calendarEvent, googleLink, outlookLink } from '../booking';
 import { bookingRefusal } from '../refusal';
 import { Link } from '../router';
 import { formatDuration, formatTime, formatWhen, inZone, zoneLabel } from '../time';
@@ -29,11 +30,13 @@ interface Props {
   acceptOn?: string;
   onClose: (booked: boolean) => void;
   onBooked?: (b: Booking) => void;
+  /** onTaken hears of a time refused as taken meanwhile, so the picker drops it at once. */
+  onTaken?: (start: string) => void;
 }
 
 const circleHref = (id: string) => `/circles/${encodeURIComponent(id)}`;
 
-export function BookDialog({ expert, sessionType, slot, zone, requestId, acceptOn, onClose, onBooked }: Props) {
+export function BookDialog({ expert, sessionType, slot, zone, requestId, acceptOn, onClose, onBooked, onTaken }: Props) {
   const group = sessionType.seats > 1 && !acceptOn;
   const [key, setKey] = useState(newIdempotencyKey);
   const [note, setNote] = useState('');
@@ -82,13 +85,31 @@ export function BookDialog({ expert, sessionType, slot, zone, requestId, acceptO
   };
   // Any conflict, or a used-up budget, means this time cannot be had (retrying will not help): say why.
   const refusal = bookingRefusal(err);
+  useEffect(() => {
+    if (refusal?.kind === 'taken') onTaken?.(slot.start);
+  }, [refusal?.kind]);
+  const [cancelState, setCancelState] = useState<'' | 'asking' | 'busy' | 'done'>('');
+  const cancelBooking = async () => {
+    if (!booking) return;
+    setCancelState('busy');
+    setErr(null);
+    try {
+      setBooking(await api.cancel(booking.id, ''));
+      setCancelState('done');
+    } catch (e) {
+      setErr(e);
+      setCancelState('asking');
+    }
+  };
   const full = refusal?.kind === 'circle_full';
   const theirs = inZone(slot.start, expert.timezone);
   const done = booking !== null || waitlisted !== null;
   const title = waitlisted
     ? 'You are on the waitlist'
     : booking
-      ? booking.status === 'pending'
+      ? booking.status === 'cancelled'
+        ? 'Booking cancelled'
+        : booking.status === 'pending'
         ? 'Request sent'
         : 'Session booked'
       : acceptOn
@@ -143,16 +164,51 @@ export function BookDialog({ expert, sessionType, slot, zone, requestId, acceptO
       ) : booking ? (
         <>
           <p role="status" class="success">
-            {booking.status === 'pending'
+            {booking.status === 'cancelled'
+              ? 'This booking is cancelled.'
+              : booking.status === 'pending'
               ? `${expert.name} will confirm or decline your request; it holds the time until then.`
               : booking.circleId
                 ? 'You have a seat in this group session. It is in My sessions.'
                 : 'You are booked. The session is in My sessions.'}
           </p>
+          {cancelState === 'done' ? (
+            <p role="status" class="banner">
+              Cancelled. The time is free again.
+            </p>
+          ) : (
+            <>
+              <h3 class="sub">Add to your calendar</h3>
+              <div class="actions calendar-links">
+                <a class="button secondary small" href={googleLink(calendarEvent(booking, location.origin))} target="_blank" rel="noopener noreferrer">
+                  Google Calendar
+                </a>
+                <a class="button secondary small" href={outlookLink(calendarEvent(booking, location.origin))} target="_blank" rel="noopener noreferrer">
+                  Outlook
+                </a>
+                <button type="button" class="secondary small" onClick={invite}>
+                  Apple Calendar
+                </button>
+                <button type="button" class="secondary small" onClick={invite}>
+                  Download calendar invite (.ics)
+                </button>
+              </div>
+            </>
+          )}
+          {cancelState === 'asking' || cancelState === 'busy' ? (
+            <div class="banner" role="group" aria-label="Cancel this booking?">
+              <p>Cancel this booking? The time is given back to {expert.name.split(' ')[0]}.</p>
+              <div class="actions">
+                <button type="button" class="danger small" disabled={cancelState === 'busy'} onClick={() => void cancelBooking()}>
+                  {cancelState === 'busy' ? 'Cancelling…' : 'Yes, cancel it'}
+                </button>
+                <button type="button" class="secondary small" onClick={() => setCancelState('')}>
+                  Keep it
+                </button>
+              </div>
+            </div>
+          ) : null}
           <div class="actions">
-            <button type="button" onClick={invite}>
-              Download calendar invite (.ics)
-            </button>
             {booking.circleId ? (
               <Link class="button secondary" href={circleHref(booking.circleId)}>
                 See the group session
@@ -162,7 +218,17 @@ export function BookDialog({ expert, sessionType, slot, zone, requestId, acceptO
                 Go to my sessions
               </Link>
             )}
-            <button type="button" class="secondary" onClick={() => onClose(true)}>
+            {cancelState === '' && !booking.circleId && !acceptOn && (
+              <Link class="button secondary" href={`/sessions/${encodeURIComponent(booking.id)}/reschedule`}>
+                Reschedule
+              </Link>
+            )}
+            {cancelState === '' && (
+              <button type="button" class="secondary danger-text" onClick={() => setCancelState('asking')}>
+                Cancel booking
+              </button>
+            )}
+            <button type="button" onClick={() => onClose(true)}>
               Close
             </button>
           </div>

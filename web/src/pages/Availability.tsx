@@ -205,15 +205,13 @@ export function Availability() {
           </fieldset>
 
           <ErrorBanner error={err} shown={['timezone', 'weekly', 'overrides', 'timeOff']} />
-          {saved && (
-            <p class="banner success" role="status">
-              Availability saved. The preview shows the result.
-            </p>
-          )}
           <div class="actions sticky-actions">
             <button type="submit" disabled={saving}>
               {saving ? 'Saving…' : 'Save availability'}
             </button>
+            <span role="status" class="saved-note">
+              {saved ? 'Availability saved. The preview shows the result.' : ''}
+            </span>
           </div>
         </form>
         <Preview profile={profile ?? null} zone={zone} refresh={refresh} />

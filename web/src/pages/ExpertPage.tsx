@@ -1,11 +1,11 @@
-// An expert's page: profile, session types and a week of free times in the viewer's zone. A
+// An expert's page: profile, session types and the date-first picker of free times in the viewer's zone. A
 // group session type shows each time's seats left, or that it is full (booking it then joins
 // the waitlist).
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { BookDialog } from '../components/BookDialog';
 import { Reviews } from '../components/Reviews';
-import { WeekView } from '../components/WeekView';
+import { SlotPicker } from '../components/SlotPicker';
 import { Link, navigate, useLocation, withQuery } from '../router';
 import { useApp } from '../state';
 import { formatDuration, zoneLabel, type LocalSlot } from '../time';
@@ -19,6 +19,8 @@ export function ExpertPage({ id }: { id: string }) {
   const { data: expert, error: err } = useLoad((signal) => api.expert(id, signal), [id]);
   const [slot, setSlot] = useState<LocalSlot | null>(null);
   const [refresh, setRefresh] = useState(0);
+  // Times refused as taken meanwhile: hidden at once, before the fresh list arrives.
+  const [gone, setGone] = useState<ReadonlySet<number>>(() => new Set());
   useTitle(expert?.name ?? 'Expert');
 
   const typeId = query.get('type') || expert?.sessionTypes[0]?.id || '';
@@ -88,13 +90,15 @@ export function ExpertPage({ id }: { id: string }) {
         </p>
       )}
       {self && <p class="note">This is your own profile: you cannot book yourself, but this is what learners see.</p>}
-      <WeekView
+      <SlotPicker
         expertId={expert.id}
         sessionType={sessionType.id}
         zone={zone}
-        weekStart={query.get('week') ?? ''}
-        onWeek={(w) => setQuery({ week: w })}
+        date={query.get('date') ?? query.get('week') ?? ''}
+        onDate={(d) => setQuery({ date: d, week: '' })}
         onPick={(s) => !self && setSlot(s)}
+        avoidOwn={!self}
+        gone={gone}
         refresh={refresh}
       />
       {slot && (
@@ -104,6 +108,10 @@ export function ExpertPage({ id }: { id: string }) {
           slot={slot}
           zone={zone}
           {...(requestId && !self ? { requestId } : {})}
+          onTaken={(start) => {
+            setGone((g) => new Set([...g, Date.parse(start)]));
+            setRefresh((n) => n + 1);
+          }}
           onClose={(booked) => {
             setSlot(null);
             if (booked) setRefresh((n) => n + 1);

@@ -6,7 +6,7 @@ import { useLoad } from '../load';
 import { Link } from '../router';
 import { useApp } from '../state';
 import { allZones } from '../time';
-import { ErrorBanner, Loading, Select, TextArea, TextField, errorOf, focusFirstInvalid, useTitle } from '../ui';
+import { DurationField, ErrorBanner, Loading, Select, TextArea, TextField, errorOf, focusFirstInvalid, useTitle } from '../ui';
 
 const blankType = (n: number): SessionType => ({ id: n === 0 ? 'intro' : `session-${n + 1}`, name: n === 0 ? 'Intro chat' : '', durationMin: 30, bufferBeforeMin: 0, bufferAfterMin: 0, seats: 1 });
 
@@ -145,7 +145,7 @@ export function ExpertProfile() {
         <fieldset>
           <legend>Limits</legend>
           <div class="row numbers">
-            <TextField label="Minimum notice (min)" type="number" min={0} value={form.limits.minNoticeMin} onValue={(v) => setLimit('minNoticeMin', v)} error={errorOf(err, 'limits.minNoticeMin')} />
+            <DurationField label="Minimum notice" minutes={form.limits.minNoticeMin} onMinutes={(m) => setLimit('minNoticeMin', String(m))} error={errorOf(err, 'limits.minNoticeMin')} hint="How long before a session it can still be booked" />
             <TextField label="Book up to (days ahead)" type="number" min={1} max={365} value={form.limits.horizonDays} onValue={(v) => setLimit('horizonDays', v)} error={errorOf(err, 'limits.horizonDays')} />
             <TextField label="Max per day (0 = no limit)" type="number" min={0} max={24} value={form.limits.maxPerDay} onValue={(v) => setLimit('maxPerDay', v)} error={errorOf(err, 'limits.maxPerDay')} />
             <TextField label="Max per week (0 = no limit)" type="number" min={0} max={100} value={form.limits.maxPerWeek} onValue={(v) => setLimit('maxPerWeek', v)} error={errorOf(err, 'limits.maxPerWeek')} />
@@ -161,15 +161,13 @@ export function ExpertProfile() {
         </fieldset>
 
         <ErrorBanner error={err} shown={['headline', 'bio', 'topics', 'languages', 'timezone', 'meetingUrl', 'bookingMode', 'sessionTypes', 'limits']} />
-        {saved && (
-          <p class="banner success" role="status">
-            Profile saved.
-          </p>
-        )}
         <div class="actions sticky-actions">
           <button type="submit" disabled={saving}>
             {saving ? 'Saving…' : 'Save profile'}
           </button>
+          <span role="status" class="saved-note">
+            {saved ? 'Profile saved.' : ''}
+          </span>
         </div>
       </form>
     </main>

@@ -4,7 +4,7 @@
 // so and points to cancelling instead.
 import { useState } from 'preact/hooks';
 import { api } from '../api';
-import { WeekView } from '../components/WeekView';
+import { SlotPicker } from '../components/SlotPicker';
 import { useLoad } from '../load';
 import { Link, navigate, useLocation, withQuery } from '../router';
 import { useApp } from '../state';
@@ -56,12 +56,14 @@ export function Reschedule({ id }: { id: string }) {
             {booking.sessionType.name} with {booking.expert.name}, now <strong>{formatWhen(booking.start, booking.end, zone)}</strong>. Pick a new time
             (rescheduled {booking.reschedules} of 3 times).
           </p>
-          <WeekView
+          <SlotPicker
             expertId={booking.expert.id}
             sessionType={booking.sessionType.id}
             zone={zone}
-            weekStart={query.get('week') ?? inZone(booking.start, zone).toISODate() ?? ''}
-            onWeek={(w) => navigate(withQuery(path, query, { week: w }), { replace: true })}
+            date={query.get('date') ?? inZone(booking.start, zone).toISODate() ?? ''}
+            onDate={(d) => navigate(withQuery(path, query, { date: d }), { replace: true })}
+            avoidOwn
+            ignoreBooking={booking.id}
             onPick={(s) => {
               setMoveErr(null);
               setSlot(s);

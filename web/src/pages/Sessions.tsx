@@ -8,6 +8,7 @@ import { ReasonDialog, WhenTabs, useBookings, type When } from '../components/Bo
 import { LearnerFeedbackPanel, feedbackOpen } from '../components/Feedback';
 import { Link, useLocation } from '../router';
 import { useApp } from '../state';
+import { isGone } from '../schedule';
 import { formatWhen } from '../time';
 import { Empty, ErrorBanner, GroupSessionLink, Loading, saveBlob, StatusBadge, useTitle } from '../ui';
 
@@ -44,6 +45,70 @@ export function Sessions() {
     }
   };
 
+  // Cancelled, declined and expired sessions apart from what will (or did) happen.
+  const shown = list.items.filter((b) => !isGone(b));
+  const gone = list.items.filter(isGone);
+  const card = (b: Booking) => (
+    <li class="card session" key={b.id} data-booking={b.id}>
+      <p class="when">
+        <strong>{formatWhen(b.start, b.end, zone)}</strong> <StatusBadge status={b.status} offer={b.offer} />
+      </p>
+      <p>
+        {b.sessionType.name} with <Link href={`/experts/${encodeURIComponent(b.expert.id)}`}>{b.expert.name}</Link>{' '}
+        <span class="muted">({b.expert.department})</span>
+      </p>
+      {b.circleId && <GroupSessionLink circleId={b.circleId} />}
+      {when === 'upcoming' && isOffer(b) && (
+        <div class="offer" role="group" aria-label="Seat offered from the waitlist">
+          <p>
+            <strong>{offerText(b, zone)}</strong>
+          </p>
+          <p class="muted">You were first on the waitlist. If you do not confirm in time, the seat goes to the next person.</p>
+          <div class="actions">
+            <button type="button" class="small" disabled={busy === b.id} onClick={() => confirmSeat(b)}>
+              Confirm seat
+            </button>
+            <button type="button" class="danger small" disabled={busy === b.id} onClick={() => setDeclining(b)}>
+              Decline
+            </button>
+          </div>
+        </div>
+      )}
+      {b.note && <p class="muted note-text">“{b.note}”</p>}
+      {b.requestId && (
+        <p class="small-text">
+          <Link href={`/requests/${encodeURIComponent(b.requestId)}`}>From your request</Link>
+        </p>
+      )}
+      {b.meetingUrl && (
+        <p>
+          <a href={b.meetingUrl} rel="noopener noreferrer" target="_blank">
+            Meeting link
+          </a>
+        </p>
+      )}
+      {b.status === 'cancelled' && b.cancelledBy && <p class="muted">Cancelled by the {b.cancelledBy}{b.lateCancel ? ' (late)' : ''}.</p>}
+      <div class="actions">
+        <button type="button" class="secondary small" onClick={() => invite(b)}>
+          Calendar invite
+        </button>
+        {when === 'upcoming' && live(b) && !isOffer(b) && (
+          <>
+            {!b.circleId && (
+              <Link class="button secondary small" href={`/sessions/${encodeURIComponent(b.id)}/reschedule`}>
+                Reschedule
+              </Link>
+            )}
+            <button type="button" class="danger small" onClick={() => setCancelling(b)}>
+              {b.circleId ? 'Cancel my seat' : 'Cancel session'}
+            </button>
+          </>
+        )}
+      </div>
+      {when === 'past' && feedbackOpen(b) && <LearnerFeedbackPanel b={b} />}
+    </li>
+  );
+
   return (
     <main id="main">
       <h1 tabIndex={-1}>My sessions</h1>
@@ -56,7 +121,7 @@ export function Sessions() {
       <p class="zone-note">Times in {zone.replace(/_/g, ' ')}</p>
       <ErrorBanner error={list.err ?? err} />
       {list.loading && list.items.length === 0 && <Loading what="Loading your sessions…" />}
-      {!list.loading && !list.err && list.items.length === 0 && (
+      {!list.loading && !list.err && shown.length === 0 && (
         <Empty>
           {when === 'upcoming' ? (
             <>
@@ -68,67 +133,16 @@ export function Sessions() {
         </Empty>
       )}
       <ul class="cards" aria-label={when === 'upcoming' ? 'Upcoming sessions' : 'Past sessions'}>
-        {list.items.map((b) => (
-          <li class="card session" key={b.id} data-booking={b.id}>
-            <p class="when">
-              <strong>{formatWhen(b.start, b.end, zone)}</strong> <StatusBadge status={b.status} offer={b.offer} />
-            </p>
-            <p>
-              {b.sessionType.name} with <Link href={`/experts/${encodeURIComponent(b.expert.id)}`}>{b.expert.name}</Link>{' '}
-              <span class="muted">({b.expert.department})</span>
-            </p>
-            {b.circleId && <GroupSessionLink circleId={b.circleId} />}
-            {when === 'upcoming' && isOffer(b) && (
-              <div class="offer" role="group" aria-label="Seat offered from the waitlist">
-                <p>
-                  <strong>{offerText(b, zone)}</strong>
-                </p>
-                <p class="muted">You were first on the waitlist. If you do not confirm in time, the seat goes to the next person.</p>
-                <div class="actions">
-                  <button type="button" class="small" disabled={busy === b.id} onClick={() => confirmSeat(b)}>
-                    Confirm seat
-                  </button>
-                  <button type="button" class="danger small" disabled={busy === b.id} onClick={() => setDeclining(b)}>
-                    Decline
-                  </button>
-                </div>
-              </div>
-            )}
-            {b.note && <p class="muted note-text">“{b.note}”</p>}
-            {b.requestId && (
-              <p class="small-text">
-                <Link href={`/requests/${encodeURIComponent(b.requestId)}`}>From your request</Link>
-              </p>
-            )}
-            {b.meetingUrl && (
-              <p>
-                <a href={b.meetingUrl} rel="noopener noreferrer" target="_blank">
-                  Meeting link
-                </a>
-              </p>
-            )}
-            {b.status === 'cancelled' && b.cancelledBy && <p class="muted">Cancelled by the {b.cancelledBy}{b.lateCancel ? ' (late)' : ''}.</p>}
-            <div class="actions">
-              <button type="button" class="secondary small" onClick={() => invite(b)}>
-                Calendar invite
-              </button>
-              {when === 'upcoming' && live(b) && !isOffer(b) && (
-                <>
-                  {!b.circleId && (
-                    <Link class="button secondary small" href={`/sessions/${encodeURIComponent(b.id)}/reschedule`}>
-                      Reschedule
-                    </Link>
-                  )}
-                  <button type="button" class="danger small" onClick={() => setCancelling(b)}>
-                    {b.circleId ? 'Cancel my seat' : 'Cancel session'}
-                  </button>
-                </>
-              )}
-            </div>
-            {when === 'past' && feedbackOpen(b) && <LearnerFeedbackPanel b={b} />}
-          </li>
-        ))}
+        {shown.map(card)}
       </ul>
+      {gone.length > 0 && (
+        <section aria-labelledby="gone-h">
+          <h2 id="gone-h">Cancelled, declined or expired ({gone.length})</h2>
+          <ul class="cards gone" aria-label="Cancelled, declined or expired">
+            {gone.map(card)}
+          </ul>
+        </section>
+      )}
       {list.cursor && (
         <button type="button" class="secondary" disabled={list.loading} onClick={list.more}>
           Show more

@@ -61,6 +61,8 @@ export function CohortBuilder({ id }: { id: string }) {
   if (!program) return loadErr ? <ErrorBanner error={loadErr} /> : <Loading what="Loading the program…" />;
 
   const published = program.status === 'published' || plan?.status === 'published';
+  // Building can only fail with fewer people enrolled than one cohort holds: say so instead.
+  const tooFew = program.enrolled < program.cohortSize;
   const dirty = plan ? isDirty(plan, draft) : false;
   const changedSet = plan ? changed(plan, draft) : new Set<number>();
   const errs = cohortErrors(err, errIndex);
@@ -153,10 +155,20 @@ export function CohortBuilder({ id }: { id: string }) {
           <p class="hint">Cohorts mix departments, prefer people who have not met, and keep members’ clocks within the spread limit. The same seed and enrollees give the same cohorts.</p>
           <div class="row build-row">
             <TextField label="Seed" inputMode="numeric" value={seed} onValue={setSeed} hint="Empty: a new seed." error={errorOf(err, 'seed')} />
-            <button type="button" disabled={busy !== ''} onClick={() => (plan && (dirty || plan.adjusted) ? setConfirm('rebuild') : void build())}>
+            <button
+              type="button"
+              disabled={busy !== '' || tooFew}
+              aria-describedby={tooFew ? 'build-why' : undefined}
+              onClick={() => (plan && (dirty || plan.adjusted) ? setConfirm('rebuild') : void build())}
+            >
               {busy === 'build' ? 'Building…' : plan ? 'Rebuild cohorts' : 'Build cohorts'}
             </button>
           </div>
+          {tooFew && (
+            <p class="hint" id="build-why">
+              {program.enrolled === 0 ? 'Nobody has enrolled yet' : `Only ${program.enrolled === 1 ? '1 person has' : `${program.enrolled} people have`} enrolled`}: at least {program.cohortSize} must enrol before cohorts can be built.
+            </p>
+          )}
         </section>
       )}
 

@@ -8,7 +8,7 @@ import { api, ApiError, type FieldError, type MatchingWeights, type OrgSettings,
 import { useLoad } from '../../load';
 import { useApp } from '../../state';
 import { inZone } from '../../time';
-import { ErrorBanner, Loading, TextField, errorOf, focusFirstInvalid } from '../../ui';
+import { ErrorBanner, Field, Loading, TextField, errorOf, focusFirstInvalid } from '../../ui';
 import { signalLabel } from '../../components/Requests';
 import { budgetForm, readBudget, type BudgetForm } from './budget';
 import { BudgetEditor } from './BudgetEditor';
@@ -30,6 +30,17 @@ export function shares(w: Record<string, string>): Record<string, number | null>
   const ok = Object.values(nums).every((x) => Number.isFinite(x) && x >= 0);
   const sum = ok ? Object.values(nums).reduce((a, b) => a + b, 0) : 0;
   return Object.fromEntries(Object.entries(nums).map(([k, x]) => [k, sum > 0 ? x / sum : null]));
+}
+
+/** weightWord says a 0-1 weight in words. */
+export const weightWord = (v: number): string => (v <= 0 ? 'Off' : v <= 0.1 ? 'Low' : v <= 0.25 ? 'Medium' : v <= 0.5 ? 'High' : 'Very high');
+
+/** ranked lists the signals that count, most first (the preview of what the weights favour). */
+export function ranked(share: Record<string, number | null>): string[] {
+  return Object.entries(share)
+    .filter((e): e is [string, number] => e[1] !== null && e[1] > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, x]) => `${signalLabel(k as SignalName)} (${percent(x)})`);
 }
 
 /** settingsBody is the PUT body: the loaded document (less updatedAt) with the edits over it. */
@@ -123,29 +134,43 @@ export function Settings() {
       <fieldset class={`weights${whole ? ' has-error' : ''}`} aria-describedby="weights-hint">
         <legend>Matching weights</legend>
         <p class="hint" id="weights-hint">
-          Each from 0 to 1. Only proportions matter: a signal counts for its share of the sum.
+          Slide each signal from off to very high. Only proportions matter: a signal counts for its share of all of them.
         </p>
         {whole && <p class="error">{whole}</p>}
-        <div class="row numbers">
-          {signals.map((x) => (
-            <TextField
-              key={x.name}
-              label={signalLabel(x.name)}
-              type="number"
-              min={0}
-              max={1}
-              step={0.05}
-              inputMode="decimal"
-              value={weights[x.name] ?? ''}
-              onValue={(v) => {
-                setSaved(false);
-                setWeights({ ...weights, [x.name]: v });
-              }}
-              hint={`${x.hint}; ${share[x.name] === null || share[x.name] === undefined ? '—' : percent(share[x.name]!)} of a score`}
-              error={errorOf(err, `matching.${x.name}`)}
-            />
-          ))}
+        <div class="sliders">
+          {signals.map((x) => {
+            const v = Number(weights[x.name] ?? 0);
+            const sh = share[x.name];
+            const said = `${weightWord(v)}, ${sh === null || sh === undefined ? 'no share' : `${percent(sh)} of a score`}`;
+            return (
+              <Field key={x.name} label={signalLabel(x.name)} hint={x.hint} error={errorOf(err, `matching.${x.name}`)} class="slider">
+                {(a) => (
+                  <div class="slider-row">
+                    <input
+                      {...a}
+                      type="range"
+                      min={0}
+                      max={1}
+                      step={0.05}
+                      value={weights[x.name] ?? '0'}
+                      aria-valuetext={said}
+                      onInput={(e) => {
+                        setSaved(false);
+                        setWeights({ ...weights, [x.name]: e.currentTarget.value });
+                      }}
+                    />
+                    <span class="slider-value" aria-hidden="true">
+                      {said}
+                    </span>
+                  </div>
+                )}
+              </Field>
+            );
+          })}
         </div>
+        <p class="muted small-text" data-testid="weights-ranking">
+          Counts most: {ranked(share).join(' › ') || 'nothing (every weight is off)'}
+        </p>
       </fieldset>
       <fieldset>
         <legend>Policies</legend>

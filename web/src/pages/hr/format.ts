@@ -17,6 +17,16 @@ export const percent = (x: number): string => pctFmt.format(x);
 export const number = (x: number): string => numFmt.format(x);
 export const signed = (x: number): string => (x > 0 ? `+${numFmt.format(x)}` : numFmt.format(x));
 
+/** hours: "30.5 h"; under an hour in minutes ("2 min", never "0 h"), a little more than none as "< 1 min". */
+export function hours(h: number): string {
+  if (h <= 0) return '0 h';
+  if (h < 1) {
+    const m = Math.round(h * 60);
+    return m < 1 ? '< 1 min' : `${m} min`;
+  }
+  return `${number(h)} h`;
+}
+
 type Kind = 'ratio' | 'nps' | 'hours' | 'count' | 'rating';
 
 /** kinds says how each metric is shown. */
@@ -52,7 +62,7 @@ export function figure(row: Pick<ReportRow, 'metrics' | 'withheld'>, key: Metric
     case 'nps':
       return { text: signed(v) };
     case 'hours':
-      return { text: `${number(v)} h` };
+      return { text: hours(v) };
     case 'rating':
       return { text: `${number(v)} / 5` };
     default:

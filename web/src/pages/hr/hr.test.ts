@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConnectionGraph, Metrics, ReportRow } from '../../api';
 import { figure, monthLabel, monthsBetween, parseCsv, series } from './format';
 import { layoutGraph } from './graph';
-import { shares } from './Settings';
+import { ranked, shares, weightWord } from './Settings';
 
 const zero: Metrics = {
   booked: 0, completed: 0, cancelled: 0, lateCancelled: 0, noShowHost: 0, noShowGuest: 0,
@@ -20,6 +20,10 @@ describe('figure', () => {
     const r = row({ utilizationBooked: 0.4567, nps: 25, timeToMatchMedianHours: 30.5, booked: 1234, averageRating: 4.25 });
     expect(figure(r, 'utilizationBooked').text).toBe('45.7%');
     expect(figure(r, 'nps').text).toBe('+25');
+    // Time to match under an hour reads in minutes, never "0 h" (issue 19).
+    expect(figure(row({ timeToMatchMedianHours: 2 / 60 }), 'timeToMatchMedianHours').text).toBe('2 min');
+    expect(figure(row({ timeToMatchMedianHours: 0.001 }), 'timeToMatchMedianHours').text).toBe('< 1 min');
+    expect(figure(row({ timeToMatchMedianHours: 0.75 }), 'timeToMatchMedianHours').text).toBe('45 min');
     expect(figure(row({ nps: -12.5 }), 'nps').text).toBe('-12.5');
     expect(figure(row({ nps: 0 }), 'nps').text).toBe('0');
     expect(figure(r, 'timeToMatchMedianHours').text).toBe('30.5 h');
@@ -121,6 +125,13 @@ describe('layoutGraph', () => {
     const one = layoutGraph({ ...g, nodes: [g.nodes[0]!], edges: [g.edges[0]!] }, 400);
     expect(one.nodes[0]!.y).toBeLessThan(200);
     expect(one.edges).toHaveLength(1);
+  });
+});
+
+describe('weights in words', () => {
+  it('says a weight and ranks the signals by share', () => {
+    expect([0, 0.05, 0.2, 0.3, 0.8].map(weightWord)).toEqual(['Off', 'Low', 'Medium', 'High', 'Very high']);
+    expect(ranked(shares({ topic: '0.3', language: '0.1', load: '0' }))).toEqual(['Topics (75%)', 'Language (25%)']);
   });
 });
 
