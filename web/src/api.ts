@@ -150,6 +150,7 @@ interface RequestOptions {
   body?: unknown;
   headers?: Record<string, string>;
   auth?: boolean; // send the bearer token (default true)
+  form?: string; // an application/x-www-form-urlencoded body instead of JSON
   signal?: AbortSignal;
 }
 
@@ -173,6 +174,9 @@ async function send(method: string, path: string, o: RequestOptions = {}): Promi
   if (o.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(o.body);
+  } else if (o.form !== undefined) {
+    headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    body = o.form;
   }
   let res: Response;
   try {
@@ -399,6 +403,79 @@ export type AdjustInput = Body<'/v1/programs/{programId}/cohorts', 'put'>;
 /** MyCohort is what a member sees once the cohorts are published. */
 export type MyCohort = Schemas['MyCohort'];
 
+// ---- notifications (#16) and calendar connections (#17)
+// By hand from the contracts until the document has these routes; then aliases of its schemas.
+
+/** Notification is one entry of the in-app inbox; path is the app page it is about. */
+export interface Notification {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  path: string;
+  createdAt: string;
+  readAt?: string;
+}
+export interface NotificationPage {
+  items: Notification[];
+  nextCursor: string;
+  unread: number;
+}
+export interface NotificationKindSetting {
+  kind: string;
+  label: string;
+  email: boolean;
+}
+/** NotificationSettings: e-mail on/off overall and per kind (in-app is always on); reminder lead times. */
+export interface NotificationSettings {
+  email: boolean;
+  kinds: NotificationKindSetting[];
+  /** 0-2 lead times in minutes (15..10080); [] = no reminders. */
+  reminders: { leadMinutes: number[] };
+}
+/** What a one-click unsubscribe link is about (GET /v1/unsubscribe/{token}, no sign-in). */
+export interface Unsubscription {
+  kind: string;
+  label: string;
+  address: string;
+}
+export type CalendarKind = 'ics' | 'caldav';
+export type CalendarStatus = 'ok' | 'error' | 'pending';
+/** CalendarConnection is a busy source: never its password, never its secret URL (only the host). */
+export interface CalendarConnection {
+  id: string;
+  kind: CalendarKind;
+  name: string;
+  host: string;
+  writeBack: boolean;
+  status: CalendarStatus;
+  lastSyncAt?: string;
+  nextSyncAt?: string;
+  lastError?: string;
+  failures: number;
+  staleSince?: string;
+  busyKeptUntil?: string;
+  events: number;
+}
+export interface CalendarConnectionInput {
+  kind: CalendarKind;
+  name: string;
+  url: string;
+  username?: string;
+  password?: string;
+  writeBack?: boolean;
+}
+/** The caller's calendar feed: its https URL and the same as webcal:// (both absolute). */
+export interface CalendarFeed {
+  url: string;
+  webcalUrl: string;
+}
+export interface CalendarList {
+  items: CalendarConnection[];
+  feed?: CalendarFeed | null;
+}
+export type CalendarToken = Schemas['CalendarToken'];
+
 // ---- not in the document: tandem dev's sign-in, the deploy-time config, Cognito's token endpoint
 
 export interface DevUser {
@@ -536,6 +613,34 @@ export const api = {
   /** publishCohorts fixes the plan and closes enrollment (409 extra.conflict unplaced or plan_changed). */
   publishCohorts: (id: string, version: number) =>
     call('post', '/v1/programs/{programId}/cohorts/publish', { path: { programId: id }, body: { version } }),
+
+  // The calendar feed: a secret URL calendar apps subscribe to (no sign-in there).
+  /** newCalendarToken makes a new feed URL (relative, /v1/calendar/{token}/feed.ics); the previous one stops working. */
+  newCalendarToken: () => call('post', '/v1/me/calendar-token', {}),
+  /** revokeCalendarToken: the feed URL stops working. */
+  revokeCalendarToken: () => call('delete', '/v1/me/calendar-token', {}),
+
+  // Notifications (#16): the inbox, the unread count the bell polls, settings, unsubscribe.
+  notifications: async (cursor = '', unread = false, signal?: Abort): Promise<NotificationPage> => {
+    const p = await json<Partial<NotificationPage>>('GET', '/v1/notifications', { query: { cursor, unread: unread ? 'true' : '' }, signal });
+    return { items: p.items ?? [], nextCursor: p.nextCursor ?? '', unread: p.unread ?? 0 };
+  },
+  unreadCount: (signal?: Abort) => json<{ unread: number }>('GET', '/v1/notifications/unread-count', { signal }),
+  markRead: (id: string) => json<void>('POST', route('/v1/notifications/{notificationId}/read', { notificationId: id })),
+  markAllRead: () => json<void>('POST', '/v1/notifications/read-all'),
+  notificationSettings: (signal?: Abort) => json<NotificationSettings>('GET', '/v1/me/notification-settings', { signal }),
+  putNotificationSettings: (body: NotificationSettings) => json<NotificationSettings>('PUT', '/v1/me/notification-settings', { body }),
+  /** unsubscription says what a link from an e-mail unsubscribes from (no sign-in). */
+  unsubscription: (token: string, signal?: Abort) => json<Unsubscription>('GET', route('/v1/unsubscribe/{token}', { token }), { auth: false, signal }),
+  /** unsubscribe is the RFC 8058 one-click POST an e-mail client makes too (no sign-in; idempotent). */
+  unsubscribe: (token: string) => json<void>('POST', route('/v1/unsubscribe/{token}', { token }), { auth: false, form: 'List-Unsubscribe=One-Click' }),
+
+  // Calendar connections (#17): busy sources per user; the feed comes with the list.
+  calendars: (signal?: Abort) => json<CalendarList>('GET', '/v1/me/calendars', { signal }),
+  /** connectCalendar: 201 with the connection after its first sync (its result is in the status). */
+  connectCalendar: (body: CalendarConnectionInput) => json<CalendarConnection>('POST', '/v1/me/calendars', { body }),
+  syncCalendar: (id: string, signal?: Abort) => json<CalendarConnection>('POST', route('/v1/me/calendars/{calendarId}/sync', { calendarId: id }), { signal }),
+  removeCalendar: (id: string) => json<void>('DELETE', route('/v1/me/calendars/{calendarId}', { calendarId: id })),
 
   // Dev sign-in (tandem dev only) and runtime config; no bearer token on these.
   devUsers: async (): Promise<DevUser[]> => {

@@ -6,6 +6,11 @@ import { api, configure, type Me, type Role } from './api';
 import { clearSession, cognitoLogoutUrl, completeCognitoSignIn, detectMode, loadSession, type AuthSetup, type Session } from './auth';
 import { ZonePicker } from './components/ZonePicker';
 import { Availability } from './pages/Availability';
+import { BookingPage } from './pages/bookings/BookingPage';
+import { Calendars } from './pages/calendars/Calendars';
+import { Inbox } from './pages/notifications/Inbox';
+import { NotificationSettings } from './pages/notifications/Settings';
+import { Unsubscribe } from './pages/notifications/Unsubscribe';
 import { CirclePage } from './pages/CirclePage';
 import { Board, OfferTimes } from './pages/Board';
 import { ExpertPage } from './pages/ExpertPage';
@@ -90,6 +95,8 @@ export function App() {
     requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: false }));
   }, [loc.path]);
 
+  // An e-mail's unsubscribe link works without signing in.
+  if (loc.path === '/unsubscribe') return <Unsubscribe signedIn={!!me} />;
   if (!setup || (session && !me && !fatal) || (loc.path === '/auth/callback' && !fatal && !session)) {
     return (
       <div class="boot">
@@ -154,6 +161,7 @@ function Header({ me, path, onSignOut }: { me: Me; path: string; onSignOut: () =
     { href: '/requests', label: 'My requests' },
     { href: '/sessions', label: 'My sessions' },
     { href: '/programs', label: 'Programs' },
+    { href: '/calendars', label: 'Calendars' },
     { href: '/expert/board', label: 'Request board', role: 'expert' },
     { href: '/expert/schedule', label: 'Schedule', role: 'expert' },
     { href: '/expert/availability', label: 'Availability', role: 'expert' },
@@ -206,6 +214,10 @@ function Routes({ path, me }: { path: string; me: Me }) {
   if (match('/requests/new', path)) return <NewRequest />;
   if ((p = match('/requests/:id', path))) return <RequestPage id={p.id!} />;
   if (match('/programs', path)) return <Programs />;
+  if ((p = match('/bookings/:id', path))) return <BookingPage id={p.id!} />;
+  if (match('/notifications', path)) return <Inbox />;
+  if (match('/notifications/settings', path)) return <NotificationSettings />;
+  if (match('/calendars', path)) return <Calendars />;
   if ((p = match('/programs/:id/cohort', path))) return <MyCohort id={p.id!} />;
   if (match('/expert/board', path)) return guard('expert', <Board />);
   if ((p = match('/expert/board/:id', path))) return guard('expert', <OfferTimes id={p.id!} />);

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { appPath, badgeText, bellLabel, isVerb, leadLabel, leadMinutes, leadOptions } from './notifications';
+
+describe('the bell', () => {
+  it('shows the count, capped at 99+, and names it for screen readers', () => {
+    expect(badgeText(0)).toBe('');
+    expect(badgeText(7)).toBe('7');
+    expect(badgeText(100)).toBe('99+');
+    expect(bellLabel(0)).toBe('Notifications, none unread');
+    expect(bellLabel(3)).toBe('Notifications, 3 unread');
+  });
+});
+
+describe('appPath', () => {
+  it('follows app paths only', () => {
+    expect(appPath('/bookings/bk1')).toBe('/bookings/bk1');
+    expect(appPath('/requests/r1?x=1')).toBe('/requests/r1?x=1');
+    for (const bad of ['', undefined, '//evil.example/x', 'https://evil.example', 'javascript:alert(1)', '/\\evil.example']) expect(appPath(bad)).toBe('/notifications');
+  });
+});
+
+describe('reminder lead times', () => {
+  it('reads as words', () => {
+    expect(leadLabel(15)).toBe('15 minutes');
+    expect(leadLabel(60)).toBe('1 hour');
+    expect(leadLabel(90)).toBe('1 hour 30 minutes');
+    expect(leadLabel(1440)).toBe('1 day');
+    expect(leadLabel(2880)).toBe('2 days');
+    expect(leadLabel(10080)).toBe('1 week');
+  });
+  it('offers the presets plus a saved odd value, in order', () => {
+    expect(leadOptions([1440, 60])).toEqual([15, 30, 60, 120, 240, 1440, 2880, 10080]);
+    expect(leadOptions([45, 99999])).toEqual([15, 30, 45, 60, 120, 240, 1440, 2880, 10080]);
+  });
+  it('sends at most two distinct values, none for None', () => {
+    expect(leadMinutes(60, 1440)).toEqual([1440, 60]);
+    expect(leadMinutes(60, 60)).toEqual([60]);
+    expect(leadMinutes(0, 0)).toEqual([]);
+  });
+});
+
+describe('isVerb', () => {
+  it('knows the e-mail actions only', () => {
+    expect(['confirm', 'decline', 'reschedule', 'cancel'].every(isVerb)).toBe(true);
+    expect(isVerb('complete')).toBe(false);
+    expect(isVerb(null)).toBe(false);
+  });
+});
