@@ -59,9 +59,16 @@ export function Inbox() {
     }
     setBusy(false);
   };
-  const open = (n: Notification) => {
-    // Mark it read on the way (the page it leads to does not wait for that).
-    if (!n.readAt) void api.markRead(n.id).then(() => setUnread(Math.max(0, unread - 1)), () => {});
+  const open = async (n: Notification) => {
+    // Mark it read on the way (a failure does not keep anyone from the page it leads to).
+    if (!n.readAt) {
+      try {
+        await api.markRead(n.id);
+        setUnread(Math.max(0, unread - 1));
+      } catch {
+        // It stays unread; the inbox shows that when opened again.
+      }
+    }
     navigate(appPath(n.path));
   };
 
@@ -102,7 +109,7 @@ export function Inbox() {
                   onClick={(e) => {
                     if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
                     e.preventDefault();
-                    open(n);
+                    void open(n);
                   }}
                 >
                   {n.title}
