@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { appPath, badgeText, bellLabel, isVerb, leadLabel, leadMinutes, leadOptions } from './notifications';
+import { DateTime } from 'luxon';
+import type { Booking } from './api';
+import { appPath, badgeText, bellLabel, cannot, isVerb, leadLabel, leadMinutes, leadOptions } from './notifications';
 
 describe('the bell', () => {
   it('shows the count, capped at 99+, and names it for screen readers', () => {
@@ -44,5 +46,29 @@ describe('isVerb', () => {
     expect(['confirm', 'decline', 'reschedule', 'cancel'].every(isVerb)).toBe(true);
     expect(isVerb('complete')).toBe(false);
     expect(isVerb(null)).toBe(false);
+  });
+});
+
+describe('cannot (what an e-mail action link may still do)', () => {
+  const now = DateTime.fromISO('2027-03-10T12:00:00Z');
+  const party = (id: string, name: string) => ({ id, name, department: 'x', email: `${id}@x`, timezone: 'UTC' });
+  const b = (patch: Partial<Booking> = {}): Booking =>
+    ({
+      id: 'b1', status: 'pending', expert: party('maya', 'Maya'), learner: party('ben', 'Ben'),
+      sessionType: { id: 'intro', name: 'Intro', durationMin: 30 }, start: '2027-03-12T14:00:00Z', end: '2027-03-12T14:30:00Z',
+      reschedules: 0, createdAt: '2027-03-01T00:00:00Z', updatedAt: '2027-03-01T00:00:00Z', ...patch,
+    }) as Booking;
+  it('only the expert answers a request; only the offered learner answers a seat offer', () => {
+    expect(cannot('confirm', b(), 'maya', now)).toBe('');
+    expect(cannot('decline', b(), 'ben', now)).toMatch(/Only the expert/);
+    expect(cannot('confirm', b({ offer: true }), 'ben', now)).toBe('');
+    expect(cannot('confirm', b({ offer: true }), 'maya', now)).toMatch(/Only the learner/);
+  });
+  it('says when there is nothing left to do', () => {
+    expect(cannot('confirm', b({ status: 'confirmed' }), 'maya', now)).toBe('This session is confirmed already: there is nothing to confirm.');
+    expect(cannot('cancel', b({ status: 'no_show' }), 'ben', now)).toBe('This session is no show already.');
+    expect(cannot('cancel', b({ status: 'confirmed', start: '2027-03-10T11:00:00Z' }), 'ben', now)).toMatch(/has started/);
+    expect(cannot('reschedule', b({ status: 'confirmed', circleId: 'c1' }), 'ben', now)).toMatch(/group session cannot be moved/);
+    expect(cannot('reschedule', b({ status: 'confirmed' }), 'maya', now)).toBe('');
   });
 });

@@ -1,5 +1,7 @@
 // Notifications in words, pure: the bell's label and badge, where a notification leads (app
 // paths only), reminder lead times, and the actions an e-mail link asks to confirm.
+import { DateTime } from 'luxon';
+import type { Booking } from './api';
 
 /** badgeText: the number on the bell ("99+" past 99); empty when nothing is unread. */
 export const badgeText = (n: number): string => (n <= 0 ? '' : n > 99 ? '99+' : String(n));
@@ -63,3 +65,25 @@ export const verbText: Record<Verb, VerbText> = {
   cancel: { question: 'Cancel this session?', button: 'Cancel session', reason: true, done: 'Cancelled. The other person has been told.' },
   reschedule: { question: 'Move this session to another time?', button: 'Choose a new time', reason: false, done: '' },
 };
+
+/** why a verb cannot be done on this booking by this user now, or '' when it can. */
+export function cannot(verb: Verb, b: Booking, me: string, now: DateTime): string {
+  const expert = b.expert.id === me;
+  const started = DateTime.fromISO(b.start) <= now;
+  switch (verb) {
+    case 'confirm':
+    case 'decline':
+      if (b.status !== 'pending') return `This session is ${b.status.replace('_', ' ')} already: there is nothing to ${verb}.`;
+      if (b.offer ? b.learner.id !== me : !expert) return b.offer ? 'Only the learner offered this seat can answer the offer.' : 'Only the expert of this session can answer this request.';
+      return '';
+    case 'cancel':
+      if (b.status !== 'pending' && b.status !== 'confirmed') return `This session is ${b.status.replace('_', ' ')} already.`;
+      if (started) return 'This session has started: it can no longer be cancelled.';
+      return '';
+    case 'reschedule':
+      if (b.status !== 'pending' && b.status !== 'confirmed') return `This session is ${b.status.replace('_', ' ')}: it cannot be moved.`;
+      if (b.circleId) return 'A seat in a group session cannot be moved; cancel it instead if you cannot come.';
+      if (started) return 'This session has started: it can no longer be moved.';
+      return '';
+  }
+}

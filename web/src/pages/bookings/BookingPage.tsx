@@ -5,37 +5,15 @@
 // dropped from the address bar at once, so it is not left in the history or a referrer).
 import { useEffect, useState } from 'preact/hooks';
 import { DateTime } from 'luxon';
-import { api, type Booking } from '../../api';
+import { api } from '../../api';
 import { InviteButton } from '../../components/InviteButton';
 import { useLoad } from '../../load';
-import { isVerb, verbText, type Verb } from '../../notifications';
+import { cannot, isVerb, verbText } from '../../notifications';
 import { Link, navigate, useLocation } from '../../router';
 import { serverNow, useApp } from '../../state';
 import { formatInstant, formatWhen, zoneLabel } from '../../time';
 import { ErrorBanner, GroupSessionLink, Loading, StatusBadge, TextArea, errorOf, useTitle } from '../../ui';
 import '../../feat.css';
-
-/** why a verb cannot be done on this booking by this user now, or '' when it can. */
-function cannot(verb: Verb, b: Booking, me: string, now: DateTime): string {
-  const expert = b.expert.id === me;
-  const started = DateTime.fromISO(b.start) <= now;
-  switch (verb) {
-    case 'confirm':
-    case 'decline':
-      if (b.status !== 'pending') return `This session is ${b.status.replace('_', ' ')} already: there is nothing to ${verb}.`;
-      if (b.offer ? b.learner.id !== me : !expert) return b.offer ? 'Only the learner offered this seat can answer the offer.' : 'Only the expert of this session can answer this request.';
-      return '';
-    case 'cancel':
-      if (b.status !== 'pending' && b.status !== 'confirmed') return `This session is ${b.status.replace('_', ' ')} already.`;
-      if (started) return 'This session has started: it can no longer be cancelled.';
-      return '';
-    case 'reschedule':
-      if (b.status !== 'pending' && b.status !== 'confirmed') return `This session is ${b.status.replace('_', ' ')}: it cannot be moved.`;
-      if (b.circleId) return 'A seat in a group session cannot be moved; cancel it instead if you cannot come.';
-      if (started) return 'This session has started: it can no longer be moved.';
-      return '';
-  }
-}
 
 export function BookingPage({ id }: { id: string }) {
   useTitle('Session');
