@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/connections"
 	"github.com/tandemhq/tandem/internal/gateway"
 	"github.com/tandemhq/tandem/internal/gateway/jwtauth"
 	"github.com/tandemhq/tandem/internal/httpapi"
@@ -61,7 +62,11 @@ func runDev(ctx context.Context, args []string) error {
 	functions := map[string]gateway.Invoker{}
 	switch *mode {
 	case "inprocess":
-		for name, router := range httpapi.Functions(httpapi.Deps{Store: store, Now: now, Logger: log}) {
+		deps := httpapi.Deps{Store: store, Now: now, Logger: log}
+		if deps.Sealer, deps.CalendarHTTP, err = devCalendars(); err != nil {
+			return err
+		}
+		for name, router := range httpapi.Functions(deps) {
 			functions[name] = gateway.InProcess(router)
 		}
 	case "rie":
@@ -161,4 +166,17 @@ func envInt(name string, def int) int {
 		return n
 	}
 	return def
+}
+
+// devCalendars configures connected calendars for `tandem dev`: the key from CALENDAR_KEY or
+// CALENDAR_KEY_FILE (default .local/calendar.key, created on first use) and sources allowed
+// on loopback (Radicale and the fixture server), as nothing here is exposed.
+func devCalendars() (connections.Sealer, *http.Client, error) {
+	if os.Getenv(connections.KeyEnv) == "" && os.Getenv(connections.KeyFileEnv) == "" {
+		_ = os.Setenv(connections.KeyFileEnv, filepath.Join(".local", "calendar.key"))
+	}
+	if os.Getenv(connections.AllowPrivateEnv) == "" {
+		_ = os.Setenv(connections.AllowPrivateEnv, "1")
+	}
+	return connections.ConfigFromEnv()
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"slices"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -257,15 +258,33 @@ func checkStart(in *dynamo.SlotInputs, st tandem.SessionType, rules availability
 		if c.SessionType.ID != st.ID || st.Seats <= 1 {
 			break // the expert's time is taken by another session: the engine says busy
 		}
-		if err := availability.Check(*in.Schedule, rules, BusyWithout(in.Busy, c), start, now); err != nil {
+		if err := CheckWithCalendars(*in.Schedule, rules, BusyWithout(in.Busy, c), in.CalendarBusy, start, now); err != nil {
 			return nil, StartError(err, "start")
 		}
 		return c, nil
 	}
-	if err := availability.Check(*in.Schedule, rules, in.Busy, start, now); err != nil {
+	if err := CheckWithCalendars(*in.Schedule, rules, in.Busy, in.CalendarBusy, start, now); err != nil {
 		return nil, StartError(err, "start")
 	}
 	return nil, nil
+}
+
+// CheckWithCalendars is availability.Check against the expert's bookings and then also their
+// connected calendars' ranges (the same engine, the same cells), so a time only a connected
+// calendar blocks is refused with its own code, expert_calendar_busy, and a plain reason.
+func CheckWithCalendars(s availability.Schedule, r availability.Rules, busy, calendar []availability.Busy, start, now time.Time) error {
+	if err := availability.Check(s, r, busy, start, now); err != nil || len(calendar) == 0 {
+		return err
+	}
+	all := append(slices.Clip(busy), calendar...)
+	err := availability.Check(s, r, all, start, now)
+	var e *tandem.Error
+	if errors.As(err, &e) && e.Code == tandem.EConflict && e.Detail["reason"] == availability.ReasonBusy {
+		return &tandem.Error{Code: tandem.ECalendarBusy,
+			Message: "The expert has another appointment in their own calendar at this time; please pick another time.",
+			Detail:  map[string]any{"reason": availability.ReasonBusy, "conflict": "expert_calendar_busy"}}
+	}
+	return err
 }
 
 // BusyWithout is busy less the circle's own entry (the only one with exactly its span): what

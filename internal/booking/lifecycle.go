@@ -98,7 +98,7 @@ func (s *Service) Reschedule(ctx context.Context, b *tandem.Booking, start time.
 		return Changed{}, err
 	}
 	rules := availability.RulesFor(b.SessionType, inputs.Expert.Limits)
-	if err := availability.Check(*inputs.Schedule, rules, inputs.Busy, start, now); err != nil {
+	if err := CheckWithCalendars(*inputs.Schedule, rules, inputs.Busy, inputs.CalendarBusy, start, now); err != nil {
 		return Changed{}, StartError(err, "start")
 	}
 	day, week := LimitKeys(start, inputs.Schedule.Timezone)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -147,14 +148,17 @@ const busyLookBack = 8 * 24 * time.Hour
 // consistent, all pages), leaving out the booking exceptBooking (the one being rescheduled).
 // Every entry counts toward the per-day and per-week limits; a lapsed hold no longer blocks
 // time (Free) but counts until the scheduler releases it, exactly as the limit counters do.
+//
+// The ranges of the expert's connected calendars are included (they block time, never count).
 func (s *Store) Busy(ctx context.Context, org, expertID string, from, to time.Time, exceptBooking string) (_ []availability.Busy, err error) {
-	busy, _, err := s.busyAndCircles(ctx, org, expertID, from, to, exceptBooking)
-	return busy, err
+	busy, cal, _, err := s.busyAndCircles(ctx, org, expertID, from, to, exceptBooking)
+	return append(busy, cal...), err
 }
 
-// busyAndCircles is Busy that also returns the circles among the entries (a circle blocks
+// busyAndCircles reads the busy partition: the bookings' busy entries, the connected
+// calendars' ranges (calendars.go) apart, and the circles among the entries (a circle blocks
 // time like any booking and is also listed for its seats).
-func (s *Store) busyAndCircles(ctx context.Context, org, expertID string, from, to time.Time, exceptBooking string) (_ []availability.Busy, _ []tandem.Circle, err error) {
+func (s *Store) busyAndCircles(ctx context.Context, org, expertID string, from, to time.Time, exceptBooking string) (_, _ []availability.Busy, _ []tandem.Circle, err error) {
 	defer tandem.Wrap(&err, "Store.Busy(%q)", expertID)
 	now := s.now()
 	in := &dynamodb.QueryInput{
@@ -168,19 +172,27 @@ func (s *Store) busyAndCircles(ctx context.Context, org, expertID string, from, 
 		},
 	}
 	var (
-		busy    []availability.Busy
-		circles []tandem.Circle
+		busy, cal []availability.Busy
+		circles   []tandem.Circle
 	)
 	p := dynamodb.NewQueryPaginator(s.client, in)
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, nil, translate(err, "")
+			return nil, nil, nil, translate(err, "")
 		}
 		for _, raw := range out.Items {
 			var it busyItem
 			if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
+			}
+			if it.Type == typeCalBusy {
+				b, err := fromCalBusy(&it)
+				if err != nil {
+					return nil, nil, nil, err
+				}
+				cal = append(cal, b)
+				continue
 			}
 			if it.BookingID == exceptBooking && exceptBooking != "" {
 				continue
@@ -192,12 +204,12 @@ func (s *Store) busyAndCircles(ctx context.Context, org, expertID string, from, 
 			}
 			b, err := fromBusyItem(&it, now)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			busy = append(busy, b)
 		}
 	}
-	return busy, circles, nil
+	return busy, cal, circles, nil
 }
 
 // SlotInputs is everything the slot engine needs about one expert.
@@ -207,6 +219,18 @@ type SlotInputs struct {
 	Busy     []availability.Busy
 	// Circles are the expert's group sessions among Busy (their counts, not their facts).
 	Circles []tandem.Circle
+	// CalendarBusy are the ranges of the expert's connected calendars: they block time like
+	// Busy but never count toward the limits, and a booking they refuse is told so.
+	CalendarBusy []availability.Busy
+	// ViewerBusy are the ranges of the viewer's own connected calendars (LoadSlotInputsFor),
+	// hidden from the slots the viewer sees; never part of the booking check.
+	ViewerBusy []availability.Busy
+}
+
+// Blocking is every busy interval the expert's slots are listed and checked against:
+// bookings and connected calendars.
+func (in *SlotInputs) Blocking() []availability.Busy {
+	return append(slices.Clip(in.Busy), in.CalendarBusy...)
 }
 
 // LoadSlotInputs reads the profile, the schedule and the busy intervals around [from, to)
@@ -217,7 +241,7 @@ func (s *Store) LoadSlotInputs(ctx context.Context, org, expertID string, from, 
 	g.Go(func() (err error) { in.Expert, err = s.GetExpert(gctx, org, expertID); return err })
 	g.Go(func() (err error) { in.Schedule, err = s.GetAvailability(gctx, org, expertID); return err })
 	g.Go(func() (err error) {
-		in.Busy, in.Circles, err = s.busyAndCircles(gctx, org, expertID, from, to, exceptBooking)
+		in.Busy, in.CalendarBusy, in.Circles, err = s.busyAndCircles(gctx, org, expertID, from, to, exceptBooking)
 		return err
 	})
 	if err := g.Wait(); err != nil {

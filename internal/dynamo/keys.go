@@ -37,6 +37,8 @@ const (
 	prefixWait     = "WAIT#"
 	prefixWaiter   = "WAITER#"
 	prefixEnroll   = "ENROLL#"
+	prefixCalConn  = "CALCONN#"
+	skCalHealth    = "CALHEALTH"
 	keyTime        = "2006-01-02T15:04:05Z" // fixed-width UTC: sorts as text
 )
 
@@ -75,13 +77,16 @@ const (
 	typeSettings     itemType = "settings"
 	typeAggMarker    itemType = "aggMarker"
 	typeWatermark    itemType = "watermark"
+	typeCalConn      itemType = "calendarConnection"
+	typeCalBusy      itemType = "calendarBusy"
+	typeCalHealth    itemType = "calendarHealth"
 )
 
 // itemTypes lists every entity type (tests check stored items against it).
 var itemTypes = []itemType{typeExpert, typeExpertTopic, typeUser, typeAvailability, typeBusy, typeBooking,
 	typeCell, typeIdem, typeCounter, typeDue, typeCalToken, typeBudget, typeCircle, typeWait, typeWaiter,
 	typeProgram, typeEnroll, typeCohortDoc, typeMet, typeFeedback, typeRequest, typeRequestTopic, typeOffer,
-	typeSettings, typeAggMarker, typeWatermark}
+	typeSettings, typeAggMarker, typeWatermark, typeCalConn, typeCalBusy, typeCalHealth}
 
 // pkSK is the primary key of an item.
 func pkSK(pk, sk string) map[string]types.AttributeValue {
@@ -217,3 +222,19 @@ func boardSK(rank int, created time.Time, id string) string {
 	rank = min(max(rank, 0), 99)
 	return "R" + digits[rank/10:rank/10+1] + digits[rank%10:rank%10+1] + "#" + timeKey(created) + "#" + id
 }
+
+// Connected calendars: the connection in its owner's user partition; its busy ranges in the
+// owner's busy partition (expertPK, for experts and learners alike) under the busy prefix,
+// so the one busy Query of a slot listing returns them; GSI1 orders all connections by their
+// next sync (across orgs, like the due entries); the org's broken-connection set.
+func calConnSK(id string) string { return prefixCalConn + id }
+func calBusySK(start time.Time, connID string, end time.Time) string {
+	return busySK(start, "CAL#"+connID+"#"+timeKey(end))
+}
+
+const calSyncGSI1PK = "CALSYNC"
+
+func calSyncGSI1SK(next time.Time, org, userID, id string) string {
+	return timeKey(next) + "#" + org + "#" + userID + "#" + id
+}
+func calHealthPK(org string) string { return orgPrefix(org) + skCalHealth }

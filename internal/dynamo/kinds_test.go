@@ -183,7 +183,8 @@ func TestEveryKindUsedIsKnown(t *testing.T) {
 func TestItemTypesAreStable(t *testing.T) {
 	want := []string{"expert", "expertTopic", "user", "availability", "busy", "booking", "cell", "idempotency",
 		"counter", "due", "calendarToken", "budget", "circle", "waitlist", "waiter", "program", "enrollment",
-		"cohortPlan", "met", "feedback", "request", "requestTopic", "offer", "settings", "aggMarker", "watermark"}
+		"cohortPlan", "met", "feedback", "request", "requestTopic", "offer", "settings", "aggMarker", "watermark",
+		"calendarConnection", "calendarBusy", "calendarHealth"}
 	var got []string
 	for _, ty := range itemTypes {
 		got = append(got, string(ty))

@@ -110,7 +110,8 @@ func (a availabilityAPI) slots(w http.ResponseWriter, r *http.Request, c Caller)
 	)
 	g, gctx := errgroup.WithContext(r.Context())
 	g.Go(func() (err error) {
-		inputs, err = a.store.LoadSlotInputs(gctx, c.OrgID, r.PathValue("expertId"), from, to, "")
+		// The viewer's own connected calendars are read in parallel (hidden from what they see).
+		inputs, err = a.store.LoadSlotInputsFor(gctx, c.OrgID, r.PathValue("expertId"), c.UserID, from, to)
 		return err
 	})
 	if tzName == "" {
@@ -160,7 +161,10 @@ func (a availabilityAPI) slots(w http.ResponseWriter, r *http.Request, c Caller)
 // join (checkStart), full ones included (for their waitlist), in start order.
 func listSlots(in *dynamo.SlotInputs, st tandem.SessionType, from, to, now time.Time, loc *time.Location) ([]slotJSON, error) {
 	rules := availability.RulesFor(st, in.Expert.Limits)
-	open, err := availability.Slots(*in.Schedule, rules, in.Busy, from, to, now, loc)
+	// Connected calendars block through the same engine; the viewer's own busy ranges hide
+	// slots from them too (never counted, never part of the booking check).
+	blocking := append(in.Blocking(), in.ViewerBusy...)
+	open, err := availability.Slots(*in.Schedule, rules, blocking, from, to, now, loc)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +185,7 @@ func listSlots(in *dynamo.SlotInputs, st tandem.SessionType, from, to, now time.
 		if c.SessionType.ID != st.ID || c.Cancelled || c.Start.Before(from) || !c.Start.Before(to) {
 			continue
 		}
-		if availability.Check(*in.Schedule, rules, busyWithout(in.Busy, c), c.Start, now) != nil {
+		if availability.Check(*in.Schedule, rules, append(busyWithout(in.Busy, c), append(in.CalendarBusy, in.ViewerBusy...)...), c.Start, now) != nil {
 			continue
 		}
 		left := c.SeatsLeft()

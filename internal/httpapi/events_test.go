@@ -70,6 +70,10 @@ var wantStatus = map[string]int{
 	"bookings/calendar-feed.json":         200, // ben's seeded feed token
 	"bookings/calendar-token-create.json": 201, // maya
 	"bookings/calendar-token-revoke.json": 204, // maya
+	"bookings/calendars-create.json":      201, // maya connects a Google address: unreachable here, so status "error"
+	"bookings/calendars-delete.json":      404, // no such connection (ids are random)
+	"bookings/calendars-list.json":        200, // maya's connection, with its error
+	"bookings/calendars-sync.json":        404, // no such connection
 	"circles/1-book-seat.json":            201, // ben takes the first seat of maya's go-circle, 2026-12-11T15:00Z
 	"circles/2-get.json":                  200, // ben sees his seat
 	"circles/3-leave-waitlist.json":       204, // ben is not waiting: leaving is harmless
@@ -123,7 +127,7 @@ func replaySampleEvents(t *testing.T, samLocal *devSigner) {
 		t.Fatal(err)
 	}
 	routers := FunctionsWith(func(fn string) Deps {
-		return Deps{Store: functionStore(t, cfg, fn), Now: clock, Logger: quietLog}
+		return Deps{Store: functionStore(t, cfg, fn), Now: clock, Logger: quietLog, Sealer: testSealer}
 	})
 	root := filepath.Join(filepath.Dir(tplPath), "events")
 	var paths []string

@@ -2,8 +2,10 @@ package httpapi
 
 import (
 	"log/slog"
+	"net/http"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/connections"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/programs"
 )
@@ -13,6 +15,15 @@ type Deps struct {
 	Store  *dynamo.Store
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Sealer encrypts connected calendars' secrets (nil: connecting one is refused);
+	// CalendarHTTP reaches their sources (nil: calsource's client, public addresses only).
+	Sealer       connections.Sealer
+	CalendarHTTP *http.Client
+}
+
+// calendars is the connected-calendars use case on d.
+func (d Deps) calendars() *connections.Service {
+	return &connections.Service{Store: d.Store, Sealer: d.Sealer, HTTP: d.CalendarHTTP, Now: d.Now, Log: d.Logger}
 }
 
 func (d Deps) now() func() time.Time {
@@ -31,11 +42,12 @@ func NewExperts(d Deps) *Router {
 	return rt
 }
 
-// NewBookings serves BookingsFunction: booking, the lifecycle and calendars.
+// NewBookings serves BookingsFunction: booking, the lifecycle, calendars and connected calendars.
 func NewBookings(d Deps) *Router {
 	rt := newRouter(d.Logger)
 	bookingsAPI{store: d.Store, now: d.now()}.register(rt)
 	calendarAPI{store: d.Store, now: d.now()}.register(rt)
+	calendarsAPI{store: d.Store, svc: d.calendars()}.register(rt)
 	return rt
 }
 

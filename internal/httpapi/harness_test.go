@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+	"github.com/tandemhq/tandem/internal/caldav/caldavtest"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/dynamo/dynamotest"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -155,7 +156,7 @@ func newFixtureAt(t testing.TB, now time.Time) *fixture {
 	}
 	f.store = store
 	routers := FunctionsWith(func(fn string) Deps {
-		return Deps{Store: functionStore(t, f.cfg, fn), Logger: quietLog, Now: f.clock}
+		return Deps{Store: functionStore(t, f.cfg, fn), Logger: quietLog, Now: f.clock, Sealer: testSealer, CalendarHTTP: caldavtest.HTTPClient()}
 	})
 	f.api = newLambdaClient(t, routers["ExpertsFunction"])
 	f.bookings = newLambdaClient(t, routers["BookingsFunction"])

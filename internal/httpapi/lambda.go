@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
+	"github.com/tandemhq/tandem/internal/connections"
 	"github.com/tandemhq/tandem/internal/obs"
 	"github.com/tandemhq/tandem/internal/tracing"
 )
@@ -18,7 +20,12 @@ import (
 func Start(newRouter func(Deps) *Router) {
 	log := obs.NewLogger(os.Stdout)
 	store := tracing.NewStore(log)
-	handler := ProxyFunc(httpadapter.NewV2(newRouter(Deps{Store: store, Logger: log})).ProxyWithContext)
+	deps := Deps{Store: store, Logger: log}
+	var err error
+	if deps.Sealer, deps.CalendarHTTP, err = connections.ConfigFromEnv(); err != nil {
+		log.Error("calendar connections disabled", slog.String("error", err.Error()))
+	}
+	handler := ProxyFunc(httpadapter.NewV2(newRouter(deps)).ProxyWithContext)
 	if os.Getenv(SAMLocalEnv) == "true" { // SAM CLI's local API: no JWT authorizer runs (samlocal.go)
 		handler = SAMLocal(handler, os.Getenv(SAMLocalJWKSEnv), log)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tandemhq/tandem/internal/availability"
+	"github.com/tandemhq/tandem/internal/booking"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/matching"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -293,7 +294,7 @@ func (a requestsAPI) offer(w http.ResponseWriter, r *http.Request, c Caller) err
 	}
 	rules := availability.RulesFor(st, inputs.Expert.Limits)
 	for i, start := range in.Starts {
-		if err := availability.Check(*inputs.Schedule, rules, inputs.Busy, start, now); err != nil {
+		if err := booking.CheckWithCalendars(*inputs.Schedule, rules, inputs.Busy, inputs.CalendarBusy, start, now); err != nil {
 			e := fieldOf(err, "starts["+strconv.Itoa(i)+"]").(*tandem.Error)
 			if e.Code == tandem.EConflict {
 				e.Message = "You are no longer free at " + start.UTC().Format(time.RFC3339) + "."

@@ -28,6 +28,7 @@ var statusOf = map[string]int{
 	tandem.EUnprocessable:   http.StatusUnprocessableEntity,
 	tandem.ELimitExceeded:   http.StatusTooManyRequests,
 	tandem.EInternal:        http.StatusInternalServerError,
+	tandem.ECalendarBusy:    http.StatusConflict,
 }
 
 var titleOf = map[string]string{
@@ -40,6 +41,7 @@ var titleOf = map[string]string{
 	tandem.EUnprocessable:   "Unprocessable request",
 	tandem.ELimitExceeded:   "Limit exceeded",
 	tandem.EInternal:        "Internal error",
+	tandem.ECalendarBusy:    "The expert is busy in their calendar",
 }
 
 // Status returns the HTTP status of an error code (500 for unknown codes).

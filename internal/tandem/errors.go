@@ -19,6 +19,8 @@ const (
 	ELimitExceeded   = "limit_exceeded"  // a size, rate or quota limit was hit
 	EUnprocessable   = "unprocessable"   // well-formed but cannot be processed (e.g. idempotency key reuse)
 	EInternal        = "internal"        // anything else; never shown in detail
+	// ECalendarBusy: the expert's own connected calendar has something at that time (409).
+	ECalendarBusy = "expert_calendar_busy"
 )
 
 // FieldError explains which input field is wrong and why, in words a user can act on.
