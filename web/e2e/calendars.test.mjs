@@ -91,8 +91,10 @@ test('the feed: make the link, copy it, add it to a calendar app, make a new one
   assert.notEqual(second, first);
   assert.equal((await fetchFeed(first)).status, 404, 'the old link stops working');
   assert.equal((await fetchFeed(second)).status, 200, 'the new link works');
-  // 404: GET /v1/me/calendars until the connections API is merged.
-  await done(s, [404]);
+  await page.reload();
+  await input.waitFor();
+  assert.equal(await input.inputValue(), second, 'the link is shown again after a reload (from the list)');
+  await done(s);
 });
 
 test('the expert downloads a session’s invite from her schedule', async () => {

@@ -371,6 +371,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/calendars": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's connected calendars and their outgoing feed
+         * @description Connected calendars block the owner's time: an expert's in their slots and booking check
+         *     (refused with expert_calendar_busy), anyone's in the slots they see. Secrets are never
+         *     returned; a connection shows only its source's host. feed is present once the caller has a
+         *     feed token (POST /v1/me/calendar-token).
+         */
+        get: operations["listCalendarConnections"];
+        put?: never;
+        /**
+         * Connect an iCalendar subscription or a CalDAV calendar; the first sync runs at once
+         * @description A source that is down, refuses the credentials or serves something that is not iCalendar
+         *     still connects: the connection's status is "error" with lastError in plain words. At most 5
+         *     connections per user (429, extra.limit "calendars").
+         */
+        post: operations["createCalendarConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/calendars/{calendarId}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sync a connected calendar now (also "test the connection") */
+        post: operations["syncCalendarConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/calendars/{calendarId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a connected calendar and the busy time it blocked */
+        delete: operations["deleteCalendarConnection"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/calendar/{token}/feed.ics": {
         parameters: {
             query?: never;
@@ -783,6 +846,57 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        CalendarConnectionInput: {
+            /** @enum {string} */
+            kind: "ics" | "caldav";
+            name: string;
+            /** @description The secret iCalendar address (http, https or webcal) or the CalDAV calendar collection's URL. Never shown again: only its host. */
+            url: string;
+            /** @description CalDAV only. */
+            username?: string;
+            /** @description CalDAV only; stored encrypted, never returned or logged. */
+            password?: string;
+            /** @description CalDAV only: confirmed sessions are written into this calendar. */
+            writeBack?: boolean;
+        };
+        CalendarConnection: {
+            id: string;
+            /** @enum {string} */
+            kind: "ics" | "caldav";
+            name: string;
+            /** @description The source's host; the full address is a secret. */
+            host: string;
+            writeBack: boolean;
+            /** @enum {string} */
+            status: "ok" | "error" | "pending";
+            /**
+             * Format: date-time
+             * @description The last successful sync.
+             */
+            lastSyncAt?: string;
+            /** Format: date-time */
+            nextSyncAt?: string;
+            /** @description The last failure in plain words (absent after a success). */
+            lastError?: string;
+            /** @description Consecutive failures; at 3 the owner is told. */
+            failures: number;
+            /**
+             * Format: date-time
+             * @description Failing since then: the busy times known before keep blocking until busyKeptUntil.
+             */
+            staleSince?: string;
+            /** Format: date-time */
+            busyKeptUntil?: string;
+            /** @description Busy ranges read at the last successful sync (merged). */
+            events: number;
+        };
+        CalendarConnections: {
+            items: components["schemas"]["CalendarConnection"][];
+            feed?: {
+                url: string;
+                webcalUrl: string;
+            };
+        };
         /** @description An RFC 9457 problem document with Tandem's members. */
         Problem: {
             type: string;
@@ -792,7 +906,7 @@ export interface components {
             /** @description The request path. */
             instance?: string;
             /** @enum {string} */
-            code: "invalid" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "unprocessable" | "limit_exceeded" | "internal";
+            code: "invalid" | "unauthenticated" | "forbidden" | "not_found" | "method_not_allowed" | "conflict" | "unprocessable" | "limit_exceeded" | "internal" | "expert_calendar_busy";
             errors?: components["schemas"]["FieldError"][];
             /** @description Client-safe members specific to the code (see each response). */
             extra?: {
@@ -1607,7 +1721,8 @@ export interface components {
          * @description The state does not allow it. extra explains: "status" (the current status of a booking or
          *     request or program), "conflict" (expert_busy, learner_busy, slot_taken, duplicate,
          *     edit_window_closed, request_closed, plan_changed, unplaced, withdrawn, ...), "reason",
-         *     "start" or "opensAt".
+         *     "start" or "opensAt". Code expert_calendar_busy: the time is free in Tandem but taken in the
+         *     expert's own connected calendar (the detail says so in plain words).
          */
         Conflict: {
             headers: {
@@ -1618,7 +1733,7 @@ export interface components {
                     /** @enum {unknown} */
                     status?: 409;
                     /** @enum {unknown} */
-                    code?: "conflict";
+                    code?: "conflict" | "expert_calendar_busy";
                 };
             };
         };
@@ -1684,6 +1799,7 @@ export interface components {
         };
     };
     parameters: {
+        CalendarId: components["schemas"]["Id"];
         ExpertId: components["schemas"]["Id"];
         BookingId: components["schemas"]["Id"];
         CircleId: components["schemas"]["Id"];
@@ -2397,6 +2513,110 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listCalendarConnections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connections, oldest first, and the feed's addresses. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarConnections"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    createCalendarConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarConnectionInput"];
+            };
+        };
+        responses: {
+            /** @description The connection after its first sync. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarConnection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    syncCalendarConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendarId: components["parameters"]["CalendarId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection after the sync (a failing source shows its error; still 200). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarConnection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    deleteCalendarConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                calendarId: components["parameters"]["CalendarId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
         };
     };

@@ -86,6 +86,7 @@ const problemCodes: Record<ProblemCode, true> = {
   unprocessable: true,
   limit_exceeded: true,
   internal: true,
+  expert_calendar_busy: true,
 };
 const knownCodes = new Set<string>(Object.keys(problemCodes));
 
@@ -403,8 +404,8 @@ export type AdjustInput = Body<'/v1/programs/{programId}/cohorts', 'put'>;
 /** MyCohort is what a member sees once the cohorts are published. */
 export type MyCohort = Schemas['MyCohort'];
 
-// ---- notifications (#16) and calendar connections (#17)
-// By hand from the contracts until the document has these routes; then aliases of its schemas.
+// ---- notifications (#16; by hand from the contracts until the document has them) and
+// calendar connections (#17)
 
 /** Notification is one entry of the in-app inbox; path is the app page it is about. */
 export interface Notification {
@@ -439,41 +440,14 @@ export interface Unsubscription {
   label: string;
   address: string;
 }
-export type CalendarKind = 'ics' | 'caldav';
-export type CalendarStatus = 'ok' | 'error' | 'pending';
 /** CalendarConnection is a busy source: never its password, never its secret URL (only the host). */
-export interface CalendarConnection {
-  id: string;
-  kind: CalendarKind;
-  name: string;
-  host: string;
-  writeBack: boolean;
-  status: CalendarStatus;
-  lastSyncAt?: string;
-  nextSyncAt?: string;
-  lastError?: string;
-  failures: number;
-  staleSince?: string;
-  busyKeptUntil?: string;
-  events: number;
-}
-export interface CalendarConnectionInput {
-  kind: CalendarKind;
-  name: string;
-  url: string;
-  username?: string;
-  password?: string;
-  writeBack?: boolean;
-}
-/** The caller's calendar feed: its https URL and the same as webcal:// (both absolute). */
-export interface CalendarFeed {
-  url: string;
-  webcalUrl: string;
-}
-export interface CalendarList {
-  items: CalendarConnection[];
-  feed?: CalendarFeed | null;
-}
+export type CalendarConnection = Schemas['CalendarConnection'];
+export type CalendarKind = CalendarConnection['kind'];
+export type CalendarStatus = CalendarConnection['status'];
+export type CalendarConnectionInput = Schemas['CalendarConnectionInput'];
+/** The caller's connections and, once they made a feed token, the feed's addresses (absolute). */
+export type CalendarList = Schemas['CalendarConnections'];
+export type CalendarFeed = NonNullable<CalendarList['feed']>;
 export type CalendarToken = Schemas['CalendarToken'];
 
 // ---- not in the document: tandem dev's sign-in, the deploy-time config, Cognito's token endpoint
@@ -636,11 +610,11 @@ export const api = {
   unsubscribe: (token: string) => json<void>('POST', route('/v1/unsubscribe/{token}', { token }), { auth: false, form: 'List-Unsubscribe=One-Click' }),
 
   // Calendar connections (#17): busy sources per user; the feed comes with the list.
-  calendars: (signal?: Abort) => json<CalendarList>('GET', '/v1/me/calendars', { signal }),
+  calendars: (signal?: Abort) => call('get', '/v1/me/calendars', { signal }),
   /** connectCalendar: 201 with the connection after its first sync (its result is in the status). */
-  connectCalendar: (body: CalendarConnectionInput) => json<CalendarConnection>('POST', '/v1/me/calendars', { body }),
-  syncCalendar: (id: string, signal?: Abort) => json<CalendarConnection>('POST', route('/v1/me/calendars/{calendarId}/sync', { calendarId: id }), { signal }),
-  removeCalendar: (id: string) => json<void>('DELETE', route('/v1/me/calendars/{calendarId}', { calendarId: id })),
+  connectCalendar: (body: CalendarConnectionInput) => call('post', '/v1/me/calendars', { body }),
+  syncCalendar: (id: string, signal?: Abort) => call('post', '/v1/me/calendars/{calendarId}/sync', { path: { calendarId: id }, signal }),
+  removeCalendar: (id: string) => call('delete', '/v1/me/calendars/{calendarId}', { path: { calendarId: id } }),
 
   // Dev sign-in (tandem dev only) and runtime config; no bearer token on these.
   devUsers: async (): Promise<DevUser[]> => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DateTime, Settings } from 'luxon';
-import type { CalendarConnection } from './api';
+import { parseProblem, type CalendarConnection } from './api';
+import { bookingRefusal } from './refusal';
 import { ago, feedLinks, health, syncSummary } from './calendars';
 
 const conn = (patch: Partial<CalendarConnection> = {}): CalendarConnection => ({
@@ -32,8 +33,8 @@ describe('feedLinks', () => {
     expect(new URL(l.outlookCom).searchParams.get('name')).toBe('Tandem sessions');
   });
 
-  it('keeps an absolute URL (the list answers one) and turns local http into webcal too', () => {
-    const l = feedLinks('http://127.0.0.1:4780/v1/calendar/t/feed.ics', 'https://elsewhere.example');
+  it('takes only the path of an absolute URL (the list answers one): the app and the API share its origin', () => {
+    const l = feedLinks('http://127.0.0.1/v1/calendar/t/feed.ics', 'http://127.0.0.1:4780');
     expect(l.https).toBe('http://127.0.0.1:4780/v1/calendar/t/feed.ics');
     expect(l.webcal).toBe('webcal://127.0.0.1:4780/v1/calendar/t/feed.ics');
   });
@@ -78,10 +79,22 @@ describe('ago and syncSummary', () => {
   it('under a minute is just now', () => {
     expect(ago('2027-03-10T11:59:30Z', NOW)).toBe('just now');
     expect(ago('2027-03-09T12:00:00Z', NOW)).toBe('1 day ago');
+    expect(ago('2027-06-09T12:00:00Z', NOW)).toBe('');
+    expect(health(conn({ lastSyncAt: '2027-06-09T12:00:00Z' }), 'UTC', NOW).lines[0]).toBe('Last synced Wed 9 Jun, 12:00: 12 busy times read.');
   });
   it('counts calendars and names the failing ones', () => {
     expect(syncSummary([])).toBe('');
     expect(syncSummary([conn(), conn({ id: 'c2' })])).toBe('Busy times from 2 connected calendars are up to date.');
-    expect(syncSummary([conn(), conn({ id: 'c2', name: 'Home', status: 'error' })])).toBe('One calendar could not be read (“Home”): see Calendars for why.');
+    expect(syncSummary([conn(), conn({ id: 'c2', name: 'Home', status: 'error' })])).toBe('One calendar could not be read (“Home”).');
+  });
+});
+
+describe('a booking refused because of the expert’s own calendar', () => {
+  it('is final, titled, and keeps the API’s plain reason', () => {
+    const err = parseProblem(409, 'application/problem+json', JSON.stringify({ status: 409, code: 'expert_calendar_busy', title: 'Conflict', detail: 'Maya Okafor has another appointment at that time (from a connected calendar).', extra: { conflict: 'expert_calendar_busy' } }));
+    const r = bookingRefusal(err);
+    expect(r?.kind).toBe('calendar_busy');
+    expect(r?.title).toBe('The expert is busy then');
+    expect(r?.message).toBe('Maya Okafor has another appointment at that time (from a connected calendar).');
   });
 });

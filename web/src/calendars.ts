@@ -20,9 +20,13 @@ export interface FeedLinks {
   outlookCom: string;
 }
 
-/** feedLinks builds the subscription links from the feed's URL (relative to origin or absolute). */
+/**
+ * feedLinks builds the subscription links from the feed's URL, relative or absolute, on the
+ * app's origin: the web app and the API share one origin (CloudFront in AWS, tandem dev
+ * locally), so only the path is taken from the API's answer.
+ */
 export function feedLinks(url: string, origin: string): FeedLinks {
-  const https = new URL(url, origin).href;
+  const https = new URL(new URL(url, origin).pathname, origin).href;
   const webcal = https.replace(/^https?:/, 'webcal:');
   const q = (u: string) => `?url=${encodeURIComponent(u)}&name=${encodeURIComponent(FEED_NAME)}`;
   return {
@@ -50,11 +54,16 @@ export interface Health {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** ago: "5 minutes ago", "just now" (under a minute), from base. */
+/**
+ * ago: "5 minutes ago", "just now" (under a minute), from base; '' for a time after base (the
+ * device's clock, standing in for the server's, may differ from it: then say nothing).
+ */
 export function ago(iso: string, base: DateTime): string {
   const t = DateTime.fromISO(iso);
   if (!t.isValid) return '';
-  if (Math.abs(base.diff(t).as('seconds')) < 60) return 'just now';
+  const s = base.diff(t).as('seconds');
+  if (s < -60) return '';
+  if (s < 60) return 'just now';
   return t.toRelative({ base, locale: 'en' }) ?? '';
 }
 
@@ -66,7 +75,10 @@ export function ago(iso: string, base: DateTime): string {
  */
 export function health(c: CalendarConnection, zone: string, now: DateTime): Health {
   const lines: string[] = [];
-  const when = (iso: string) => `${formatInstant(iso, zone)} (${ago(iso, now)})`;
+  const when = (iso: string) => {
+    const rel = ago(iso, now);
+    return rel ? `${formatInstant(iso, zone)} (${rel})` : formatInstant(iso, zone);
+  };
   if (c.status === 'pending' && !c.lastSyncAt) lines.push('Not read yet: the first sync is under way.');
   if (c.lastSyncAt) lines.push(`Last synced ${when(c.lastSyncAt)}: ${plural(c.events, 'busy time')} read.`);
   if (c.status === 'error') {
@@ -96,5 +108,5 @@ export function syncSummary(items: CalendarConnection[]): string {
   const failing = items.filter((c) => c.status === 'error');
   if (failing.length === 0) return `Busy times from ${plural(items.length, 'connected calendar')} are up to date.`;
   const names = failing.map((c) => `“${c.name}”`).join(', ');
-  return `${failing.length === 1 ? 'One calendar' : `${failing.length} calendars`} could not be read (${names}): see Calendars for why.`;
+  return `${failing.length === 1 ? 'One calendar' : `${failing.length} calendars`} could not be read (${names}).`;
 }

@@ -23,7 +23,7 @@ export function CalendarSync({ onSynced }: { onSynced?: () => void }) {
         'Reading your connected calendars…'
       ) : synced.data && synced.data.length > 0 ? (
         <>
-          {syncSummary(synced.data)} <Link href="/calendars">Calendars</Link>
+          {syncSummary(synced.data)} <Link href="/calendars">{synced.data.some((c) => c.status === 'error') ? 'See why on Calendars' : 'Your calendars'}</Link>
         </>
       ) : (
         <>

@@ -118,7 +118,8 @@ export function Inbox() {
               </h2>
               {n.body && <p class="body">{n.body}</p>}
               <time class="muted" dateTime={n.createdAt}>
-                {formatInstant(n.createdAt, zone)} · {ago(n.createdAt, now)}
+                {formatInstant(n.createdAt, zone)}
+                {ago(n.createdAt, now) ? ` · ${ago(n.createdAt, now)}` : ''}
               </time>
             </div>
             {!n.readAt && (
