@@ -61,4 +61,7 @@ build-ReportsFunction:
 build-StreamsFunction:
 	$(LAMBDA_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/streams
 
+build-NotificationsFunction:
+	$(LAMBDA_BUILD) -o $(ARTIFACTS_DIR)/bootstrap ./functions/notifications
+
 include infra/lambda.mk

@@ -17,6 +17,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 STATE=.local/dynamodb-web
+SES_STATE=.local/ses-web
 TABLE=web-e2e
 # A Wednesday between the US (14 March) and UK (28 March) clock changes: New York and London
 # are 4 hours apart for the weeks the tests book in, 5 before and after.
@@ -42,6 +43,7 @@ cleanup() {
     kill -9 "$DEV_PID" 2>/dev/null || true
   fi
   infra/dynamodb-local.sh stop --state-dir "$STATE" >/dev/null 2>&1 || true
+  infra/ses-local.sh stop --state-dir "$SES_STATE" >/dev/null 2>&1 || true
   rm -rf "$WORK"
   exit "$rc"
 }
@@ -81,6 +83,9 @@ echo "== web e2e: DynamoDB Local, seed, tandem dev -now $NOW"
 mkdir -p "$ARTIFACTS"
 rm -f "$ARTIFACTS"/*.png "$ARTIFACTS"/*.ics "$ARTIFACTS"/*.log "$ARTIFACTS"/*.csv
 EP=$(infra/dynamodb-local.sh start --in-memory --state-dir "$STATE")
+# The SES v2 emulator: tandem dev sends to it, the E2E tests read its mailbox (SES_ENDPOINT).
+SES_ENDPOINT=$(infra/ses-local.sh start --state-dir "$SES_STATE")
+export SES_ENDPOINT
 # One binary for seed and dev: a `go run` in the background would leave its child running
 # when the wrapper is killed.
 go build -o "$WORK/tandem" ./cmd/tandem

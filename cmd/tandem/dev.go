@@ -59,10 +59,14 @@ func runDev(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	linkKey, err := devLinkKey()
+	if err != nil {
+		return err
+	}
 	functions := map[string]gateway.Invoker{}
 	switch *mode {
 	case "inprocess":
-		deps := httpapi.Deps{Store: store, Now: now, Logger: log}
+		deps := httpapi.Deps{Store: store, Now: now, Logger: log, VerifyLink: linkVerifier(linkKey)}
 		if deps.Sealer, deps.CalendarHTTP, err = devCalendars(); err != nil {
 			return err
 		}
@@ -70,7 +74,7 @@ func runDev(ctx context.Context, args []string) error {
 			functions[name] = gateway.InProcess(router)
 		}
 	case "rie":
-		stop, err := startRIE(ctx, tpl, sf, functions)
+		stop, err := startRIE(ctx, tpl, sf, functions, linkKey)
 		if err != nil {
 			return err
 		}
@@ -82,12 +86,13 @@ func runDev(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	go pollStream(ctx, sf, tpl, store, log)
 	ln, err := listen(*port)
 	if err != nil {
 		return err
 	}
 	url := "http://" + ln.Addr().String()
+	go pollStream(ctx, sf, tpl, store, devConsumer(ctx, store, now, url, linkKey, log), log)
+	go runScheduler(ctx, store, now, log)
 	if err := os.MkdirAll(".local", 0o755); err == nil {
 		_ = os.WriteFile(filepath.Join(".local", "dev.url"), []byte(url+"\n"), 0o644)
 	}
@@ -151,7 +156,11 @@ func devDirectory() gateway.StaticDirectory {
 
 func printBanner(url string) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n  Tandem is running at %s\n\n", url)
+	fmt.Fprintf(&b, "\n  Tandem is running at %s\n", url)
+	if ses := os.Getenv("SES_ENDPOINT"); ses != "" {
+		fmt.Fprintf(&b, "  Its e-mail goes to the local mailbox at %s/ (the SES emulator)\n", strings.TrimRight(ses, "/"))
+	}
+	b.WriteString("\n")
 	b.WriteString("  Sign in (dev only) as any seeded user, e.g.:\n")
 	for _, email := range []string{"ben@acme.example", "maya@acme.example", "hana@acme.example"} {
 		fmt.Fprintf(&b, "    %s\n", email)

@@ -10,6 +10,7 @@ import (
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/dynamo/streamreader"
 	"github.com/tandemhq/tandem/internal/gateway"
+	"github.com/tandemhq/tandem/internal/notify"
 	"github.com/tandemhq/tandem/internal/rie"
 	"github.com/tandemhq/tandem/internal/samtemplate"
 	"github.com/tandemhq/tandem/internal/streams"
@@ -19,8 +20,10 @@ import (
 // stream: every second it reads new records and delivers them to the same handler
 // StreamsFunction runs, with the mapping's settings from the template (batch size, retries,
 // bisect) and Lambda's partial batch semantics (streams.Poller): a batch that reports a
-// failed record is retried from that record's sequence number on the next tick.
-func pollStream(ctx context.Context, sf storeFlags, tpl *samtemplate.Template, store *dynamo.Store, log *slog.Logger) {
+// failed record is retried from that record's sequence number on the next tick. The table's
+// second consumer, NotificationsFunction's (internal/notify), gets the same records through
+// a poller of its own, with its own mapping's settings, as in AWS.
+func pollStream(ctx context.Context, sf storeFlags, tpl *samtemplate.Template, store *dynamo.Store, notifier *notify.Consumer, log *slog.Logger) {
 	reader, err := streamreader.New(ctx, dynamo.Config{Table: sf.table, Endpoint: sf.endpoint})
 	if err != nil {
 		log.Error("stream poller", slog.String("error", err.Error()))
@@ -33,6 +36,13 @@ func pollStream(ctx context.Context, sf storeFlags, tpl *samtemplate.Template, s
 	}
 	poller := streams.NewPoller(streams.Handler(store, log),
 		streams.Delivery{BatchSize: ev.BatchSize, MaxRetries: ev.MaximumRetryAttempts, Bisect: ev.BisectOnError}, log)
+	nev, err := tpl.StreamEvent("NotificationsFunction")
+	if err != nil {
+		log.Error("stream poller", slog.String("error", err.Error()))
+		return
+	}
+	notifications := streams.NewPoller(notifier.Handler(),
+		streams.Delivery{BatchSize: nev.BatchSize, MaxRetries: nev.MaximumRetryAttempts, Bisect: nev.BisectOnError}, log)
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
@@ -47,13 +57,15 @@ func pollStream(ctx context.Context, sf storeFlags, tpl *samtemplate.Template, s
 			continue
 		}
 		poller.Add(recs...)
-		_ = poller.Deliver(ctx) // a failed batch is logged and retried at the next tick
+		notifications.Add(recs...)
+		_ = poller.Deliver(ctx)        // a failed batch is logged and retried at the next tick
+		_ = notifications.Deliver(ctx) // the same, for the notifications consumer
 	}
 }
 
 // startRIE builds every HTTP function of the template and runs it under the Lambda Runtime
 // Interface Emulator, adding them to functions. The returned func stops them all.
-func startRIE(ctx context.Context, tpl *samtemplate.Template, sf storeFlags, functions map[string]gateway.Invoker) (func(), error) {
+func startRIE(ctx context.Context, tpl *samtemplate.Template, sf storeFlags, functions map[string]gateway.Invoker, linkKey []byte) (func(), error) {
 	root, err := rie.ModuleRoot("")
 	if err != nil {
 		return nil, err
@@ -66,7 +78,9 @@ func startRIE(ctx context.Context, tpl *samtemplate.Template, sf storeFlags, fun
 			ids = append(ids, r.Function)
 		}
 	}
-	fns, stop, err := rie.StartAll(ctx, root, ids, map[string]string{"TABLE_NAME": sf.table, "DYNAMODB_ENDPOINT": sf.endpoint}, os.Stderr)
+	// LINK_SIGNING_KEY: NotificationsFunction verifies unsubscribe links with the dev key.
+	fns, stop, err := rie.StartAll(ctx, root, ids, map[string]string{"TABLE_NAME": sf.table, "DYNAMODB_ENDPOINT": sf.endpoint,
+		"LINK_SIGNING_KEY": string(linkKey)}, os.Stderr)
 	if err != nil {
 		return nil, err
 	}

@@ -50,7 +50,23 @@ type Session struct {
 // Invite renders s as a single-event iTIP message for email: METHOD:REQUEST, or METHOD:CANCEL
 // when s is cancelled, declined or expired. It returns an EInvalid error when s is not valid
 // (see Session).
-func Invite(s Session) (_ []byte, err error) {
+func Invite(s Session) ([]byte, error) {
+	return invite(s, 0)
+}
+
+// InviteWithAlarm is Invite plus, in a METHOD:REQUEST, a VALARM that reminds the attendee
+// `before` the start (ACTION:DISPLAY, TRIGGER:-PT15M for 15 minutes). A cancellation carries
+// none: there is nothing left to remind of. This is the invite e-mails attach; the downloadable
+// invite.ics stays Invite, so a user's own alarm settings are not overridden by a download.
+// before must be positive and whole minutes.
+func InviteWithAlarm(s Session, before time.Duration) ([]byte, error) {
+	if before <= 0 || before%time.Minute != 0 {
+		return nil, tandem.Errorf(tandem.EInvalid, "calendar.InviteWithAlarm(%q): alarm lead %v is not a positive whole number of minutes", s.BookingID, before)
+	}
+	return invite(s, before)
+}
+
+func invite(s Session, alarm time.Duration) (_ []byte, err error) {
 	defer tandem.Wrap(&err, "calendar.Invite(%q)", s.BookingID)
 	var v tandem.Validation
 	st := s.validate(&v, "")
@@ -63,7 +79,15 @@ func Invite(s Session) (_ []byte, err error) {
 	} else {
 		cal.SetMethod(ics.MethodRequest)
 	}
-	cal.AddVEvent(event(s, st))
+	e := event(s, st)
+	if alarm > 0 && st != ics.ObjectStatusCancelled {
+		a := e.AddAlarm()
+		a.SetAction(ics.ActionDisplay)
+		a.SetTrigger(fmt.Sprintf("-PT%dM", int(alarm/time.Minute)))
+		// DESCRIPTION is required for a DISPLAY alarm (RFC 5545 3.6.6).
+		a.SetProperty(ics.ComponentPropertyDescription, "Reminder: "+oneLine(s.Title))
+	}
+	cal.AddVEvent(e)
 	return render(cal)
 }
 
@@ -197,4 +221,24 @@ func (s Session) joinURL() string {
 		return ""
 	}
 	return s.MeetingURL
+}
+
+// SessionOf is booking b as a calendar shows it as of now: its effective status, and the
+// meeting URL only once confirmed (as in the booking's JSON). The invite download
+// (GET /v1/bookings/{id}/invite.ics), the feed and the e-mailed invites (internal/notify) all
+// build their session here, so they carry the same UID and SEQUENCE.
+func SessionOf(b *tandem.Booking, now time.Time) Session {
+	s := Session{
+		BookingID: b.ID, OrgID: b.OrgID,
+		Title:       b.SessionType.Name + ": " + b.Expert.Name + " and " + b.Learner.Name,
+		Description: b.Note, Start: b.Start, End: b.End,
+		Expert:   Person{Name: b.Expert.Name, Email: b.Expert.Email},
+		Learner:  Person{Name: b.Learner.Name, Email: b.Learner.Email},
+		Sequence: b.Sequence, Status: b.EffectiveStatus(now),
+		Created: b.CreatedAt, Updated: b.UpdatedAt,
+	}
+	if s.Status == tandem.StatusConfirmed {
+		s.MeetingURL = b.MeetingURL
+	}
+	return s
 }

@@ -3,9 +3,14 @@
 // no I/O and no clock, so the same sessions always render the same bytes.
 //
 //	func Invite(s Session) ([]byte, error)                     // METHOD:REQUEST, or METHOD:CANCEL
+//	func InviteWithAlarm(s Session, before time.Duration) ([]byte, error) // Invite + VALARM (e-mail)
 //	func Feed(name string, sessions []Session) ([]byte, error) // no METHOD, a VEVENT per session
 //
-// Both answer with ContentType. Errors are tandem.EInvalid with field errors; nothing else can
+// InviteWithAlarm is what notification e-mails attach (internal/mail): Invite with one VALARM
+// (ACTION:DISPLAY, TRIGGER:-PT<n>M) in a REQUEST and none in a CANCEL; the downloadable
+// invite.ics stays Invite, without an alarm.
+//
+// All answer with ContentType. Errors are tandem.EInvalid with field errors; nothing else can
 // fail.
 //
 // # Identity and updates

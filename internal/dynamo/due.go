@@ -18,6 +18,13 @@ type Due struct {
 	Org       string
 	BookingID string
 	Kind      string
+	// Notifications' entries (notifications.go): the user, the e-mail attempt, a reminder's
+	// lead in minutes and the session start it was made for (keyTime).
+	UserID  string
+	Attempt int
+	Lead    int
+	Start   string
+	sk      string
 }
 
 // DueIn lists the due entries of the UTC hour containing at (one Query per page).
@@ -46,6 +53,10 @@ type dueItem struct {
 	Type      itemType `dynamodbav:"type"`
 	Org       string   `dynamodbav:"org"`
 	BookingID string   `dynamodbav:"bookingId"`
+	UserID    string   `dynamodbav:"userId,omitempty"`
+	Attempt   int      `dynamodbav:"attempt,omitempty"`
+	Lead      int      `dynamodbav:"lead,omitempty"`
+	Start     string   `dynamodbav:"start,omitempty"`
 }
 
 // toDueItem is the due entry of kind ("END", "HOLD", "PROMOTE", "REQEXP", "OFFERED") for id
@@ -55,7 +66,8 @@ func toDueItem(at time.Time, org, id, kind string) dueItem {
 }
 
 func fromDueItem(it *dueItem) Due {
-	return Due{Org: it.Org, BookingID: it.BookingID, Kind: it.SK[strings.LastIndex(it.SK, "#")+1:]}
+	return Due{Org: it.Org, BookingID: it.BookingID, Kind: it.SK[strings.LastIndex(it.SK, "#")+1:],
+		UserID: it.UserID, Attempt: it.Attempt, Lead: it.Lead, Start: it.Start, sk: it.SK}
 }
 
 // watermarkItem remembers up to which hour the scheduler has processed due entries, so a

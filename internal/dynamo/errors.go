@@ -103,6 +103,10 @@ var explanations = map[txKind]explanation{
 	kindPlan:             {tandem.EConflict, "The cohorts changed since you loaded them; reload and try again.", "conflict", "plan_changed"},
 	kindOpenRequests:     {tandem.ELimitExceeded, "You have reached the number of open requests you may have at once.", "limit", "open_requests"},
 	kindReleased:         {tandem.EConflict, "The request changed at the same time; please retry.", "", ""},
+	kindNotification:     {tandem.EConflict, "This notification exists already.", "", ""},
+	kindNotificationRead: {tandem.ENotFound, "No unread notification with this id.", "", ""},
+	kindUnread:           {tandem.EConflict, msgChanged, "", ""},
+	kindOutbox:           {tandem.EConflict, "The notification's e-mail changed at the same time.", "", ""},
 }
 
 // explain turns a failed condition into the client-facing error. The booking's state and a

@@ -15,31 +15,34 @@ import (
 
 // Fixed sort keys, and prefixes of sort keys that are ranged over.
 const (
-	skProfile      = "PROFILE"
-	skAvailability = "AVAILABILITY"
-	skBooking      = "BOOKING"
-	skCell         = "CELL"
-	skIdem         = "IDEM"
-	skActive       = "COUNT#ACTIVE"
-	skRequest      = "REQUEST"
-	skCalToken     = "CALTOKEN"
-	skCircle       = "CIRCLE"
-	skProgram      = "PROGRAM"
-	skCohortPlan   = "COHORTS"
-	skMet          = "MET" // whom a user has been in a published cohort with (a string set of ids)
-	skMark         = "MARK"
-	skSettings     = "SETTINGS"
-	skWatermark    = "WATERMARK"
-	prefixTopic    = "TOPIC#"
-	prefixBusy     = "BUSY#"
-	prefixFeedback = "FEEDBACK#"
-	prefixOffer    = "OFFER#"
-	prefixWait     = "WAIT#"
-	prefixWaiter   = "WAITER#"
-	prefixEnroll   = "ENROLL#"
-	prefixCalConn  = "CALCONN#"
-	skCalHealth    = "CALHEALTH"
-	keyTime        = "2006-01-02T15:04:05Z" // fixed-width UTC: sorts as text
+	skProfile       = "PROFILE"
+	skAvailability  = "AVAILABILITY"
+	skBooking       = "BOOKING"
+	skCell          = "CELL"
+	skIdem          = "IDEM"
+	skActive        = "COUNT#ACTIVE"
+	skRequest       = "REQUEST"
+	skCalToken      = "CALTOKEN"
+	skCircle        = "CIRCLE"
+	skProgram       = "PROGRAM"
+	skCohortPlan    = "COHORTS"
+	skMet           = "MET" // whom a user has been in a published cohort with (a string set of ids)
+	skMark          = "MARK"
+	skSettings      = "SETTINGS"
+	skWatermark     = "WATERMARK"
+	prefixTopic     = "TOPIC#"
+	prefixBusy      = "BUSY#"
+	prefixFeedback  = "FEEDBACK#"
+	prefixOffer     = "OFFER#"
+	prefixWait      = "WAIT#"
+	prefixWaiter    = "WAITER#"
+	prefixEnroll    = "ENROLL#"
+	prefixCalConn   = "CALCONN#"
+	skCalHealth     = "CALHEALTH"
+	prefixNotif     = "NOTIF#"
+	skUnread        = "COUNT#UNREAD"
+	skNotifSettings = "NOTIFSETTINGS"
+	keyTime         = "2006-01-02T15:04:05Z" // fixed-width UTC: sorts as text
 )
 
 // Partitions outside any org (looked up without an identity, or across orgs).
@@ -51,42 +54,44 @@ type itemType string
 
 // Entity types.
 const (
-	typeExpert       itemType = "expert"
-	typeExpertTopic  itemType = "expertTopic"
-	typeUser         itemType = "user"
-	typeAvailability itemType = "availability"
-	typeBusy         itemType = "busy"
-	typeBooking      itemType = "booking"
-	typeCell         itemType = "cell"
-	typeIdem         itemType = "idempotency"
-	typeCounter      itemType = "counter"
-	typeDue          itemType = "due"
-	typeCalToken     itemType = "calendarToken"
-	typeBudget       itemType = "budget"
-	typeCircle       itemType = "circle"
-	typeWait         itemType = "waitlist"
-	typeWaiter       itemType = "waiter"
-	typeProgram      itemType = "program"
-	typeEnroll       itemType = "enrollment"
-	typeCohortDoc    itemType = "cohortPlan"
-	typeMet          itemType = "met"
-	typeFeedback     itemType = "feedback"
-	typeRequest      itemType = "request"
-	typeRequestTopic itemType = "requestTopic"
-	typeOffer        itemType = "offer"
-	typeSettings     itemType = "settings"
-	typeAggMarker    itemType = "aggMarker"
-	typeWatermark    itemType = "watermark"
-	typeCalConn      itemType = "calendarConnection"
-	typeCalBusy      itemType = "calendarBusy"
-	typeCalHealth    itemType = "calendarHealth"
+	typeExpert        itemType = "expert"
+	typeExpertTopic   itemType = "expertTopic"
+	typeUser          itemType = "user"
+	typeAvailability  itemType = "availability"
+	typeBusy          itemType = "busy"
+	typeBooking       itemType = "booking"
+	typeCell          itemType = "cell"
+	typeIdem          itemType = "idempotency"
+	typeCounter       itemType = "counter"
+	typeDue           itemType = "due"
+	typeCalToken      itemType = "calendarToken"
+	typeBudget        itemType = "budget"
+	typeCircle        itemType = "circle"
+	typeWait          itemType = "waitlist"
+	typeWaiter        itemType = "waiter"
+	typeProgram       itemType = "program"
+	typeEnroll        itemType = "enrollment"
+	typeCohortDoc     itemType = "cohortPlan"
+	typeMet           itemType = "met"
+	typeFeedback      itemType = "feedback"
+	typeRequest       itemType = "request"
+	typeRequestTopic  itemType = "requestTopic"
+	typeOffer         itemType = "offer"
+	typeSettings      itemType = "settings"
+	typeAggMarker     itemType = "aggMarker"
+	typeWatermark     itemType = "watermark"
+	typeCalConn       itemType = "calendarConnection"
+	typeCalBusy       itemType = "calendarBusy"
+	typeCalHealth     itemType = "calendarHealth"
+	typeNotification  itemType = "notification"
+	typeNotifSettings itemType = "notificationSettings"
 )
 
 // itemTypes lists every entity type (tests check stored items against it).
 var itemTypes = []itemType{typeExpert, typeExpertTopic, typeUser, typeAvailability, typeBusy, typeBooking,
 	typeCell, typeIdem, typeCounter, typeDue, typeCalToken, typeBudget, typeCircle, typeWait, typeWaiter,
 	typeProgram, typeEnroll, typeCohortDoc, typeMet, typeFeedback, typeRequest, typeRequestTopic, typeOffer,
-	typeSettings, typeAggMarker, typeWatermark, typeCalConn, typeCalBusy, typeCalHealth}
+	typeSettings, typeAggMarker, typeWatermark, typeCalConn, typeCalBusy, typeCalHealth, typeNotification, typeNotifSettings}
 
 // pkSK is the primary key of an item.
 func pkSK(pk, sk string) map[string]types.AttributeValue {
@@ -238,3 +243,7 @@ func calSyncGSI1SK(next time.Time, org, userID, id string) string {
 	return timeKey(next) + "#" + org + "#" + userID + "#" + id
 }
 func calHealthPK(org string) string { return orgPrefix(org) + skCalHealth }
+
+// Notifications: the recipient's inbox partition, newest first (notifications.go).
+func notifPK(org, userID string) string { return orgPrefix(org) + "USER#" + userID + "#NOTIFS" }
+func notifSK(id string) string          { return prefixNotif + id }

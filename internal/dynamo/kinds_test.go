@@ -184,7 +184,7 @@ func TestItemTypesAreStable(t *testing.T) {
 	want := []string{"expert", "expertTopic", "user", "availability", "busy", "booking", "cell", "idempotency",
 		"counter", "due", "calendarToken", "budget", "circle", "waitlist", "waiter", "program", "enrollment",
 		"cohortPlan", "met", "feedback", "request", "requestTopic", "offer", "settings", "aggMarker", "watermark",
-		"calendarConnection", "calendarBusy", "calendarHealth"}
+		"calendarConnection", "calendarBusy", "calendarHealth", "notification", "notificationSettings"}
 	var got []string
 	for _, ty := range itemTypes {
 		got = append(got, string(ty))

@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -26,6 +27,10 @@ type StreamChange struct {
 	OldFeedback, NewFeedback *FeedbackFact
 	OldRequest, NewRequest   *tandem.LearnerRequest
 	Availability             *AvailabilityFact
+	// Kind "notification": an inbox entry and its e-mail state (internal/notify's sender).
+	OldNotification, NewNotification *Notification
+	// Kind "offer": an expert's offer on a learner's request, as put (nil when deleted).
+	NewOffer *tandem.Offer
 }
 
 // FeedbackFact is a learner's feedback with what aggregation needs about its session.
@@ -111,6 +116,30 @@ func DecodeStreamRecord(rec events.DynamoDBEventRecord) (*StreamChange, error) {
 				c.Org = it.Org
 			}
 		}
+	case typeNotification:
+		c.Kind = "notification"
+		for _, pair := range []struct {
+			item map[string]types.AttributeValue
+			out  **Notification
+		}{{oldItem, &c.OldNotification}, {newItem, &c.NewNotification}} {
+			var it notificationItem
+			if ok, err := decode(pair.item, &it); err != nil {
+				return nil, err
+			} else if ok {
+				n, err := fromNotificationItem(&it)
+				if err != nil {
+					return nil, err
+				}
+				*pair.out, c.Org = n, it.Org
+			}
+		}
+	case typeOffer:
+		var it offerItem
+		if ok, err := decode(newItem, &it); err != nil || !ok {
+			return c, err
+		}
+		org, _, _ := strings.Cut(strings.TrimPrefix(it.PK, "ORG#"), "#")
+		c.Kind, c.Org, c.NewOffer = "offer", org, it.toDomain()
 	case typeAvailability:
 		var it availabilityItem
 		if ok, err := decode(newItem, &it); err != nil || !ok {

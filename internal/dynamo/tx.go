@@ -57,6 +57,10 @@ const (
 	kindPlan             txKind = "plan"              // a cohort plan, at the version read and unpublished
 	kindOpenRequests     txKind = "open_requests"     // a learner's open-request counter, below its cap
 	kindReleased         txKind = "released"          // a request released from the counter, unchanged since read
+	kindNotification     txKind = "notification"      // a new notification, only if it does not exist yet
+	kindNotificationRead txKind = "notification_read" // a notification marked read, while it exists unread
+	kindUnread           txKind = "unread"            // the unread count (unconditional)
+	kindOutbox           txKind = "outbox"            // a notification's e-mail state, as read
 )
 
 // txKinds lists every kind (the test of explanations walks it).
@@ -65,7 +69,7 @@ var txKinds = []txKind{kindExpert, kindLearner, kindRelease, kindDay, kindWeek, 
 	kindTopic, kindOffer, kindDuplicate, kindChanged, kindProfileChanged, kindProfile, kindExpertTopic, kindMarker,
 	kindAgg, kindToken, kindPointer, kindCircleNew, kindCircleJoin, kindCircleWait, kindCirclePromote,
 	kindCircleRelease, kindCircleFacts, kindWait, kindWaiter, kindWaitGone, kindEnrollment, kindProgram, kindPlan,
-	kindOpenRequests, kindReleased}
+	kindOpenRequests, kindReleased, kindNotification, kindNotificationRead, kindUnread, kindOutbox}
 
 // txBuilder collects the items of one TransactWriteItems and remembers what each one is,
 // so a cancellation reason at index i can be explained.

@@ -21,24 +21,6 @@ func (a calendarAPI) register(rt *Router) {
 	rt.handlePublic("GET /v1/calendar/{token}/feed.ics", a.feed)
 }
 
-// sessionOf is the booking as a calendar shows it as of now: its effective status, and the
-// meeting URL only once confirmed (as in the booking's JSON).
-func sessionOf(b *tandem.Booking, now time.Time) calendar.Session {
-	s := calendar.Session{
-		BookingID: b.ID, OrgID: b.OrgID,
-		Title:       b.SessionType.Name + ": " + b.Expert.Name + " and " + b.Learner.Name,
-		Description: b.Note, Start: b.Start, End: b.End,
-		Expert:   calendar.Person{Name: b.Expert.Name, Email: b.Expert.Email},
-		Learner:  calendar.Person{Name: b.Learner.Name, Email: b.Learner.Email},
-		Sequence: b.Sequence, Status: b.EffectiveStatus(now),
-		Created: b.CreatedAt, Updated: b.UpdatedAt,
-	}
-	if s.Status == tandem.StatusConfirmed {
-		s.MeetingURL = b.MeetingURL
-	}
-	return s
-}
-
 // invite: GET /v1/bookings/{id}/invite.ics — an RFC 5545 invite (METHOD:REQUEST, or CANCEL
 // once cancelled) for the participants.
 func (a calendarAPI) invite(w http.ResponseWriter, r *http.Request, c Caller) error {
@@ -49,7 +31,7 @@ func (a calendarAPI) invite(w http.ResponseWriter, r *http.Request, c Caller) er
 	if !b.IsParticipant(c.UserID) {
 		return tandem.Errorf(tandem.ENotFound, "No booking with this id.")
 	}
-	doc, err := calendar.Invite(sessionOf(b, a.now()))
+	doc, err := calendar.Invite(calendar.SessionOf(b, a.now()))
 	if err != nil {
 		return err
 	}
@@ -94,7 +76,7 @@ func (a calendarAPI) feed(w http.ResponseWriter, r *http.Request) error {
 	}
 	sessions := make([]calendar.Session, 0, len(bookings))
 	for _, b := range bookings {
-		sessions = append(sessions, sessionOf(b, now))
+		sessions = append(sessions, calendar.SessionOf(b, now))
 	}
 	doc, err := calendar.Feed("Tandem sessions", sessions)
 	if err != nil {

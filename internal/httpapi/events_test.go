@@ -29,6 +29,14 @@ var eventsNow = time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
 // entry, or an entry without a file, fails the test. The booking events each act on their
 // own demo booking (see seed.Bookings), so their order does not matter to one another.
 var wantStatus = map[string]int{
+	"notifications/list.json":             200,
+	"notifications/unread-count.json":     200,
+	"notifications/read.json":             404, // no such notification in the demo data
+	"notifications/read-all.json":         204,
+	"notifications/settings-get.json":     200,
+	"notifications/settings-put.json":     200,
+	"notifications/unsubscribe-get.json":  200, // signed with the tests' link key
+	"notifications/unsubscribe-post.json": 204,
 	"bookings/create.json":                201, // ben books omar, 2026-12-10T10:00Z
 	"feedback/1-submit.json":              201, // ben on demo-b07 (ended, completed by complete.json)
 	"feedback/2-edit.json":                200,
@@ -127,7 +135,7 @@ func replaySampleEvents(t *testing.T, samLocal *devSigner) {
 		t.Fatal(err)
 	}
 	routers := FunctionsWith(func(fn string) Deps {
-		return Deps{Store: functionStore(t, cfg, fn), Now: clock, Logger: quietLog, Sealer: testSealer}
+		return Deps{Store: functionStore(t, cfg, fn), Now: clock, Logger: quietLog, Sealer: testSealer, VerifyLink: testVerifyLink}
 	})
 	root := filepath.Join(filepath.Dir(tplPath), "events")
 	var paths []string

@@ -19,6 +19,9 @@ type Deps struct {
 	// CalendarHTTP reaches their sources (nil: calsource's client, public addresses only).
 	Sealer       connections.Sealer
 	CalendarHTTP *http.Client
+	// VerifyLink verifies signed e-mail links (NotificationsFunction: mail.VerifyLink with
+	// LINK_SIGNING_KEY); nil: no link verifies.
+	VerifyLink LinkVerifier
 }
 
 // calendars is the connected-calendars use case on d.
@@ -75,6 +78,15 @@ func NewReports(d Deps) *Router {
 	return rt
 }
 
+// NewNotifications serves NotificationsFunction's HTTP routes: the inbox, notification
+// settings and one-click unsubscribe (the same function consumes the table stream and
+// sends the e-mails: internal/notify).
+func NewNotifications(d Deps) *Router {
+	rt := newRouter(d.Logger)
+	notificationsAPI{store: d.Store, now: d.now(), verify: d.VerifyLink}.register(rt)
+	return rt
+}
+
 // Functions maps each HTTP function's logical id in template.yaml to its router. The local
 // gateway serves them in-process and the route test compares them with the template.
 func Functions(d Deps) map[string]*Router {
@@ -88,10 +100,11 @@ func Functions(d Deps) map[string]*Router {
 // own handlers.
 func FunctionsWith(deps func(function string) Deps) map[string]*Router {
 	return map[string]*Router{
-		"ExpertsFunction":  NewExperts(deps("ExpertsFunction")),
-		"BookingsFunction": NewBookings(deps("BookingsFunction")),
-		"FeedbackFunction": NewFeedback(deps("FeedbackFunction")),
-		"RequestsFunction": NewRequests(deps("RequestsFunction")),
-		"ReportsFunction":  NewReports(deps("ReportsFunction")),
+		"ExpertsFunction":       NewExperts(deps("ExpertsFunction")),
+		"BookingsFunction":      NewBookings(deps("BookingsFunction")),
+		"FeedbackFunction":      NewFeedback(deps("FeedbackFunction")),
+		"RequestsFunction":      NewRequests(deps("RequestsFunction")),
+		"ReportsFunction":       NewReports(deps("ReportsFunction")),
+		"NotificationsFunction": NewNotifications(deps("NotificationsFunction")),
 	}
 }

@@ -121,6 +121,7 @@ type fixture struct {
 	feedback *lambdaClient // FeedbackFunction
 	requests *lambdaClient // RequestsFunction
 	reports  *lambdaClient // ReportsFunction
+	notifs   *lambdaClient // NotificationsFunction
 	cfg      dynamo.Config
 	mu       sync.Mutex
 	now      time.Time
@@ -156,13 +157,14 @@ func newFixtureAt(t testing.TB, now time.Time) *fixture {
 	}
 	f.store = store
 	routers := FunctionsWith(func(fn string) Deps {
-		return Deps{Store: functionStore(t, f.cfg, fn), Logger: quietLog, Now: f.clock, Sealer: testSealer, CalendarHTTP: caldavtest.HTTPClient()}
+		return Deps{Store: functionStore(t, f.cfg, fn), Logger: quietLog, Now: f.clock, Sealer: testSealer, CalendarHTTP: caldavtest.HTTPClient(), VerifyLink: testVerifyLink}
 	})
 	f.api = newLambdaClient(t, routers["ExpertsFunction"])
 	f.bookings = newLambdaClient(t, routers["BookingsFunction"])
 	f.feedback = newLambdaClient(t, routers["FeedbackFunction"])
 	f.requests = newLambdaClient(t, routers["RequestsFunction"])
 	f.reports = newLambdaClient(t, routers["ReportsFunction"])
+	f.notifs = newLambdaClient(t, routers["NotificationsFunction"])
 	return f
 }
 

@@ -34,6 +34,10 @@ func checkInputs(pattern string, r *http.Request) error {
 			v.Check(tandem.ValidToken(val), name, tandem.TokenRule)
 			continue
 		}
+		if name == "linkToken" {
+			v.Check(validLinkToken(val), name, linkTokenRule)
+			continue
+		}
 		v.Check(tandem.ValidID(val), name, tandem.IDRule)
 	}
 	if rules := queryRules[pattern]; rules != nil {
@@ -126,6 +130,7 @@ var queryRules = map[string]map[string]queryRule{
 		"groupBy": enumParam("month", "department", "expert"), "format": enumParam("json", "csv"),
 	},
 	"GET /v1/reports/connections": {"from": monthParam, "to": monthParam},
+	"GET /v1/notifications":       {"cursor": cursorParam, "unread": enumParam("true", "false")},
 }
 
 func textParam(max int) queryRule {
@@ -206,4 +211,20 @@ func zoneParam(s string) string {
 		return "is not a known IANA time zone"
 	}
 	return ""
+}
+
+// linkTokenRule is the shape of a signed e-mail link token (internal/mail): 32-1024
+// base64url characters.
+const linkTokenRule = "must be a link token: 32-1024 letters, digits, '_' or '-'"
+
+func validLinkToken(s string) bool {
+	if len(s) < 32 || len(s) > 1024 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }

@@ -30,6 +30,8 @@ type ProxyFunc func(context.Context, events.APIGatewayV2HTTPRequest) (events.API
 // test keeps the list equal to template.yaml's.
 var publicRoutes = map[string]bool{
 	"GET /v1/calendar/{token}/feed.ics": true,
+	"GET /v1/unsubscribe/{linkToken}":   true,
+	"POST /v1/unsubscribe/{linkToken}":  true,
 }
 
 // SAMLocal wraps next for `sam local`: a request to a protected route needs a bearer token

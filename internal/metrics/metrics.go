@@ -21,6 +21,10 @@
 //	SchedulerRuns     Count    a scheduler run finished (with or without error)
 //	SchedulerErrors   Count    a scheduler run returned an error
 //	SessionsCompleted, HoldsExpired, RequestsExpired, SeatsOffered   Count   what a run did
+//	NotificationsSent          Count   an e-mail SES accepted (NotificationsFunction); dimension Kind
+//	NotificationSendFailures   Count   a send that failed and will be retried
+//	NotificationsDeadLettered  Count   an e-mail given up (alarm NotificationEmailsDeadAlarm)
+//	NotificationLeaseLapsed    Count   a sender died between claiming and recording: sent again
 package metrics
 
 import (

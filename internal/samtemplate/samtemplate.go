@@ -10,10 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/awslabs/goformation/v7"
 	"github.com/awslabs/goformation/v7/cloudformation"
+	"gopkg.in/yaml.v3"
 )
 
 // FileName is the template's name at the repository root.
@@ -21,7 +23,8 @@ const FileName = "template.yaml"
 
 // Template is a parsed SAM template.
 type Template struct {
-	cf *cloudformation.Template
+	cf  *cloudformation.Template
+	raw []byte // the file as read: what goformation cannot type is read from it
 }
 
 // Load parses the template at path.
@@ -34,7 +37,7 @@ func Load(path string) (*Template, error) {
 	if err != nil {
 		return nil, fmt.Errorf("samtemplate.Load(%q): %w", path, err)
 	}
-	return &Template{cf: cf}, nil
+	return &Template{cf: cf, raw: data}, nil
 }
 
 // Find returns the path of template.yaml in dir or the nearest parent that has one; tests use
@@ -152,5 +155,46 @@ func (t *Template) StreamEvent(function string) (StreamEvent, error) {
 		}
 		return out, nil
 	}
+	// goformation leaves an event's properties untyped when they hold a field its DynamoDB
+	// event type lacks (DestinationConfig, FunctionResponseTypes): read them from the YAML.
+	if out, ok := rawStreamEvent(t.raw, function); ok {
+		return out, nil
+	}
 	return StreamEvent{}, fmt.Errorf("samtemplate: function %s has no DynamoDB event", function)
+}
+
+// rawStreamEvent reads the delivery settings of function's DynamoDB event from the YAML.
+func rawStreamEvent(data []byte, function string) (StreamEvent, bool) {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return StreamEvent{}, false
+	}
+	fn := mappingValue(mappingValue(doc.Content[0], "Resources"), function)
+	evs := mappingValue(mappingValue(fn, "Properties"), "Events")
+	if evs == nil || evs.Kind != yaml.MappingNode {
+		return StreamEvent{}, false
+	}
+	for i := 1; i < len(evs.Content); i += 2 {
+		ev := evs.Content[i]
+		if typ := mappingValue(ev, "Type"); typ == nil || typ.Value != "DynamoDB" {
+			continue
+		}
+		props := mappingValue(ev, "Properties")
+		out := StreamEvent{Function: function, BatchSize: 100, MaximumRetryAttempts: -1}
+		if n := mappingValue(props, "BatchSize"); n != nil {
+			if v, err := strconv.Atoi(n.Value); err == nil {
+				out.BatchSize = v
+			}
+		}
+		if n := mappingValue(props, "MaximumRetryAttempts"); n != nil {
+			if v, err := strconv.Atoi(n.Value); err == nil {
+				out.MaximumRetryAttempts = v
+			}
+		}
+		if n := mappingValue(props, "BisectBatchOnFunctionError"); n != nil {
+			out.BisectOnError = n.Value == "true"
+		}
+		return out, true
+	}
+	return StreamEvent{}, false
 }

@@ -2,7 +2,8 @@
 // EventBridge schedule: it completes confirmed sessions that have ended, expires approval
 // requests whose hold has passed and learners' requests past their expiry, offers seats of
 // group sessions given up to their waitlists (and passes on lapsed offers), and rolls each
-// expert's offered minutes (for HR's utilization) into every new month. It finds them
+// expert's offered minutes (for HR's utilization) into every new month, fires session
+// reminders and lapse warnings, and retries e-mails that failed (internal/notify). It finds them
 // through the hourly due entries the booking transactions write (no Scan), and changes each
 // through the booking use case (internal/booking) and the store's ordinary conditional
 // transition, so it is safe to run twice or alongside people using the app. Reads never wait
@@ -18,6 +19,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/tandemhq/tandem/internal/booking"
 	"github.com/tandemhq/tandem/internal/dynamo"
+	"github.com/tandemhq/tandem/internal/notify"
 	"github.com/tandemhq/tandem/internal/streams"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -40,7 +42,11 @@ type Result struct {
 	OfferedRefreshed int `json:"offeredRefreshed"`
 	// Promoted counts seats of group sessions offered to the next learner on a waitlist.
 	Promoted int `json:"promoted"`
-	Skipped  int `json:"skipped"`
+	// Reminders counts reminder and lapse entries handled (internal/notify.Remind); MailRetried
+	// e-mails made pending again after a failure or a lapsed sender's lease.
+	Reminders   int `json:"reminders"`
+	MailRetried int `json:"mailRetried"`
+	Skipped     int `json:"skipped"`
 }
 
 // Handler is the Lambda handler for the EventBridge schedule: it runs at the event's time
@@ -115,6 +121,29 @@ func process(ctx context.Context, store *dynamo.Store, d dynamo.Due, hour, now t
 		}
 		res.Promoted += len(offered)
 		return store.ClearDue(ctx, hour, d)
+	case dynamo.DueRemind, dynamo.DueLapse, dynamo.DueMail: // notifications (internal/notify)
+		var done bool
+		var err error
+		if r, ok := dynamo.ReminderOf(d); ok {
+			done, err = notify.Remind(ctx, store, r, now)
+			if done {
+				res.Reminders++
+			}
+		} else if d.Kind == dynamo.DueMail {
+			done, err = notify.RetryDue(ctx, store, d, now, nil)
+			if done {
+				res.MailRetried++
+			}
+		} else {
+			done = true // malformed: nothing to do
+		}
+		if err != nil {
+			return err
+		}
+		if !done {
+			return tandem.Errorf(tandem.EConflict, "not due yet") // kept for a later run
+		}
+		return store.ClearDueEntry(ctx, hour, d)
 	case "OFFERED": // BookingID is the expert's id
 		a, err := store.GetAvailabilityFact(ctx, d.Org, d.BookingID)
 		if err != nil {
