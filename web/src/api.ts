@@ -404,42 +404,17 @@ export type AdjustInput = Body<'/v1/programs/{programId}/cohorts', 'put'>;
 /** MyCohort is what a member sees once the cohorts are published. */
 export type MyCohort = Schemas['MyCohort'];
 
-// ---- notifications (#16; by hand from the contracts until the document has them) and
-// calendar connections (#17)
+// ---- notifications (#16) and calendar connections (#17)
 
 /** Notification is one entry of the in-app inbox; path is the app page it is about. */
-export interface Notification {
-  id: string;
-  kind: string;
-  title: string;
-  body: string;
-  path: string;
-  createdAt: string;
-  readAt?: string;
-}
-export interface NotificationPage {
-  items: Notification[];
-  nextCursor: string;
-  unread: number;
-}
-export interface NotificationKindSetting {
-  kind: string;
-  label: string;
-  email: boolean;
-}
-/** NotificationSettings: e-mail on/off overall and per kind (in-app is always on); reminder lead times. */
-export interface NotificationSettings {
-  email: boolean;
-  kinds: NotificationKindSetting[];
-  /** 0-2 lead times in minutes (15..10080); [] = no reminders. */
-  reminders: { leadMinutes: number[] };
-}
+export type Notification = Schemas['Notification'];
+/** A page of the inbox; nextCursor is '' on the last page (the document may leave it out). */
+export type NotificationPage = Omit<Schemas['NotificationPage'], 'nextCursor'> & { nextCursor: string };
+/** NotificationSettings: e-mail on/off overall and per kind (in-app is always on); 0-2 reminder lead times (15..10080 min). */
+export type NotificationSettings = Schemas['NotificationSettings'];
+export type NotificationKindSetting = NotificationSettings['kinds'][number];
 /** What a one-click unsubscribe link is about (GET /v1/unsubscribe/{token}, no sign-in). */
-export interface Unsubscription {
-  kind: string;
-  label: string;
-  address: string;
-}
+export type Unsubscription = Schemas['Unsubscribe'];
 /** CalendarConnection is a busy source: never its password, never its secret URL (only the host). */
 export type CalendarConnection = Schemas['CalendarConnection'];
 export type CalendarKind = CalendarConnection['kind'];
@@ -596,18 +571,18 @@ export const api = {
 
   // Notifications (#16): the inbox, the unread count the bell polls, settings, unsubscribe.
   notifications: async (cursor = '', unread = false, signal?: Abort): Promise<NotificationPage> => {
-    const p = await json<Partial<NotificationPage>>('GET', '/v1/notifications', { query: { cursor, unread: unread ? 'true' : '' }, signal });
-    return { items: p.items ?? [], nextCursor: p.nextCursor ?? '', unread: p.unread ?? 0 };
+    const p = await call('get', '/v1/notifications', { query: { cursor, ...(unread ? { unread: 'true' as const } : {}) }, signal });
+    return { ...p, nextCursor: p.nextCursor ?? '' };
   },
-  unreadCount: (signal?: Abort) => json<{ unread: number }>('GET', '/v1/notifications/unread-count', { signal }),
-  markRead: (id: string) => json<void>('POST', route('/v1/notifications/{notificationId}/read', { notificationId: id })),
-  markAllRead: () => json<void>('POST', '/v1/notifications/read-all'),
-  notificationSettings: (signal?: Abort) => json<NotificationSettings>('GET', '/v1/me/notification-settings', { signal }),
-  putNotificationSettings: (body: NotificationSettings) => json<NotificationSettings>('PUT', '/v1/me/notification-settings', { body }),
+  unreadCount: (signal?: Abort) => call('get', '/v1/notifications/unread-count', { signal }),
+  markRead: (id: string) => call('post', '/v1/notifications/{notificationId}/read', { path: { notificationId: id } }),
+  markAllRead: () => call('post', '/v1/notifications/read-all', {}),
+  notificationSettings: (signal?: Abort) => call('get', '/v1/me/notification-settings', { signal }),
+  putNotificationSettings: (body: NotificationSettings) => call('put', '/v1/me/notification-settings', { body }),
   /** unsubscription says what a link from an e-mail unsubscribes from (no sign-in). */
-  unsubscription: (token: string, signal?: Abort) => json<Unsubscription>('GET', route('/v1/unsubscribe/{token}', { token }), { auth: false, signal }),
+  unsubscription: (token: string, signal?: Abort) => json<Unsubscription>('GET', route('/v1/unsubscribe/{linkToken}', { linkToken: token }), { auth: false, signal }),
   /** unsubscribe is the RFC 8058 one-click POST an e-mail client makes too (no sign-in; idempotent). */
-  unsubscribe: (token: string) => json<void>('POST', route('/v1/unsubscribe/{token}', { token }), { auth: false, form: 'List-Unsubscribe=One-Click' }),
+  unsubscribe: (token: string) => json<void>('POST', route('/v1/unsubscribe/{linkToken}', { linkToken: token }), { auth: false, form: 'List-Unsubscribe=One-Click' }),
 
   // Calendar connections (#17): busy sources per user; the feed comes with the list.
   calendars: (signal?: Abort) => call('get', '/v1/me/calendars', { signal }),

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, configure, type Me, type Role } from './api';
 import { clearSession, cognitoLogoutUrl, completeCognitoSignIn, detectMode, loadSession, type AuthSetup, type Session } from './auth';
 import { ZonePicker } from './components/ZonePicker';
+import { Bell } from './components/Bell';
 import { Availability } from './pages/Availability';
 import { BookingPage } from './pages/bookings/BookingPage';
 import { Calendars } from './pages/calendars/Calendars';
@@ -187,6 +188,7 @@ function Header({ me, path, onSignOut }: { me: Me; path: string; onSignOut: () =
         </ul>
       </nav>
       <div class="who">
+        <Bell current={path === '/notifications' || path.startsWith('/notifications/')} />
         <span class="who-name">{me.name}</span>
         <button type="button" class="secondary small" onClick={onSignOut}>
           Sign out

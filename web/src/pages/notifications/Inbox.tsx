@@ -123,7 +123,7 @@ export function Inbox() {
               </time>
             </div>
             {!n.readAt && (
-              <button type="button" class="secondary small" onClick={() => void markRead(n)} aria-label={`Mark “${n.title}” as read`}>
+              <button type="button" class="secondary small" onClick={() => void markRead(n)} aria-label={`Mark as read: ${n.title}`}>
                 Mark as read
               </button>
             )}

@@ -78,7 +78,7 @@ export function NotificationSettings() {
             {doc.kinds.map((k, i) => (
               <Checkbox
                 key={k.kind}
-                label={k.label}
+                label={k.label ?? k.kind}
                 checked={k.email}
                 onValue={(v) => edit({ ...doc, kinds: doc.kinds.map((x, j) => (i === j ? { ...x, email: v } : x)) })}
                 error={errorOf(err, `kinds[${i}]`)}
