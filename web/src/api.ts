@@ -86,6 +86,7 @@ const problemCodes: Record<ProblemCode, true> = {
   unprocessable: true,
   limit_exceeded: true,
   internal: true,
+  expert_calendar_busy: true,
 };
 const knownCodes = new Set<string>(Object.keys(problemCodes));
 
@@ -150,6 +151,7 @@ interface RequestOptions {
   body?: unknown;
   headers?: Record<string, string>;
   auth?: boolean; // send the bearer token (default true)
+  form?: string; // an application/x-www-form-urlencoded body instead of JSON
   signal?: AbortSignal;
 }
 
@@ -173,6 +175,9 @@ async function send(method: string, path: string, o: RequestOptions = {}): Promi
   if (o.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(o.body);
+  } else if (o.form !== undefined) {
+    headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    body = o.form;
   }
   let res: Response;
   try {
@@ -401,6 +406,27 @@ export type AdjustInput = Body<'/v1/programs/{programId}/cohorts', 'put'>;
 /** MyCohort is what a member sees once the cohorts are published. */
 export type MyCohort = Schemas['MyCohort'];
 
+// ---- notifications (#16) and calendar connections (#17)
+
+/** Notification is one entry of the in-app inbox; path is the app page it is about. */
+export type Notification = Schemas['Notification'];
+/** A page of the inbox; nextCursor is '' on the last page (the document may leave it out). */
+export type NotificationPage = Omit<Schemas['NotificationPage'], 'nextCursor'> & { nextCursor: string };
+/** NotificationSettings: e-mail on/off overall and per kind (in-app is always on); 0-2 reminder lead times (15..10080 min). */
+export type NotificationSettings = Schemas['NotificationSettings'];
+export type NotificationKindSetting = NotificationSettings['kinds'][number];
+/** What a one-click unsubscribe link is about (GET /v1/unsubscribe/{token}, no sign-in). */
+export type Unsubscription = Schemas['Unsubscribe'];
+/** CalendarConnection is a busy source: never its password, never its secret URL (only the host). */
+export type CalendarConnection = Schemas['CalendarConnection'];
+export type CalendarKind = CalendarConnection['kind'];
+export type CalendarStatus = CalendarConnection['status'];
+export type CalendarConnectionInput = Schemas['CalendarConnectionInput'];
+/** The caller's connections and, once they made a feed token, the feed's addresses (absolute). */
+export type CalendarList = Schemas['CalendarConnections'];
+export type CalendarFeed = NonNullable<CalendarList['feed']>;
+export type CalendarToken = Schemas['CalendarToken'];
+
 // ---- not in the document: tandem dev's sign-in, the deploy-time config, Cognito's token endpoint
 
 export interface DevUser {
@@ -555,6 +581,34 @@ export const api = {
   /** publishCohorts fixes the plan and closes enrollment (409 extra.conflict unplaced or plan_changed). */
   publishCohorts: (id: string, version: number) =>
     call('post', '/v1/programs/{programId}/cohorts/publish', { path: { programId: id }, body: { version } }),
+
+  // The calendar feed: a secret URL calendar apps subscribe to (no sign-in there).
+  /** newCalendarToken makes a new feed URL (relative, /v1/calendar/{token}/feed.ics); the previous one stops working. */
+  newCalendarToken: () => call('post', '/v1/me/calendar-token', {}),
+  /** revokeCalendarToken: the feed URL stops working. */
+  revokeCalendarToken: () => call('delete', '/v1/me/calendar-token', {}),
+
+  // Notifications (#16): the inbox, the unread count the bell polls, settings, unsubscribe.
+  notifications: async (cursor = '', unread = false, signal?: Abort): Promise<NotificationPage> => {
+    const p = await call('get', '/v1/notifications', { query: { cursor, ...(unread ? { unread: 'true' as const } : {}) }, signal });
+    return { ...p, nextCursor: p.nextCursor ?? '' };
+  },
+  unreadCount: (signal?: Abort) => call('get', '/v1/notifications/unread-count', { signal }),
+  markRead: (id: string) => call('post', '/v1/notifications/{notificationId}/read', { path: { notificationId: id } }),
+  markAllRead: () => call('post', '/v1/notifications/read-all', {}),
+  notificationSettings: (signal?: Abort) => call('get', '/v1/me/notification-settings', { signal }),
+  putNotificationSettings: (body: NotificationSettings) => call('put', '/v1/me/notification-settings', { body }),
+  /** unsubscription says what a link from an e-mail unsubscribes from (no sign-in). */
+  unsubscription: (token: string, signal?: Abort) => json<Unsubscription>('GET', route('/v1/unsubscribe/{linkToken}', { linkToken: token }), { auth: false, signal }),
+  /** unsubscribe is the RFC 8058 one-click POST an e-mail client makes too (no sign-in; idempotent). */
+  unsubscribe: (token: string) => json<void>('POST', route('/v1/unsubscribe/{linkToken}', { linkToken: token }), { auth: false, form: 'List-Unsubscribe=One-Click' }),
+
+  // Calendar connections (#17): busy sources per user; the feed comes with the list.
+  calendars: (signal?: Abort) => call('get', '/v1/me/calendars', { signal }),
+  /** connectCalendar: 201 with the connection after its first sync (its result is in the status). */
+  connectCalendar: (body: CalendarConnectionInput) => call('post', '/v1/me/calendars', { body }),
+  syncCalendar: (id: string, signal?: Abort) => call('post', '/v1/me/calendars/{calendarId}/sync', { path: { calendarId: id }, signal }),
+  removeCalendar: (id: string) => call('delete', '/v1/me/calendars/{calendarId}', { path: { calendarId: id } }),
 
   // Dev sign-in (tandem dev only) and runtime config; no bearer token on these.
   devUsers: async (): Promise<DevUser[]> => {

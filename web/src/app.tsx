@@ -5,7 +5,13 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, configure, type Me, type Role } from './api';
 import { clearSession, cognitoLogoutUrl, completeCognitoSignIn, detectMode, loadSession, type AuthSetup, type Session } from './auth';
 import { ZonePicker } from './components/ZonePicker';
+import { Bell } from './components/Bell';
 import { Availability } from './pages/Availability';
+import { BookingPage } from './pages/bookings/BookingPage';
+import { Calendars } from './pages/calendars/Calendars';
+import { Inbox } from './pages/notifications/Inbox';
+import { NotificationSettings } from './pages/notifications/Settings';
+import { Unsubscribe } from './pages/notifications/Unsubscribe';
 import { CirclePage } from './pages/CirclePage';
 import { Board, OfferTimes } from './pages/Board';
 import { ExpertPage } from './pages/ExpertPage';
@@ -93,6 +99,8 @@ export function App() {
     requestAnimationFrame(() => document.querySelector<HTMLElement>('main h1')?.focus({ preventScroll: false }));
   }, [loc.path]);
 
+  // An e-mail's unsubscribe link works without signing in.
+  if (loc.path === '/unsubscribe') return <Unsubscribe signedIn={!!me} />;
   if (!setup || (session && !me && !fatal) || (loc.path === '/auth/callback' && !fatal && !session)) {
     return (
       <div class="boot">
@@ -177,6 +185,7 @@ export const NAV: NavItem[] = [
   { href: '/requests', label: 'My requests', more: (me) => hasRole(me, 'expert') },
   { href: '/programs', label: 'Programs', more: (me) => hasRole(me, 'expert') },
   { href: '/mentorships', label: 'Mentorships', more: true },
+  { href: '/calendars', label: 'Calendars', more: true },
 ];
 
 const isCurrent = (href: string, path: string) => (href === '/' ? path === '/' : path === href || path.startsWith(href + '/'));
@@ -247,15 +256,16 @@ function Header({ me, path, onSignOut }: { me: Me; path: string; onSignOut: () =
           )}
         </ul>
       </nav>
-      <HeaderActions me={me} onSignOut={onSignOut} />
+      <HeaderActions me={me} path={path} onSignOut={onSignOut} />
     </header>
   );
 }
 
 /** HeaderActions: controls at the header's end (add a notifications bell here, before the name). */
-function HeaderActions({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
+function HeaderActions({ me, path, onSignOut }: { me: Me; path: string; onSignOut: () => void }) {
   return (
     <div class="who header-actions">
+      <Bell current={path === '/notifications' || path.startsWith('/notifications/')} />
       <span class="who-name">{me.name}</span>
       <button type="button" class="secondary small" onClick={onSignOut}>
         Sign out
@@ -285,6 +295,10 @@ function Routes({ path, me }: { path: string; me: Me }) {
   if (match('/programs', path)) return <Programs />;
   if (match('/mentorships', path)) return <Mentorships />;
   if ((p = match('/mentorships/:id', path))) return <MentorshipPage id={p.id!} />;
+  if ((p = match('/bookings/:id', path))) return <BookingPage id={p.id!} />;
+  if (match('/notifications', path)) return <Inbox />;
+  if (match('/notifications/settings', path)) return <NotificationSettings />;
+  if (match('/calendars', path)) return <Calendars />;
   if ((p = match('/programs/:id/cohort', path))) return <MyCohort id={p.id!} />;
   if (match('/expert/board', path)) return guard('expert', <Board />);
   if ((p = match('/expert/board/:id', path))) return guard('expert', <OfferTimes id={p.id!} />);

@@ -16,7 +16,8 @@ export type RefusalKind =
   | 'already_waiting'
   | 'circle_cancelled'
   | 'group_session'
-  | 'open_requests';
+  | 'open_requests'
+  | 'calendar_busy';
 
 /** Refusal is a final answer for this time: the dialog says it and stops offering to retry. */
 export interface Refusal {
@@ -69,6 +70,10 @@ export function requestRefusal(err: unknown): Refusal | null {
 export function bookingRefusal(err: unknown): Refusal | null {
   const budget = budgetRefusal(err);
   if (budget) return budget;
+  if (err instanceof ApiError && err.code === 'expert_calendar_busy') {
+    // Free in Tandem, but taken in a calendar the expert connected.
+    return { kind: 'calendar_busy', title: 'The expert is busy then', message: err.detail || 'The expert has another appointment at this time.', advice: 'Close this and pick another time.' };
+  }
   if (!(err instanceof ApiError) || err.code !== 'conflict') return null;
   const conflict = String(err.extra.conflict ?? 'taken');
   const circle = circleRefusal(err, conflict);

@@ -4,6 +4,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { api, ApiError, weekdays, type Expert, type LocalInterval, type Schedule, type Weekday } from '../api';
 import { useLoad } from '../load';
+import { CalendarSync } from './calendars/CalendarSync';
 import { Link } from '../router';
 import { learnServerNow, serverNow, useApp } from '../state';
 import { allZones, formatDay, formatLongDay, fromLocalInput, groupByDay, toLocalInput, zoneLabel, type Week } from '../time';
@@ -121,6 +122,7 @@ export function Availability() {
   return (
     <main id="main" class="editor availability">
       <h1 tabIndex={-1}>My availability</h1>
+      <CalendarSync onSynced={() => setRefresh((n) => n + 1)} />
       <div class="two-col">
         <form
           onSubmit={(e) => {

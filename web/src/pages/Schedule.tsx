@@ -7,6 +7,7 @@ import { api, type Booking } from '../api';
 import { isOffer } from '../circles';
 import { ReasonDialog, WhenTabs, useBookings, type When } from '../components/Bookings';
 import { ExpertFeedbackPanel, feedbackOpen } from '../components/Feedback';
+import { InviteButton } from '../components/InviteButton';
 import { useLocation } from '../router';
 import { useApp } from '../state';
 import { entries, isGone, isLive, seatCount, split, type Entry } from '../schedule';
@@ -46,6 +47,7 @@ export function Schedule() {
       {b.status === 'pending' && !isOffer(b) && b.holdUntil && <p class="muted">Held for you to answer until {formatInstant(b.holdUntil, zone)}.</p>}
       {b.status === 'no_show' && <p class="muted">{b.noShow === 'guest' ? 'The learner did not come.' : 'Reported: the expert did not come.'}</p>}
       <div class="actions">
+        {(b.status === 'pending' || b.status === 'confirmed') && <InviteButton id={b.id} />}
         {b.status === 'pending' && !isOffer(b) && (
           <>
             <button type="button" class="small" disabled={busy === b.id} onClick={() => act(b, () => api.confirm(b.id))}>
