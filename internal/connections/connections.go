@@ -14,7 +14,7 @@
 //
 // Health. A failure is stored on the connection in plain words (calsource.Message) with a
 // backoff (10 min doubling to 4 h); after BrokenAfter consecutive failures the owner is told
-// (OnBroken) and the org's broken count, which HR sees, includes it. A failing source keeps
+// (notification calendar.broken, once per breakage) and the org's broken count, which HR sees, includes it. A failing source keeps
 // blocking with its last known busy times for KeepStale after its first failure, then its
 // ranges are dropped (the connection says so: busyKeptUntil).
 //
@@ -40,6 +40,7 @@ import (
 	"github.com/tandemhq/tandem/internal/calsource"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/icalbusy"
+	"github.com/tandemhq/tandem/internal/notify"
 	"github.com/tandemhq/tandem/internal/obs"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -77,11 +78,6 @@ type Service struct {
 	HTTP *http.Client
 	Now  func() time.Time
 	Log  *slog.Logger
-	// OnBroken is told once when a connection reaches BrokenAfter consecutive failures.
-	// The notification of kind calendar.broken belongs to internal/notify, which is not
-	// part of this build yet: until it is wired here, the fact is recorded on the
-	// connection (brokenNotified), counted for HR and logged.
-	OnBroken func(ctx context.Context, c *dynamo.CalendarConnection) error
 }
 
 func (s *Service) now() time.Time {
@@ -258,14 +254,34 @@ func (s *Service) broken(ctx context.Context, c *dynamo.CalendarConnection) erro
 	}
 	s.log().WarnContext(ctx, "calendar connection broken", slog.String("org", c.OrgID), slog.String("user", c.UserID),
 		slog.String("connection", c.ID), slog.Int("failures", c.Failures), slog.String("host", c.Host))
-	if s.OnBroken != nil {
-		if err := s.OnBroken(ctx, c); err != nil {
-			return err
-		}
+	if err := notify.Raise(ctx, s.Store, brokenNote(c)); err != nil {
+		return err
 	}
 	c.BrokenNotified = true
 	_, err = s.Store.SaveCalendarSync(ctx, c, nil)
 	return err
+}
+
+// brokenNote tells the owner their calendar stopped syncing (notification kind
+// calendar.broken): in the inbox and, unless they switched it off, by e-mail. Its event is
+// the breakage (the connection and when it started failing), so it is raised once per
+// breakage however often the sync is retried.
+func brokenNote(c *dynamo.CalendarConnection) notify.Note {
+	since := c.StaleSince
+	if since.IsZero() {
+		since = c.LastAttemptAt
+	}
+	lines := []string{
+		fmt.Sprintf("Tandem could not read your calendar %q %d times in a row: %s", c.Name, c.Failures, c.LastError),
+	}
+	keep := BusyKeptUntil(c)
+	if !keep.IsZero() {
+		lines = append(lines, "The busy times it read last keep blocking your slots until the time below; after that they are "+
+			"dropped. Check the calendar's address and password under Calendars.")
+	}
+	return notify.Note{Deadline: keep, Org: c.OrgID, UserID: c.UserID, Kind: notify.KindCalendarBroken,
+		EventKey: "calendar.broken#" + c.ID + "#" + since.UTC().Format(time.RFC3339), At: since,
+		Title: "Your calendar \"" + c.Name + "\" is not syncing", Lines: lines, Path: "/calendars"}
 }
 
 func backoff(failures int) time.Duration {

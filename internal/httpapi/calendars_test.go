@@ -193,6 +193,22 @@ func TestBrokenSources(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Errorf("broken users = %d %v, want 1", n, err)
 	}
+	// The owner is told once (calendar.broken), however often the failing sync is retried.
+	f.setNow(f.clock().Add(2 * time.Hour))
+	f.bookings.do("POST", "/v1/me/calendars/"+c.ID+"/sync", "", aliceExpert)
+	page, err := f.store.ListNotifications(context.Background(), "acme", "u-alice", "", false, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var told []string
+	for _, n := range page.Items {
+		if n.Kind == "calendar.broken" {
+			told = append(told, n.Title)
+		}
+	}
+	if len(told) != 1 || !strings.Contains(told[0], "Was fine") {
+		t.Errorf("calendar.broken notifications = %q, want one about \"Was fine\"", told)
+	}
 	// Past the kept window the stale busy time stops blocking.
 	f.setNow(c.BusyKeptUntil.Add(time.Minute))
 	res = f.bookings.do("POST", "/v1/me/calendars/"+c.ID+"/sync", "", aliceExpert)

@@ -183,13 +183,15 @@ type Note struct {
 	Title                       string
 	Lines                       []string
 	Path                        string
+	// Deadline, when set, is shown in the recipient's own zone ("respond by" in e-mail).
+	Deadline time.Time
 }
 
 // Raise creates the notification of a Note once.
 func Raise(ctx context.Context, store *dynamo.Store, n Note) error {
 	return publish(ctx, store, note{org: n.Org, userID: n.UserID, kind: n.Kind, eventKey: n.EventKey, at: n.At, path: n.Path,
 		compose: func(*time.Location) (string, string, Message) {
-			return n.Title, "", Message{Lines: append([]string(nil), n.Lines...)}
+			return n.Title, "", Message{Lines: append([]string(nil), n.Lines...), Deadline: n.Deadline}
 		}})
 }
 
