@@ -371,19 +371,18 @@ func (s *Service) read(ctx context.Context, c *dynamo.CalendarConnection, now ti
 		if err != nil {
 			return nil, false, err
 		}
-		events := 0
+		var docs [][]byte
 		for _, o := range objs {
 			if ownEvent(o.Data) {
 				continue // a session Tandem wrote back: already busy in Tandem
 			}
-			part, sum, err := icalbusy.Expand(o.Data, loc, from, to, icalbusy.WithAddresses(addrs...))
-			if err != nil {
-				return nil, false, err
-			}
-			events += sum.Events
-			ivs = append(ivs, part...)
+			docs = append(docs, o.Data)
 		}
-		ivs = icalbusy.Merge(ivs)
+		// One set of work limits across all objects: a server answering with many objects
+		// cannot multiply the expansion work.
+		if ivs, _, err = icalbusy.ExpandAll(docs, loc, from, to, icalbusy.WithAddresses(addrs...)); err != nil {
+			return nil, false, err
+		}
 		c.CTag = st.CTag
 	default:
 		return nil, false, fmt.Errorf("connections: unknown kind %q", c.Kind)

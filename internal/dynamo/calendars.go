@@ -508,27 +508,25 @@ func (s *Store) GetWriteBack(ctx context.Context, c *CalendarConnection, booking
 // version at or below v is cleared. expires: when the state may go (after the session).
 func (s *Store) SetWriteBackApplied(ctx context.Context, c *CalendarConnection, bookingID string, v int64, expires time.Time) (err error) {
 	defer tandem.Wrap(&err, "Store.SetWriteBackApplied")
-	_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table,
-		Key:                      pkSK(userPK(c.OrgID, c.UserID), calWBSK(c.ID, bookingID)),
-		UpdateExpression:         aws.String("SET #t = :t, org = :o, bookingId = :b, applied = :v, expiresAt = :e REMOVE pending"),
-		ConditionExpression:      aws.String("attribute_not_exists(applied) OR applied < :v"),
-		ExpressionAttributeNames: map[string]string{"#t": "type"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":t": strAttr(string(typeCalWB)), ":o": strAttr(c.OrgID),
-			":b": strAttr(bookingID), ":v": numAttr(v), ":e": numAttr(expires.Unix())}})
-	if err = translate(err, ""); tandem.ErrorCode(err) == tandem.EConflict {
-		return nil
-	}
-	return err
+	return s.setWriteBack(ctx, c, bookingID, v, expires, "applied = :v, expiresAt = :e REMOVE pending",
+		"attribute_not_exists(applied) OR applied < :v")
 }
 
 // SetWriteBackPending records that version v of the booking is owed to the calendar (a write
 // failed), unless it or a later one was already written.
 func (s *Store) SetWriteBackPending(ctx context.Context, c *CalendarConnection, bookingID string, v int64, expires time.Time) (err error) {
 	defer tandem.Wrap(&err, "Store.SetWriteBackPending")
-	_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table,
+	return s.setWriteBack(ctx, c, bookingID, v, expires, "pending = :v, expiresAt = :e",
+		"(attribute_not_exists(applied) OR applied < :v) AND (attribute_not_exists(pending) OR pending < :v)")
+}
+
+// setWriteBack updates a write-back state item with set (after its identifying attributes)
+// if cond holds; when it does not, a later version is already recorded: a no-op.
+func (s *Store) setWriteBack(ctx context.Context, c *CalendarConnection, bookingID string, v int64, expires time.Time, set, cond string) error {
+	_, err := s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table,
 		Key:                      pkSK(userPK(c.OrgID, c.UserID), calWBSK(c.ID, bookingID)),
-		UpdateExpression:         aws.String("SET #t = :t, org = :o, bookingId = :b, pending = :v, expiresAt = :e"),
-		ConditionExpression:      aws.String("(attribute_not_exists(applied) OR applied < :v) AND (attribute_not_exists(pending) OR pending < :v)"),
+		UpdateExpression:         aws.String("SET #t = :t, org = :o, bookingId = :b, " + set),
+		ConditionExpression:      aws.String(cond),
 		ExpressionAttributeNames: map[string]string{"#t": "type"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":t": strAttr(string(typeCalWB)), ":o": strAttr(c.OrgID),
 			":b": strAttr(bookingID), ":v": numAttr(v), ":e": numAttr(expires.Unix())}})

@@ -263,38 +263,16 @@ func (s *Store) ListOrgMentorships(ctx context.Context, org string) (_ []*tandem
 // missing ones are left out.
 func (s *Store) GetBookings(ctx context.Context, org string, ids []string) (_ map[string]*tandem.Booking, err error) {
 	defer tandem.Wrap(&err, "Store.GetBookings")
-	batches := make([][]*tandem.Booking, (len(ids)+99)/100)
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(metConcurrency)
-	for b := range batches {
-		chunk := ids[b*100 : min(b*100+100, len(ids))]
-		g.Go(func() error {
-			keys := make([]map[string]types.AttributeValue, 0, len(chunk))
-			for _, id := range chunk {
-				keys = append(keys, pkSK(bookingPK(org, id), skBooking))
-			}
-			raws, err := s.batchGet(gctx, keys, true)
-			if err != nil {
-				return err
-			}
-			for _, raw := range raws {
-				var it bookingItem
-				if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
-					return err
-				}
-				batches[b] = append(batches[b], it.toDomain())
-			}
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
+	items, err := batchGetAll[bookingItem](ctx, s, ids, func(id string) map[string]types.AttributeValue {
+		return pkSK(bookingPK(org, id), skBooking)
+	}, true)
+	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]*tandem.Booking, len(ids))
-	for _, batch := range batches {
-		for _, b := range batch {
-			out[b.ID] = b
-		}
+	out := make(map[string]*tandem.Booking, len(items))
+	for _, it := range items {
+		b := it.toDomain()
+		out[b.ID] = b
 	}
 	return out, nil
 }

@@ -545,23 +545,44 @@ const metConcurrency = 8
 // cohort with (BatchGetItem, 100 keys a call, the calls in parallel).
 func (s *Store) MetBefore(ctx context.Context, org string, userIDs []string) (_ map[string]map[string]bool, err error) {
 	defer tandem.Wrap(&err, "Store.MetBefore")
-	batches := make([][]metItem, (len(userIDs)+99)/100)
+	items, err := batchGetAll[metItem](ctx, s, userIDs, func(id string) map[string]types.AttributeValue {
+		return pkSK(userPK(org, id), skMet)
+	}, false)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]bool{}
+	for _, it := range items {
+		set := make(map[string]bool, len(it.Met))
+		for _, m := range it.Met {
+			set[m] = true
+		}
+		out[it.UserID] = set
+	}
+	return out, nil
+}
+
+// batchGetAll reads the items of ids (key gives each one's key) with BatchGetItem, 100 keys a
+// call and up to metConcurrency calls in parallel, and unmarshals them; missing ones are left
+// out.
+func batchGetAll[T any](ctx context.Context, s *Store, ids []string, key func(string) map[string]types.AttributeValue, consistent bool) ([]*T, error) {
+	batches := make([][]*T, (len(ids)+99)/100)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(metConcurrency)
 	for b := range batches {
-		ids := userIDs[b*100 : min(b*100+100, len(userIDs))]
+		chunk := ids[b*100 : min(b*100+100, len(ids))]
 		g.Go(func() error {
-			keys := make([]map[string]types.AttributeValue, 0, len(ids))
-			for _, id := range ids {
-				keys = append(keys, pkSK(userPK(org, id), skMet))
+			keys := make([]map[string]types.AttributeValue, 0, len(chunk))
+			for _, id := range chunk {
+				keys = append(keys, key(id))
 			}
-			items, err := s.batchGet(gctx, keys, false)
+			raws, err := s.batchGet(gctx, keys, consistent)
 			if err != nil {
 				return err
 			}
-			for _, raw := range items {
-				var it metItem
-				if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
+			for _, raw := range raws {
+				it := new(T)
+				if err := attributevalue.UnmarshalMap(raw, it); err != nil {
 					return err
 				}
 				batches[b] = append(batches[b], it)
@@ -572,15 +593,9 @@ func (s *Store) MetBefore(ctx context.Context, org string, userIDs []string) (_ 
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	out := map[string]map[string]bool{}
+	var out []*T
 	for _, batch := range batches {
-		for _, it := range batch {
-			set := make(map[string]bool, len(it.Met))
-			for _, m := range it.Met {
-				set[m] = true
-			}
-			out[it.UserID] = set
-		}
+		out = append(out, batch...)
 	}
 	return out, nil
 }
