@@ -176,21 +176,7 @@ func (it *mentorshipItem) toDomain() *tandem.Mentorship {
 // version to store. Errors: *MentorshipChanged when the guard no longer held.
 func (s *Store) SaveMentorship(ctx context.Context, m *tandem.Mentorship, prevVersion int64) (err error) {
 	defer tandem.Wrap(&err, "Store.SaveMentorship(%q)", m.ID)
-	av, err := attributevalue.MarshalMap(mentorshipItemFrom(m))
-	if err != nil {
-		return err
-	}
-	in := &dynamodb.PutItemInput{TableName: &s.table, Item: av, ConditionExpression: aws.String("attribute_not_exists(PK)")}
-	if prevVersion > 0 {
-		in.ConditionExpression = aws.String("version = :v")
-		in.ExpressionAttributeValues = map[string]types.AttributeValue{":v": num(prevVersion)}
-	}
-	_, err = s.client.PutItem(ctx, in)
-	var ccf *types.ConditionalCheckFailedException
-	if errors.As(err, &ccf) {
-		return &MentorshipChanged{What: "mentorship"}
-	}
-	return translate(err, "")
+	return s.putGuarded(ctx, mentorshipItemFrom(m), prevVersion, "mentorship")
 }
 
 // SetMentorshipHealth stores the health computed at read (one UpdateItem, without a new
