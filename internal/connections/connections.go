@@ -144,12 +144,12 @@ func (in *NewInput) Validate() (string, error) {
 // the connection's status; a failing first sync still creates it). Errors: invalid,
 // limit_exceeded (more than MaxPerUser), unprocessable (no key configured).
 func (s *Service) Create(ctx context.Context, org, userID, id string, in NewInput) (*dynamo.CalendarConnection, error) {
-	obs.NoteSecret(in.Password)
-	obs.NoteSecret(in.URL)
 	u, err := in.Validate()
 	if err != nil {
-		return nil, err
+		return nil, err // a refused value is no credential (and the body is never logged)
 	}
+	obs.NoteSecret(in.Password)
+	obs.NoteSecret(in.URL)
 	if s.Sealer == nil {
 		return nil, tandem.Errorf(tandem.EUnprocessable, "Calendar connections are not enabled on this server (no encryption key is configured).")
 	}
