@@ -92,7 +92,11 @@ func runDev(ctx context.Context, args []string) error {
 	}
 	url := "http://" + ln.Addr().String()
 	go pollStream(ctx, sf, tpl, store, devConsumer(ctx, store, now, url, linkKey, log), log)
-	go runScheduler(ctx, store, now, log)
+	var cal *connections.Service
+	if sealer, client, err := devCalendars(); err == nil {
+		cal = &connections.Service{Store: store, Sealer: sealer, HTTP: client, Now: now, Log: log}
+	}
+	go runScheduler(ctx, store, now, cal, log)
 	if err := os.MkdirAll(".local", 0o755); err == nil {
 		_ = os.WriteFile(filepath.Join(".local", "dev.url"), []byte(url+"\n"), 0o644)
 	}

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/tandemhq/tandem/internal/connections"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -88,9 +90,10 @@ func devConsumer(ctx context.Context, store *dynamo.Store, now func() time.Time,
 }
 
 // runScheduler runs SchedulerFunction's work every minute on the dev clock, as EventBridge
-// runs it every five minutes in AWS: sessions complete, holds lapse, reminders fire and
-// failed e-mails are retried locally too.
-func runScheduler(ctx context.Context, store *dynamo.Store, now func() time.Time, log *slog.Logger) {
+// runs it every five minutes in AWS: sessions complete, holds lapse, reminders fire, failed
+// e-mails are retried and connected calendars sync (cal nil: none) locally too.
+func runScheduler(ctx context.Context, store *dynamo.Store, now func() time.Time, cal *connections.Service, log *slog.Logger) {
+	run := scheduler.HandlerWith(store, now, cal)
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	for {
@@ -99,7 +102,7 @@ func runScheduler(ctx context.Context, store *dynamo.Store, now func() time.Time
 			return
 		case <-tick.C:
 		}
-		if _, err := scheduler.Run(ctx, store, now()); err != nil {
+		if _, err := run(ctx, events.EventBridgeEvent{}); err != nil {
 			log.Error("scheduler", slog.String("error", err.Error()))
 		}
 	}

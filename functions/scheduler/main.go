@@ -20,11 +20,7 @@ import (
 func main() {
 	log := obs.NewLogger(os.Stdout)
 	store := tracing.NewStore(log)
-	sealer, client, err := connections.ConfigFromEnv()
-	if err != nil {
-		log.Error("calendar connections disabled", slog.String("error", err.Error()))
-	}
-	run := scheduler.HandlerWith(store, time.Now, &connections.Service{Store: store, Sealer: sealer, HTTP: client, Log: log})
+	run := scheduler.HandlerWith(store, time.Now, connections.ServiceFromEnv(store, log))
 	lambda.Start(func(ctx context.Context, ev events.EventBridgeEvent) (scheduler.Result, error) {
 		res, err := run(ctx, ev)
 		metrics.SchedulerRun(ctx, res.Completed, res.Expired, res.RequestsExpired, res.Promoted, err)

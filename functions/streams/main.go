@@ -4,7 +4,6 @@
 package main
 
 import (
-	"log/slog"
 	"os"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -19,10 +18,6 @@ func main() {
 	log := obs.NewLogger(os.Stdout)
 	store := tracing.NewStore(log)
 	// Confirmed sessions are written back into connected CalDAV calendars that ask for it.
-	sealer, client, err := connections.ConfigFromEnv()
-	if err != nil {
-		log.Error("calendar write-back disabled", slog.String("error", err.Error()))
-	}
-	cal := &connections.Service{Store: store, Sealer: sealer, HTTP: client, Log: log}
+	cal := connections.ServiceFromEnv(store, log)
 	lambda.Start(metrics.StreamsHandler(streams.HandlerWith(store, log, cal.WriteBack)))
 }

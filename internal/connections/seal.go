@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/tandemhq/tandem/internal/dynamo"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -143,4 +145,15 @@ func ConfigFromEnv() (Sealer, *http.Client, error) {
 		return nil, nil, err
 	}
 	return s, calsource.NewClient(calsource.ClientOptions{AllowPrivate: os.Getenv(AllowPrivateEnv) == "1"}), nil
+}
+
+// ServiceFromEnv is the connections service of a Lambda function: its sealer and source
+// client from the environment (ConfigFromEnv). Without a usable key it still answers, with no
+// sealer: connecting a calendar is refused and existing ones fail to sync visibly (logged).
+func ServiceFromEnv(store *dynamo.Store, log *slog.Logger) *Service {
+	sealer, client, err := ConfigFromEnv()
+	if err != nil {
+		log.Error("calendar connections disabled", slog.String("error", err.Error()))
+	}
+	return &Service{Store: store, Sealer: sealer, HTTP: client, Log: log}
 }
