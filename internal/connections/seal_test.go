@@ -71,3 +71,25 @@ func TestSealerFromEnvCreatesAKeyFileOnce(t *testing.T) {
 		t.Errorf("no configuration: %v %v, want none", s, err)
 	}
 }
+
+// In AWS the key is a Secrets Manager secret of 43 letters and digits (template.yaml,
+// CalendarKey): read as unpadded base64url it is 32 bytes, a working AES-256 key.
+func TestSecretsManagerStyleKey(t *testing.T) {
+	const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	key := make([]byte, 43)
+	for i := range key {
+		key[i] = alnum[(i*7+3)%len(alnum)]
+	}
+	t.Setenv(KeyEnv, string(key))
+	s, err := SealerFromEnv()
+	if err != nil || s == nil {
+		t.Fatalf("a 43-character secret: %v, %v", s, err)
+	}
+	sealed, err := s.Seal([]byte("caldav password"), []byte("acme/u1/c1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Open(sealed, []byte("acme/u1/c1")); err != nil || string(got) != "caldav password" {
+		t.Errorf("round trip = %q, %v", got, err)
+	}
+}
