@@ -121,10 +121,19 @@ test('by keyboard alone: arrows in the month and the times, Enter to pick, confi
   // Tab to the month: it is one tab stop, on the chosen day.
   for (let i = 0; i < 60 && !(await active()).cls.includes('cal-day'); i++) await page.keyboard.press('Tab');
   assert.equal((await active()).date, DAY.toISODate());
+  // Focus moves after the picker re-renders: wait for it (up to 2 s) before asserting.
+  const settled = async (/** @type {(a: {date: string, start: string}) => boolean} */ ok) => {
+    for (let i = 0; i < 20; i++) {
+      const a = await active();
+      if (ok(a)) return a;
+      await page.waitForTimeout(100);
+    }
+    return active();
+  };
   await page.keyboard.press('ArrowRight');
-  assert.equal((await active()).date, DAY.plus({ days: 1 }).toISODate(), 'ArrowRight moves a day');
+  assert.equal((await settled((a) => a.date === DAY.plus({ days: 1 }).toISODate())).date, DAY.plus({ days: 1 }).toISODate(), 'ArrowRight moves a day');
   await page.keyboard.press('ArrowUp');
-  assert.equal((await active()).date, DAY.plus({ days: -6 }).toISODate(), 'ArrowUp moves a week');
+  assert.equal((await settled((a) => a.date === DAY.plus({ days: -6 }).toISODate())).date, DAY.plus({ days: -6 }).toISODate(), 'ArrowUp moves a week');
   await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
   const day = DAY.plus({ days: 1 });
@@ -134,7 +143,7 @@ test('by keyboard alone: arrows in the month and the times, Enter to pick, confi
   const first = (await active()).start;
   assert.ok(first);
   await page.keyboard.press('ArrowRight');
-  const second = (await active()).start;
+  const second = (await settled((a) => !!a.start && a.start !== first)).start;
   assert.ok(second && ms(second) > ms(first), 'ArrowRight moves to the next time');
   await page.keyboard.press('Enter');
   const dialog = page.getByRole('dialog', { name: 'Book this session?' });

@@ -55,6 +55,7 @@ test('the feed: make the link, copy it, add it to a calendar app, make a new one
   const s = await signedIn(browser, 'Maya Okafor', 'maya@acme.example');
   const { page, context } = s;
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: BASE });
+  await page.getByRole('button', { name: 'More' }).click(); // Calendars is under More
   await page.getByRole('link', { name: 'Calendars' }).click();
   await page.getByRole('heading', { level: 1, name: 'Calendars' }).waitFor();
   const feed = page.locator('section.feed');

@@ -94,6 +94,7 @@ test('connect a calendar by its secret address: status, busy hour hidden, sync n
   assert.ok(await offered(), 'Maya offers 10:00 before');
   const s = await signedIn(browser, 'Maya Okafor', 'maya@acme.example');
   const { page } = s;
+  await page.getByRole('button', { name: 'More' }).click(); // Calendars is under More
   await page.getByRole('link', { name: 'Calendars' }).click();
   await page.getByRole('heading', { level: 1, name: 'Calendars' }).waitFor();
   await page.getByText('No calendars connected yet.').waitFor();

@@ -61,7 +61,9 @@ test('a learner proposes a mentorship from a match, the expert accepts and books
   assert.equal(proposed.json.agreement.timezone, 'Europe/London', "the agreement is in the learner's zone");
 
   const maya = await signedIn(browser, 'Maya Okafor', 'maya@acme.example');
-  await maya.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Mentorships' }).click();
+  const nav = maya.page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('button', { name: 'More' }).click(); // Mentorships is under More
+  await nav.getByRole('link', { name: 'Mentorships' }).click();
   await maya.page.getByRole('heading', { level: 1, name: 'My mentorships' }).waitFor();
   await maya.page.locator(`[data-mentorship="${id}"]`).getByRole('link', { name: 'Mentoring Ben Carter' }).click();
   await maya.page.getByRole('heading', { level: 1, name: 'Mentoring Ben Carter' }).waitFor();
