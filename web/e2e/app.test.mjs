@@ -13,6 +13,22 @@ import { after, before, test } from 'node:test';
 import { DateTime } from 'luxon';
 import { ARTIFACTS, axe, launch, newPage, shot, signIn } from './lib.mjs';
 
+/**
+ * Regression (#19): "saved" appeared ~2,000 px below the Save button. The note must sit beside
+ * the button that saved, both in view together.
+ * @param {import('playwright-core').Page} page
+ * @param {string} button
+ * @param {string} note
+ */
+async function assertSavedBesideButton(page, button, note) {
+  const b = await page.getByRole('button', { name: button }).boundingBox();
+  const n = await page.getByText(note).boundingBox();
+  assert.ok(b && n, `${button} and its note are laid out`);
+  const gap = Math.max(0, n.y - (b.y + b.height), b.y - (n.y + n.height));
+  assert.ok(gap <= 48, `"${note}" is ${Math.round(gap)} px from "${button}", want beside it`);
+}
+
+
 const NOW = DateTime.fromISO(process.env.E2E_NOW ?? '2027-03-10T12:00:00Z', { zone: 'utc' });
 const BOOK_WEEK = NOW.setZone('Europe/London').startOf('week').plus({ weeks: 2 }); // Mon 22 Mar
 const EDIT_DAY = NOW.setZone('America/New_York').startOf('week').plus({ days: 5 }); // Sat 13 Mar
@@ -283,6 +299,7 @@ test('the expert edits availability and the learner sees the change', async () =
   await override.getByLabel('To', { exact: true }).fill('12:00');
   await page.getByRole('button', { name: 'Save availability' }).click();
   await page.getByText('Availability saved.').waitFor();
+  await assertSavedBesideButton(page, 'Save availability', 'Availability saved.');
   await previewDay.getByText(/^10:00/).waitFor();
   assert.match(await previewDay.innerText(), /10:00 · 10:30 · 11:00 · 11:30/);
   await shot(page, '11-availability-saved-preview');
@@ -362,6 +379,7 @@ test('the expert edits the profile; field errors appear next to their fields', a
   await page.getByLabel('Headline', { exact: true }).fill('Principal engineer: Go, distributed systems and technical leadership');
   await page.getByRole('button', { name: 'Save profile' }).click();
   await page.getByText('Profile saved.').waitFor();
+  await assertSavedBesideButton(page, 'Save profile', 'Profile saved.');
   assert.equal(await page.locator('.field.has-error').count(), 0);
   await assertAccessible(page);
   await done(s, [400]); // the invalid profile, on purpose

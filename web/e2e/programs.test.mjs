@@ -153,6 +153,11 @@ test('HR creates a program; field errors appear next to their fields', async () 
   await page.getByRole('heading', { level: 2, name: TITLE }).waitFor();
   await page.getByText('is open for enrollment').waitFor();
   await page.getByText('No cohorts yet.').waitFor();
+  // Regression (#19): with nobody enrolled, "Build cohorts" can only fail: disabled, with why.
+  const build = page.getByRole('button', { name: 'Build cohorts' });
+  assert.ok(await build.isDisabled(), 'Build cohorts is disabled with 0 enrolled');
+  assert.match(await page.locator('#build-why').innerText(), /Nobody has enrolled yet: at least 3 must enrol/);
+  assert.equal(await build.getAttribute('aria-describedby'), 'build-why');
   await done(s, [400, 404]);
 });
 
