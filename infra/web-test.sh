@@ -44,6 +44,8 @@ cleanup() {
   fi
   infra/dynamodb-local.sh stop --state-dir "$STATE" >/dev/null 2>&1 || true
   infra/ses-local.sh stop --state-dir "$SES_STATE" >/dev/null 2>&1 || true
+  # The CalDAV E2E test (web/e2e/connections.test.mjs) starts its own Radicale there.
+  infra/radicale.sh stop --state-dir .local/radicale-web-e2e >/dev/null 2>&1 || true
   rm -rf "$WORK"
   exit "$rc"
 }
