@@ -28,6 +28,8 @@ set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$SCRIPT_DIR/.." && pwd)"
+# shellcheck source=lib/process.sh
+source "$SCRIPT_DIR/lib/process.sh"
 RADICALE="${RADICALE:-radicale}"
 READY_TIMEOUT_S="${RADICALE_READY_TIMEOUT_S:-60}"
 
@@ -49,17 +51,6 @@ cmd_install() {
   die "Radicale is needed (Debian/Ubuntu: 'sudo apt-get install -y radicale'; elsewhere: 'pip install radicale') or set RADICALE=/path/to/radicale"
 }
 
-is_alive() {
-  local pid="$1"
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  if [[ -r "/proc/$pid/stat" ]]; then
-    local stat
-    stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || return 1
-    stat="${stat##*) }"
-    [[ "${stat:0:1}" != "Z" ]] || return 1
-  fi
-}
 
 # is_ours PID: alive and (where /proc exists) really a Radicale started with our config.
 is_ours() {
