@@ -38,11 +38,14 @@ die() { echo "radicale: error: $*" >&2; exit 1; }
 
 cmd_install() {
   if command -v "$RADICALE" >/dev/null 2>&1; then return 0; fi
-  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  # As root apt-get runs directly; otherwise through sudo when it needs no password (CI images).
+  local as_root=()
+  if [[ "$(id -u)" != 0 ]] && command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then as_root=(sudo -n); fi
+  if { [[ "$(id -u)" == 0 ]] || ((${#as_root[@]})); } && command -v apt-get >/dev/null 2>&1; then
     log "installing the Debian package radicale with apt-get"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends radicale >&2 || {
-      DEBIAN_FRONTEND=noninteractive apt-get update >&2 &&
-        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends radicale >&2
+    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends radicale >&2 || {
+      "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update >&2 &&
+        "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends radicale >&2
     } || die "apt-get install radicale failed"
     hash -r
     command -v "$RADICALE" >/dev/null 2>&1 || die "installed radicale but '$RADICALE' is not on PATH"
