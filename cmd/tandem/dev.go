@@ -63,13 +63,16 @@ func runDev(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// One calendar sealer and client for the API, the stream's write-back and the scheduler.
+	sealer, calendarHTTP, err := devCalendars()
+	if err != nil {
+		return err
+	}
+	cal := &connections.Service{Store: store, Sealer: sealer, HTTP: calendarHTTP, Now: now, Log: log}
 	functions := map[string]gateway.Invoker{}
 	switch *mode {
 	case "inprocess":
-		deps := httpapi.Deps{Store: store, Now: now, Logger: log, VerifyLink: linkVerifier(linkKey)}
-		if deps.Sealer, deps.CalendarHTTP, err = devCalendars(); err != nil {
-			return err
-		}
+		deps := httpapi.Deps{Store: store, Now: now, Logger: log, VerifyLink: linkVerifier(linkKey), Sealer: sealer, CalendarHTTP: calendarHTTP}
 		for name, router := range httpapi.Functions(deps) {
 			functions[name] = gateway.InProcess(router)
 		}
@@ -91,11 +94,7 @@ func runDev(ctx context.Context, args []string) error {
 		return err
 	}
 	url := "http://" + ln.Addr().String()
-	go pollStream(ctx, sf, tpl, store, devConsumer(ctx, store, now, url, linkKey, log), log)
-	var cal *connections.Service
-	if sealer, client, err := devCalendars(); err == nil {
-		cal = &connections.Service{Store: store, Sealer: sealer, HTTP: client, Now: now, Log: log}
-	}
+	go pollStream(ctx, sf, tpl, store, devConsumer(ctx, store, now, url, linkKey, log), cal, log)
 	go runScheduler(ctx, store, now, cal, log)
 	if err := os.MkdirAll(".local", 0o755); err == nil {
 		_ = os.WriteFile(filepath.Join(".local", "dev.url"), []byte(url+"\n"), 0o644)

@@ -24,7 +24,7 @@ import (
 // failed record is retried from that record's sequence number on the next tick. The table's
 // second consumer, NotificationsFunction's (internal/notify), gets the same records through
 // a poller of its own, with its own mapping's settings, as in AWS.
-func pollStream(ctx context.Context, sf storeFlags, tpl *samtemplate.Template, store *dynamo.Store, notifier *notify.Consumer, log *slog.Logger) {
+func pollStream(ctx context.Context, sf storeFlags, tpl *samtemplate.Template, store *dynamo.Store, notifier *notify.Consumer, cal *connections.Service, log *slog.Logger) {
 	reader, err := streamreader.New(ctx, dynamo.Config{Table: sf.table, Endpoint: sf.endpoint})
 	if err != nil {
 		log.Error("stream poller", slog.String("error", err.Error()))
@@ -36,8 +36,8 @@ func pollStream(ctx context.Context, sf storeFlags, tpl *samtemplate.Template, s
 		return
 	}
 	var hook streams.BookingHook
-	if sealer, client, err := devCalendars(); err == nil {
-		hook = (&connections.Service{Store: store, Sealer: sealer, HTTP: client, Log: log}).WriteBack
+	if cal != nil {
+		hook = cal.WriteBack
 	}
 	poller := streams.NewPoller(streams.HandlerWith(store, log, hook),
 		streams.Delivery{BatchSize: ev.BatchSize, MaxRetries: ev.MaximumRetryAttempts, Bisect: ev.BisectOnError}, log)
