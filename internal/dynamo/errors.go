@@ -107,6 +107,9 @@ var explanations = map[txKind]explanation{
 	kindNotificationRead: {tandem.ENotFound, "No unread notification with this id.", "", ""},
 	kindUnread:           {tandem.EConflict, msgChanged, "", ""},
 	kindOutbox:           {tandem.EConflict, "The notification's e-mail changed at the same time.", "", ""},
+	kindFlash:            {tandem.EConflict, "The flash proposal changed at the same time; please retry.", "conflict", "flash_changed"},
+	kindFlashIndex:       {tandem.EConflict, "Flash mentoring changed at the same time; please retry.", "", ""},
+	kindFlashBusy:        {tandem.EConflict, "One of you already has a session at this time.", "conflict", "flash_busy"},
 }
 
 // explain turns a failed condition into the client-facing error. The booking's state and a

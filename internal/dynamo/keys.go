@@ -94,6 +94,12 @@ const (
 	typeMentorAction  itemType = "mentorAction"
 	typeMentorNote    itemType = "mentorNote"
 	typeMentorCheckIn itemType = "mentorCheckIn"
+	// Flash mentoring (flash.go).
+	typeFlashConfig itemType = "flashConfig"
+	typeFlashMember itemType = "flashMember"
+	typeFlashRound  itemType = "flashRound"
+	typeFlashPair   itemType = "flashPair"
+	typeFlashGroup  itemType = "flashGroup"
 )
 
 // itemTypes lists every entity type (tests check stored items against it).
@@ -101,7 +107,8 @@ var itemTypes = []itemType{typeExpert, typeExpertTopic, typeUser, typeAvailabili
 	typeCell, typeIdem, typeCounter, typeDue, typeCalToken, typeBudget, typeCircle, typeWait, typeWaiter,
 	typeProgram, typeEnroll, typeCohortDoc, typeMet, typeFeedback, typeRequest, typeRequestTopic, typeOffer,
 	typeSettings, typeAggMarker, typeWatermark, typeNotification, typeNotifSettings, typeCalConn, typeCalBusy,
-	typeCalHealth, typeCalWB, typeMentorship, typeMentorAgenda, typeMentorAction, typeMentorNote, typeMentorCheckIn}
+	typeCalHealth, typeCalWB, typeMentorship, typeMentorAgenda, typeMentorAction, typeMentorNote, typeMentorCheckIn,
+	typeFlashConfig, typeFlashMember, typeFlashRound, typeFlashPair, typeFlashGroup}
 
 // pkSK is the primary key of an item.
 func pkSK(pk, sk string) map[string]types.AttributeValue {
@@ -285,3 +292,16 @@ func noteSK(author string, at time.Time, id string) string {
 	return notePrefix(author) + timeKey(at) + "#" + id
 }
 func checkInSK(at time.Time, id string) string { return prefixCheckIn + timeKey(at) + "#" + id }
+
+// Flash mentoring (flash.go): an org's group in one partition; each pair also on GSI1 under
+// its first member and on GSI2 under its second; a cross-org partition lists the orgs.
+const (
+	skFlashConfig = "CONFIG"
+	pkFlashGroups = "FLASHGROUPS"
+)
+
+func flashPK(org string) string          { return orgPrefix(org) + "FLASH" }
+func flashMemberSK(userID string) string { return "MEMBER#" + userID }
+func flashRoundSK(index int) string      { return fmt.Sprintf("ROUND#%06d", index) }
+func flashPairSK(id string) string       { return "PAIR#" + id }
+func userFlashPK(org, id string) string  { return orgPrefix(org) + "USER#" + id + "#FLASH" }

@@ -185,7 +185,8 @@ func TestItemTypesAreStable(t *testing.T) {
 		"counter", "due", "calendarToken", "budget", "circle", "waitlist", "waiter", "program", "enrollment",
 		"cohortPlan", "met", "feedback", "request", "requestTopic", "offer", "settings", "aggMarker", "watermark",
 		"notification", "notificationSettings", "calendarConnection", "calendarBusy", "calendarHealth", "calendarWriteBack",
-		"mentorship", "mentorAgenda", "mentorAction", "mentorNote", "mentorCheckIn"}
+		"mentorship", "mentorAgenda", "mentorAction", "mentorNote", "mentorCheckIn",
+		"flashConfig", "flashMember", "flashRound", "flashPair", "flashGroup"}
 	var got []string
 	for _, ty := range itemTypes {
 		got = append(got, string(ty))

@@ -75,6 +75,11 @@
 //	  action items, check-ins
 //	caller's private notes   Query    PK=ORG#o#MENTORSHIP#id, begins_with(SK, NOTE#caller#) (the only read of notes)  PrivateNotes (httpapi)
 //	occurrences' bookings    BatchGetItem PK=ORG#o#BOOKING#id, SK=BOOKING, 100 keys a call  GetBookings (httpapi, reports)
+//	flash config, round,     GetItem  PK=ORG#o#FLASH, SK=CONFIG | ROUND#nnnnnn | PAIR#id (consistent)  GetFlashConfig, GetFlashRound, GetFlashPair (flash)
+//	  pair
+//	flash group              Query    PK=ORG#o#FLASH (members, rounds, pairs; consistent, paged)  LoadFlashGroup (flash)
+//	member's flash pairs     Query    GSI1 (as A) and GSI2 (as B): ORG#o#USER#id#FLASH, SK >= start, in parallel  UserFlashPairs (flash)
+//	orgs with flash groups   Query    PK=FLASHGROUPS  FlashOrgs (scheduler)
 //
 // Writes. Each is one request (PutItem, UpdateItem, DeleteItem) or one TransactWriteItems whose
 // items are all conditional where a race matters; no write depends on an unconditioned read:

@@ -62,6 +62,9 @@ const (
 	kindNotificationRead txKind = "notification_read" // a notification marked read, while it exists unread
 	kindUnread           txKind = "unread"            // the unread count (unconditional)
 	kindOutbox           txKind = "outbox"            // a notification's e-mail state, as read
+	kindFlash            txKind = "flash"             // a flash config or pair, at the version read
+	kindFlashIndex       txKind = "flash_index"       // the org's entry in the flash groups index (unconditional)
+	kindFlashBusy        txKind = "flash_busy"        // a flash pair's lock cell or busy entry, taken unless free
 )
 
 // txKinds lists every kind (the test of explanations walks it).
@@ -70,7 +73,8 @@ var txKinds = []txKind{kindExpert, kindLearner, kindRelease, kindDay, kindWeek, 
 	kindTopic, kindOffer, kindDuplicate, kindChanged, kindProfileChanged, kindProfile, kindExpertTopic, kindMarker,
 	kindAgg, kindToken, kindPointer, kindCircleNew, kindCircleJoin, kindCircleWait, kindCirclePromote,
 	kindCircleRelease, kindCircleFacts, kindWait, kindWaiter, kindWaitGone, kindEnrollment, kindProgram, kindPlan,
-	kindOpenRequests, kindReleased, kindNotification, kindNotificationRead, kindUnread, kindOutbox}
+	kindOpenRequests, kindReleased, kindNotification, kindNotificationRead, kindUnread, kindOutbox,
+	kindFlash, kindFlashIndex, kindFlashBusy}
 
 // txBuilder collects the items of one TransactWriteItems and remembers what each one is,
 // so a cancellation reason at index i can be explained.

@@ -51,6 +51,8 @@ const (
 	KindBudgetNearCap      = "budget.near_cap"
 	KindReminder           = "reminder"
 	KindCalendarBroken     = "calendar.broken"
+	KindFlashProposed      = "flash.proposed"  // raised by internal/flash
+	KindFlashConfirmed     = "flash.confirmed" // raised by internal/flash
 )
 
 // KindInfo is a kind as the settings page shows it.
@@ -74,6 +76,8 @@ var Kinds = []KindInfo{
 	{KindBudgetNearCap, "Coaching budget near its cap"},
 	{KindReminder, "Session reminders"},
 	{KindCalendarBroken, "Connected calendar failing"},
+	{KindFlashProposed, "Flash mentoring proposal"},
+	{KindFlashConfirmed, "Flash mentoring session confirmed"},
 }
 
 // Label is the kind's label ("" for an unknown kind).
