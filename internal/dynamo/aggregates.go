@@ -70,7 +70,17 @@ func (s *Store) ApplyStep(ctx context.Context, st AggStep) (applied bool, err er
 		"attribute_not_exists(PK)", nil); err != nil {
 		return false, err
 	}
-	for _, a := range mergeAdds(st.Adds) {
+	addAggUpdates(tx, st.Org, st.Adds)
+	failed, err := s.commit(ctx, tx, "")
+	if failed != nil && failed.kind == kindMarker {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// addAggUpdates adds the aggregate additions to tx, one update per month and group.
+func addAggUpdates(tx *txBuilder, org string, adds []AggAdd) {
+	for _, a := range mergeAdds(adds) {
 		names := map[string]string{"#kind": "kind", "#key": "key"}
 		values := map[string]types.AttributeValue{":kind": strAttr(a.Group.Kind), ":key": strAttr(a.Group.Key)}
 		set := []string{"#kind = :kind", "#key = :key"}
@@ -113,13 +123,8 @@ func (s *Store) ApplyStep(ctx context.Context, st AggStep) (applied bool, err er
 		if len(add) > 0 {
 			expr += " ADD " + strings.Join(add, ", ")
 		}
-		tx.update(kindAgg, aggPK(st.Org, a.Month), aggSK(a.Group), expr, "", names, values)
+		tx.update(kindAgg, aggPK(org, a.Month), aggSK(a.Group), expr, "", names, values)
 	}
-	failed, err := s.commit(ctx, tx, "")
-	if failed != nil && failed.kind == kindMarker {
-		return false, nil
-	}
-	return err == nil, err
 }
 
 // mergeAdds folds additions to the same month and group into one (a transaction may touch
@@ -283,4 +288,114 @@ func (s *Store) RecordTie(ctx context.Context, org, learnerID, expertID, month s
 		return err
 	}
 	return tandem.Errorf(tandem.EConflict, "The pair's first session kept changing; retry.")
+}
+
+// MentorshipAggregates is the AggAdd.Month of the org's mentorship counters (analytics,
+// mentorships.go): one partition per org, ORG#o#AGG#MENTORSHIPS, an item for the org and one
+// per learner department, read whole by LoadMentorshipAggregates. Its counters describe the
+// mentorships as they are now, not a month.
+const MentorshipAggregates = "MENTORSHIPS"
+
+// AggFact is what the stream consumer remembers across items for the mentorship figures,
+// under ORG#o#AGGMARK#<key> (no TTL): a booking's join of its mentorship and its being held
+// (MJOIN#<booking>), a mentorship's held sessions so far (MSTATE#<mentorship>), a
+// mentorship's first and last check-in (MPROG#<mentorship>). Each write is guarded by the
+// version read, so concurrent records never lose one another's change.
+type AggFact struct {
+	Version int64 `dynamodbav:"version"`
+	// MJOIN: the mentorship a booking belongs to (its occurrence), when that is known, and
+	// the booking's start once it was held (completed); Counted once both were counted.
+	Mentorship  string `dynamodbav:"mentorship,omitempty"`
+	Department  string `dynamodbav:"department,omitempty"`
+	ActivatedAt string `dynamodbav:"activatedAt,omitempty"`
+	HeldStart   string `dynamodbav:"heldStart,omitempty"`
+	Counted     bool   `dynamodbav:"counted,omitempty"`
+	// MSTATE: completed sessions counted and the earliest one's start.
+	Held      int64  `dynamodbav:"held,omitempty"`
+	FirstHeld string `dynamodbav:"firstHeld,omitempty"`
+	// MPROG: the first and last check-in by (at, id), with their ratings.
+	FirstAt      string `dynamodbav:"firstAt,omitempty"`
+	FirstID      string `dynamodbav:"firstId,omitempty"`
+	FirstRatings []int  `dynamodbav:"firstRatings,omitempty"`
+	LastAt       string `dynamodbav:"lastAt,omitempty"`
+	LastID       string `dynamodbav:"lastId,omitempty"`
+	LastRatings  []int  `dynamodbav:"lastRatings,omitempty"`
+}
+
+type aggFactItem struct {
+	PK   string   `dynamodbav:"PK"`
+	SK   string   `dynamodbav:"SK"`
+	Type itemType `dynamodbav:"type"`
+	AggFact
+}
+
+// GetAggFact reads a fact (consistent); nil when there is none.
+func (s *Store) GetAggFact(ctx context.Context, org, key string) (_ *AggFact, err error) {
+	defer tandem.Wrap(&err, "Store.GetAggFact(%q)", key)
+	it, err := getItem[aggFactItem](ctx, s, pkSK(aggMarkPK(org, key), skMark), true)
+	if err != nil || it == nil {
+		return nil, err
+	}
+	return &it.AggFact, nil
+}
+
+// FactWrite stores Fact under Key if the stored one is still at Prev (0: none yet); the
+// stored version becomes Prev+1.
+type FactWrite struct {
+	Key  string
+	Prev int64
+	Fact AggFact
+}
+
+// CommitAggFacts writes the facts and the aggregate additions in one transaction; false when
+// a fact changed since it was read (read again and decide again).
+func (s *Store) CommitAggFacts(ctx context.Context, org string, facts []FactWrite, adds []AggAdd) (_ bool, err error) {
+	defer tandem.Wrap(&err, "Store.CommitAggFacts")
+	tx := newTx(s.table)
+	for _, f := range facts {
+		f.Fact.Version = f.Prev + 1
+		cond, values := "attribute_not_exists(PK)", map[string]types.AttributeValue(nil)
+		if f.Prev > 0 {
+			cond, values = "version = :v", map[string]types.AttributeValue{":v": num(f.Prev)}
+		}
+		if err := tx.put(kindMarker, aggFactItem{PK: aggMarkPK(org, f.Key), SK: skMark, Type: typeAggMarker, AggFact: f.Fact}, cond, values); err != nil {
+			return false, err
+		}
+	}
+	addAggUpdates(tx, org, adds)
+	failed, err := s.commit(ctx, tx, "")
+	if failed != nil && failed.kind == kindMarker {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// LoadMentorshipAggregates reads the org's mentorship counters, keyed "org|" and
+// "department|<name>" (analytics.MentorshipGroupKey): one Query of one partition, whose
+// items are the org and its departments, whatever the number of mentorships.
+func (s *Store) LoadMentorshipAggregates(ctx context.Context, org string) (_ map[string]map[string]int64, err error) {
+	defer tandem.Wrap(&err, "Store.LoadMentorshipAggregates")
+	out := map[string]map[string]int64{}
+	p := dynamodb.NewQueryPaginator(s.client, &dynamodb.QueryInput{TableName: &s.table,
+		KeyConditionExpression:    aws.String("PK = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": strAttr(aggPK(org, MentorshipAggregates))}})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, translate(err, "")
+		}
+		for _, raw := range page.Items {
+			g := analytics.Group{Kind: str(raw["kind"]), Key: str(raw["key"])}
+			counters := map[string]int64{}
+			for name, v := range raw {
+				if n, ok := v.(*types.AttributeValueMemberN); ok {
+					if x, err := strconv.ParseInt(n.Value, 10, 64); err == nil && x != 0 {
+						counters[name] = x
+					}
+				}
+			}
+			out[analytics.MentorshipGroupKey(g)] = counters
+		}
+	}
+	return out, nil
 }

@@ -97,6 +97,9 @@ type mentorshipItem struct {
 	ClosedAt     string                  `dynamodbav:"closedAt,omitempty"`
 	UpdatedAt    string                  `dynamodbav:"updatedAt"`
 	Version      int64                   `dynamodbav:"version"`
+	// HealthVersion counts SetMentorshipHealth's writes since the last whole write (which
+	// drops it): with Version it names every state of the item, for the stream's markers.
+	HealthVersion int64 `dynamodbav:"healthVersion,omitempty"`
 }
 
 func stamp(t time.Time) string {
@@ -184,9 +187,9 @@ func (s *Store) SaveMentorship(ctx context.Context, m *tandem.Mentorship, prevVe
 func (s *Store) SetMentorshipHealth(ctx context.Context, org, id, health, reason string) (err error) {
 	defer tandem.Wrap(&err, "Store.SetMentorshipHealth(%q)", id)
 	_, err = s.client.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &s.table, Key: pkSK(mentorshipsPK(org), mentorshipSK(id)),
-		UpdateExpression:          aws.String("SET health = :h, healthReason = :r"),
+		UpdateExpression:          aws.String("SET health = :h, healthReason = :r ADD healthVersion :one"),
 		ConditionExpression:       aws.String("attribute_exists(PK)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":h": strAttr(health), ":r": strAttr(reason)}})
+		ExpressionAttributeValues: map[string]types.AttributeValue{":h": strAttr(health), ":r": strAttr(reason), ":one": num(1)}})
 	return translate(err, "")
 }
 

@@ -33,6 +33,12 @@ type StreamChange struct {
 	NewOffer *tandem.Offer
 	// Kind "cohortPlan": a program's cohort plan before and after (publishing sets its status).
 	OldCohortPlan, NewCohortPlan *tandem.CohortPlan
+	// Kind "mentorship": a mentorship before and after; kind "checkIn": a progress check-in
+	// as put (check-ins are never changed), with its mentorship's id.
+	OldMentorship, NewMentorship *tandem.Mentorship
+	MentorshipRev                string // names the new state: version and health writes since
+	NewCheckIn                   *tandem.CheckIn
+	CheckInMentorship            string
 }
 
 // FeedbackFact is a learner's feedback with what aggregation needs about its session.
@@ -160,6 +166,32 @@ func DecodeStreamRecord(rec events.DynamoDBEventRecord) (*StreamChange, error) {
 		}
 		org, _, _ := strings.Cut(strings.TrimPrefix(it.PK, "ORG#"), "#")
 		c.Kind, c.Org, c.NewOffer = "offer", org, it.toDomain()
+	case typeMentorship:
+		c.Kind = "mentorship"
+		for _, pair := range []struct {
+			item map[string]types.AttributeValue
+			out  **tandem.Mentorship
+		}{{oldItem, &c.OldMentorship}, {newItem, &c.NewMentorship}} {
+			var it mentorshipItem
+			// Reflections' words are no consumer's business, and DynamoDB Local's stream gives
+			// an empty map (no reflections yet) another attribute's value: leave them out.
+			delete(pair.item, "reflections")
+			if ok, err := decode(pair.item, &it); err != nil {
+				return nil, err
+			} else if ok {
+				*pair.out, c.Org = it.toDomain(), it.Org
+				c.MentorshipRev = fmt.Sprintf("v%d.%d", it.Version, it.HealthVersion)
+			}
+		}
+	case typeMentorCheckIn:
+		var it checkInItem
+		if ok, err := decode(newItem, &it); err != nil || !ok {
+			return c, err
+		}
+		org, rest, _ := strings.Cut(strings.TrimPrefix(it.PK, "ORG#"), "#")
+		c.Kind, c.Org, c.CheckInMentorship = "checkIn", org, strings.TrimPrefix(rest, "MENTORSHIP#")
+		c.NewCheckIn = &tandem.CheckIn{ID: it.ID, Kind: tandem.CheckInKind(it.Kind), Occurrence: it.Occurrence,
+			Ratings: it.Ratings, At: unstamp(it.At)}
 	case typeAvailability:
 		var it availabilityItem
 		if ok, err := decode(newItem, &it); err != nil || !ok {

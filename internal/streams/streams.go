@@ -1,5 +1,6 @@
 // Package streams is the table's stream consumer (StreamsFunction): it keeps HR's aggregates
-// (internal/analytics) current from booking, feedback, request and availability changes.
+// (internal/analytics) current from booking, feedback, request, availability, mentorship and
+// check-in changes.
 //
 // Delivery is at least once, in any order across items, and the records of one transaction
 // may arrive apart. Every change is applied as contribution(new) − contribution(old) in one
@@ -88,6 +89,10 @@ func ProcessWith(ctx context.Context, store *dynamo.Store, rec events.DynamoDBEv
 		return request(ctx, store, c)
 	case "availability":
 		return offered(ctx, store, c)
+	case "mentorship":
+		return mentorship(ctx, store, c)
+	case "checkIn":
+		return checkIn(ctx, store, c)
 	}
 	return nil
 }
@@ -105,6 +110,9 @@ func booking(ctx context.Context, store *dynamo.Store, c *dynamo.StreamChange) e
 	}
 	if nw.Status != tandem.StatusCompleted || (old != nil && old.Status == tandem.StatusCompleted) {
 		return nil
+	}
+	if err := heldSession(ctx, store, c.Org, nw); err != nil { // a mentorship's session held (mentorships.go)
+		return err
 	}
 	// First completed session facts: exact distinct counts through their own markers.
 	month := dynamo.MonthOf(nw.Start)
