@@ -97,6 +97,7 @@ type mentorshipItem struct {
 	ClosedAt     string                  `dynamodbav:"closedAt,omitempty"`
 	UpdatedAt    string                  `dynamodbav:"updatedAt"`
 	Version      int64                   `dynamodbav:"version"`
+	ChangedBy    string                  `dynamodbav:"changedBy,omitempty"`
 }
 
 func stamp(t time.Time) string {
@@ -128,7 +129,7 @@ func mentorshipItemFrom(m *tandem.Mentorship) mentorshipItem {
 		Origin: string(m.Origin), RequestID: m.RequestID, ProgramID: m.ProgramID, ProposedBy: m.ProposedBy,
 		Accepted: append([]string{}, m.Accepted...), Status: string(m.Status),
 		Health: m.Health, HealthReason: m.HealthReason, CreatedAt: stamp(m.CreatedAt), ActivatedAt: stamp(m.ActivatedAt),
-		ClosedAt: stamp(m.ClosedAt), UpdatedAt: stamp(m.UpdatedAt), Version: m.Version,
+		ClosedAt: stamp(m.ClosedAt), UpdatedAt: stamp(m.UpdatedAt), Version: m.Version, ChangedBy: m.ChangedBy,
 		Occurrences: []occurrenceAV{}, Reflections: map[string]reflectionAV{}}
 	a := m.Agreement
 	it.Agreement = agreementAV{Cadence: string(a.Cadence), Months: a.Months, Sessions: a.Sessions, SessionType: a.SessionType, Weekday: a.Weekday,
@@ -152,7 +153,7 @@ func (it *mentorshipItem) toDomain() *tandem.Mentorship {
 		Origin: tandem.MentorshipOrigin(it.Origin), RequestID: it.RequestID, ProgramID: it.ProgramID, ProposedBy: it.ProposedBy,
 		Accepted: append([]string{}, it.Accepted...), Status: tandem.MentorshipStatus(it.Status), Health: it.Health,
 		HealthReason: it.HealthReason, CreatedAt: unstamp(it.CreatedAt), ActivatedAt: unstamp(it.ActivatedAt),
-		ClosedAt: unstamp(it.ClosedAt), UpdatedAt: unstamp(it.UpdatedAt), Version: it.Version,
+		ClosedAt: unstamp(it.ClosedAt), UpdatedAt: unstamp(it.UpdatedAt), Version: it.Version, ChangedBy: it.ChangedBy,
 		Reflections: map[string]tandem.Reflection{}}
 	a := it.Agreement
 	m.Agreement = tandem.Agreement{Cadence: tandem.Cadence(a.Cadence), Months: a.Months, Sessions: a.Sessions, SessionType: a.SessionType,

@@ -51,6 +51,12 @@ const (
 	KindBudgetNearCap      = "budget.near_cap"
 	KindReminder           = "reminder"
 	KindCalendarBroken     = "calendar.broken"
+	// Mentorships (mentorship.go).
+	KindMentorshipProposed   = "mentorship.proposed"
+	KindMentorshipActive     = "mentorship.active"
+	KindMentorshipChanged    = "mentorship.changed"
+	KindMentorshipStalled    = "mentorship.stalled"
+	KindMentorshipReflection = "mentorship.reflection_due"
 )
 
 // KindInfo is a kind as the settings page shows it.
@@ -74,6 +80,11 @@ var Kinds = []KindInfo{
 	{KindBudgetNearCap, "Coaching budget near its cap"},
 	{KindReminder, "Session reminders"},
 	{KindCalendarBroken, "Connected calendar failing"},
+	{KindMentorshipProposed, "Mentorship proposed to you"},
+	{KindMentorshipActive, "Mentorship started"},
+	{KindMentorshipChanged, "Mentorship paused, resumed or closed"},
+	{KindMentorshipStalled, "Mentorship stalled (a nudge)"},
+	{KindMentorshipReflection, "Reflection due after a mentorship"},
 }
 
 // Label is the kind's label ("" for an unknown kind).
