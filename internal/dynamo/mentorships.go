@@ -99,7 +99,8 @@ type mentorshipItem struct {
 	Version      int64                   `dynamodbav:"version"`
 	// HealthVersion counts SetMentorshipHealth's writes since the last whole write (which
 	// drops it): with Version it names every state of the item, for the stream's markers.
-	HealthVersion int64 `dynamodbav:"healthVersion,omitempty"`
+	HealthVersion int64  `dynamodbav:"healthVersion,omitempty"`
+	ChangedBy     string `dynamodbav:"changedBy,omitempty"`
 }
 
 func stamp(t time.Time) string {
@@ -131,7 +132,7 @@ func mentorshipItemFrom(m *tandem.Mentorship) mentorshipItem {
 		Origin: string(m.Origin), RequestID: m.RequestID, ProgramID: m.ProgramID, ProposedBy: m.ProposedBy,
 		Accepted: append([]string{}, m.Accepted...), Status: string(m.Status),
 		Health: m.Health, HealthReason: m.HealthReason, CreatedAt: stamp(m.CreatedAt), ActivatedAt: stamp(m.ActivatedAt),
-		ClosedAt: stamp(m.ClosedAt), UpdatedAt: stamp(m.UpdatedAt), Version: m.Version,
+		ClosedAt: stamp(m.ClosedAt), UpdatedAt: stamp(m.UpdatedAt), Version: m.Version, ChangedBy: m.ChangedBy,
 		Occurrences: []occurrenceAV{}, Reflections: map[string]reflectionAV{}}
 	a := m.Agreement
 	it.Agreement = agreementAV{Cadence: string(a.Cadence), Months: a.Months, Sessions: a.Sessions, SessionType: a.SessionType, Weekday: a.Weekday,
@@ -155,7 +156,7 @@ func (it *mentorshipItem) toDomain() *tandem.Mentorship {
 		Origin: tandem.MentorshipOrigin(it.Origin), RequestID: it.RequestID, ProgramID: it.ProgramID, ProposedBy: it.ProposedBy,
 		Accepted: append([]string{}, it.Accepted...), Status: tandem.MentorshipStatus(it.Status), Health: it.Health,
 		HealthReason: it.HealthReason, CreatedAt: unstamp(it.CreatedAt), ActivatedAt: unstamp(it.ActivatedAt),
-		ClosedAt: unstamp(it.ClosedAt), UpdatedAt: unstamp(it.UpdatedAt), Version: it.Version,
+		ClosedAt: unstamp(it.ClosedAt), UpdatedAt: unstamp(it.UpdatedAt), Version: it.Version, ChangedBy: it.ChangedBy,
 		Reflections: map[string]tandem.Reflection{}}
 	a := it.Agreement
 	m.Agreement = tandem.Agreement{Cadence: tandem.Cadence(a.Cadence), Months: a.Months, Sessions: a.Sessions, SessionType: a.SessionType,

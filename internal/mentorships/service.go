@@ -228,11 +228,8 @@ func (s *Service) view(ctx context.Context, m *tandem.Mentorship) (*View, error)
 	}
 	now := s.now()
 	h := ComputeHealth(m, books, now)
-	if h.Status != m.Health || h.Reason != m.HealthReason {
-		if err := s.store.SetMentorshipHealth(ctx, m.OrgID, m.ID, h.Status, h.Reason); err != nil {
-			return nil, err
-		}
-		m.Health, m.HealthReason = h.Status, h.Reason
+	if _, err := storeHealth(ctx, s.store, m, books, h, now); err != nil {
+		return nil, err
 	}
 	return &View{Mentorship: m, Bookings: books, Health: h, Now: now}, nil
 }
@@ -280,9 +277,12 @@ func (s *Service) Act(ctx context.Context, c tandem.Caller, id string, action Ac
 		if next == tandem.MentorshipClosed {
 			m.ClosedAt = now
 		}
-		m.Status, m.Accepted = next, accepted
+		m.Status, m.Accepted, m.ChangedBy = next, accepted, c.UserID
 		return true, nil
 	})
+	if err == nil && m.Status == tandem.MentorshipActive {
+		err = s.watchHealth(ctx, m.OrgID) // the hourly health pass (health_job.go)
+	}
 	if err != nil || m.Status != tandem.MentorshipClosed || action != ActClose {
 		return m, err
 	}

@@ -92,6 +92,12 @@ func (c *Consumer) Handler() func(context.Context, events.DynamoDBEvent) (events
 // Process handles one stream record: a change that matters to people becomes notifications;
 // a notification whose e-mail became pending is sent.
 func (c *Consumer) Process(ctx context.Context, rec events.DynamoDBEventRecord) error {
+	if mc, err := dynamo.DecodeMentorshipRecord(rec); err != nil || mc != nil {
+		if err != nil {
+			return err
+		}
+		return c.mentorship(ctx, mc)
+	}
 	ch, err := dynamo.DecodeStreamRecord(rec)
 	if err != nil {
 		return err

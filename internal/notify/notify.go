@@ -53,6 +53,12 @@ const (
 	KindCalendarBroken     = "calendar.broken"
 	KindFlashProposed      = "flash.proposed"  // raised by internal/flash
 	KindFlashConfirmed     = "flash.confirmed" // raised by internal/flash
+	// Mentorships (mentorship.go).
+	KindMentorshipProposed   = "mentorship.proposed"
+	KindMentorshipActive     = "mentorship.active"
+	KindMentorshipChanged    = "mentorship.changed"
+	KindMentorshipStalled    = "mentorship.stalled"
+	KindMentorshipReflection = "mentorship.reflection_due"
 )
 
 // KindInfo is a kind as the settings page shows it.
@@ -78,6 +84,11 @@ var Kinds = []KindInfo{
 	{KindCalendarBroken, "Connected calendar failing"},
 	{KindFlashProposed, "Flash mentoring proposal"},
 	{KindFlashConfirmed, "Flash mentoring session confirmed"},
+	{KindMentorshipProposed, "Mentorship proposed to you"},
+	{KindMentorshipActive, "Mentorship started"},
+	{KindMentorshipChanged, "Mentorship paused, resumed or closed"},
+	{KindMentorshipStalled, "Mentorship stalled (a nudge)"},
+	{KindMentorshipReflection, "Reflection due after a mentorship"},
 }
 
 // Label is the kind's label ("" for an unknown kind).

@@ -176,6 +176,8 @@ type Mentorship struct {
 	ClosedAt     time.Time
 	UpdatedAt    time.Time
 	Version      int64
+	// ChangedBy is the user id of whoever made the last change of status (notifications name them).
+	ChangedBy string
 }
 
 // IsParty reports whether id is the learner or the expert.
