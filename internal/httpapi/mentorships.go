@@ -26,6 +26,7 @@ func (a mentorshipsAPI) register(rt *Router) {
 	rt.handle("POST /v1/mentorships/{mentorshipId}/schedule", a.schedule)
 	rt.handle("POST /v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/skip", a.skip)
 	rt.handle("POST /v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/move", a.move)
+	rt.handle("POST /v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/book", a.bookAt)
 	rt.handle("PUT /v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/agenda", a.setAgenda)
 	rt.handle("GET /v1/mentorships/{mentorshipId}/agendas", a.agendas)
 	rt.handle("GET /v1/mentorships/{mentorshipId}/actions", a.actions)
@@ -245,6 +246,29 @@ func (a mentorshipsAPI) move(w http.ResponseWriter, r *http.Request, c Caller) e
 			Fields: []tandem.FieldError{{Field: "start", Message: "is required"}}}
 	}
 	m, err := a.svc.Move(r.Context(), c, r.PathValue("mentorshipId"), n, in.Start)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, toMentorshipJSON(m, nil))
+	return nil
+}
+
+// bookAt: POST /v1/mentorships/{id}/occurrences/{n}/book {"start"} — a failed occurrence,
+// booked at another start (one of its alternatives).
+func (a mentorshipsAPI) bookAt(w http.ResponseWriter, r *http.Request, c Caller) error {
+	n, err := occurrenceIndex(r)
+	if err != nil {
+		return err
+	}
+	var in moveInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if in.Start.IsZero() {
+		return &tandem.Error{Code: tandem.EInvalid, Message: "The request has invalid fields.",
+			Fields: []tandem.FieldError{{Field: "start", Message: "is required"}}}
+	}
+	m, err := a.svc.BookAt(r.Context(), c, r.PathValue("mentorshipId"), n, in.Start)
 	if err != nil {
 		return err
 	}

@@ -206,6 +206,33 @@ func TestMentorshipSeriesAcrossDST(t *testing.T) {
 	if res := f.requests.do("POST", base+"/occurrences/2/move", `{"start":"2027-10-12T16:00:00Z"}`, bobLearner); res.Status != 409 {
 		t.Errorf("moving a failed occurrence: %d, want 409", res.Status)
 	}
+	// The failed occurrence is booked at its nearest alternative instead (…/book): an ordinary
+	// booking of Bob at that start with the occurrence's id; a second attempt is a conflict, and
+	// a booked occurrence is moved, not booked.
+	alt := s.Failed[0].Alternatives[0]
+	m = f.mentorship(t, aliceExpert, "POST", base+"/occurrences/2/book", fmt.Sprintf(`{"start":"%s"}`, alt.Format(time.RFC3339)), 200)
+	if o := m.Occurrences[2]; o.State != tandem.OccurrenceBooked || !o.Start.Equal(alt) || o.BookingID != mentorships.OccurrenceBookingID("acme", m.ID, 2) {
+		t.Errorf("after booking the alternative: %+v", o)
+	}
+	if res := f.requests.do("POST", base+"/occurrences/2/book", fmt.Sprintf(`{"start":"%s"}`, alt.Format(time.RFC3339)), bobLearner); res.Status != 409 {
+		t.Errorf("booking a booked occurrence: %d, want 409", res.Status)
+	}
+	if res := f.requests.do("POST", base+"/occurrences/2/book", `{}`, bobLearner); res.Status != 400 {
+		t.Errorf("booking without a start: %d, want 400", res.Status)
+	}
+	f.bookings.do("GET", "/v1/bookings?as=learner&when=upcoming", "", bobLearner).decode(t, &page)
+	var live int
+	for _, b := range page.Items {
+		if b.Status.Live() {
+			live++
+			if b.ID == m.Occurrences[2].BookingID && !b.Start.Equal(alt) {
+				t.Errorf("the alternative's booking starts %s, want %s", b.Start, alt)
+			}
+		}
+	}
+	if live != 5 { // 6 occurrences, one skipped
+		t.Errorf("Bob has %d live bookings after booking the alternative, want 5", live)
+	}
 
 	// Closing cancels every future booking of the series.
 	m = f.mentorship(t, bobLearner, "POST", base+"/close", "", 200)

@@ -1138,6 +1138,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/book": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Book an occurrence that could not be booked at another start (e.g. one of its alternatives)
+         * @description Either side, while active. The occurrence must be failed (a booked one is moved instead:
+         *     409 extra.conflict occurrence_state). It is booked for the learner through the one booking
+         *     path with the occurrence's idempotency key and booking id, so a retry or a racing second
+         *     attempt books nothing twice; a refusal (the time taken, a limit) is the booking's own
+         *     problem and the occurrence stays failed.
+         */
+        post: operations["bookOccurrenceAt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/agenda": {
         parameters: {
             query?: never;
@@ -4593,6 +4617,44 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    bookOccurrenceAt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mentorshipId: components["parameters"]["MentorshipId"];
+                /** @description The occurrence's index in the series (0-999). */
+                occurrenceId: components["parameters"]["OccurrenceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    start: components["schemas"]["DateTime"];
+                };
+            };
+        };
+        responses: {
+            /** @description The mentorship with the occurrence booked. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Mentorship"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["Internal"];
         };

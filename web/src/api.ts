@@ -304,6 +304,17 @@ export type BookOutcome = { kind: 'booked'; booking: Booking } | { kind: 'waitli
  * the waitlist (and has no me).
  */
 export type Mentorship = Schemas['Mentorship'];
+export type Agreement = Schemas['Agreement'];
+export type Goal = Schemas['Goal'];
+export type Occurrence = Schemas['Occurrence'];
+export type OccurrenceFailure = Schemas['OccurrenceFailure'];
+export type ProposeMentorshipInput = Schemas['ProposeMentorshipInput'];
+export type Agenda = Schemas['Agenda'];
+export type ActionItem = Schemas['ActionItem'];
+export type ActionItemInput = Schemas['ActionItemInput'];
+export type PrivateNote = Schemas['PrivateNote'];
+export type GoalTrend = Schemas['GoalTrend'];
+export type ReflectionInput = Body<'/v1/mentorships/{mentorshipId}/reflection', 'post'>;
 export type MentorshipsReport = Schemas['MentorshipsReport'];
 export type Circle = Schemas['Circle'];
 /** Where the caller stands with a circle. */
@@ -558,6 +569,29 @@ export const api = {
   addCheckIn: (id: string, body: Body<'/v1/mentorships/{mentorshipId}/checkins', 'post'>) =>
     call('post', '/v1/mentorships/{mentorshipId}/checkins', { path: { mentorshipId: id }, body }),
   mentorshipsReport: (signal?: Abort) => call('get', '/v1/reports/mentorships', { signal }),
+  /** proposeMentorship: expertId (the caller is the learner) or learnerId (the caller is an expert); 201 proposed. */
+  proposeMentorship: (body: ProposeMentorshipInput) => call('post', '/v1/mentorships', { body }),
+  skipOccurrence: (id: string, n: number) =>
+    call('post', '/v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/skip', { path: { mentorshipId: id, occurrenceId: String(n) } }),
+  /** moveOccurrence: a booked occurrence to another bookable start (refusals as api.reschedule's). */
+  moveOccurrence: (id: string, n: number, start: string) =>
+    call('post', '/v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/move', { path: { mentorshipId: id, occurrenceId: String(n) }, body: { start } }),
+  /** bookOccurrence books a failed occurrence at another start, e.g. one of its alternatives (409 occurrence_state when it is booked). */
+  bookOccurrence: (id: string, n: number, start: string) =>
+    call('post', '/v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/book', { path: { mentorshipId: id, occurrenceId: String(n) }, body: { start } }),
+  agendas: (id: string, signal?: Abort) => call('get', '/v1/mentorships/{mentorshipId}/agendas', { path: { mentorshipId: id }, signal }),
+  /** setAgenda replaces one session's agenda over the version read (409 extra.conflict changed when someone saved meanwhile). */
+  setAgenda: (id: string, n: number, items: string[], version: number) =>
+    call('put', '/v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/agenda', { path: { mentorshipId: id, occurrenceId: String(n) }, body: { items, version } }),
+  actionItems: (id: string, signal?: Abort) => call('get', '/v1/mentorships/{mentorshipId}/actions', { path: { mentorshipId: id }, signal }),
+  addActionItem: (id: string, body: ActionItemInput) => call('post', '/v1/mentorships/{mentorshipId}/actions', { path: { mentorshipId: id }, body }),
+  updateActionItem: (id: string, actionId: string, body: ActionItemInput) =>
+    call('put', '/v1/mentorships/{mentorshipId}/actions/{actionId}', { path: { mentorshipId: id, actionId }, body }),
+  /** notes: the caller's own private notes (the other side and HR never see them). */
+  notes: (id: string, signal?: Abort) => call('get', '/v1/mentorships/{mentorshipId}/notes', { path: { mentorshipId: id }, signal }),
+  addNote: (id: string, note: string) => call('post', '/v1/mentorships/{mentorshipId}/notes', { path: { mentorshipId: id }, body: { note } }),
+  /** reflect: each side's final reflection, once, after closing; rematchOffered when the learner's request reopened. */
+  reflect: (id: string, body: ReflectionInput) => call('post', '/v1/mentorships/{mentorshipId}/reflection', { path: { mentorshipId: id }, body }),
 
   // Programs and cohorts: HR creates programs, learners enroll, HR builds, adjusts and
   // publishes cohorts; members then see their own cohort.

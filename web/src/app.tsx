@@ -22,6 +22,7 @@ import { HrPage } from './pages/hr/HrPage';
 import { NotAllowed, NotFound } from './components/NotFound';
 import { MentorshipPage } from './pages/mentorships/MentorshipPage';
 import { Mentorships } from './pages/mentorships/Mentorships';
+import { ProposeMentorship } from './pages/mentorships/Propose';
 import { MyCohort } from './pages/programs/MyCohort';
 import { Programs } from './pages/programs/Programs';
 import { Reschedule } from './pages/Reschedule';
@@ -294,6 +295,7 @@ function Routes({ path, me }: { path: string; me: Me }) {
   if ((p = match('/requests/:id', path))) return <RequestPage id={p.id!} />;
   if (match('/programs', path)) return <Programs />;
   if (match('/mentorships', path)) return <Mentorships />;
+  if (match('/mentorships/new', path)) return <ProposeMentorship />;
   if ((p = match('/mentorships/:id', path))) return <MentorshipPage id={p.id!} />;
   if ((p = match('/bookings/:id', path))) return <BookingPage id={p.id!} />;
   if (match('/notifications', path)) return <Inbox />;

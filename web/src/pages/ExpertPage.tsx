@@ -90,6 +90,14 @@ export function ExpertPage({ id }: { id: string }) {
         </p>
       )}
       {self && <p class="note">This is your own profile: you cannot book yourself, but this is what learners see.</p>}
+      {!self && expert.sessionTypes.some((t) => t.seats <= 1) && (
+        <p class="mentor-ask">
+          <Link class="button secondary" href={`/mentorships/new?expert=${encodeURIComponent(expert.id)}${requestId ? `&request=${encodeURIComponent(requestId)}` : ''}`}>
+            Ask {expert.name.split(' ')[0]} to mentor you
+          </Link>{' '}
+          <span class="muted small-text">A series of sessions towards goals you agree on.</span>
+        </p>
+      )}
       <SlotPicker
         expertId={expert.id}
         sessionType={sessionType.id}

@@ -14,6 +14,7 @@ import { hasRole, learnServerNow, serverClockKnown, serverNow, useApp } from '..
 import { formatInstant, formatTime, formatWhen, inZone } from '../time';
 import { figure, type MetricKey } from './hr/format';
 import { Empty, ErrorBanner, Loading, StatusBadge, useTitle } from '../ui';
+import { MentorshipsPanel } from './mentorships/Summary';
 
 export function Home() {
   const { me } = useApp();
@@ -92,6 +93,7 @@ function LearnerHome() {
           </p>
         </section>
       </div>
+      <MentorshipsPanel me={me.id} zone={zone} now={serverNow('UTC').toMillis()} />
       <section class="panel" aria-labelledby="sugg-h">
         <h2 id="sugg-h">{topic ? `Experts in ${topic.replace(/-/g, ' ')}` : 'Experts you could book'}</h2>
         <ErrorBanner error={experts.error} />
@@ -221,6 +223,7 @@ function ExpertHome() {
           </p>
         </section>
       </div>
+      <MentorshipsPanel me={me.id} zone={zone} now={serverNow('UTC').toMillis()} />
       {declining && (
         <ReasonDialog
           title="Decline this request?"

@@ -1,174 +1,238 @@
-// One mentorship (GET /v1/mentorships/{id}): the agreement, its state and the actions either
-// side may take, the series of sessions in the viewer's zone, and progress on the goals (the
-// learner checks in; both see the trend).
-import { useState } from 'preact/hooks';
-import { api, type Mentorship } from '../../api';
+// One mentorship (GET /v1/mentorships/{id}) for either side: the agreement, its state and
+// health, the answer a proposal waits for, the next session, the series (book it, skip or move
+// a session, book a failed one at one of its alternatives), then between sessions (agenda,
+// action items, private notes: Between.tsx) and progress (check-ins, trends, the final
+// reflection: Progress.tsx). Times are in the viewer's zone; the agreement's own clock is said
+// where it differs.
+import { useEffect, useState } from 'preact/hooks';
+import { api, type Expert, type Mentorship } from '../../api';
 import { useLoad } from '../../load';
 import { Link } from '../../router';
-import { useApp } from '../../state';
-import { formatDate, formatTime, inZone } from '../../time';
-import { ErrorBanner, Loading, Select, useTitle } from '../../ui';
-import { healthText } from './Mentorships';
+import { learnServerNow, serverClockKnown, serverNow, useApp } from '../../state';
+import { formatDuration, formatInstant, zoneLabel } from '../../time';
+import { ConfirmDialog, ErrorBanner, Loading, useTitle } from '../../ui';
+import { CADENCE_NAMES, WEEKDAY_NAMES, healthText, needsAnswer, nextSession, windowFor } from './agreement';
+import { Between } from './Between';
+import { Progress } from './Progress';
+import { Series } from './Series';
+import './mentorships.css';
 
 type Act = 'accept' | 'pause' | 'resume' | 'close';
 
-function actions(m: Mentorship, me: string): Act[] {
-  switch (m.status) {
-    case 'proposed':
-      return m.accepted.includes(me) ? ['close'] : ['accept', 'close'];
-    case 'active':
-      return ['pause', 'close'];
-    case 'paused':
-      return ['resume', 'close'];
-  }
-  return [];
-}
-
 export function MentorshipPage({ id }: { id: string }) {
-  useTitle('Mentorship');
-  const { me, zone } = useApp();
-  const { data, error: err, reload } = useLoad(async (signal) => {
-    const [m, progress] = await Promise.all([api.mentorship(id, signal), api.mentorshipProgress(id, signal)]);
-    return { m, progress };
-  }, [id]);
+  const { me, zone, notice } = useApp();
+  const mentorship = useLoad((signal) => api.mentorship(id, signal), [id]);
+  const m = mentorship.data;
+  const expertId = m?.expert.id ?? '';
+  // The expert's profile names the session type and gives its length and the slot grid.
+  const expert = useLoad((signal) => (expertId ? api.expert(expertId, signal).catch(() => null) : Promise.resolve(null)), [expertId]);
+  const [clockKnown, setClockKnown] = useState(serverClockKnown());
+  useEffect(() => {
+    // "Next" and "upcoming" are the server's (tandem dev -now may differ from the device).
+    if (clockKnown || !expertId) return;
+    void api.slots(expertId, { from: '', to: '' }).then((l) => learnServerNow(l.from), () => undefined).finally(() => setClockKnown(true));
+  }, [expertId, clockKnown]);
   const [busy, setBusy] = useState(false);
   const [actErr, setActErr] = useState<unknown>(null);
-  const [failed, setFailed] = useState<string[]>([]);
-  const [ratings, setRatings] = useState<Record<number, string>>({});
-  const [kind, setKind] = useState<'start' | 'session' | 'end'>('start');
+  const [confirm, setConfirm] = useState<'close' | null>(null);
+  const isLearner = m?.learner.id === me.id;
+  const other = m ? (isLearner ? m.expert : m.learner) : null;
+  useTitle(m && other ? (isLearner ? `Mentorship with ${other.name}` : `Mentoring ${other.name}`) : 'Mentorship');
 
-  const run = async (fn: () => Promise<unknown>) => {
+  const act = async (a: Act) => {
     setBusy(true);
     setActErr(null);
     try {
-      await fn();
-      await reload();
+      mentorship.setData(await api.mentorshipAct(id, a));
+      void mentorship.reload(); // with the bookings' statuses and health
     } catch (e) {
       setActErr(e);
     } finally {
       setBusy(false);
     }
   };
-  if (!data) {
+
+  if (!m || !other) {
     return (
       <main id="main">
         <h1 tabIndex={-1}>Mentorship</h1>
-        <ErrorBanner error={err} />
-        {!err && <Loading what="Loading the mentorship…" />}
+        <ErrorBanner error={mentorship.error} />
+        {!mentorship.error && <Loading what="Loading the mentorship…" />}
       </main>
     );
   }
-  const { m, progress } = data;
-  const a = m.agreement;
-  const isLearner = m.learner.id === me.id;
-  const other = isLearner ? m.expert : m.learner;
+  const now = serverNow('UTC').toMillis();
   const stalled = healthText(m);
-  const canSchedule = m.status === 'active' && (m.occurrences.length === 0 || m.occurrences.some((o) => o.state === 'failed'));
+  const waiting = needsAnswer(m, me.id);
+  const next = nextSession(m, now);
+  const first = (n: string) => n.split(' ')[0] ?? n;
   return (
     <main id="main" class="mentorship">
+      <p>
+        <Link href="/mentorships">← All mentorships</Link>
+      </p>
       <h1 tabIndex={-1}>
         {isLearner ? 'Mentorship with ' : 'Mentoring '}
         {other.name}
       </h1>
-      <p>
-        <span class="badge" data-status={m.status}>
-          {m.status}
+      {notice && (
+        <p class="banner success" role="status">
+          {notice}
+        </p>
+      )}
+      <p class="status-line">
+        <span class={`badge badge-m-${m.status}`} data-status={m.status}>
+          {STATUS[m.status]}
         </span>
-        {stalled && <span class="badge warn"> {stalled}</span>} <Link href="/mentorships">All mentorships</Link>
+        {waiting && <span class="badge badge-answer">Needs your answer</span>}
+        {stalled && (
+          <span class="badge badge-stalled" data-health="stalled">
+            {stalled}
+          </span>
+        )}
       </p>
       <ErrorBanner error={actErr} />
-      <section class="card" aria-labelledby="agreement-h">
-        <h2 id="agreement-h">Agreement</h2>
-        <p>
-          {a.cadence} on {a.weekday}, {a.window.start}–{a.window.end} ({a.timezone}), {a.months} months, session type {a.sessionType}
-        </p>
-        <ol>
-          {a.goals.map((g, i) => (
-            <li key={i}>
-              <strong>{g.title}</strong> — <span class="muted">{g.measure}</span>
-            </li>
-          ))}
-        </ol>
-        <p class="actions">
-          {actions(m, me.id).map((act) => (
-            <button type="button" key={act} class={act === 'close' ? 'secondary' : ''} disabled={busy} onClick={() => void run(() => api.mentorshipAct(m.id, act))}>
-              {act[0]!.toUpperCase() + act.slice(1)}
+      {m.status === 'proposed' && (
+        <section class={`card${waiting ? ' pinned' : ''}`} aria-labelledby="answer-h">
+          <h2 id="answer-h">{waiting ? `${first(other.name)} proposed this mentorship` : `Waiting for ${first(other.name)} to accept`}</h2>
+          <p>{waiting ? 'Read the agreement below. Accept it to start; then either of you books the sessions.' : `${first(other.name)} has been asked to accept the agreement below. You can withdraw it until then.`}</p>
+          <div class="actions">
+            {waiting && (
+              <button type="button" disabled={busy} onClick={() => void act('accept')}>
+                Accept
+              </button>
+            )}
+            <button type="button" class="secondary" disabled={busy} onClick={() => setConfirm('close')}>
+              {waiting ? 'Decline' : 'Withdraw'}
             </button>
-          ))}
-          {canSchedule && (
-            <button
-              type="button"
-              disabled={busy}
-              onClick={() =>
-                void run(async () => {
-                  const r = await api.scheduleMentorship(m.id, {});
-                  setFailed(r.failed.map((f) => `Session ${f.index + 1}: ${f.message}`));
-                })
-              }
-            >
-              Book the sessions
-            </button>
+          </div>
+        </section>
+      )}
+      <div class="mentorship-grid">
+        <Agreement m={m} expert={expert.data ?? null} zone={zone} isLearner={isLearner} />
+        <section class="card" aria-labelledby="next-h">
+          <h2 id="next-h">Next session</h2>
+          {next ? (
+            <p class="next-session" data-testid="next-session">
+              <strong>{formatInstant(next.start, zone)}</strong> <span class="muted">({zoneLabel(zone)})</span>
+              {next.bookingId && (
+                <>
+                  {' '}
+                  · <Link href={`/bookings/${encodeURIComponent(next.bookingId)}`}>session details</Link>
+                </>
+              )}
+            </p>
+          ) : (
+            <p class="muted">{m.status === 'active' && m.occurrences.length === 0 ? 'No sessions booked yet: book the series below.' : 'No session ahead.'}</p>
           )}
-        </p>
-        {failed.length > 0 && (
-          <ul class="banner" role="status" aria-label="Sessions not booked">
-            {failed.map((f) => (
-              <li key={f}>{f}</li>
-            ))}
-          </ul>
-        )}
-      </section>
-      <section class="card" aria-labelledby="sessions-h">
-        <h2 id="sessions-h">Sessions</h2>
-        {m.occurrences.length === 0 ? (
-          <p class="muted">No sessions booked yet.</p>
-        ) : (
-          <ol class="occurrences">
-            {m.occurrences.map((o) => {
-              const t = inZone(o.start, zone);
-              return (
-                <li key={o.index} data-occurrence={o.index} data-state={o.state}>
-                  {formatDate(o.start, zone)} {formatTime(t)} · {o.state}
-                  {o.bookingStatus ? ` (${o.bookingStatus})` : ''}
-                  {o.bookingId && o.state === 'booked' && (
-                    <>
-                      {' '}
-                      <Link href="/sessions">in My sessions</Link>
-                    </>
-                  )}
-                </li>
-              );
-            })}
-          </ol>
-        )}
-      </section>
-      <section class="card" aria-labelledby="progress-h">
-        <h2 id="progress-h">Progress</h2>
-        <ul>
-          {progress.goals.map((g, i) => (
-            <li key={i} data-goal={i}>
-              {g.goal.title}: {g.points.length === 0 ? 'not rated yet' : g.points.map((p) => p.rating).join(' → ')}
-              {g.change !== null && g.change !== undefined && ` (${g.change >= 0 ? '+' : ''}${g.change})`}
-            </li>
-          ))}
-        </ul>
-        {isLearner && m.status !== 'closed' && (
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              void run(() => api.addCheckIn(m.id, { kind, ratings: a.goals.map((_, i) => Number(ratings[i] ?? '3')) }));
-            }}
-          >
-            <Select label="Check-in" value={kind} onValue={(v) => setKind(v as 'start' | 'session' | 'end')} options={['start', 'session', 'end']} />
-            {a.goals.map((g, i) => (
-              <Select key={i} label={`${g.title} (1-5)`} value={ratings[i] ?? '3'} onValue={(v) => setRatings({ ...ratings, [i]: v })} options={['1', '2', '3', '4', '5']} />
-            ))}
-            <button type="submit" disabled={busy}>
-              Record check-in
-            </button>
-          </form>
-        )}
-      </section>
+          {m.health?.lastSessionAt && <p class="muted small-text">Last session held {formatInstant(m.health.lastSessionAt, zone)}.</p>}
+          {(m.status === 'active' || m.status === 'paused') && (
+            <div class="actions">
+              {m.status === 'active' ? (
+                <button type="button" class="secondary" disabled={busy} onClick={() => void act('pause')}>
+                  Pause
+                </button>
+              ) : (
+                <button type="button" disabled={busy} onClick={() => void act('resume')}>
+                  Resume
+                </button>
+              )}
+              <button type="button" class="danger" disabled={busy} onClick={() => setConfirm('close')}>
+                Close the mentorship
+              </button>
+            </div>
+          )}
+          {m.status === 'paused' && <p class="muted small-text">Paused: booked sessions stay booked; no new ones are booked until you resume.</p>}
+        </section>
+      </div>
+      {m.status !== 'proposed' && <Series m={m} expert={expert.data ?? null} zone={zone} now={now} onChanged={(x) => {
+            if (x) mentorship.setData(x);
+            void mentorship.reload();
+          }} />}
+      {(m.status === 'active' || m.status === 'paused' || m.status === 'closed') && <Between m={m} me={me.id} zone={zone} now={now} />}
+      {m.status !== 'proposed' && <Progress m={m} me={me.id} zone={zone} onChanged={() => void mentorship.reload()} />}
+      {confirm === 'close' && (
+        <ConfirmDialog
+          title={m.status === 'proposed' ? (waiting ? 'Decline this proposal?' : 'Withdraw this proposal?') : 'Close this mentorship?'}
+          confirmLabel={m.status === 'proposed' ? (waiting ? 'Decline' : 'Withdraw') : 'Close the mentorship'}
+          busyLabel="Closing…"
+          keepLabel="Keep it"
+          run={() => api.mentorshipAct(id, 'close')}
+          onDone={(x) => {
+            setConfirm(null);
+            if (x) {
+              mentorship.setData(x);
+              void mentorship.reload();
+            }
+          }}
+        >
+          <p>
+            {m.status === 'proposed'
+              ? `${first(other.name)} will see that it was not taken up.`
+              : 'Every future session of the series is cancelled. Afterwards each of you gives a short final reflection. This cannot be undone.'}
+          </p>
+        </ConfirmDialog>
+      )}
     </main>
+  );
+}
+
+const STATUS: Record<Mentorship['status'], string> = { proposed: 'Proposed', active: 'Active', paused: 'Paused', closed: 'Closed' };
+
+function Agreement({ m, expert, zone, isLearner }: { m: Mentorship; expert: Expert | null; zone: string; isLearner: boolean }) {
+  const a = m.agreement;
+  const st = expert?.sessionTypes.find((t) => t.id === a.sessionType);
+  const tz = a.timezone ?? '';
+  const mine = tz ? windowFor(a, zone) : null;
+  return (
+    <section class="card agreement" aria-labelledby="agreement-h">
+      <h2 id="agreement-h">Agreement</h2>
+      <h3 class="small-heading">Goals</h3>
+      <ol class="goals-summary">
+        {a.goals.map((g, i) => (
+          <li key={i}>
+            <strong>{g.title}</strong>
+            <br />
+            <span class="muted">Progress judged by: {g.measure}</span>
+          </li>
+        ))}
+      </ol>
+      <dl class="facts">
+        <div>
+          <dt>Rhythm</dt>
+          <dd>
+            {CADENCE_NAMES[a.cadence]}, {WEEKDAY_NAMES[a.weekday]} between {a.window.start} and {a.window.end}
+            {tz && ` (${zoneLabel(tz)})`}
+            {mine && <span class="muted"> · {mine} on your clock ({zoneLabel(zone)})</span>}
+          </dd>
+        </div>
+        <div>
+          <dt>Length</dt>
+          <dd>
+            {a.months} {a.months === 1 ? 'month' : 'months'}
+            {a.sessions ? `, at most ${a.sessions} sessions` : ''}
+          </dd>
+        </div>
+        <div>
+          <dt>Session</dt>
+          <dd>{st ? `${st.name} (${formatDuration(st.durationMin)})` : a.sessionType}</dd>
+        </div>
+        <div>
+          <dt>Started from</dt>
+          <dd>
+            {m.origin === 'request' && m.requestId && isLearner ? (
+              <Link href={`/requests/${encodeURIComponent(m.requestId)}`}>your request</Link>
+            ) : m.origin === 'request' ? (
+              'a request'
+            ) : m.origin === 'program' ? (
+              'a program'
+            ) : (
+              'an invitation'
+            )}
+            , proposed by {m.proposedBy === m.learner.id ? m.learner.name : m.expert.name}
+          </dd>
+        </div>
+      </dl>
+    </section>
   );
 }

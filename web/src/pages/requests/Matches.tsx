@@ -43,6 +43,13 @@ export function MatchCard({ m, rank, requestId, canBook }: { m: Match; rank: num
             <span key={s.name} class={`seg sig-${s.name}`} style={{ width: `${s.points * 100}%` }} title={`${signalLabel(s.name)}: ${pts(s.points)} points`} />
           ))}
       </div>
+      {canBook && (
+        <p class="mentor-ask">
+          <Link class="button secondary small" href={`/mentorships/new?expert=${encodeURIComponent(e.id)}&request=${encodeURIComponent(requestId)}`}>
+            Propose a mentorship with {e.name}
+          </Link>
+        </p>
+      )}
       <details class="why" open={rank < 3}>
         <summary>Why {e.name.split(' ')[0]} matches</summary>
         <div class="table-scroll" tabIndex={0} role="region" aria-label={`Score breakdown for ${e.name}`}>

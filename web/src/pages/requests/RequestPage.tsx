@@ -94,7 +94,7 @@ export function RequestPage({ id }: { id: string }) {
         ) : (
           <ul class="cards" aria-label="Offers">
             {offers.map((o) => (
-              <OfferCard key={o.expertId} o={o} expert={experts[o.expertId]} zone={zone} open={open} onAccept={setAccepting} />
+              <OfferCard key={o.expertId} o={o} expert={experts[o.expertId]} zone={zone} open={open} onAccept={setAccepting} requestId={req.id} />
             ))}
           </ul>
         )}
@@ -157,7 +157,7 @@ export function RequestPage({ id }: { id: string }) {
   );
 }
 
-function OfferCard({ o, expert, zone, open, onAccept }: { o: Offer; expert: Expert | undefined; zone: string; open: boolean; onAccept: (a: Accepting) => void }) {
+function OfferCard({ o, expert, zone, open, onAccept, requestId }: { o: Offer; expert: Expert | undefined; zone: string; open: boolean; onAccept: (a: Accepting) => void; requestId: string }) {
   const st = expert?.sessionTypes.find((t) => t.id === o.sessionType);
   return (
     <li class="card offer" data-offer={o.expertId}>
@@ -180,6 +180,13 @@ function OfferCard({ o, expert, zone, open, onAccept }: { o: Offer; expert: Expe
           </li>
         ))}
       </ul>
+      {open && (
+        <p class="mentor-ask">
+          <Link class="button secondary small" href={`/mentorships/new?expert=${encodeURIComponent(o.expertId)}&request=${encodeURIComponent(requestId)}`}>
+            Propose a mentorship with {o.expertName}
+          </Link>
+        </p>
+      )}
     </li>
   );
 }
