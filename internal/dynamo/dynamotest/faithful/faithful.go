@@ -24,8 +24,10 @@
 //     rejected with TransactionConflictException;
 //     - an item of a TransactGetItems that an ongoing TransactWriteItems, PutItem, UpdateItem,
 //     DeleteItem or BatchWriteItem writes: TransactionCanceledException, TransactionConflict.
-//     "Ongoing" is the time the real call to DynamoDB Local takes plus Latency (the service
-//     time a real transaction spends holding its items; DynamoDB Local answers in a few ms).
+//     "Ongoing" is Latency from the moment the model accepts the write: the service time a
+//     real write spends holding its items, modelled as a fixed time rather than taken from
+//     DynamoDB Local, whose time is mostly queueing on the test machine (it runs one
+//     transaction at a time, and a loaded machine makes that take seconds).
 //
 //  2. Per-partition throughput ("Understanding DynamoDB warm throughput in different
 //     scenarios": "each individual partition is limited to 1,000 write units per second and
@@ -86,14 +88,22 @@ const (
 type Model struct {
 	// WCU and RCU are the units a partition key value takes per second; 0: unlimited.
 	WCU, RCU float64
-	// Latency is added to every call that reaches DynamoDB Local, inside the time a write
-	// holds its items (a network round trip and the service's own time, which DynamoDB Local,
-	// answering in a few milliseconds on loopback, does not have).
+	// Latency is added to every call before it reaches DynamoDB Local (a network round trip
+	// and the service's own time), and is how long an accepted write holds its items.
 	Latency time.Duration
+	// MaxInFlight caps the calls DynamoDB Local runs at once (0: no cap): past a few dozen
+	// concurrent transactions it times out waiting for its own lock ("This request will
+	// succeed in actual DynamoDB API"), an artifact the model keeps out of the figures. The
+	// wait for a turn is outside the time a write holds its items.
+	MaxInFlight int
+	// Unfaithful turns rule 1 off (no conflicts), for a baseline of what DynamoDB Local alone
+	// lets through; WCU and RCU 0 turn rule 2 off.
+	Unfaithful bool
 
 	mu      sync.Mutex
-	txHeld  map[string]int // item → ongoing TransactWriteItems writing it
-	wrHeld  map[string]int // item → ongoing single-item or batch writes
+	gate    chan struct{}
+	txHeld  map[string]time.Time // item → until when an ongoing TransactWriteItems holds it
+	wrHeld  map[string]time.Time // item → until when an ongoing single-item write holds it
 	buckets map[string]*bucket
 	stats   Stats
 }
@@ -168,12 +178,15 @@ func (m *Model) attempt(ctx context.Context, op string, input any, in middleware
 	var conflicted []bool
 	anyConflict := false
 	for i, k := range a.items {
+		if m.Unfaithful {
+			break
+		}
 		held := false
 		switch {
 		case a.tx, a.single:
-			held = m.txHeld[k] > 0
+			held = m.txHeld[k].After(now)
 		case a.txGet:
-			held = m.txHeld[k] > 0 || m.wrHeld[k] > 0
+			held = m.txHeld[k].After(now) || m.wrHeld[k].After(now)
 		}
 		if held {
 			if conflicted == nil {
@@ -233,39 +246,30 @@ func (m *Model) attempt(ctx context.Context, op string, input any, in middleware
 			}
 		}
 	}
-	held := m.txHeld
-	if !a.tx {
-		held = m.wrHeld
+	if a.tx {
+		m.txHeld = hold(m.txHeld, a.items, now, now.Add(m.Latency))
+	} else if a.single {
+		m.wrHeld = hold(m.wrHeld, a.items, now, now.Add(m.Latency))
 	}
-	if a.tx || a.single {
-		if held == nil {
-			held = map[string]int{}
-			if a.tx {
-				m.txHeld = held
-			} else {
-				m.wrHeld = held
-			}
-		}
-		for _, k := range a.items {
-			held[k]++
-		}
+	if m.MaxInFlight > 0 && m.gate == nil {
+		m.gate = make(chan struct{}, m.MaxInFlight)
 	}
+	gate := m.gate
 	m.mu.Unlock()
 
 	if m.Latency > 0 {
 		time.Sleep(m.Latency)
 	}
+	if gate != nil {
+		gate <- struct{}{}
+	}
 	out, md, err := next.HandleDeserialize(ctx, in)
+	if gate != nil {
+		<-gate
+	}
 
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if a.tx || a.single {
-		for _, k := range a.items {
-			if held[k]--; held[k] <= 0 {
-				delete(held, k)
-			}
-		}
-	}
 	if a.read || a.txGet {
 		size := 0.0
 		if res, ok := out.RawResponse.(*smithyhttp.Response); ok && res.ContentLength > 0 {
@@ -283,6 +287,27 @@ func (m *Model) attempt(ctx context.Context, op string, input any, in middleware
 		}
 	}
 	return out, md, err
+}
+
+// hold marks items as held until until, first forgetting holds that have ended once the map
+// grows large.
+func hold(held map[string]time.Time, items []string, now, until time.Time) map[string]time.Time {
+	if held == nil {
+		held = map[string]time.Time{}
+	}
+	if len(held) > 10000 {
+		for k, t := range held {
+			if !t.After(now) {
+				delete(held, k)
+			}
+		}
+	}
+	for _, k := range items {
+		if until.After(held[k]) {
+			held[k] = until
+		}
+	}
+	return held
 }
 
 type bucket struct {
