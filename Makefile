@@ -5,7 +5,7 @@ PORT ?=
 TABLE ?= tandem-local
 DDB_STATE := .local/dynamodb-persistent
 
-.PHONY: run test web-test scale-test ddb-start ddb-stop build clean
+.PHONY: run test web-test scale-test load-test ddb-start ddb-stop build clean
 
 ## run: set up everything and start Tandem locally (DynamoDB Local, demo data, API, web app)
 run:
@@ -19,9 +19,13 @@ test:
 web-test:
 	@infra/web-test.sh
 
-## scale-test: report latency with 1,000 vs 100,000 bookings of history (a few minutes)
+## scale-test: report latency with 1,000 vs 100,000 bookings of history, then the load test (several minutes)
 scale-test:
 	@infra/scale-test.sh
+
+## load-test: booking under DynamoDB's real conflict and throughput rules (faithful model), 50/s for 60 s and a circle rush
+load-test:
+	@infra/load-test.sh
 
 ddb-start:
 	@infra/dynamodb-local.sh start --persistent --state-dir $(DDB_STATE)

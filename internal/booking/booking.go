@@ -76,6 +76,7 @@ type Result struct {
 // learner_busy | circle_full | already_waiting | circle_cancelled), limit_exceeded
 // (Detail.limit), unprocessable (the key was used with another body).
 func (s *Service) Book(ctx context.Context, r Request) (Result, error) {
+	arrived := time.Now() // wall clock: the order of a circle's waitlist (dynamo.SeatRequest.Arrived)
 	in := r.Input
 	if err := in.Validate(); err != nil {
 		return Result{}, err
@@ -128,6 +129,7 @@ func (s *Service) Book(ctx context.Context, r Request) (Result, error) {
 	)
 	if b.CircleID != "" {
 		var res dynamo.SeatResult
+		req.Arrived = arrived // a waitlist place keeps its arrival through retries
 		res, err = s.store.BookSeat(ctx, *req)
 		again, waitlisted = res.Replay, res.Waitlisted
 	} else {

@@ -119,7 +119,7 @@ func (s *Store) Book(ctx context.Context, r BookRequest) (replay *IdemRecord, er
 	// The token covers this attempt only (the booking id is new per request): it makes the
 	// SDK's own retries of this call safe, while a client retry after a failed attempt is a
 	// new transaction. Replays of a committed booking are answered from the stored response.
-	failed, err := s.commit(ctx, tx, requestToken(s.table, b.OrgID, r.Idem.UserID, r.Idem.Key, b.ID))
+	failed, err := s.commitPatient(ctx, tx, requestToken(s.table, b.OrgID, r.Idem.UserID, r.Idem.Key, b.ID))
 	if failed == nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -135,7 +136,14 @@ var lastArrival atomic.Int64
 
 // arrivalKey orders waitlist places by arrival at the server (wall clock, not the store's
 // clock, which tests and `tandem dev -now` may hold still), the learner id breaking a tie.
-func arrivalKey(learnerID string) string {
+// arrived is when the request reached the server (SeatRequest.Arrived): the key is stamped
+// with it, so a learner whose transaction had to be retried (a conflict on the circle's busy
+// entry, or a seat that filled meanwhile) keeps the place their arrival gave them. Zero:
+// stamped now, strictly after any key stamped now before.
+func arrivalKey(arrived time.Time, learnerID string) string {
+	if !arrived.IsZero() {
+		return fmt.Sprintf("%020d#%s", arrived.UnixNano(), learnerID)
+	}
 	n := time.Now().UnixNano()
 	for {
 		last := lastArrival.Load()
@@ -160,6 +168,9 @@ type SeatRequest struct {
 	// response stored under the idempotency key (status 202).
 	Waitlist     bool
 	WaitlistBody []byte
+	// Arrived is when the request reached the server (wall clock): the waitlist's order.
+	// Zero: when the place is written.
+	Arrived time.Time
 }
 
 // SeatResult is how a seat request ended.
@@ -206,7 +217,9 @@ func (s *Store) BookSeat(ctx context.Context, r SeatRequest) (_ SeatResult, err 
 		if err != nil {
 			return SeatResult{}, err
 		}
-		failed, err := s.commit(ctx, tx, requestToken(s.table, b.OrgID, r.Idem.UserID, r.Idem.Key, b.ID, mode))
+		// Everyone wants the circle's busy entry at once when it opens to a crowd: commitPatient
+		// keeps trying through the collisions.
+		failed, err := s.commitPatient(ctx, tx, requestToken(s.table, b.OrgID, r.Idem.UserID, r.Idem.Key, b.ID, mode, strconv.Itoa(attempt)))
 		if failed == nil {
 			if err != nil {
 				return SeatResult{}, err
@@ -298,7 +311,7 @@ func (s *Store) waitTx(r SeatRequest, now time.Time) (*txBuilder, error) {
 	tx.update("circle_wait", expertPK(b.OrgID, b.Expert.ID), busySK(b.Start, b.CircleID), "ADD waiting :one",
 		"attribute_exists(PK) AND sessionTypeId = :st AND attribute_not_exists(cancelled) AND (taken >= seats OR waiting > :zero)", nil,
 		map[string]types.AttributeValue{":one": num(1), ":zero": num(0), ":st": strAttr(b.SessionType.ID)})
-	key := arrivalKey(b.Learner.ID)
+	key := arrivalKey(r.Arrived, b.Learner.ID)
 	expires := b.End.Add(60 * 24 * time.Hour).Unix()
 	pk := circlePK(b.OrgID, b.CircleID)
 	if err := tx.putNamed("waiter", waiterItem{PK: pk, SK: prefixWaiter + b.Learner.ID, Type: typeWaiter, State: tandem.MemberWaiting, Key: key, ExpiresAt: expires},

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/smithy-go/middleware"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 	"github.com/tandemhq/tandem/internal/caldav/caldavtest"
 	"github.com/tandemhq/tandem/internal/dynamo"
@@ -156,8 +157,16 @@ func newFixture(t testing.TB) *fixture {
 // newFixtureAt is a fixture whose clock stands still at now.
 func newFixtureAt(t testing.TB, now time.Time) *fixture {
 	t.Helper()
+	return newFixtureWith(t, now)
+}
+
+// newFixtureWith is newFixtureAt with extra SDK middleware on every store of the fixture
+// (the load test's faithful.Model).
+func newFixtureWith(t testing.TB, now time.Time, apiOptions ...func(*middleware.Stack) error) *fixture {
+	t.Helper()
 	f := &fixture{counter: &dynamo.CallCounter{}, now: now}
 	f.cfg = dynamotest.Config(t, dynamotest.Options{Counter: f.counter, Now: f.clock})
+	f.cfg.APIOptions = append(f.cfg.APIOptions, apiOptions...)
 	store, err := dynamo.New(context.Background(), f.cfg)
 	if err != nil {
 		t.Fatal(err)
