@@ -90,22 +90,31 @@ func (s *Service) Book(ctx context.Context, r Request) (Result, error) {
 	sum := sha256.Sum256(r.Body)
 	idem := dynamo.IdemRecord{UserID: r.Learner.ID, Key: r.Key, Hash: hex.EncodeToString(sum[:]), Status: http.StatusCreated}
 
-	// Round trip 1. The slot inputs' error waits until the stored response is known: a
+	// Warm: the container's cached rules (profile, schedule, settings; dynamo.BookingRules)
+	// decide a one-to-one booking with no read at all, and the one transaction guards them and
+	// takes the stored response's place: a replay fails on its idempotency record and is
+	// answered from it (ALL_OLD). Stale rules fail their guard: decide again, cold.
+	if rules := s.store.CachedBookingRules(r.Org, in.ExpertID, in.Start); rules != nil {
+		if st, ok := rules.Expert.SessionType(in.SessionType); ok && st.Seats <= 1 {
+			inputs := &dynamo.SlotInputs{Expert: rules.Expert, Schedule: rules.Schedule, CalendarBusy: rules.CalendarBusy}
+			res, err := s.bookWith(ctx, r, idem, inputs, rules, false)
+			if !errors.Is(err, dynamo.ErrRulesChanged) {
+				return res, err
+			}
+		}
+	}
+
+	// Cold, round trip 1. The slot inputs' error waits until the stored response is known: a
 	// replay answers even when the expert has gone since.
 	var (
-		stored   *dynamo.IdemRecord
-		settings tandem.OrgSettings
-		g        errgroup.Group
+		stored *dynamo.IdemRecord
+		g      errgroup.Group
 	)
 	g.Go(func() (err error) {
 		stored, err = s.store.GetIdempotent(ctx, r.Org, r.Learner.ID, r.Key)
 		return err
 	})
-	g.Go(func() (err error) {
-		settings, err = s.store.GetSettings(ctx, r.Org) // the budget, if any
-		return err
-	})
-	inputs, errIn := s.store.LoadSlotInputs(ctx, r.Org, in.ExpertID, in.Start, in.Start.Add(24*time.Hour), "")
+	inputs, rules, errIn := s.store.LoadBookingInputs(ctx, r.Org, in.ExpertID, in.Start, in.Start.Add(24*time.Hour))
 	if err := g.Wait(); err != nil {
 		return Result{}, err
 	}
@@ -115,13 +124,20 @@ func (s *Service) Book(ctx context.Context, r Request) (Result, error) {
 	if errIn != nil {
 		return Result{}, errIn
 	}
+	return s.bookWith(ctx, r, idem, inputs, rules, true)
+}
 
-	req, err := s.decide(r, inputs, settings, idem)
+// bookWith decides with inputs and rules and writes the one transaction. checked says whether
+// the stored response for the key was read already (cold); if not (warm), a refusal before
+// the transaction looks for it once, so a replay is answered whatever has changed since.
+func (s *Service) bookWith(ctx context.Context, r Request, idem dynamo.IdemRecord, inputs *dynamo.SlotInputs, rules *dynamo.BookingRules, checked bool) (Result, error) {
+	req, err := s.decide(r, inputs, rules.Settings, idem)
 	if err != nil {
-		return s.replayAfter(ctx, r.Org, idem, err, false)
+		return s.replayAfter(ctx, r.Org, idem, err, false, checked)
 	}
+	req.Rules = rules
 	b := req.Booking
-	// Round trip 2: the one transaction.
+	// The one transaction.
 	var (
 		again      *dynamo.IdemRecord
 		waitlisted bool
@@ -134,8 +150,10 @@ func (s *Service) Book(ctx context.Context, r Request) (Result, error) {
 		again, err = s.store.Book(ctx, req.BookRequest)
 	}
 	switch {
+	case errors.Is(err, dynamo.ErrRulesChanged):
+		return Result{}, err
 	case err != nil:
-		return s.replayAfter(ctx, r.Org, idem, err, true)
+		return s.replayAfter(ctx, r.Org, idem, err, true, checked)
 	case again != nil:
 		return Result{Status: again.Status, Body: again.Body, Replayed: true}, nil
 	case waitlisted:
@@ -215,11 +233,23 @@ func replay(stored *dynamo.IdemRecord, hash string) (Result, error) {
 // may have lost to a copy of itself that committed meanwhile; so may a write whose outcome is
 // unknown (an internal error: it may even have been this one's). The record is read again
 // (consistently) and, if there, answers; otherwise the failure stands. wrote says whether the
-// failure came from the transaction (true) or from the checks before it.
-func (s *Service) replayAfter(ctx context.Context, org string, idem dynamo.IdemRecord, failure error, wrote bool) (Result, error) {
+// failure came from the transaction (true) or from the checks before it; checked whether round
+// trip 1 read the record (cold). Warm, nothing read it before the transaction, so a refusal
+// before it reads it once (a replay is answered whatever changed since); a failed condition
+// of the transaction needs no read, since the idempotency record's own condition was
+// evaluated in the same transaction, ahead of the others (a conflict is explained with no
+// extra read); contention and unknown outcomes read as below.
+func (s *Service) replayAfter(ctx context.Context, org string, idem dynamo.IdemRecord, failure error, wrote, checked bool) (Result, error) {
 	code := tandem.ErrorCode(failure)
 	unknown := wrote && code == tandem.EInternal && ctx.Err() == nil
-	if idem.Key == "" || (code != tandem.EConflict && code != tandem.ELimitExceeded && !unknown) {
+	contended := errors.Is(failure, dynamo.ErrContended)
+	raced := code == tandem.EConflict || code == tandem.ELimitExceeded || unknown
+	switch {
+	case idem.Key == "" || ctx.Err() != nil:
+		return Result{}, failure
+	case checked && !raced:
+		return Result{}, failure
+	case !checked && wrote && !unknown && !contended:
 		return Result{}, failure
 	}
 	for attempt := 0; ; attempt++ {
@@ -232,7 +262,7 @@ func (s *Service) replayAfter(ctx context.Context, org string, idem dynamo.IdemR
 		}
 		// Only contention or an unknown outcome can mean a copy is still committing; any
 		// other failure is final.
-		if !(unknown || errors.Is(failure, dynamo.ErrContended)) || attempt == 5 {
+		if !(unknown || contended) || attempt == 5 {
 			return Result{}, failure
 		}
 		select {

@@ -77,6 +77,9 @@ type BookRequest struct {
 	// Budget is the org's coaching budget (nil: none); the booking draws its minutes on it.
 	Budget *tandem.Budget
 	Idem   IdemRecord
+	// Rules are the rules the booking was decided with; when they came from the container's
+	// cache (Cached), the transaction guards them (bookrules.go).
+	Rules *BookingRules
 }
 
 // Book writes a booking in exactly one TransactWriteItems: the booking, the expert's busy
@@ -123,6 +126,10 @@ func (s *Store) Book(ctx context.Context, r BookRequest) (replay *IdemRecord, er
 	if failed == nil {
 		return nil, err
 	}
+	if failed.kind == kindRules {
+		s.ForgetBookingRules(b.OrgID, b.Expert.ID)
+		return nil, &tandem.Error{Code: tandem.EConflict, Message: explanations[kindRules].message, Err: ErrRulesChanged}
+	}
 	return s.idemOrExplain(failed, r.Idem)
 }
 
@@ -149,6 +156,10 @@ func (s *Store) bookTx(r BookRequest, now time.Time, expertSide func(tx *txBuild
 			map[string]types.AttributeValue{":nowUnix": num(now.Unix())}); err != nil {
 			return nil, err
 		}
+	}
+	// Then the cached rules' guards: a booking decided with stale rules is decided again.
+	if r.Rules != nil && r.Rules.Cached {
+		tx.guardRules(r.Rules)
 	}
 	if err := expertSide(tx, &item, hold); err != nil {
 		return nil, err
@@ -199,7 +210,7 @@ func (s *Store) addLimitCounters(tx *txBuilder, b *tandem.Booking, day, week str
 // idemOrExplain answers a failed booking transaction: a stored response for the same key is
 // a replay (same body) or refused (different body); any other failed condition is explained.
 func (s *Store) idemOrExplain(failed *failure, idem IdemRecord) (*IdemRecord, error) {
-	if failed.kind != "idempotency" {
+	if failed.kind != kindIdempotency {
 		return nil, explain(failed)
 	}
 	rec, err := s.idemFrom(failed.old, idem.UserID, idem.Key)

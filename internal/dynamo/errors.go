@@ -107,6 +107,7 @@ var explanations = map[txKind]explanation{
 	kindNotificationRead: {tandem.ENotFound, "No unread notification with this id.", "", ""},
 	kindUnread:           {tandem.EConflict, msgChanged, "", ""},
 	kindOutbox:           {tandem.EConflict, "The notification's e-mail changed at the same time.", "", ""},
+	kindRules:            {tandem.EConflict, "The expert's profile or availability, or the organisation's settings, changed at the same time; please retry.", "conflict", "rules_changed"},
 }
 
 // explain turns a failed condition into the client-facing error. The booking's state and a
