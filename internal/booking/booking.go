@@ -1,7 +1,9 @@
 package booking
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -119,7 +121,7 @@ func (s *Service) Book(ctx context.Context, r Request) (Result, error) {
 		return Result{}, err
 	}
 	if stored != nil {
-		return replay(stored, idem.Hash)
+		return s.replay(ctx, r.Org, stored, idem.Hash)
 	}
 	if errIn != nil {
 		return Result{}, errIn
@@ -131,7 +133,7 @@ func (s *Service) Book(ctx context.Context, r Request) (Result, error) {
 // the stored response for the key was read already (cold); if not (warm), a refusal before
 // the transaction looks for it once, so a replay is answered whatever has changed since.
 func (s *Service) bookWith(ctx context.Context, r Request, idem dynamo.IdemRecord, inputs *dynamo.SlotInputs, rules *dynamo.BookingRules, checked bool) (Result, error) {
-	req, err := s.decide(r, inputs, rules.Settings, idem)
+	req, body, err := s.decide(r, inputs, rules.Settings, idem)
 	if err != nil {
 		return s.replayAfter(ctx, r.Org, idem, err, false, checked)
 	}
@@ -155,31 +157,31 @@ func (s *Service) bookWith(ctx context.Context, r Request, idem dynamo.IdemRecor
 	case err != nil:
 		return s.replayAfter(ctx, r.Org, idem, err, true, checked)
 	case again != nil:
-		return Result{Status: again.Status, Body: again.Body, Replayed: true}, nil
+		return s.replay(ctx, r.Org, again, again.Hash)
 	case waitlisted:
 		return Result{Status: http.StatusAccepted, Body: req.WaitlistBody, CircleID: b.CircleID}, nil
 	}
-	return Result{Status: http.StatusCreated, Body: req.Idem.Body, Booking: b}, nil
+	return Result{Status: http.StatusCreated, Body: body, Booking: b}, nil
 }
 
 // decide checks the start with the slot engine and makes every decision of the booking:
 // the transaction to write, with the responses to store rendered.
-func (s *Service) decide(r Request, inputs *dynamo.SlotInputs, settings tandem.OrgSettings, idem dynamo.IdemRecord) (*dynamo.SeatRequest, error) {
+func (s *Service) decide(r Request, inputs *dynamo.SlotInputs, settings tandem.OrgSettings, idem dynamo.IdemRecord) (_ *dynamo.SeatRequest, body []byte, err error) {
 	in := r.Input
 	expert := inputs.Expert
 	st, ok := expert.SessionType(in.SessionType)
 	if !ok {
-		return nil, &tandem.Error{Code: tandem.EInvalid, Message: "The expert offers no such session type.",
+		return nil, nil, &tandem.Error{Code: tandem.EInvalid, Message: "The expert offers no such session type.",
 			Fields: []tandem.FieldError{{Field: "sessionType", Message: "is not one of this expert's session types"}}}
 	}
 	now := s.now()
 	rules := availability.RulesFor(st, expert.Limits)
 	circle, err := checkStart(inputs, st, rules, in.Start, now)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if in.Waitlist && st.Seats <= 1 {
-		return nil, &tandem.Error{Code: tandem.EInvalid, Message: "Only group sessions have a waitlist.",
+		return nil, nil, &tandem.Error{Code: tandem.EInvalid, Message: "Only group sessions have a waitlist.",
 			Fields: []tandem.FieldError{{Field: "waitlist", Message: "applies to group sessions only"}}}
 	}
 	id := r.ID
@@ -209,23 +211,68 @@ func (s *Service) decide(r Request, inputs *dynamo.SlotInputs, settings tandem.O
 	// The response is stored with the booking, so a retry gets these exact bytes back.
 	b.CreatedAt = now.UTC().Truncate(time.Second)
 	b.UpdatedAt = b.CreatedAt
-	if req.Idem.Body, err = r.Render(Outcome{Booking: b, Now: now}); err != nil {
-		return nil, err
+	if body, err = r.Render(Outcome{Booking: b, Now: now}); err != nil {
+		return nil, nil, err
 	}
+	// The record stores what a replay needs: the response without the note, which the
+	// booking item keeps.
+	req.Idem.Body, req.Idem.NoteAt = elideNote(body, b.Note)
 	if in.Waitlist {
 		if req.WaitlistBody, err = r.Render(Outcome{Booking: b, Waitlisted: true, Now: now}); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return req, nil
+	return req, body, nil
 }
 
-// replay answers with a stored response, or refuses a key used with another body.
-func replay(stored *dynamo.IdemRecord, hash string) (Result, error) {
+// replay answers with a stored response, or refuses a key used with another body. A note cut
+// out of the stored body is put back from the booking (one GetItem, on a replay only).
+func (s *Service) replay(ctx context.Context, org string, stored *dynamo.IdemRecord, hash string) (Result, error) {
 	if stored.Hash != hash {
 		return Result{}, tandem.Errorf(tandem.EUnprocessable, "This Idempotency-Key was already used with a different request.")
 	}
-	return Result{Status: stored.Status, Body: stored.Body, Replayed: true}, nil
+	body := stored.Body
+	if stored.NoteAt > 0 {
+		b, err := s.store.GetBooking(ctx, org, stored.BookingID)
+		if err != nil {
+			return Result{}, err
+		}
+		if body, err = restoreNote(stored.Body, stored.NoteAt, b.Note); err != nil {
+			return Result{}, err
+		}
+	}
+	return Result{Status: stored.Status, Body: body, Replayed: true}, nil
+}
+
+// elideNote cuts the booking's note (its JSON member, as encoding/json writes it) out of a
+// rendered response, for the idempotency record: the booking item stores the note already.
+// It returns the body unchanged and 0 when the note is empty or not found exactly once.
+func elideNote(body []byte, note string) ([]byte, int) {
+	if note == "" {
+		return body, 0
+	}
+	member := noteMember(note)
+	at := bytes.Index(body, member)
+	if at <= 0 || bytes.Index(body[at+1:], member) >= 0 {
+		return body, 0
+	}
+	return append(slices.Clip(body[:at]), body[at+len(member):]...), at
+}
+
+// restoreNote puts the note back where elideNote cut it.
+func restoreNote(body []byte, at int, note string) ([]byte, error) {
+	if at > len(body) {
+		return nil, errors.New("booking: stored response shorter than its note's place")
+	}
+	member := noteMember(note)
+	out := make([]byte, 0, len(body)+len(member))
+	return append(append(append(out, body[:at]...), member...), body[at:]...), nil
+}
+
+// noteMember is `,"note":"…"` as encoding/json writes it.
+func noteMember(note string) []byte {
+	v, _ := json.Marshal(note)
+	return append([]byte(`,"note":`), v...)
 }
 
 // replayAfter is the race fix of the package doc ("Concurrent retries with one key"): a
@@ -258,7 +305,7 @@ func (s *Service) replayAfter(ctx context.Context, org string, idem dynamo.IdemR
 			return Result{}, failure
 		}
 		if stored != nil {
-			return replay(stored, idem.Hash)
+			return s.replay(ctx, org, stored, idem.Hash)
 		}
 		// Only contention or an unknown outcome can mean a copy is still committing; any
 		// other failure is final.

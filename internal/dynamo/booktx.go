@@ -25,6 +25,11 @@ type IdemRecord struct {
 	Hash   string // hash of the request body
 	Status int
 	Body   []byte
+	// NoteAt, when not 0, is where the booking's note was cut out of Body: the booking item
+	// keeps the note (it never changes), so the record does not store it twice and a replay
+	// puts it back (internal/booking). BookingID names that booking.
+	NoteAt    int
+	BookingID string
 }
 
 type idemItem struct {
@@ -35,6 +40,7 @@ type idemItem struct {
 	Status    int      `dynamodbav:"status"`
 	Body      string   `dynamodbav:"body"`
 	BookingID string   `dynamodbav:"bookingId"`
+	NoteAt    int      `dynamodbav:"noteAt,omitempty"`
 	ExpiresAt int64    `dynamodbav:"expiresAt"`
 }
 
@@ -62,7 +68,7 @@ func (s *Store) idemFrom(item map[string]types.AttributeValue, userID, key strin
 	if it.ExpiresAt != 0 && s.now().Unix() >= it.ExpiresAt {
 		return nil, nil // expired: TTL deletes lazily, so reads ignore it
 	}
-	return &IdemRecord{UserID: userID, Key: key, Hash: it.Hash, Status: it.Status, Body: []byte(it.Body)}, nil
+	return &IdemRecord{UserID: userID, Key: key, Hash: it.Hash, Status: it.Status, Body: []byte(it.Body), NoteAt: it.NoteAt, BookingID: it.BookingID}, nil
 }
 
 // BookRequest is everything the booking transaction writes.
@@ -151,7 +157,7 @@ func (s *Store) bookTx(r BookRequest, now time.Time, expertSide func(tx *txBuild
 	// answered with the stored response) before the cells its own booking holds.
 	if r.Idem.Key != "" {
 		idem := idemItem{PK: idemPK(b.OrgID, r.Idem.UserID, r.Idem.Key), SK: skIdem, Type: typeIdem, Hash: r.Idem.Hash,
-			Status: r.Idem.Status, Body: string(r.Idem.Body), BookingID: b.ID, ExpiresAt: now.Add(IdempotencyTTL).Unix()}
+			Status: r.Idem.Status, Body: string(r.Idem.Body), BookingID: b.ID, NoteAt: r.Idem.NoteAt, ExpiresAt: now.Add(IdempotencyTTL).Unix()}
 		if err := tx.put("idempotency", idem, "attribute_not_exists(PK) OR expiresAt < :nowUnix",
 			map[string]types.AttributeValue{":nowUnix": num(now.Unix())}); err != nil {
 			return nil, err

@@ -123,7 +123,8 @@ func (lc *lambdaClient) do(method, target, body string, caller *tandem.Caller, h
 type fixture struct {
 	store    *dynamo.Store
 	counter  *dynamo.CallCounter
-	api      *lambdaClient // ExpertsFunction
+	txs      *dynamo.TxRecorder // every committed transaction (capacity tests)
+	api      *lambdaClient      // ExpertsFunction
 	bookings *lambdaClient // BookingsFunction
 	feedback *lambdaClient // FeedbackFunction
 	requests *lambdaClient // RequestsFunction
@@ -156,8 +157,9 @@ func newFixture(t testing.TB) *fixture {
 // newFixtureAt is a fixture whose clock stands still at now.
 func newFixtureAt(t testing.TB, now time.Time) *fixture {
 	t.Helper()
-	f := &fixture{counter: &dynamo.CallCounter{}, now: now}
+	f := &fixture{counter: &dynamo.CallCounter{}, txs: &dynamo.TxRecorder{}, now: now}
 	f.cfg = dynamotest.Config(t, dynamotest.Options{Counter: f.counter, Now: f.clock})
+	f.cfg.APIOptions = append(f.cfg.APIOptions, f.txs.Middleware)
 	store, err := dynamo.New(context.Background(), f.cfg)
 	if err != nil {
 		t.Fatal(err)
