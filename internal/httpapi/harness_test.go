@@ -125,11 +125,11 @@ type fixture struct {
 	counter  *dynamo.CallCounter
 	txs      *dynamo.TxRecorder // every committed transaction (capacity tests)
 	api      *lambdaClient      // ExpertsFunction
-	bookings *lambdaClient // BookingsFunction
-	feedback *lambdaClient // FeedbackFunction
-	requests *lambdaClient // RequestsFunction
-	reports  *lambdaClient // ReportsFunction
-	notifs   *lambdaClient // NotificationsFunction
+	bookings *lambdaClient      // BookingsFunction
+	feedback *lambdaClient      // FeedbackFunction
+	requests *lambdaClient      // RequestsFunction
+	reports  *lambdaClient      // ReportsFunction
+	notifs   *lambdaClient      // NotificationsFunction
 	cfg      dynamo.Config
 	mu       sync.Mutex
 	now      time.Time
