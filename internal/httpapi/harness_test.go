@@ -123,16 +123,16 @@ func (lc *lambdaClient) do(method, target, body string, caller *tandem.Caller, h
 type fixture struct {
 	store    *dynamo.Store
 	counter  *dynamo.CallCounter
-	txs      *dynamo.TxRecorder // every committed transaction (capacity tests)
-	api      *lambdaClient      // ExpertsFunction
-	bookings *lambdaClient      // BookingsFunction
-	feedback *lambdaClient      // FeedbackFunction
-	requests *lambdaClient      // RequestsFunction
-	reports  *lambdaClient      // ReportsFunction
-	notifs   *lambdaClient      // NotificationsFunction
+	api      *lambdaClient // ExpertsFunction
+	bookings *lambdaClient // BookingsFunction
+	feedback *lambdaClient // FeedbackFunction
+	requests *lambdaClient // RequestsFunction
+	reports  *lambdaClient // ReportsFunction
+	notifs   *lambdaClient // NotificationsFunction
 	cfg      dynamo.Config
 	mu       sync.Mutex
 	now      time.Time
+	txs      *dynamo.TxRecorder // every committed transaction (capacity tests)
 }
 
 // clock returns the fixture's current time.
