@@ -1,9 +1,11 @@
 package booking
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -91,38 +93,55 @@ func (s *Service) Book(ctx context.Context, r Request) (Result, error) {
 	sum := sha256.Sum256(r.Body)
 	idem := dynamo.IdemRecord{UserID: r.Learner.ID, Key: r.Key, Hash: hex.EncodeToString(sum[:]), Status: http.StatusCreated}
 
-	// Round trip 1. The slot inputs' error waits until the stored response is known: a
+	// Warm: the container's cached rules (profile, schedule, settings; dynamo.BookingRules)
+	// decide a one-to-one booking with no read at all, and the one transaction guards them and
+	// takes the stored response's place: a replay fails on its idempotency record and is
+	// answered from it (ALL_OLD). Stale rules fail their guard: decide again, cold.
+	if rules := s.store.CachedBookingRules(r.Org, in.ExpertID, in.Start); rules != nil {
+		if st, ok := rules.Expert.SessionType(in.SessionType); ok && st.Seats <= 1 {
+			inputs := &dynamo.SlotInputs{Expert: rules.Expert, Schedule: rules.Schedule, CalendarBusy: rules.CalendarBusy}
+			res, err := s.bookWith(ctx, r, idem, inputs, rules, arrived, false)
+			if !errors.Is(err, dynamo.ErrRulesChanged) {
+				return res, err
+			}
+		}
+	}
+
+	// Cold, round trip 1. The slot inputs' error waits until the stored response is known: a
 	// replay answers even when the expert has gone since.
 	var (
-		stored   *dynamo.IdemRecord
-		settings tandem.OrgSettings
-		g        errgroup.Group
+		stored *dynamo.IdemRecord
+		g      errgroup.Group
 	)
 	g.Go(func() (err error) {
 		stored, err = s.store.GetIdempotent(ctx, r.Org, r.Learner.ID, r.Key)
 		return err
 	})
-	g.Go(func() (err error) {
-		settings, err = s.store.GetSettings(ctx, r.Org) // the budget, if any
-		return err
-	})
-	inputs, errIn := s.store.LoadSlotInputs(ctx, r.Org, in.ExpertID, in.Start, in.Start.Add(24*time.Hour), "")
+	inputs, rules, errIn := s.store.LoadBookingInputs(ctx, r.Org, in.ExpertID, in.Start, in.Start.Add(24*time.Hour))
 	if err := g.Wait(); err != nil {
 		return Result{}, err
 	}
 	if stored != nil {
-		return replay(stored, idem.Hash)
+		return s.replay(ctx, r.Org, stored, idem.Hash)
 	}
 	if errIn != nil {
 		return Result{}, errIn
 	}
+	return s.bookWith(ctx, r, idem, inputs, rules, arrived, true)
+}
 
-	req, err := s.decide(r, inputs, settings, idem)
+// bookWith decides with inputs and rules and writes the one transaction (arrived: when the
+// request came, a waitlist place's order). checked says whether
+// the stored response for the key was read already (cold); if not (warm), a refusal before
+// the transaction looks for it once, so a replay is answered whatever has changed since.
+func (s *Service) bookWith(ctx context.Context, r Request, idem dynamo.IdemRecord, inputs *dynamo.SlotInputs, rules *dynamo.BookingRules, arrived time.Time, checked bool) (Result, error) {
+	req, body, err := s.decide(r, inputs, rules.Settings, idem)
 	if err != nil {
-		return s.replayAfter(ctx, r.Org, idem, err, false)
+		return s.replayAfter(ctx, r.Org, idem, err, false, checked)
 	}
+	req.Rules = rules
 	b := req.Booking
-	// Round trip 2: the one transaction.
+	// The one transaction.
 	var (
 		again      *dynamo.IdemRecord
 		waitlisted bool
@@ -136,34 +155,36 @@ func (s *Service) Book(ctx context.Context, r Request) (Result, error) {
 		again, err = s.store.Book(ctx, req.BookRequest)
 	}
 	switch {
+	case errors.Is(err, dynamo.ErrRulesChanged):
+		return Result{}, err
 	case err != nil:
-		return s.replayAfter(ctx, r.Org, idem, err, true)
+		return s.replayAfter(ctx, r.Org, idem, err, true, checked)
 	case again != nil:
-		return Result{Status: again.Status, Body: again.Body, Replayed: true}, nil
+		return s.replay(ctx, r.Org, again, again.Hash)
 	case waitlisted:
 		return Result{Status: http.StatusAccepted, Body: req.WaitlistBody, CircleID: b.CircleID}, nil
 	}
-	return Result{Status: http.StatusCreated, Body: req.Idem.Body, Booking: b}, nil
+	return Result{Status: http.StatusCreated, Body: body, Booking: b}, nil
 }
 
 // decide checks the start with the slot engine and makes every decision of the booking:
 // the transaction to write, with the responses to store rendered.
-func (s *Service) decide(r Request, inputs *dynamo.SlotInputs, settings tandem.OrgSettings, idem dynamo.IdemRecord) (*dynamo.SeatRequest, error) {
+func (s *Service) decide(r Request, inputs *dynamo.SlotInputs, settings tandem.OrgSettings, idem dynamo.IdemRecord) (_ *dynamo.SeatRequest, body []byte, err error) {
 	in := r.Input
 	expert := inputs.Expert
 	st, ok := expert.SessionType(in.SessionType)
 	if !ok {
-		return nil, &tandem.Error{Code: tandem.EInvalid, Message: "The expert offers no such session type.",
+		return nil, nil, &tandem.Error{Code: tandem.EInvalid, Message: "The expert offers no such session type.",
 			Fields: []tandem.FieldError{{Field: "sessionType", Message: "is not one of this expert's session types"}}}
 	}
 	now := s.now()
 	rules := availability.RulesFor(st, expert.Limits)
 	circle, err := checkStart(inputs, st, rules, in.Start, now)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if in.Waitlist && st.Seats <= 1 {
-		return nil, &tandem.Error{Code: tandem.EInvalid, Message: "Only group sessions have a waitlist.",
+		return nil, nil, &tandem.Error{Code: tandem.EInvalid, Message: "Only group sessions have a waitlist.",
 			Fields: []tandem.FieldError{{Field: "waitlist", Message: "applies to group sessions only"}}}
 	}
 	id := r.ID
@@ -193,23 +214,68 @@ func (s *Service) decide(r Request, inputs *dynamo.SlotInputs, settings tandem.O
 	// The response is stored with the booking, so a retry gets these exact bytes back.
 	b.CreatedAt = now.UTC().Truncate(time.Second)
 	b.UpdatedAt = b.CreatedAt
-	if req.Idem.Body, err = r.Render(Outcome{Booking: b, Now: now}); err != nil {
-		return nil, err
+	if body, err = r.Render(Outcome{Booking: b, Now: now}); err != nil {
+		return nil, nil, err
 	}
+	// The record stores what a replay needs: the response without the note, which the
+	// booking item keeps.
+	req.Idem.Body, req.Idem.NoteAt = elideNote(body, b.Note)
 	if in.Waitlist {
 		if req.WaitlistBody, err = r.Render(Outcome{Booking: b, Waitlisted: true, Now: now}); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return req, nil
+	return req, body, nil
 }
 
-// replay answers with a stored response, or refuses a key used with another body.
-func replay(stored *dynamo.IdemRecord, hash string) (Result, error) {
+// replay answers with a stored response, or refuses a key used with another body. A note cut
+// out of the stored body is put back from the booking (one GetItem, on a replay only).
+func (s *Service) replay(ctx context.Context, org string, stored *dynamo.IdemRecord, hash string) (Result, error) {
 	if stored.Hash != hash {
 		return Result{}, tandem.Errorf(tandem.EUnprocessable, "This Idempotency-Key was already used with a different request.")
 	}
-	return Result{Status: stored.Status, Body: stored.Body, Replayed: true}, nil
+	body := stored.Body
+	if stored.NoteAt > 0 {
+		b, err := s.store.GetBooking(ctx, org, stored.BookingID)
+		if err != nil {
+			return Result{}, err
+		}
+		if body, err = restoreNote(stored.Body, stored.NoteAt, b.Note); err != nil {
+			return Result{}, err
+		}
+	}
+	return Result{Status: stored.Status, Body: body, Replayed: true}, nil
+}
+
+// elideNote cuts the booking's note (its JSON member, as encoding/json writes it) out of a
+// rendered response, for the idempotency record: the booking item stores the note already.
+// It returns the body unchanged and 0 when the note is empty or not found exactly once.
+func elideNote(body []byte, note string) ([]byte, int) {
+	if note == "" {
+		return body, 0
+	}
+	member := noteMember(note)
+	at := bytes.Index(body, member)
+	if at <= 0 || bytes.Index(body[at+1:], member) >= 0 {
+		return body, 0
+	}
+	return append(slices.Clip(body[:at]), body[at+len(member):]...), at
+}
+
+// restoreNote puts the note back where elideNote cut it.
+func restoreNote(body []byte, at int, note string) ([]byte, error) {
+	if at > len(body) {
+		return nil, errors.New("booking: stored response shorter than its note's place")
+	}
+	member := noteMember(note)
+	out := make([]byte, 0, len(body)+len(member))
+	return append(append(append(out, body[:at]...), member...), body[at:]...), nil
+}
+
+// noteMember is `,"note":"…"` as encoding/json writes it.
+func noteMember(note string) []byte {
+	v, _ := json.Marshal(note)
+	return append([]byte(`,"note":`), v...)
 }
 
 // replayAfter is the race fix of the package doc ("Concurrent retries with one key"): a
@@ -217,11 +283,23 @@ func replay(stored *dynamo.IdemRecord, hash string) (Result, error) {
 // may have lost to a copy of itself that committed meanwhile; so may a write whose outcome is
 // unknown (an internal error: it may even have been this one's). The record is read again
 // (consistently) and, if there, answers; otherwise the failure stands. wrote says whether the
-// failure came from the transaction (true) or from the checks before it.
-func (s *Service) replayAfter(ctx context.Context, org string, idem dynamo.IdemRecord, failure error, wrote bool) (Result, error) {
+// failure came from the transaction (true) or from the checks before it; checked whether round
+// trip 1 read the record (cold). Warm, nothing read it before the transaction, so a refusal
+// before it reads it once (a replay is answered whatever changed since); a failed condition
+// of the transaction needs no read, since the idempotency record's own condition was
+// evaluated in the same transaction, ahead of the others (a conflict is explained with no
+// extra read); contention and unknown outcomes read as below.
+func (s *Service) replayAfter(ctx context.Context, org string, idem dynamo.IdemRecord, failure error, wrote, checked bool) (Result, error) {
 	code := tandem.ErrorCode(failure)
 	unknown := wrote && code == tandem.EInternal && ctx.Err() == nil
-	if idem.Key == "" || (code != tandem.EConflict && code != tandem.ELimitExceeded && !unknown) {
+	contended := errors.Is(failure, dynamo.ErrContended)
+	raced := code == tandem.EConflict || code == tandem.ELimitExceeded || unknown
+	switch {
+	case idem.Key == "" || ctx.Err() != nil:
+		return Result{}, failure
+	case checked && !raced:
+		return Result{}, failure
+	case !checked && wrote && !unknown && !contended:
 		return Result{}, failure
 	}
 	for attempt := 0; ; attempt++ {
@@ -230,11 +308,11 @@ func (s *Service) replayAfter(ctx context.Context, org string, idem dynamo.IdemR
 			return Result{}, failure
 		}
 		if stored != nil {
-			return replay(stored, idem.Hash)
+			return s.replay(ctx, org, stored, idem.Hash)
 		}
 		// Only contention or an unknown outcome can mean a copy is still committing; any
 		// other failure is final.
-		if !(unknown || errors.Is(failure, dynamo.ErrContended)) || attempt == 5 {
+		if !(unknown || contended) || attempt == 5 {
 			return Result{}, failure
 		}
 		select {

@@ -23,9 +23,21 @@
 //
 // # Booking (Service.Book)
 //
-//   - Round trip 1 reads, in parallel: the stored response for the caller's Idempotency-Key,
-//     the org's settings (the coaching budget) and the expert's slot inputs (profile,
-//     schedule, busy time and circles around the start).
+//   - Warm (the container has the expert's rules cached, dynamo.BookingRules, and the session
+//     is one-to-one): no read at all. The rules (profile, schedule, the org's settings and the
+//     expert's connected calendars' ranges, read at most dynamo.CalendarCacheTTL ago) decide,
+//     and the one transaction guards them: a ConditionCheck on the profile's version, on the
+//     schedule document and on the settings document (or their absence). A guard that fails
+//     (another container changed the rules) drops the entry and the booking is decided again,
+//     cold, once. The stored response is not read either: the idempotency record is the
+//     transaction's first item (attribute_not_exists), and when its condition fails the
+//     record comes back with the cancellation (ALL_OLD) and answers. Existing bookings are
+//     not read: the lock cells and counters in the transaction decide, and which condition
+//     failed says why (expert busy, learner busy, which limit, which budget).
+//   - Cold (no cached rules, or a group session, whose circle must be read): round trip 1
+//     reads, in parallel and strongly consistent, the stored response for the caller's
+//     Idempotency-Key, the org's settings (the coaching budget) and the expert's slot inputs
+//     (profile, schedule, busy time and circles around the start), and caches the rules.
 //   - A stored response for the key is the answer (replayed byte for byte); the same key with
 //     another body is refused (unprocessable).
 //   - The start is checked with the slot engine (availability.Check), exactly as the slot
@@ -38,11 +50,11 @@
 //     group session (dynamo.CircleID: the same for every learner, so two first learners
 //     collide and one joins), the expert-local day and ISO week that the per-day and per-week
 //     counters are keyed by, the learner's live-booking cap and the org's budget.
-//   - Round trip 2 is one TransactWriteItems (dynamo.Store.Book, or BookSeat for a seat):
+//   - Then one TransactWriteItems (dynamo.Store.Book, or BookSeat for a seat):
 //     the booking, its 15-minute cell locks for the expert (buffers included; a circle's
-//     once, by the circle) and the learner, the counters, the budget draw, the due entries
-//     and the idempotency record, every part conditional. A conflict anywhere writes nothing,
-//     so there is never a double booking, whatever round trip 1 saw.
+//     once, by the circle) and the learner, the counters, the budget draw, the due entries,
+//     the idempotency record and (warm) the rules' guards, every part conditional. A conflict
+//     anywhere writes nothing, so there is never a double booking, whatever was read or cached.
 //
 // # The stored response
 //
@@ -61,7 +73,9 @@
 // use case reads the record again (one consistent GetItem, only on that failure path: the
 // happy path is still two round trips) and, if the first copy committed, answers with its
 // stored response. A failure that was only contention (the transaction kept colliding with
-// concurrent ones) re-reads a few times while the first copy finishes. Every copy thus gets
+// concurrent ones) re-reads a few times while the first copy finishes. Warm, there was no
+// round trip 1: a refusal before the transaction reads the record once; a failed condition of
+// the transaction needs no read (the record's own condition was evaluated with it, first). Every copy thus gets
 // the one stored response, and exactly one booking is made.
 //
 // # The lifecycle

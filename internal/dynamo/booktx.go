@@ -25,6 +25,11 @@ type IdemRecord struct {
 	Hash   string // hash of the request body
 	Status int
 	Body   []byte
+	// NoteAt, when not 0, is where the booking's note was cut out of Body: the booking item
+	// keeps the note (it never changes), so the record does not store it twice and a replay
+	// puts it back (internal/booking). BookingID names that booking.
+	NoteAt    int
+	BookingID string
 }
 
 type idemItem struct {
@@ -35,6 +40,7 @@ type idemItem struct {
 	Status    int      `dynamodbav:"status"`
 	Body      string   `dynamodbav:"body"`
 	BookingID string   `dynamodbav:"bookingId"`
+	NoteAt    int      `dynamodbav:"noteAt,omitempty"`
 	ExpiresAt int64    `dynamodbav:"expiresAt"`
 }
 
@@ -62,7 +68,7 @@ func (s *Store) idemFrom(item map[string]types.AttributeValue, userID, key strin
 	if it.ExpiresAt != 0 && s.now().Unix() >= it.ExpiresAt {
 		return nil, nil // expired: TTL deletes lazily, so reads ignore it
 	}
-	return &IdemRecord{UserID: userID, Key: key, Hash: it.Hash, Status: it.Status, Body: []byte(it.Body)}, nil
+	return &IdemRecord{UserID: userID, Key: key, Hash: it.Hash, Status: it.Status, Body: []byte(it.Body), NoteAt: it.NoteAt, BookingID: it.BookingID}, nil
 }
 
 // BookRequest is everything the booking transaction writes.
@@ -77,6 +83,9 @@ type BookRequest struct {
 	// Budget is the org's coaching budget (nil: none); the booking draws its minutes on it.
 	Budget *tandem.Budget
 	Idem   IdemRecord
+	// Rules are the rules the booking was decided with; when they came from the container's
+	// cache (Cached), the transaction guards them (bookrules.go).
+	Rules *BookingRules
 }
 
 // Book writes a booking in exactly one TransactWriteItems: the booking, the expert's busy
@@ -123,6 +132,10 @@ func (s *Store) Book(ctx context.Context, r BookRequest) (replay *IdemRecord, er
 	if failed == nil {
 		return nil, err
 	}
+	if failed.kind == kindRules {
+		s.ForgetBookingRules(b.OrgID, b.Expert.ID)
+		return nil, &tandem.Error{Code: tandem.EConflict, Message: explanations[kindRules].message, Err: ErrRulesChanged}
+	}
 	return s.idemOrExplain(failed, r.Idem)
 }
 
@@ -144,11 +157,15 @@ func (s *Store) bookTx(r BookRequest, now time.Time, expertSide func(tx *txBuild
 	// answered with the stored response) before the cells its own booking holds.
 	if r.Idem.Key != "" {
 		idem := idemItem{PK: idemPK(b.OrgID, r.Idem.UserID, r.Idem.Key), SK: skIdem, Type: typeIdem, Hash: r.Idem.Hash,
-			Status: r.Idem.Status, Body: string(r.Idem.Body), BookingID: b.ID, ExpiresAt: now.Add(IdempotencyTTL).Unix()}
+			Status: r.Idem.Status, Body: string(r.Idem.Body), BookingID: b.ID, NoteAt: r.Idem.NoteAt, ExpiresAt: now.Add(IdempotencyTTL).Unix()}
 		if err := tx.put("idempotency", idem, "attribute_not_exists(PK) OR expiresAt < :nowUnix",
 			map[string]types.AttributeValue{":nowUnix": num(now.Unix())}); err != nil {
 			return nil, err
 		}
+	}
+	// Then the cached rules' guards: a booking decided with stale rules is decided again.
+	if r.Rules != nil && r.Rules.Cached {
+		tx.guardRules(r.Rules)
 	}
 	if err := expertSide(tx, &item, hold); err != nil {
 		return nil, err
@@ -199,7 +216,7 @@ func (s *Store) addLimitCounters(tx *txBuilder, b *tandem.Booking, day, week str
 // idemOrExplain answers a failed booking transaction: a stored response for the same key is
 // a replay (same body) or refused (different body); any other failed condition is explained.
 func (s *Store) idemOrExplain(failed *failure, idem IdemRecord) (*IdemRecord, error) {
-	if failed.kind != "idempotency" {
+	if failed.kind != kindIdempotency {
 		return nil, explain(failed)
 	}
 	rec, err := s.idemFrom(failed.old, idem.UserID, idem.Key)

@@ -110,6 +110,7 @@ var explanations = map[txKind]explanation{
 	kindFlash:            {tandem.EConflict, "The flash proposal changed at the same time; please retry.", "conflict", "flash_changed"},
 	kindFlashIndex:       {tandem.EConflict, "Flash mentoring changed at the same time; please retry.", "", ""},
 	kindFlashBusy:        {tandem.EConflict, "One of you already has a session at this time.", "conflict", "flash_busy"},
+	kindRules:            {tandem.EConflict, "The expert's profile or availability, or the organisation's settings, changed at the same time; please retry.", "conflict", "rules_changed"},
 }
 
 // explain turns a failed condition into the client-facing error. The booking's state and a

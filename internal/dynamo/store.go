@@ -132,6 +132,8 @@ type Store struct {
 	client *dynamodb.Client
 	table  string
 	now    func() time.Time
+	// rules caches booking rules per container (bookrules.go).
+	rules *rulesCache
 }
 
 // Config says how to reach the table.
@@ -174,7 +176,7 @@ func NewWithClient(client *dynamodb.Client, table string, now func() time.Time) 
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{client: client, table: table, now: now}
+	return &Store{client: client, table: table, now: now, rules: &rulesCache{}}
 }
 
 // NewClient builds a DynamoDB client without the SDK's shared-config machinery: Lambda hands

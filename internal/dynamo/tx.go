@@ -65,6 +65,7 @@ const (
 	kindFlash            txKind = "flash"             // a flash config or pair, at the version read
 	kindFlashIndex       txKind = "flash_index"       // the org's entry in the flash groups index (unconditional)
 	kindFlashBusy        txKind = "flash_busy"        // a flash pair's lock cell or busy entry, taken unless free
+	kindRules            txKind = "rules"             // cached booking rules, unchanged since read (bookrules.go)
 )
 
 // txKinds lists every kind (the test of explanations walks it).
@@ -74,7 +75,7 @@ var txKinds = []txKind{kindExpert, kindLearner, kindRelease, kindDay, kindWeek, 
 	kindAgg, kindToken, kindPointer, kindCircleNew, kindCircleJoin, kindCircleWait, kindCirclePromote,
 	kindCircleRelease, kindCircleFacts, kindWait, kindWaiter, kindWaitGone, kindEnrollment, kindProgram, kindPlan,
 	kindOpenRequests, kindReleased, kindNotification, kindNotificationRead, kindUnread, kindOutbox,
-	kindFlash, kindFlashIndex, kindFlashBusy}
+	kindFlash, kindFlashIndex, kindFlashBusy, kindRules}
 
 // txBuilder collects the items of one TransactWriteItems and remembers what each one is,
 // so a cancellation reason at index i can be explained.

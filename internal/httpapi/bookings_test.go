@@ -112,27 +112,64 @@ func TestBookListedSlotAndReplay(t *testing.T) {
 	}
 }
 
+// TestBookRoundTripBudget: a cold container books in 2 sequential round trips (the reads in
+// parallel, then the one transaction); a warm one in exactly 1 (the transaction alone, the
+// rules guarded in it); a conflict is explained from the transaction with no extra read; a
+// replay makes no slot reads; rules changed by another container are caught by the guard and
+// the booking is decided again with fresh reads.
 func TestBookRoundTripBudget(t *testing.T) {
 	f := newBookingFixture(t, "instant", 4)
 	f.setBudget(t, `{"period":"month","orgHours":10,"departmentHours":{"Sales":5}}`) // the budget draws are in the one write
-	f.counter.Reset()
-	f.counter.SetLatency(20 * time.Millisecond) // a network round trip: parallel calls overlap
-	if res := f.book(bobLearner, "key-budget-1", bookBody(wed0900, "deep")); res.Status != 201 {
-		t.Fatalf("book: %d %s", res.Status, res.Body)
+	f.counter.SetLatency(20 * time.Millisecond)                                      // a network round trip: parallel calls overlap
+	step := func(name string, c *tandem.Caller, key, body string, status, rounds, calls int) response {
+		t.Helper()
+		f.counter.Reset()
+		res := f.book(c, key, body)
+		if res.Status != status {
+			t.Fatalf("%s: %d %s, want %d", name, res.Status, res.Body, status)
+		}
+		if r, n := f.counter.Rounds(), f.counter.Total(); r != rounds || (calls > 0 && n != calls) {
+			t.Errorf("%s: %d sequential round trips, %d calls (%v); want %d and %d", name, r, n, f.counter.Calls(), rounds, calls)
+		}
+		if w := f.counter.Count("TransactWriteItems"); w > 1 && name != "stale rules" {
+			t.Errorf("%s: %d writes, want at most 1", name, w)
+		}
+		return res
 	}
-	if r, w := f.counter.Rounds(), f.counter.Count("TransactWriteItems"); r > 2 || w != 1 {
-		t.Errorf("happy path: %d sequential round trips, %d writes (%v); want ≤ 2 and exactly 1", r, w, f.counter.Calls())
+	// Cold: profile, schedule, settings, busy time and the stored response in parallel, then
+	// the transaction.
+	first := step("cold", bobLearner, "key-budget-1", bookBody(wed0900, "deep"), 201, 2, 0)
+	if w := f.counter.Count("TransactWriteItems"); w != 1 {
+		t.Errorf("cold: %d writes, want exactly 1", w)
 	}
-	f.counter.Reset()
-	res := f.book(learner(2), "key-budget-2", bookBody(wed0900, "deep"))
-	if res.Status != 409 {
-		t.Fatalf("conflict: %d %s", res.Status, res.Body)
+	// Warm: the transaction alone.
+	step("warm", learner(3), "key-budget-3", bookBody("2027-03-03T16:00:00Z", "deep"), 201, 1, 1)
+	// A conflict, warm: the transaction's cancellation reasons say why, no read.
+	res := step("conflict", learner(2), "key-budget-2", bookBody(wed0900, "deep"), 409, 1, 1)
+	if p := res.problem(t); p.Extra["conflict"] != "expert_busy" {
+		t.Errorf("conflict = %s, want expert_busy", res.Body)
 	}
-	// The engine sees the busy time in round trip 1 and refuses without writing; a race that
-	// slips past it is decided by the transaction (see the concurrency test).
-	if r := f.counter.Rounds(); r > 2 {
-		t.Errorf("conflict path: %d round trips (%v), want ≤ 2", r, f.counter.Calls())
+	// A replay, warm: the transaction fails on the idempotency record, which answers (ALL_OLD);
+	// the note, which the record does not store twice, comes from the booking (one GetItem).
+	again := step("replay", bobLearner, "key-budget-1", bookBody(wed0900, "deep"), 201, 2, 2)
+	if again.Body != first.Body || again.Headers["Idempotent-Replayed"] != "true" || f.counter.Count("Query") != 0 ||
+		f.counter.Count("GetItem") != 1 {
+		t.Errorf("replay = %s (%v), want the original body and no slot reads", again.Body, f.counter.Calls())
 	}
+	// Another container (the experts function) lengthens the deep dive: the cached profile
+	// fails its guard, the booking is decided again with fresh reads and takes 90 minutes.
+	profile := strings.Replace(fmt.Sprintf(bookingProfile, "instant", 4), `"durationMin":60`, `"durationMin":90`, 1)
+	if res := f.api.do("PUT", "/v1/experts/me", profile, aliceExpert); res.Status != 200 {
+		t.Fatalf("profile: %d %s", res.Status, res.Body)
+	}
+	moved := step("stale rules", learner(4), "key-budget-4", bookBody("2027-03-03T18:00:00Z", "deep"), 201, 3, 0)
+	var b bookingJSON
+	moved.decode(t, &b)
+	if b.End.Sub(b.Start) != 90*time.Minute || f.counter.Count("TransactWriteItems") != 2 {
+		t.Errorf("after the profile changed: %v–%v with %v; want 90 minutes after one failed guard", b.Start, b.End, f.counter.Calls())
+	}
+	// Warm again with the fresh rules.
+	step("warm again", learner(5), "key-budget-5", bookBody("2027-03-03T20:00:00Z", "deep"), 201, 1, 1)
 }
 
 // TestConcurrentBookingsOfOneSlot: 64 learners race for one slot; exactly one wins.

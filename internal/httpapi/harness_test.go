@@ -133,6 +133,7 @@ type fixture struct {
 	cfg      dynamo.Config
 	mu       sync.Mutex
 	now      time.Time
+	txs      *dynamo.TxRecorder // every committed transaction (capacity tests)
 }
 
 // clock returns the fixture's current time.
@@ -164,8 +165,9 @@ func newFixtureAt(t testing.TB, now time.Time) *fixture {
 // (the load test's faithful.Model).
 func newFixtureWith(t testing.TB, now time.Time, apiOptions ...func(*middleware.Stack) error) *fixture {
 	t.Helper()
-	f := &fixture{counter: &dynamo.CallCounter{}, now: now}
+	f := &fixture{counter: &dynamo.CallCounter{}, txs: &dynamo.TxRecorder{}, now: now}
 	f.cfg = dynamotest.Config(t, dynamotest.Options{Counter: f.counter, Now: f.clock})
+	f.cfg.APIOptions = append(f.cfg.APIOptions, f.txs.Middleware)
 	f.cfg.APIOptions = append(f.cfg.APIOptions, apiOptions...)
 	store, err := dynamo.New(context.Background(), f.cfg)
 	if err != nil {
