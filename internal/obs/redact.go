@@ -11,6 +11,7 @@ package obs
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Redacted replaces a credential in a log line.
@@ -20,26 +21,38 @@ const Redacted = "[REDACTED]"
 // feed's token. Future signed links add theirs with RegisterSecretPath.
 var secretPaths = []string{"/v1/calendar/{token}/feed.ics"}
 
-// secretPathRes are secretPaths compiled: each captures the text around the secret segments.
-var secretPathRes []secretPathRe
-
 type secretPathRe struct {
 	re   *regexp.Regexp
 	repl string
 }
 
-func init() {
-	for _, p := range secretPaths {
-		secretPathRes = append(secretPathRes, compileSecretPath(p))
-	}
-}
+// secretPathMu guards secretPaths and compiledPaths. The paths are compiled on first use, not
+// at init: a Lambda's cold start compiles no regexp (README, cold start).
+var (
+	secretPathMu  sync.Mutex
+	compiledPaths []secretPathRe // nil until first use, and again after RegisterSecretPath
+)
 
 // RegisterSecretPath declares a route template ("/v1/links/{token}") whose secret path
 // parameters (see IsSecretName) Redact must hide wherever such a path appears in a log line.
 // Call it from an init function.
 func RegisterSecretPath(template string) {
+	secretPathMu.Lock()
+	defer secretPathMu.Unlock()
 	secretPaths = append(secretPaths, template)
-	secretPathRes = append(secretPathRes, compileSecretPath(template))
+	compiledPaths = nil
+}
+
+// secretPathRes returns secretPaths compiled: each captures the text around the secret segments.
+func secretPathRes() []secretPathRe {
+	secretPathMu.Lock()
+	defer secretPathMu.Unlock()
+	if compiledPaths == nil {
+		for _, p := range secretPaths {
+			compiledPaths = append(compiledPaths, compileSecretPath(p))
+		}
+	}
+	return compiledPaths
 }
 
 func compileSecretPath(template string) secretPathRe {
@@ -74,18 +87,32 @@ func itoa(n int) string {
 	return itoa(n/10) + string(rune('0'+n%10))
 }
 
-var (
+// secretNames matches a key that names a credential in key=value (query strings, form
+// bodies) and "key":"value" (JSON). Prose ("token: not found") is left alone.
+const secretNames = `[a-z0-9_.-]*(?:password|passwd|secret|token|signature|credential|api[_-]?key|authorization|cookie)`
+
+// redactRes are Redact's patterns, compiled on first use (not at init).
+type redactRes struct {
 	// A JWT: three base64url parts, the first a JSON object ("eyJ" is `{"`). The signature
 	// part may be empty (alg none).
-	jwtRe = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`)
+	jwt *regexp.Regexp
 	// An HTTP credential: "Bearer <token>", "Basic <base64>".
-	authSchemeRe = regexp.MustCompile(`(?i)\b(bearer|basic)(\s+)[A-Za-z0-9._~+/=-]{4,}`)
-	// key=value (query strings, form bodies) and "key":"value" (JSON) where the key names a
-	// credential. Prose ("token: not found") is left alone.
-	secretNames = `[a-z0-9_.-]*(?:password|passwd|secret|token|signature|credential|api[_-]?key|authorization|cookie)`
-	keyEqRe     = regexp.MustCompile(`(?i)\b(` + secretNames + `=)([^&\s"',;]+)`)
-	keyJSONRe   = regexp.MustCompile(`(?i)("` + secretNames + `"\s*:\s*")((?:[^"\\]|\\.)*)"`)
-)
+	authScheme *regexp.Regexp
+	keyEq      *regexp.Regexp
+	keyJSON    *regexp.Regexp
+	// checkAuth is authScheme without a redacted value (CheckLogs).
+	checkAuth *regexp.Regexp
+}
+
+var res = sync.OnceValue(func() *redactRes {
+	return &redactRes{
+		jwt:        regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`),
+		authScheme: regexp.MustCompile(`(?i)\b(bearer|basic)(\s+)[A-Za-z0-9._~+/=-]{4,}`),
+		keyEq:      regexp.MustCompile(`(?i)\b(` + secretNames + `=)([^&\s"',;]+)`),
+		keyJSON:    regexp.MustCompile(`(?i)("` + secretNames + `"\s*:\s*")((?:[^"\\]|\\.)*)"`),
+		checkAuth:  regexp.MustCompile(`(?i)\b(?:bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}`),
+	}
+})
 
 // Redact returns s with every credential it recognizes replaced: JWTs, "Bearer …" and
 // "Basic …" credentials, the secret segments of the paths of RegisterSecretPath routes
@@ -102,23 +129,24 @@ func Redact(s string) string {
 	if s == "" {
 		return s
 	}
-	for _, p := range secretPathRes {
+	for _, p := range secretPathRes() {
 		if p.re.MatchString(s) {
 			s = p.re.ReplaceAllString(s, p.repl)
 		}
 	}
+	re := res()
 	if strings.Contains(s, "eyJ") {
-		s = jwtRe.ReplaceAllString(s, Redacted)
+		s = re.jwt.ReplaceAllString(s, Redacted)
 	}
-	s = authSchemeRe.ReplaceAllString(s, "${1}${2}"+Redacted)
-	s = keyEqRe.ReplaceAllStringFunc(s, func(m string) string {
+	s = re.authScheme.ReplaceAllString(s, "${1}${2}"+Redacted)
+	s = re.keyEq.ReplaceAllStringFunc(s, func(m string) string {
 		k, v, _ := strings.Cut(m, "=")
 		if strings.HasPrefix(v, "[REDACTED") || strings.HasPrefix(v, "{") {
 			return m
 		}
 		return k + "=" + Redacted
 	})
-	s = keyJSONRe.ReplaceAllString(s, "${1}"+Redacted+`"`)
+	s = re.keyJSON.ReplaceAllString(s, "${1}"+Redacted+`"`)
 	return s
 }
 
