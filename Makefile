@@ -5,7 +5,7 @@ PORT ?=
 TABLE ?= tandem-local
 DDB_STATE := .local/dynamodb-persistent
 
-.PHONY: run test web-test scale-test ddb-start ddb-stop build clean
+.PHONY: run test web-test scale-test bench ddb-start ddb-stop build clean
 
 ## run: set up everything and start Tandem locally (DynamoDB Local, demo data, API, web app)
 run:
@@ -22,6 +22,10 @@ web-test:
 ## scale-test: report latency with 1,000 vs 100,000 bookings of history (a few minutes)
 scale-test:
 	@infra/scale-test.sh
+
+## bench: request overhead, each handler beside the same DynamoDB calls made raw (a few minutes)
+bench:
+	@infra/bench.sh
 
 ddb-start:
 	@infra/dynamodb-local.sh start --persistent --state-dir $(DDB_STATE)

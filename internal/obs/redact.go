@@ -9,9 +9,12 @@
 package obs
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Redacted replaces a credential in a log line.
@@ -22,8 +25,9 @@ const Redacted = "[REDACTED]"
 var secretPaths = []string{"/v1/calendar/{token}/feed.ics"}
 
 type secretPathRe struct {
-	re   *regexp.Regexp
-	repl string
+	re     *regexp.Regexp
+	repl   string
+	prefix string // the template's text before its first parameter: no match without it
 }
 
 // secretPathMu guards secretPaths and compiledPaths. The paths are compiled on first use, not
@@ -77,7 +81,8 @@ func compileSecretPath(template string) secretPathRe {
 			repl.WriteString(strings.ReplaceAll(seg, "$", "$$"))
 		}
 	}
-	return secretPathRe{re: regexp.MustCompile(re.String()), repl: repl.String()}
+	prefix, _, _ := strings.Cut(template, "{")
+	return secretPathRe{re: regexp.MustCompile(re.String()), repl: repl.String(), prefix: prefix}
 }
 
 func itoa(n int) string {
@@ -129,8 +134,10 @@ func Redact(s string) string {
 	if s == "" {
 		return s
 	}
+	// Every pattern is tried only when s has the text it cannot match without: most
+	// strings of a log line (routes, ids, statuses) need no regexp at all.
 	for _, p := range secretPathRes() {
-		if p.re.MatchString(s) {
+		if strings.Contains(s, p.prefix) && p.re.MatchString(s) {
 			s = p.re.ReplaceAllString(s, p.repl)
 		}
 	}
@@ -138,16 +145,36 @@ func Redact(s string) string {
 	if strings.Contains(s, "eyJ") {
 		s = re.jwt.ReplaceAllString(s, Redacted)
 	}
-	s = re.authScheme.ReplaceAllString(s, "${1}${2}"+Redacted)
-	s = re.keyEq.ReplaceAllStringFunc(s, func(m string) string {
-		k, v, _ := strings.Cut(m, "=")
-		if strings.HasPrefix(v, "[REDACTED") || strings.HasPrefix(v, "{") {
-			return m
-		}
-		return k + "=" + Redacted
-	})
-	s = re.keyJSON.ReplaceAllString(s, "${1}"+Redacted+`"`)
+	if containsFold(s, "bearer") || containsFold(s, "basic") {
+		s = re.authScheme.ReplaceAllString(s, "${1}${2}"+Redacted)
+	}
+	if strings.IndexByte(s, '=') >= 0 {
+		s = re.keyEq.ReplaceAllStringFunc(s, func(m string) string {
+			k, v, _ := strings.Cut(m, "=")
+			if strings.HasPrefix(v, "[REDACTED") || strings.HasPrefix(v, "{") {
+				return m
+			}
+			return k + "=" + Redacted
+		})
+	}
+	if strings.IndexByte(s, '"') >= 0 && strings.IndexByte(s, ':') >= 0 {
+		s = re.keyJSON.ReplaceAllString(s, "${1}"+Redacted+`"`)
+	}
 	return s
+}
+
+// containsFold reports whether s contains the lower-case ASCII word in any case.
+func containsFold(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		j := 0
+		for j < len(word) && s[i+j]|0x20 == word[j] {
+			j++
+		}
+		if j == len(word) {
+			return true
+		}
+	}
+	return false
 }
 
 // RedactPath returns path with the values of its secret path parameters replaced by the
@@ -177,12 +204,28 @@ func RedactPath(route, path string) string {
 // signature, credential, authorization, cookie or apikey / api_key (any case). The
 // Idempotency-Key is not a credential.
 func IsSecretName(name string) bool {
-	n := strings.ToLower(name)
-	n = strings.NewReplacer("-", "", "_", "").Replace(n)
-	for _, w := range []string{"password", "passwd", "secret", "token", "signature", "credential", "authorization", "cookie", "apikey"} {
-		if strings.Contains(n, w) {
+	// Lower-cased without dashes and underscores, in a buffer on the stack for the usual
+	// short names (this runs for every attribute of every log line).
+	var buf [64]byte
+	n := buf[:0]
+	for _, r := range name {
+		switch {
+		case r == '-' || r == '_':
+		case r >= 'A' && r <= 'Z':
+			n = append(n, byte(r+'a'-'A'))
+		case r < 0x80:
+			n = append(n, byte(r))
+		default:
+			n = utf8.AppendRune(n, unicode.ToLower(r))
+		}
+	}
+	for _, w := range secretWords {
+		if bytes.Contains(n, w) {
 			return true
 		}
 	}
 	return false
 }
+
+var secretWords = [][]byte{[]byte("password"), []byte("passwd"), []byte("secret"), []byte("token"), []byte("signature"),
+	[]byte("credential"), []byte("authorization"), []byte("cookie"), []byte("apikey")}
