@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"runtime/metrics"
 	"slices"
 	"syscall"
 	"testing"
@@ -113,20 +114,23 @@ func (v *vsRaw) run(b *testing.B, target string, caller *tandem.Caller) {
 	}
 	// Wall time, and this process's CPU time (Getrusage: the SDK, networking and Tandem's
 	// code, not DynamoDB Local's), of each side; the two alternate which goes first.
+	// Bytes allocated (runtime/metrics, no stop-the-world) are the one figure machine load
+	// does not move.
 	var tandemTime, rawTime, tandemCPU, rawCPU time.Duration
+	var tandemBytes, rawBytes uint64
 	tandemSide := func() {
-		t0, c0 := time.Now(), cpuTime()
+		t0, c0, a0 := time.Now(), cpuTime(), allocated()
 		if _, err := serve(ctx, adapter, event); err != nil {
 			b.Fatal(err)
 		}
-		tandemTime, tandemCPU = tandemTime+time.Since(t0), tandemCPU+cpuTime()-c0
+		tandemTime, tandemCPU, tandemBytes = tandemTime+time.Since(t0), tandemCPU+cpuTime()-c0, tandemBytes+allocated()-a0
 	}
 	rawSide := func() {
-		t0, c0 := time.Now(), cpuTime()
+		t0, c0, a0 := time.Now(), cpuTime(), allocated()
 		if err := raw.Do(ctx); err != nil {
 			b.Fatal(err)
 		}
-		rawTime, rawCPU = rawTime+time.Since(t0), rawCPU+cpuTime()-c0
+		rawTime, rawCPU, rawBytes = rawTime+time.Since(t0), rawCPU+cpuTime()-c0, rawBytes+allocated()-a0
 	}
 	n := 0
 	b.ReportAllocs()
@@ -147,7 +151,17 @@ func (v *vsRaw) run(b *testing.B, target string, caller *tandem.Caller) {
 	b.ReportMetric(per(tandemCPU), "tandem-cpu-µs/op")
 	b.ReportMetric(per(rawCPU), "raw-cpu-µs/op")
 	b.ReportMetric(float64(tandemCPU)/float64(rawCPU), "cpu×raw")
+	b.ReportMetric(float64(tandemBytes)/float64(n), "tandem-B/op")
+	b.ReportMetric(float64(rawBytes)/float64(n), "raw-B/op")
+	b.ReportMetric(float64(tandemBytes)/float64(rawBytes), "alloc×raw")
 	b.ReportMetric(float64(raw.Len()), "calls")
+}
+
+// allocated is the bytes this process has allocated so far.
+func allocated() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
 }
 
 // cpuTime is the CPU time this process has used (user + system).
