@@ -5,7 +5,7 @@ PORT ?=
 TABLE ?= tandem-local
 DDB_STATE := .local/dynamodb-persistent
 
-.PHONY: run test web-test scale-test load-test ddb-start ddb-stop build clean
+.PHONY: run test web-test scale-test load-test bench ddb-start ddb-stop build clean
 
 ## run: set up everything and start Tandem locally (DynamoDB Local, demo data, API, web app)
 run:
@@ -26,6 +26,10 @@ scale-test:
 ## load-test: booking under DynamoDB's real conflict and throughput rules (faithful model), 50/s for 60 s and a circle rush
 load-test:
 	@infra/load-test.sh
+
+## bench: request overhead, each handler beside the same DynamoDB calls made raw (a few minutes)
+bench:
+	@infra/bench.sh
 
 ddb-start:
 	@infra/dynamodb-local.sh start --persistent --state-dir $(DDB_STATE)

@@ -7,7 +7,8 @@
 #       `make ddb-start` / `make run`) and table $(TABLE), and prints the response.
 #   make coldstart [RUNS=5]
 #       arm64 binary size and init time under RIE of every function against a hello-world
-#       bootstrap, as a markdown table (infra/coldstart.sh).
+#       bootstrap and the SDK's floor (hello-world + the DynamoDB client), as a markdown
+#       table (infra/coldstart.sh).
 #
 #   make sam-local [SAM_PORT=3000]
 #       SAM CLI's own local API (needs the SAM CLI and Docker; see README.md): writes

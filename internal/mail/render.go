@@ -14,6 +14,7 @@ import (
 	"net/textproto"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -191,7 +192,7 @@ func alternative(c content) (part, error) {
 	text.WriteString("-- \nYou get this e-mail because of your Tandem notification settings.\nStop e-mails like this one: " + c.Unsubscribe + "\n")
 
 	var html bytes.Buffer
-	if err := htmlBody.Execute(&html, c); err != nil {
+	if err := htmlBody().Execute(&html, c); err != nil {
 		return part{}, err
 	}
 
@@ -219,7 +220,9 @@ func alternative(c content) (part, error) {
 	return part{mime.FormatMediaType("multipart/alternative", map[string]string{"boundary": mw.Boundary()}), b.Bytes()}, nil
 }
 
-var htmlBody = template.Must(template.New("mail").Parse(`<!DOCTYPE html>
+// htmlBody is parsed on first use, not at init (README, cold start).
+var htmlBody = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("mail").Parse(`<!DOCTYPE html>
 <html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"></head>
 <body style="margin:0;padding:24px;background:#f6f6f4;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#1f2328;line-height:1.5">
 <div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:24px">
@@ -235,6 +238,7 @@ var htmlBody = template.Must(template.New("mail").Parse(`<!DOCTYPE html>
 </div>
 </body></html>
 `))
+})
 
 // writeBase64 writes b base64-encoded in lines of 76 characters.
 func writeBase64(w interface{ Write([]byte) (int, error) }, b []byte) {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strings"
 )
@@ -18,11 +17,6 @@ type Finding struct {
 }
 
 func (f Finding) String() string { return fmt.Sprintf("line %d: %s: %s", f.Line, f.Rule, f.Text) }
-
-var (
-	// checkAuthRe is authSchemeRe without a redacted value.
-	checkAuthRe = regexp.MustCompile(`(?i)\b(?:bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}`)
-)
 
 // CheckLogs reads log lines (JSON or not) and returns every line that holds a credential: a
 // JWT, a "Bearer …"/"Basic …" credential, the secret segment of a RegisterSecretPath route
@@ -38,6 +32,7 @@ func CheckLogs(r io.Reader, secrets []string) ([]Finding, int, error) {
 	}
 	sort.Slice(known, func(i, j int) bool { return len(known[i]) > len(known[j]) })
 	var findings []Finding
+	re, paths := res(), secretPathRes()
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	n := 0
@@ -52,18 +47,18 @@ func CheckLogs(r io.Reader, secrets []string) ([]Finding, int, error) {
 				add("a credential the run handled", s)
 			}
 		}
-		if m := jwtRe.FindString(line); m != "" {
+		if m := re.jwt.FindString(line); m != "" {
 			add("JWT", m)
 		}
-		if m := checkAuthRe.FindString(line); m != "" {
+		if m := re.checkAuth.FindString(line); m != "" {
 			add("HTTP credential", m)
 		}
-		for _, p := range secretPathRes {
+		for _, p := range paths {
 			if m := p.re.FindString(line); m != "" {
 				add("secret path segment", m)
 			}
 		}
-		for _, m := range keyEqRe.FindAllStringSubmatch(line, -1) {
+		for _, m := range re.keyEq.FindAllStringSubmatch(line, -1) {
 			if !strings.HasPrefix(m[2], "[REDACTED") && !strings.HasPrefix(m[2], "{") {
 				add("credential key=value", m[0])
 			}
@@ -76,7 +71,7 @@ func CheckLogs(r io.Reader, secrets []string) ([]Finding, int, error) {
 				}
 			})
 		} else {
-			for _, m := range keyJSONRe.FindAllStringSubmatch(line, -1) {
+			for _, m := range re.keyJSON.FindAllStringSubmatch(line, -1) {
 				if m[2] != Redacted && m[2] != "" {
 					add("credential \"key\":\"value\"", m[0])
 				}

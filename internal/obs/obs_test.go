@@ -68,8 +68,12 @@ func TestRedactPath(t *testing.T) {
 }
 
 func TestRegisterSecretPath(t *testing.T) {
-	saved, savedRes := secretPaths, secretPathRes
-	t.Cleanup(func() { secretPaths, secretPathRes = saved, savedRes })
+	saved := secretPaths
+	t.Cleanup(func() {
+		secretPathMu.Lock()
+		secretPaths, compiledPaths = saved, nil
+		secretPathMu.Unlock()
+	})
 	RegisterSecretPath("/v1/share/{orgId}/{signedToken}")
 	if got := Redact("GET /v1/share/acme/sig-abcdef123 200"); got != "GET /v1/share/acme/{signedToken} 200" {
 		t.Errorf("Redact = %q", got)

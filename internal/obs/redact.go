@@ -9,8 +9,12 @@
 package obs
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Redacted replaces a credential in a log line.
@@ -20,26 +24,39 @@ const Redacted = "[REDACTED]"
 // feed's token. Future signed links add theirs with RegisterSecretPath.
 var secretPaths = []string{"/v1/calendar/{token}/feed.ics"}
 
-// secretPathRes are secretPaths compiled: each captures the text around the secret segments.
-var secretPathRes []secretPathRe
-
 type secretPathRe struct {
-	re   *regexp.Regexp
-	repl string
+	re     *regexp.Regexp
+	repl   string
+	prefix string // the template's text before its first parameter: no match without it
 }
 
-func init() {
-	for _, p := range secretPaths {
-		secretPathRes = append(secretPathRes, compileSecretPath(p))
-	}
-}
+// secretPathMu guards secretPaths and compiledPaths. The paths are compiled on first use, not
+// at init: a Lambda's cold start compiles no regexp (README, cold start).
+var (
+	secretPathMu  sync.Mutex
+	compiledPaths []secretPathRe // nil until first use, and again after RegisterSecretPath
+)
 
 // RegisterSecretPath declares a route template ("/v1/links/{token}") whose secret path
 // parameters (see IsSecretName) Redact must hide wherever such a path appears in a log line.
 // Call it from an init function.
 func RegisterSecretPath(template string) {
+	secretPathMu.Lock()
+	defer secretPathMu.Unlock()
 	secretPaths = append(secretPaths, template)
-	secretPathRes = append(secretPathRes, compileSecretPath(template))
+	compiledPaths = nil
+}
+
+// secretPathRes returns secretPaths compiled: each captures the text around the secret segments.
+func secretPathRes() []secretPathRe {
+	secretPathMu.Lock()
+	defer secretPathMu.Unlock()
+	if compiledPaths == nil {
+		for _, p := range secretPaths {
+			compiledPaths = append(compiledPaths, compileSecretPath(p))
+		}
+	}
+	return compiledPaths
 }
 
 func compileSecretPath(template string) secretPathRe {
@@ -64,7 +81,8 @@ func compileSecretPath(template string) secretPathRe {
 			repl.WriteString(strings.ReplaceAll(seg, "$", "$$"))
 		}
 	}
-	return secretPathRe{re: regexp.MustCompile(re.String()), repl: repl.String()}
+	prefix, _, _ := strings.Cut(template, "{")
+	return secretPathRe{re: regexp.MustCompile(re.String()), repl: repl.String(), prefix: prefix}
 }
 
 func itoa(n int) string {
@@ -74,18 +92,32 @@ func itoa(n int) string {
 	return itoa(n/10) + string(rune('0'+n%10))
 }
 
-var (
+// secretNames matches a key that names a credential in key=value (query strings, form
+// bodies) and "key":"value" (JSON). Prose ("token: not found") is left alone.
+const secretNames = `[a-z0-9_.-]*(?:password|passwd|secret|token|signature|credential|api[_-]?key|authorization|cookie)`
+
+// redactRes are Redact's patterns, compiled on first use (not at init).
+type redactRes struct {
 	// A JWT: three base64url parts, the first a JSON object ("eyJ" is `{"`). The signature
 	// part may be empty (alg none).
-	jwtRe = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`)
+	jwt *regexp.Regexp
 	// An HTTP credential: "Bearer <token>", "Basic <base64>".
-	authSchemeRe = regexp.MustCompile(`(?i)\b(bearer|basic)(\s+)[A-Za-z0-9._~+/=-]{4,}`)
-	// key=value (query strings, form bodies) and "key":"value" (JSON) where the key names a
-	// credential. Prose ("token: not found") is left alone.
-	secretNames = `[a-z0-9_.-]*(?:password|passwd|secret|token|signature|credential|api[_-]?key|authorization|cookie)`
-	keyEqRe     = regexp.MustCompile(`(?i)\b(` + secretNames + `=)([^&\s"',;]+)`)
-	keyJSONRe   = regexp.MustCompile(`(?i)("` + secretNames + `"\s*:\s*")((?:[^"\\]|\\.)*)"`)
-)
+	authScheme *regexp.Regexp
+	keyEq      *regexp.Regexp
+	keyJSON    *regexp.Regexp
+	// checkAuth is authScheme without a redacted value (CheckLogs).
+	checkAuth *regexp.Regexp
+}
+
+var res = sync.OnceValue(func() *redactRes {
+	return &redactRes{
+		jwt:        regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`),
+		authScheme: regexp.MustCompile(`(?i)\b(bearer|basic)(\s+)[A-Za-z0-9._~+/=-]{4,}`),
+		keyEq:      regexp.MustCompile(`(?i)\b(` + secretNames + `=)([^&\s"',;]+)`),
+		keyJSON:    regexp.MustCompile(`(?i)("` + secretNames + `"\s*:\s*")((?:[^"\\]|\\.)*)"`),
+		checkAuth:  regexp.MustCompile(`(?i)\b(?:bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}`),
+	}
+})
 
 // Redact returns s with every credential it recognizes replaced: JWTs, "Bearer …" and
 // "Basic …" credentials, the secret segments of the paths of RegisterSecretPath routes
@@ -102,24 +134,47 @@ func Redact(s string) string {
 	if s == "" {
 		return s
 	}
-	for _, p := range secretPathRes {
-		if p.re.MatchString(s) {
+	// Every pattern is tried only when s has the text it cannot match without: most
+	// strings of a log line (routes, ids, statuses) need no regexp at all.
+	for _, p := range secretPathRes() {
+		if strings.Contains(s, p.prefix) && p.re.MatchString(s) {
 			s = p.re.ReplaceAllString(s, p.repl)
 		}
 	}
+	re := res()
 	if strings.Contains(s, "eyJ") {
-		s = jwtRe.ReplaceAllString(s, Redacted)
+		s = re.jwt.ReplaceAllString(s, Redacted)
 	}
-	s = authSchemeRe.ReplaceAllString(s, "${1}${2}"+Redacted)
-	s = keyEqRe.ReplaceAllStringFunc(s, func(m string) string {
-		k, v, _ := strings.Cut(m, "=")
-		if strings.HasPrefix(v, "[REDACTED") || strings.HasPrefix(v, "{") {
-			return m
-		}
-		return k + "=" + Redacted
-	})
-	s = keyJSONRe.ReplaceAllString(s, "${1}"+Redacted+`"`)
+	if containsFold(s, "bearer") || containsFold(s, "basic") {
+		s = re.authScheme.ReplaceAllString(s, "${1}${2}"+Redacted)
+	}
+	if strings.IndexByte(s, '=') >= 0 {
+		s = re.keyEq.ReplaceAllStringFunc(s, func(m string) string {
+			k, v, _ := strings.Cut(m, "=")
+			if strings.HasPrefix(v, "[REDACTED") || strings.HasPrefix(v, "{") {
+				return m
+			}
+			return k + "=" + Redacted
+		})
+	}
+	if strings.IndexByte(s, '"') >= 0 && strings.IndexByte(s, ':') >= 0 {
+		s = re.keyJSON.ReplaceAllString(s, "${1}"+Redacted+`"`)
+	}
 	return s
+}
+
+// containsFold reports whether s contains the lower-case ASCII word in any case.
+func containsFold(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		j := 0
+		for j < len(word) && s[i+j]|0x20 == word[j] {
+			j++
+		}
+		if j == len(word) {
+			return true
+		}
+	}
+	return false
 }
 
 // RedactPath returns path with the values of its secret path parameters replaced by the
@@ -149,12 +204,28 @@ func RedactPath(route, path string) string {
 // signature, credential, authorization, cookie or apikey / api_key (any case). The
 // Idempotency-Key is not a credential.
 func IsSecretName(name string) bool {
-	n := strings.ToLower(name)
-	n = strings.NewReplacer("-", "", "_", "").Replace(n)
-	for _, w := range []string{"password", "passwd", "secret", "token", "signature", "credential", "authorization", "cookie", "apikey"} {
-		if strings.Contains(n, w) {
+	// Lower-cased without dashes and underscores, in a buffer on the stack for the usual
+	// short names (this runs for every attribute of every log line).
+	var buf [64]byte
+	n := buf[:0]
+	for _, r := range name {
+		switch {
+		case r == '-' || r == '_':
+		case r >= 'A' && r <= 'Z':
+			n = append(n, byte(r+'a'-'A'))
+		case r < 0x80:
+			n = append(n, byte(r))
+		default:
+			n = utf8.AppendRune(n, unicode.ToLower(r))
+		}
+	}
+	for _, w := range secretWords {
+		if bytes.Contains(n, w) {
 			return true
 		}
 	}
 	return false
 }
+
+var secretWords = [][]byte{[]byte("password"), []byte("passwd"), []byte("secret"), []byte("token"), []byte("signature"),
+	[]byte("credential"), []byte("authorization"), []byte("cookie"), []byte("apikey")}

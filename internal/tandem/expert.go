@@ -2,7 +2,6 @@ package tandem
 
 import (
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -110,11 +109,46 @@ const (
 	MaxBufferMin   = 60
 )
 
-var (
-	slugRe     = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	languageRe = regexp.MustCompile(`^[a-z]{2,3}(-[A-Z]{2})?$`)
-	increments = []int{5, 10, 15, 20, 30, 60}
-)
+var increments = []int{5, 10, 15, 20, 30, 60}
+
+// isSlug reports whether s is lower-case letters and digits in dash-separated runs
+// (^[a-z0-9]+(-[a-z0-9]+)*$): no leading, trailing or double dash. A loop, not a regexp
+// compiled at init (README, cold start).
+func isSlug(s string) bool {
+	if s == "" || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case c == '-' && s[i-1] != '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// isLanguage reports whether s is a language code: 2-3 lower-case letters and an optional
+// region of 2 upper-case ones (^[a-z]{2,3}(-[A-Z]{2})?$).
+func isLanguage(s string) bool {
+	lang, region, hasRegion := strings.Cut(s, "-")
+	if len(lang) < 2 || len(lang) > 3 || (hasRegion && len(region) != 2) {
+		return false
+	}
+	for i := 0; i < len(lang); i++ {
+		if lang[i] < 'a' || lang[i] > 'z' {
+			return false
+		}
+	}
+	for i := 0; i < len(region); i++ {
+		if region[i] < 'A' || region[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
 
 // NormalizeTopic lower-cases a topic and turns spaces into dashes ("Public Speaking" →
 // "public-speaking"), so topics match whatever way people type them.
@@ -164,13 +198,13 @@ func (in *ExpertProfileInput) Validate() error {
 	seen := map[string]bool{}
 	for i, t := range in.Topics {
 		f := fieldIndex("topics", i)
-		v.Check(len(t) >= 2 && len(t) <= 40 && slugRe.MatchString(t), f, "must be 2-40 letters, digits or dashes")
+		v.Check(len(t) >= 2 && len(t) <= 40 && isSlug(t), f, "must be 2-40 letters, digits or dashes")
 		v.Check(!seen[t], f, "is listed twice")
 		seen[t] = true
 	}
 	v.Check(len(in.Languages) >= 1 && len(in.Languages) <= MaxLanguages, "languages", "must list 1 to %d languages", MaxLanguages)
 	for i, l := range in.Languages {
-		v.Check(languageRe.MatchString(l), fieldIndex("languages", i), "must be a language code such as \"en\" or \"pt-BR\"")
+		v.Check(isLanguage(l), fieldIndex("languages", i), "must be a language code such as \"en\" or \"pt-BR\"")
 	}
 	if in.Timezone == "" {
 		v.Add("timezone", "is required")
@@ -194,7 +228,7 @@ func validateSessionTypes(v *Validation, types []SessionType) {
 	ids := map[string]bool{}
 	for i, st := range types {
 		f := fieldIndex("sessionTypes", i)
-		v.Check(len(st.ID) >= 1 && len(st.ID) <= 40 && slugRe.MatchString(st.ID), f+".id", "must be 1-40 lower-case letters, digits or dashes")
+		v.Check(len(st.ID) >= 1 && len(st.ID) <= 40 && isSlug(st.ID), f+".id", "must be 1-40 lower-case letters, digits or dashes")
 		v.Check(!ids[st.ID], f+".id", "is used twice")
 		ids[st.ID] = true
 		v.Check(st.Name != "", f+".name", "must be 1-80 characters")

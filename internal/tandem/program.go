@@ -97,7 +97,7 @@ func (in *ProgramInput) Validate(now time.Time) error {
 	}
 	var v Validation
 	v.Check(in.Title != "" && utf8.RuneCountInString(in.Title) <= MaxProgramTitle, "title", "is required, at most %d characters", MaxProgramTitle)
-	v.Check(slugRe.MatchString(in.Topic), "topic", "is required: letters, digits and dashes")
+	v.Check(isSlug(in.Topic), "topic", "is required: letters, digits and dashes")
 	v.Check(utf8.RuneCountInString(in.Description) <= MaxProgramDescription, "description", "must be at most %d characters", MaxProgramDescription)
 	v.Check(in.CohortSize >= 2 && in.CohortSize <= 50, "cohortSize", "must be 2-50")
 	_, err := LoadZone(in.Timezone)
@@ -169,7 +169,7 @@ func (in *EnrollInput) Validate() error {
 	var v Validation
 	for i, t := range in.Interests {
 		in.Interests[i] = NormalizeTopic(t)
-		v.Check(slugRe.MatchString(in.Interests[i]), "interests", "must be topics: letters, digits and dashes")
+		v.Check(isSlug(in.Interests[i]), "interests", "must be topics: letters, digits and dashes")
 	}
 	in.Interests = slices.Compact(slices.Sorted(slices.Values(in.Interests)))
 	v.Check(len(in.Interests) <= MaxInterests, "interests", "must list at most %d topics", MaxInterests)

@@ -99,7 +99,7 @@ func (in *RequestInput) Validate() error {
 	for i, t := range in.Topics {
 		in.Topics[i] = NormalizeTopic(t)
 		f := fieldIndex("topics", i)
-		v.Check(len(in.Topics[i]) >= 2 && len(in.Topics[i]) <= 40 && slugRe.MatchString(in.Topics[i]), f, "must be 2-40 letters, digits or dashes")
+		v.Check(len(in.Topics[i]) >= 2 && len(in.Topics[i]) <= 40 && isSlug(in.Topics[i]), f, "must be 2-40 letters, digits or dashes")
 		v.Check(!seen[in.Topics[i]], f, "is listed twice")
 		seen[in.Topics[i]] = true
 	}
@@ -113,7 +113,7 @@ func (in *RequestInput) Validate() error {
 		v.Check(ok, f+".weekday", "must be mon, tue, wed, thu, fri, sat or sun")
 		v.Check(p.StartHour >= 0 && p.StartHour < p.EndHour && p.EndHour <= 24, f, "must have 0 ≤ startHour < endHour ≤ 24")
 	}
-	v.Check(in.Language == "" || languageRe.MatchString(in.Language), "language", `must be a language code such as "en" or "pt-BR"`)
+	v.Check(in.Language == "" || isLanguage(in.Language), "language", `must be a language code such as "en" or "pt-BR"`)
 	v.Check(in.Urgency == "low" || in.Urgency == "normal" || in.Urgency == "high", "urgency", `must be "low", "normal" or "high"`)
 	if in.Timezone != "" {
 		if _, err := LoadZone(in.Timezone); err != nil {

@@ -3,8 +3,12 @@
 // deleted when the test ends. The table's stream is left off unless a test asks for it
 // (Options.Stream): DynamoDB Local keeps every stream record of every stream-enabled table in
 // its process and grows slower with each (a transaction on a new table went from 18 to 110 ms
-// after 13,000 records elsewhere), and only the stream consumer's tests read a stream. It reads the endpoint from DYNAMODB_ENDPOINT; without one the test is skipped,
-// unless REQUIRE_DYNAMODB=1 (set by `make test` and CI), which turns the skip into a failure.
+// after 13,000 records elsewhere), and only the stream consumer's tests read a stream. A
+// table with a stream is made in a DynamoDB Local of the test binary's own (one per package,
+// instance.go), and Options.Own gives a test or benchmark an instance to itself, so that no
+// package or benchmark slows another. It reads the endpoint from DYNAMODB_ENDPOINT; without
+// one the test is skipped, unless REQUIRE_DYNAMODB=1 (set by `make test` and CI), which turns
+// the skip into a failure.
 package dynamotest
 
 import (
@@ -42,7 +46,12 @@ type Options struct {
 	Now     func() time.Time
 	Counter *dynamo.CallCounter
 	// Stream enables the table's stream as template.yaml defines it (tests that read it).
+	// The table is made in this package's own DynamoDB Local (see instance.go).
 	Stream bool
+	// Own makes the table in a DynamoDB Local started for this test or benchmark alone and
+	// stopped when it ends (a few seconds to start): figures that drift in nobody else's
+	// process.
+	Own bool
 }
 
 // Endpoint returns the DynamoDB Local endpoint, skipping or failing the test without one.
@@ -69,6 +78,14 @@ func Config(tb testing.TB, opts Options) dynamo.Config {
 	}
 	if !opts.Stream {
 		def.StreamView = ""
+	}
+	switch {
+	case opts.Own:
+		ep = ownEndpoint(tb)
+	case opts.Stream:
+		if ep, err = streamEndpoint(); err != nil {
+			tb.Fatal(err)
+		}
 	}
 	name := fmt.Sprintf("t%d-%d-%s", os.Getpid(), seq.Add(1), sanitize(tb.Name()))
 	cfg := dynamo.Config{Table: name, Endpoint: ep, Now: opts.Now}

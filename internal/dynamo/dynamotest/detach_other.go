@@ -1,0 +1,7 @@
+//go:build !unix
+
+package dynamotest
+
+import "os/exec"
+
+func detach(*exec.Cmd) {}
