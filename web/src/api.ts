@@ -305,6 +305,10 @@ export type BookOutcome = { kind: 'booked'; booking: Booking } | { kind: 'waitli
  */
 export type Mentorship = Schemas['Mentorship'];
 export type MentorshipsReport = Schemas['MentorshipsReport'];
+/** Flash mentoring (pages/flash): the org's round, HR's view of it, a member's proposals. */
+export type FlashGroup = Schemas['FlashGroup'];
+export type FlashRound = Schemas['FlashRound'];
+export type FlashProposal = Schemas['FlashProposal'];
 export type Circle = Schemas['Circle'];
 /** Where the caller stands with a circle. */
 export type CircleMember = NonNullable<Circle['me']>;
@@ -558,6 +562,18 @@ export const api = {
   addCheckIn: (id: string, body: Body<'/v1/mentorships/{mentorshipId}/checkins', 'post'>) =>
     call('post', '/v1/mentorships/{mentorshipId}/checkins', { path: { mentorshipId: id }, body }),
   mentorshipsReport: (signal?: Abort) => call('get', '/v1/reports/mentorships', { signal }),
+
+  // Flash mentoring (pages/flash): HR sets the round up and runs it; members opt in and answer.
+  flash: (signal?: Abort) => call('get', '/v1/flash', { signal }),
+  putFlash: (body: Body<'/v1/flash', 'put'>) => call('put', '/v1/flash', { body }),
+  joinFlash: (timezone: string) => call('put', '/v1/flash/membership', { body: { timezone } }),
+  leaveFlash: () => call('delete', '/v1/flash/membership', {}),
+  runFlashRound: () => call('post', '/v1/flash/rounds', {}),
+  flashProposals: (signal?: Abort) => call('get', '/v1/flash/proposals', { signal }),
+  answerFlash: (id: string, answer: 'accept' | 'decline') =>
+    answer === 'accept'
+      ? call('post', '/v1/flash/proposals/{proposalId}/accept', { path: { proposalId: id } })
+      : call('post', '/v1/flash/proposals/{proposalId}/decline', { path: { proposalId: id } }),
 
   // Programs and cohorts: HR creates programs, learners enroll, HR builds, adjusts and
   // publishes cohorts; members then see their own cohort.

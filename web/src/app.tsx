@@ -22,6 +22,8 @@ import { HrPage } from './pages/hr/HrPage';
 import { NotAllowed, NotFound } from './components/NotFound';
 import { MentorshipPage } from './pages/mentorships/MentorshipPage';
 import { Mentorships } from './pages/mentorships/Mentorships';
+import { Flash } from './pages/flash/Flash';
+import { FlashHr } from './pages/flash/FlashHr';
 import { MyCohort } from './pages/programs/MyCohort';
 import { Programs } from './pages/programs/Programs';
 import { Reschedule } from './pages/Reschedule';
@@ -185,6 +187,7 @@ export const NAV: NavItem[] = [
   { href: '/requests', label: 'My requests', more: (me) => hasRole(me, 'expert') },
   { href: '/programs', label: 'Programs', more: (me) => hasRole(me, 'expert') },
   { href: '/mentorships', label: 'Mentorships', more: true },
+  { href: '/flash', label: 'Flash mentoring', more: true },
   { href: '/calendars', label: 'Calendars', more: true },
 ];
 
@@ -295,6 +298,8 @@ function Routes({ path, me }: { path: string; me: Me }) {
   if (match('/programs', path)) return <Programs />;
   if (match('/mentorships', path)) return <Mentorships />;
   if ((p = match('/mentorships/:id', path))) return <MentorshipPage id={p.id!} />;
+  if (match('/flash', path)) return <Flash />;
+  if (match('/hr/flash', path)) return guard('hr', <FlashHr />);
   if ((p = match('/bookings/:id', path))) return <BookingPage id={p.id!} />;
   if (match('/notifications', path)) return <Inbox />;
   if (match('/notifications/settings', path)) return <NotificationSettings />;
