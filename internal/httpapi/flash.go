@@ -131,7 +131,10 @@ func (a flashAPI) get(w http.ResponseWriter, r *http.Request, c Caller) error {
 func (a flashAPI) render(stored *dynamo.FlashConfig, group *dynamo.FlashGroup, c Caller) flashJSON {
 	cfg := flash.ConfigOf(stored)
 	k, start := cfg.Round(a.svc.Now())
-	next := start.Add(time.Duration(cfg.EveryWeeks) * 7 * 24 * time.Hour)
+	next := start
+	if !a.svc.Now().Before(start) {
+		next = start.Add(time.Duration(cfg.EveryWeeks) * 7 * 24 * time.Hour)
+	}
 	j := flashJSON{Configured: true, Departments: cfg.Departments, EveryWeeks: cfg.EveryWeeks, WindowStart: clock(cfg.WindowStart),
 		WindowEnd: clock(cfg.WindowEnd), Weekdays: cfg.Weekdays, Enabled: cfg.Enabled, Version: stored.Version, Round: k,
 		NextRoundAt: &next, Eligible: cfg.Eligible(c.Department)}

@@ -151,9 +151,15 @@ func TestFlashThroughTheAPI(t *testing.T) {
 		}
 	}
 
-	// Two weeks on, the scheduler makes round 1 (once), and nobody meets the same partner.
-	f.setNow(f.clock().Add(14 * 24 * time.Hour))
+	// The group started on Friday: its first scheduled round starts on Monday 26 October, and HR
+	// has run it early, so the scheduler makes none then; it makes round 1 (once) two weeks
+	// later, and nobody meets the same partner again.
 	sched := functionStore(t, f.cfg, "SchedulerFunction")
+	f.setNow(time.Date(2026, 10, 26, 0, 30, 0, 0, time.UTC))
+	if made, err := flash.New(sched, f.clock).RunDue(ctx); err != nil || made != 0 {
+		t.Fatalf("scheduler at the first round's start: %d, %v", made, err)
+	}
+	f.setNow(time.Date(2026, 11, 9, 0, 30, 0, 0, time.UTC))
 	for i, want := range []int{1, 0} {
 		made, err := flash.New(sched, f.clock).RunDue(ctx)
 		if err != nil || made != want {
