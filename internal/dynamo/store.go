@@ -110,6 +110,12 @@
 //	e-mail outbox                   conditional UpdateItem / transaction with a due entry, on (state, attempt)  ClaimMail, MailSent, MailFailed, RetryMail (notify, scheduler)
 //	reminders                       BatchWriteItem of due entries, 25 a call            ScheduleReminders (notify)
 //	settings, unsubscribe           PutItem / UpdateItem ADD kindsOff                   PutNotificationSettings, UnsubscribeKind (httpapi)
+//	flash config + groups index     transaction: config at the version read (or new) + the org's index entry  PutFlashConfig (flash)
+//	flash member                    PutItem / DeleteItem                                PutFlashMember, DeleteFlashMember (flash)
+//	flash round (its plan)          PutItem attribute_not_exists: one run makes a round CreateFlashRound (flash, scheduler)
+//	flash pairs                     PutItem attribute_not_exists each                   PutFlashPairs (flash, scheduler)
+//	flash answer                    transaction: pair at the version read; confirming takes both people's learner and
+//	                                expert cells and busy entries, cancelling releases them  AnswerFlashPair (flash)
 //
 // No request path scans the table.
 package dynamo

@@ -108,7 +108,8 @@ func (c *Config) Eligible(department string) bool {
 	return false
 }
 
-// Round is the index of the round in progress at now (0 before the anchor) and its start.
+// Round is the index of the round in progress at now and its start (before the anchor: round
+// 0, which starts at the anchor; HR may run it early).
 func (c *Config) Round(now time.Time) (int, time.Time) {
 	period := time.Duration(max(c.EveryWeeks, 1)) * 7 * 24 * time.Hour
 	if now.Before(c.Anchor) {

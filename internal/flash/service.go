@@ -33,8 +33,9 @@ func ConfigOf(c *dynamo.FlashConfig) Config {
 		Weekdays: c.Weekdays, Anchor: c.Anchor, Enabled: c.Enabled}
 }
 
-// SaveConfig creates or replaces the org's config (HR only). A new group's rounds start on the
-// Monday of the week it is created; a changed one keeps its anchor.
+// SaveConfig creates or replaces the org's config (HR only). A new group's first scheduled round
+// starts on the Monday after it is created (a week at most for people to opt in; HR may run
+// it sooner); a changed one keeps its anchor.
 func (s *Service) SaveConfig(ctx context.Context, caller tandem.Caller, in Config) (*dynamo.FlashConfig, error) {
 	if err := caller.Require(tandem.RoleHR); err != nil {
 		return nil, err
@@ -47,7 +48,7 @@ func (s *Service) SaveConfig(ctx context.Context, caller tandem.Caller, in Confi
 	switch tandem.ErrorCode(err) {
 	case "":
 	case tandem.ENotFound:
-		cur = &dynamo.FlashConfig{Org: caller.OrgID, Anchor: AnchorFor(s.Now())}
+		cur = &dynamo.FlashConfig{Org: caller.OrgID, Anchor: AnchorFor(s.Now()).AddDate(0, 0, 7)}
 	default:
 		return nil, err
 	}
@@ -153,8 +154,8 @@ func (s *Service) RunRound(ctx context.Context, org, by string) (RoundResult, er
 	return s.finish(ctx, plan, true)
 }
 
-// RunDue runs, for every org with an enabled group, the round in progress if it has not run
-// (the scheduler's call). It returns the rounds made.
+// RunDue runs, for every org with an enabled group, the round in progress if it has started
+// and has not run (the scheduler's call). It returns the rounds made.
 func (s *Service) RunDue(ctx context.Context) (int, error) {
 	orgs, err := s.Store.FlashOrgs(ctx)
 	if err != nil {
@@ -168,7 +169,10 @@ func (s *Service) RunDue(ctx context.Context) (int, error) {
 			continue
 		}
 		c := ConfigOf(cfg)
-		k, _ := c.Round(s.Now())
+		k, start := c.Round(s.Now())
+		if s.Now().Before(start) {
+			continue // before the first round's start (HR may have run it early)
+		}
 		if r, err := s.Store.GetFlashRound(ctx, org, k); err != nil || r != nil {
 			errs = append(errs, err)
 			continue

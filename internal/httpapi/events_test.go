@@ -85,6 +85,14 @@ var wantStatus = map[string]int{
 	"mentorships/19-close.json":            200, // cancels the future sessions
 	"mentorships/20-reflection.json":       201,
 	"reports/mentorships.json":             200, // hana
+	"flash/1-put-config.json":              200, // hana sets up flash rounds every 2 weeks
+	"flash/2-join.json":                    200, // ben opts in
+	"flash/3-get.json":                     200,
+	"flash/4-run.json":                     201, // hana runs round 0 (ben alone: nobody to pair)
+	"flash/5-proposals.json":               200,
+	"flash/6-accept.json":                  404, // no such proposal
+	"flash/7-decline.json":                 404,
+	"flash/8-leave.json":                   204,
 	"reports/utilization-csv.json":         200,
 	"reports/connections.json":             200,
 	"bookings/list.json":                   200,

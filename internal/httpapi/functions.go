@@ -7,6 +7,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/connections"
 	"github.com/tandemhq/tandem/internal/dynamo"
+	"github.com/tandemhq/tandem/internal/flash"
 	"github.com/tandemhq/tandem/internal/mentorships"
 	"github.com/tandemhq/tandem/internal/programs"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -67,6 +68,7 @@ func NewRequests(d Deps) *Router {
 	programsAPI{programs: programs.New(d.Store, d.now())}.register(rt)
 	settingsAPI{store: d.Store, now: d.now()}.register(rt)
 	mentorshipsAPI{svc: mentorships.New(d.Store, d.now(), renderBooked)}.register(rt)
+	flashAPI{svc: flash.New(d.Store, d.now())}.register(rt)
 	return rt
 }
 

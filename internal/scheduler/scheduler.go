@@ -7,7 +7,8 @@
 // through the hourly due entries the booking transactions write (no Scan), and changes each
 // through the booking use case (internal/booking) and the store's ordinary conditional
 // transition, so it is safe to run twice or alongside people using the app. Reads never wait
-// for it: an ended hold is already shown as expired and no longer blocks time.
+// for it: an ended hold is already shown as expired and no longer blocks time. Each run also
+// makes any org's flash mentoring round that is due (internal/flash: once per round).
 package scheduler
 
 import (
@@ -20,6 +21,7 @@ import (
 	"github.com/tandemhq/tandem/internal/booking"
 	"github.com/tandemhq/tandem/internal/connections"
 	"github.com/tandemhq/tandem/internal/dynamo"
+	"github.com/tandemhq/tandem/internal/flash"
 	"github.com/tandemhq/tandem/internal/notify"
 	"github.com/tandemhq/tandem/internal/streams"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -52,6 +54,8 @@ type Result struct {
 	// answered) and failing (the failure is on the connection) by this run.
 	CalendarsSynced int `json:"calendarsSynced"`
 	CalendarsFailed int `json:"calendarsFailed"`
+	// FlashRounds counts flash mentoring rounds made by this run (internal/flash).
+	FlashRounds int `json:"flashRounds"`
 }
 
 // CalendarsPerRun bounds the connected calendars one run syncs (the most overdue first; the
@@ -73,6 +77,9 @@ func HandlerWith(store *dynamo.Store, now func() time.Time, cal *connections.Ser
 			at = ev.Time
 		}
 		res, err := Run(ctx, store, at)
+		var ferr error
+		res.FlashRounds, ferr = flash.New(store, func() time.Time { return at }).RunDue(ctx) // each due round once
+		err = errors.Join(err, ferr)
 		if cal != nil {
 			synced, failed, cerr := SyncCalendars(ctx, cal, at)
 			res.CalendarsSynced, res.CalendarsFailed = synced, failed

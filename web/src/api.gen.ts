@@ -1288,6 +1288,119 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/flash": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The org's flash mentoring round, whether the caller is in and may join (HR also sees members and rounds) */
+        get: operations["getFlash"];
+        /**
+         * Set the org's flash round (HR role); created on first use
+         * @description Who may join (departments; empty = everyone), every N weeks (1-12), the working window in
+         *     each person's own zone (default 09:00-17:00) and weekdays (ISO 1-7, default Monday to
+         *     Friday). Sessions are 30 minutes.
+         */
+        put: operations["putFlash"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flash/membership": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Opt in to flash mentoring (department from the verified claims; zone as given or the saved one) */
+        put: operations["joinFlash"];
+        post?: never;
+        /** Opt out of flash mentoring (proposals already made stay until answered or lapsed) */
+        delete: operations["leaveFlash"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flash/rounds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run the round in progress now (HR role); idempotent per round
+         * @description 201 when this call made the round; 200 when it had run already (nothing new is proposed).
+         *     The scheduler runs each round by itself at its start.
+         */
+        post: operations["runFlashRound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flash/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's flash proposals from two weeks back, soonest first */
+        get: operations["listFlashProposals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flash/proposals/{proposalId}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept a flash proposal; the second accept confirms it and holds the time for both (safe to repeat) */
+        post: operations["acceptFlashProposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/flash/proposals/{proposalId}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline a proposal (the pair is released) or call off a confirmed session before it starts (safe to repeat) */
+        post: operations["declineFlashProposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/mentorships": {
         parameters: {
             query?: never;
@@ -1315,6 +1428,72 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        FlashGroup: {
+            configured: boolean;
+            departments: string[];
+            everyWeeks: number;
+            windowStart: string;
+            windowEnd: string;
+            weekdays: number[];
+            enabled: boolean;
+            /** Format: int64 */
+            version: number;
+            round: number;
+            /** Format: date-time */
+            nextRoundAt?: string;
+            joined: boolean;
+            eligible: boolean;
+            /** @description HR only */
+            members?: components["schemas"]["FlashMember"][];
+            /** @description HR only, newest first */
+            rounds?: components["schemas"]["FlashRound"][];
+        };
+        FlashMember: {
+            id: string;
+            name: string;
+            department: string;
+            timezone: string;
+        };
+        FlashRound: {
+            index: number;
+            /** Format: date-time */
+            start: string;
+            /** Format: date-time */
+            ranAt: string;
+            ranBy: string;
+            proposals: number;
+            /** @description Pairs with no common free time in the next two weeks */
+            noTime: number;
+            satOut: number;
+            /** @description Pairs new to each other and across departments */
+            firstCross: number;
+            newPairs: number;
+            crossPairs: number;
+        };
+        FlashRunResult: {
+            created: boolean;
+            round: components["schemas"]["FlashRound"];
+        };
+        FlashProposal: {
+            id: string;
+            round: number;
+            /** Format: date-time */
+            start: string;
+            /** Format: date-time */
+            end: string;
+            /** Format: date-time */
+            deadline: string;
+            /** @enum {string} */
+            status: "proposed" | "confirmed" | "declined" | "cancelled" | "lapsed";
+            partner: {
+                id: string;
+                name: string;
+                department: string;
+                timezone: string;
+            };
+            acceptedByMe: boolean;
+            acceptedByPartner: boolean;
+        };
         Notification: {
             id: string;
             /** @description booking.confirmed, reminder, ... (the kinds of GET /v1/me/notification-settings) */
@@ -2512,6 +2691,7 @@ export interface components {
         MonthFrom: components["schemas"]["Month"];
         /** @description Last month, inclusive, at most 23 months after from (default this month). */
         MonthTo: components["schemas"]["Month"];
+        ProposalId: components["schemas"]["Id"];
         MentorshipId: components["schemas"]["Id"];
         /** @description The occurrence's index in the series (0-999). */
         OccurrenceId: components["schemas"]["Id"];
@@ -4986,6 +5166,237 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getFlash: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The config (configured false when HR has not set one up). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlashGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    putFlash: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    departments?: string[];
+                    everyWeeks: number;
+                    /** @example 09:00 */
+                    windowStart?: string;
+                    /** @example 17:00 */
+                    windowEnd?: string;
+                    weekdays?: number[];
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The config as saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlashGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    joinFlash: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description IANA zone */
+                    timezone?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The caller as a member. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlashMember"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    leaveFlash: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not (or no longer) a member. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    runFlashRound: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The round had run already. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlashRunResult"];
+                };
+            };
+            /** @description The round, made by this call. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlashRunResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    listFlashProposals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The proposals. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FlashProposal"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    acceptFlashProposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposalId: components["parameters"]["ProposalId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The proposal as it now stands. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlashProposal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    declineFlashProposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposalId: components["parameters"]["ProposalId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The proposal as it now stands. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlashProposal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["Internal"];
         };
     };

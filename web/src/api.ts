@@ -316,6 +316,10 @@ export type PrivateNote = Schemas['PrivateNote'];
 export type GoalTrend = Schemas['GoalTrend'];
 export type ReflectionInput = Body<'/v1/mentorships/{mentorshipId}/reflection', 'post'>;
 export type MentorshipsReport = Schemas['MentorshipsReport'];
+/** Flash mentoring (pages/flash): the org's round, HR's view of it, a member's proposals. */
+export type FlashGroup = Schemas['FlashGroup'];
+export type FlashRound = Schemas['FlashRound'];
+export type FlashProposal = Schemas['FlashProposal'];
 export type Circle = Schemas['Circle'];
 /** Where the caller stands with a circle. */
 export type CircleMember = NonNullable<Circle['me']>;
@@ -592,6 +596,18 @@ export const api = {
   addNote: (id: string, note: string) => call('post', '/v1/mentorships/{mentorshipId}/notes', { path: { mentorshipId: id }, body: { note } }),
   /** reflect: each side's final reflection, once, after closing; rematchOffered when the learner's request reopened. */
   reflect: (id: string, body: ReflectionInput) => call('post', '/v1/mentorships/{mentorshipId}/reflection', { path: { mentorshipId: id }, body }),
+
+  // Flash mentoring (pages/flash): HR sets the round up and runs it; members opt in and answer.
+  flash: (signal?: Abort) => call('get', '/v1/flash', { signal }),
+  putFlash: (body: Body<'/v1/flash', 'put'>) => call('put', '/v1/flash', { body }),
+  joinFlash: (timezone: string) => call('put', '/v1/flash/membership', { body: { timezone } }),
+  leaveFlash: () => call('delete', '/v1/flash/membership', {}),
+  runFlashRound: () => call('post', '/v1/flash/rounds', {}),
+  flashProposals: (signal?: Abort) => call('get', '/v1/flash/proposals', { signal }),
+  answerFlash: (id: string, answer: 'accept' | 'decline') =>
+    answer === 'accept'
+      ? call('post', '/v1/flash/proposals/{proposalId}/accept', { path: { proposalId: id } })
+      : call('post', '/v1/flash/proposals/{proposalId}/decline', { path: { proposalId: id } }),
 
   // Programs and cohorts: HR creates programs, learners enroll, HR builds, adjusts and
   // publishes cohorts; members then see their own cohort.

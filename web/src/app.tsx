@@ -23,6 +23,8 @@ import { NotAllowed, NotFound } from './components/NotFound';
 import { MentorshipPage } from './pages/mentorships/MentorshipPage';
 import { Mentorships } from './pages/mentorships/Mentorships';
 import { ProposeMentorship } from './pages/mentorships/Propose';
+import { Flash } from './pages/flash/Flash';
+import { FlashHr } from './pages/flash/FlashHr';
 import { MyCohort } from './pages/programs/MyCohort';
 import { Programs } from './pages/programs/Programs';
 import { Reschedule } from './pages/Reschedule';
@@ -186,6 +188,7 @@ export const NAV: NavItem[] = [
   { href: '/requests', label: 'My requests', more: (me) => hasRole(me, 'expert') },
   { href: '/programs', label: 'Programs', more: (me) => hasRole(me, 'expert') },
   { href: '/mentorships', label: 'Mentorships', more: true },
+  { href: '/flash', label: 'Flash mentoring', more: true },
   { href: '/calendars', label: 'Calendars', more: true },
 ];
 
@@ -297,6 +300,8 @@ function Routes({ path, me }: { path: string; me: Me }) {
   if (match('/mentorships', path)) return <Mentorships />;
   if (match('/mentorships/new', path)) return <ProposeMentorship />;
   if ((p = match('/mentorships/:id', path))) return <MentorshipPage id={p.id!} />;
+  if (match('/flash', path)) return <Flash />;
+  if (match('/hr/flash', path)) return guard('hr', <FlashHr />);
   if ((p = match('/bookings/:id', path))) return <BookingPage id={p.id!} />;
   if (match('/notifications', path)) return <Inbox />;
   if (match('/notifications/settings', path)) return <NotificationSettings />;
