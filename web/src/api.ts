@@ -305,6 +305,7 @@ export type BookOutcome = { kind: 'booked'; booking: Booking } | { kind: 'waitli
  */
 export type Mentorship = Schemas['Mentorship'];
 export type MentorshipsReport = Schemas['MentorshipsReport'];
+export type MentorshipFigures = Schemas['MentorshipFigures'];
 export type Circle = Schemas['Circle'];
 /** Where the caller stands with a circle. */
 export type CircleMember = NonNullable<Circle['me']>;
@@ -558,6 +559,11 @@ export const api = {
   addCheckIn: (id: string, body: Body<'/v1/mentorships/{mentorshipId}/checkins', 'post'>) =>
     call('post', '/v1/mentorships/{mentorshipId}/checkins', { path: { mentorshipId: id }, body }),
   mentorshipsReport: (signal?: Abort) => call('get', '/v1/reports/mentorships', { signal }),
+  /** mentorshipsCsv downloads HR's mentorship figures as CSV with the caller's token. */
+  async mentorshipsCsv(): Promise<{ blob: Blob; filename: string }> {
+    const res = await raw('get', '/v1/reports/mentorships', { query: { format: 'csv' }, headers: { Accept: 'text/csv' } });
+    return { blob: await res.blob(), filename: filenameOf(res, 'tandem-mentorships.csv') };
+  },
 
   // Programs and cohorts: HR creates programs, learners enroll, HR builds, adjusts and
   // publishes cohorts; members then see their own cohort.
