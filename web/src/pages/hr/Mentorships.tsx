@@ -48,26 +48,26 @@ function OrgFigures({ f }: { f: MentorshipFigures }) {
   return (
     <section class="card" aria-labelledby="mf-h">
       <h2 id="mf-h">Figures</h2>
-      <dl class="headline" data-figures="org">
-        <div>
+      <dl class="kpis" data-figures="org">
+        <div class="kpi">
           <dt>Pairs that started</dt>
-          <dd data-figure="pairs">{f.pairs}</dd>
+          <dd class="kpi-value" data-figure="pairs">{f.pairs}</dd>
         </div>
-        <div>
+        <div class="kpi">
           <dt>Sessions held per pair</dt>
-          <dd data-figure="sessionsPerPair">{f.sessionsPerPair ? `${f.sessionsPerPair.mean} (median ${f.sessionsPerPair.median})` : fewer}</dd>
+          <dd class={`kpi-value${f.sessionsPerPair ? '' : ' missing'}`} data-figure="sessionsPerPair">{f.sessionsPerPair ? `${f.sessionsPerPair.mean} (median ${f.sessionsPerPair.median})` : fewer}</dd>
         </div>
-        <div>
+        <div class="kpi">
           <dt>Days to the first session</dt>
-          <dd data-figure="timeToFirstSession">{f.timeToFirstSession ? `${f.timeToFirstSession.meanDays} on average` : fewer}</dd>
+          <dd class={`kpi-value${f.timeToFirstSession ? '' : ' missing'}`} data-figure="timeToFirstSession">{f.timeToFirstSession ? `${f.timeToFirstSession.meanDays} on average` : fewer}</dd>
         </div>
-        <div>
+        <div class="kpi">
           <dt>Goal progress, first to last check-in</dt>
-          <dd data-figure="goalProgress">{f.goalProgress ? `${f.goalProgress.meanChange >= 0 ? '+' : ''}${f.goalProgress.meanChange} over ${f.goalProgress.goals} goals` : fewer}</dd>
+          <dd class={`kpi-value${f.goalProgress ? '' : ' missing'}`} data-figure="goalProgress">{f.goalProgress ? `${f.goalProgress.meanChange >= 0 ? '+' : ''}${f.goalProgress.meanChange} over ${f.goalProgress.goals} goals` : fewer}</dd>
         </div>
-        <div>
+        <div class="kpi">
           <dt>Pairs across departments</dt>
-          <dd data-figure="crossDepartmentShare">{pct(f.crossDepartmentShare)}</dd>
+          <dd class={`kpi-value${f.crossDepartmentShare != null ? '' : ' missing'}`} data-figure="crossDepartmentShare">{pct(f.crossDepartmentShare)}</dd>
         </div>
       </dl>
       <div class="distributions">
@@ -101,11 +101,11 @@ export function Mentorships() {
     <div class="dashboard hr-mentorships">
       <section class="card" aria-labelledby="ms-h">
         <h2 id="ms-h">Mentorships by status</h2>
-        <dl class="headline" data-counts>
+        <dl class="kpis" data-counts>
           {(['active', 'stalled', 'paused', 'proposed', 'closed'] as const).map((k) => (
-            <div key={k}>
+            <div class="kpi" key={k}>
               <dt>{k === 'closed' ? 'Completed (closed)' : k[0]!.toUpperCase() + k.slice(1)}</dt>
-              <dd data-count={k}>{c[k]}</dd>
+              <dd class="kpi-value" data-count={k}>{c[k]}</dd>
             </div>
           ))}
         </dl>
