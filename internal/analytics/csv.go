@@ -117,3 +117,27 @@ func spreadsheetSafe(s string) string {
 	}
 	return s
 }
+
+// writeTable writes a header and rows as WriteCSV does (RFC 4180, CRLF); the text cells
+// (text(column)) are defused with spreadsheetSafe, numbers (which may start with "-") are not.
+func writeTable(w io.Writer, header []string, rows [][]string, text func(column int) bool) error {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	for _, r := range append([][]string{header}, rows...) {
+		safe := make([]string, len(r))
+		for i, c := range r {
+			safe[i] = c
+			if text(i) {
+				safe[i] = spreadsheetSafe(c)
+			}
+		}
+		if err := cw.Write(safe); err != nil {
+			return fmt.Errorf("analytics.writeTable: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("analytics.writeTable: %w", err)
+	}
+	return nil
+}

@@ -1,9 +1,12 @@
 package analytics
 
 import (
+	"fmt"
+	"io"
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -333,4 +336,70 @@ func CheckInBefore(at1 time.Time, id1 string, at2 time.Time, id2 string) bool {
 		return at1.Before(at2)
 	}
 	return id1 < id2
+}
+
+// WriteMentorshipCSV writes the org's and each department's mentorship figures as CSV, one
+// row per group, with the same rules as WriteCSV: RFC 4180, CRLF, a null figure (withheld
+// under the privacy floor, or no data) is an empty cell, text cells are defused against
+// formula injection (spreadsheetSafe).
+func WriteMentorshipCSV(w io.Writer, org MentorshipFigures, depts []MentorshipFigures) error {
+	header := []string{"kind", "key", "name", "mentorships", "proposed", "active", "paused", "stalled", "closed", "pairs",
+		"sessionsPerPairMean", "sessionsPerPairMedian"}
+	for n := 0; n <= MaxHeldBucket; n++ {
+		header = append(header, "pairsWith"+strconv.Itoa(n)+map[bool]string{true: "+", false: ""}[n == MaxHeldBucket]+"Sessions")
+	}
+	header = append(header, "timeToFirstSessionPairs", "timeToFirstSessionMeanDays")
+	for _, b := range TTFBuckets {
+		header = append(header, "firstSession "+b.Label)
+	}
+	header = append(header, "goalProgressPairs", "goalsRated", "goalMeanChange")
+	for d := -4; d <= 4; d++ {
+		header = append(header, fmt.Sprintf("goalChange%+d", d))
+	}
+	header = append(header, "crossDepartmentShare", "withheld")
+	var rows [][]string
+	for _, f := range append([]MentorshipFigures{org}, depts...) {
+		i := func(n int64) string { return strconv.FormatInt(n, 10) }
+		fl := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+		row := []string{f.Group.Kind, f.Group.Key, f.Group.Name, i(f.Mentorships)}
+		if c := f.Counts; c != nil {
+			row = append(row, i(c.Proposed), i(c.Active), i(c.Paused), i(c.Stalled), i(c.Closed))
+		} else {
+			row = append(row, "", "", "", "", "")
+		}
+		row = append(row, i(f.Pairs))
+		if s := f.SessionsPerPair; s != nil {
+			row = append(row, fl(s.Mean), s.Median)
+			for _, b := range s.Distribution {
+				row = append(row, i(b.Count))
+			}
+		} else {
+			row = append(row, make([]string, 2+MaxHeldBucket+1)...)
+		}
+		if t := f.TimeToFirstSession; t != nil {
+			row = append(row, i(t.Pairs), fl(t.MeanDays))
+			for _, b := range t.Distribution {
+				row = append(row, i(b.Count))
+			}
+		} else {
+			row = append(row, make([]string, 2+len(TTFBuckets))...)
+		}
+		if g := f.GoalProgress; g != nil {
+			row = append(row, i(g.Pairs), i(g.Goals), fl(g.MeanChange))
+			for _, b := range g.Distribution {
+				row = append(row, i(b.Count))
+			}
+		} else {
+			row = append(row, make([]string, 3+9)...)
+		}
+		if f.CrossDepartmentShare != nil {
+			row = append(row, fl(*f.CrossDepartmentShare))
+		} else {
+			row = append(row, "")
+		}
+		row = append(row, strings.Join(f.Withheld, ";"))
+		rows = append(rows, row)
+	}
+	last := len(header) - 1
+	return writeTable(w, header, rows, func(col int) bool { return col <= 2 || col == last })
 }

@@ -130,6 +130,7 @@ var queryRules = map[string]map[string]queryRule{
 		"groupBy": enumParam("month", "department", "expert"), "format": enumParam("json", "csv"),
 	},
 	"GET /v1/reports/connections": {"from": monthParam, "to": monthParam},
+	"GET /v1/reports/mentorships": {"format": enumParam("json", "csv")},
 	"GET /v1/notifications":       {"cursor": cursorParam, "unread": enumParam("true", "false")},
 }
 

@@ -3,8 +3,10 @@ package httpapi
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/analytics"
 	"github.com/tandemhq/tandem/internal/mentorships"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -411,6 +413,20 @@ func (a mentorshipsAPI) reflect(w http.ResponseWriter, r *http.Request, c Caller
 func (a mentorshipReportsAPI) report(w http.ResponseWriter, r *http.Request, c Caller) error {
 	if err := c.Require(tandem.RoleHR); err != nil {
 		return err
+	}
+	format := r.URL.Query().Get("format")
+	if format == "" && strings.Contains(r.Header.Get("Accept"), "text/csv") {
+		format = "csv"
+	}
+	if format == "csv" { // the stream-kept figures only: one Query, whatever the history
+		fig, err := a.svc.LoadFigures(r.Context(), c.OrgID)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="tandem-mentorships.csv"`)
+		w.WriteHeader(http.StatusOK)
+		return analytics.WriteMentorshipCSV(w, fig.Org, fig.Departments)
 	}
 	rep, err := a.svc.Report(r.Context(), c)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/tandemhq/tandem/internal/analytics"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -15,6 +16,12 @@ import (
 // can help; goals, agendas, action items, notes, check-ins and reflections' words are never in
 // it. The share of reflections that would recommend is withheld (null) while fewer than 3
 // reflections exist, as csat and nps are.
+//
+// Figures (sessions per pair, time to first session, goal progress, share across departments,
+// counts by status) come from the aggregates the stream consumer keeps (internal/streams,
+// mentorships.go): one Query of the org's MENTORSHIPS aggregate partition, an item for the
+// org and one per learner department, whatever the number of mentorships behind them. A
+// figure covering fewer than minGroup pairs is null and named in withheld.
 
 // minGroup is the HR reports' privacy floor (internal/analytics).
 const minGroup = 3
@@ -53,6 +60,38 @@ type Report struct {
 	Stalled        []StalledPair `json:"stalled"`
 	Reflections    int           `json:"reflections"`
 	WouldRecommend *float64      `json:"wouldRecommend"` // share; null under 3 reflections
+	// Figures are the stream-kept figures (analytics, mentorships.go): read from the org's
+	// aggregates, one Query of one item per department, whatever the history.
+	Figures *Figures `json:"figures"`
+}
+
+// Figures are the org's mentorship figures and each learner department's.
+type Figures struct {
+	MinGroupSize int                           `json:"minGroupSize"`
+	Suppression  string                        `json:"suppression"`
+	Org          analytics.MentorshipFigures   `json:"org"`
+	Departments  []analytics.MentorshipFigures `json:"departments"`
+}
+
+// FiguresNote says how suppressed figures read.
+const FiguresNote = "A figure covering fewer than 3 pairs is null (fewer than 3) and named in withheld; a department with fewer than 3 mentorships shows no counts."
+
+// LoadFigures reads the stream-kept mentorship aggregates of the org (one Query) into figures.
+func (s *Service) LoadFigures(ctx context.Context, org string) (*Figures, error) {
+	byGroup, err := s.store.LoadMentorshipAggregates(ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	return FiguresFrom(org, byGroup), nil
+}
+
+// FiguresFrom turns the counters (from the aggregates, or a recount) into figures.
+func FiguresFrom(org string, byGroup map[string]map[string]int64) *Figures {
+	o, depts := analytics.MentorshipFiguresAll(org, byGroup, minGroup)
+	if depts == nil {
+		depts = []analytics.MentorshipFigures{}
+	}
+	return &Figures{MinGroupSize: minGroup, Suppression: FiguresNote, Org: o, Departments: depts}
 }
 
 func person(p tandem.Party) Person { return Person{ID: p.ID, Name: p.Name, Department: p.Department} }
@@ -85,7 +124,11 @@ func (s *Service) Report(ctx context.Context, c tandem.Caller) (*Report, error) 
 		}
 	}
 	now := s.now()
-	return BuildReport(ms, books, now), nil
+	r := BuildReport(ms, books, now)
+	if r.Figures, err = s.LoadFigures(ctx, c.OrgID); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // BuildReport is the report from the raw items (the recount tests call it too).

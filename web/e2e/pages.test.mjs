@@ -45,7 +45,7 @@ const roles = [
     'hana@acme.example',
     async () => {
       const program = await firstId('hana@acme.example', '/v1/programs', (j) => j.items);
-      return ['/', '/hr', '/hr/settings', '/hr/programs', '/hr/programs/new', ...(program ? [`/hr/programs/${program}`] : [])];
+      return ['/', '/hr', '/hr/settings', '/hr/mentorships', '/hr/programs', '/hr/programs/new', ...(program ? [`/hr/programs/${program}`] : [])];
     },
   ],
 ];

@@ -1414,6 +1414,14 @@ export interface paths {
          *     (no_session: 21 days without a session; cancellations: the last two sessions due were
          *     cancelled or missed) and days since the last session; never goals, agendas, notes,
          *     check-ins or reflections' words. wouldRecommend is null under 3 reflections.
+         *
+         *     figures are kept by the stream consumer (README "HR aggregates from the stream") and read
+         *     with one Query whatever the history: counts by status, sessions held per pair (mean,
+         *     median, distribution), days from activation to the first session held, goal progress
+         *     (each goal's change from the learner's first to last check-in, -4..+4), and the share of
+         *     pairs across departments, for the org and each learner department. A figure covering
+         *     fewer than 3 pairs is null and named in withheld. CSV (format=csv, or an Accept header
+         *     naming text/csv when format is absent) has one row per group of these figures.
          */
         get: operations["getMentorshipsReport"];
         put?: never;
@@ -2504,6 +2512,54 @@ export interface components {
             }[];
             reflections: number;
             wouldRecommend: number | null;
+            figures?: components["schemas"]["MentorshipFigureSet"];
+        };
+        MentorshipFigureSet: {
+            minGroupSize: number;
+            suppression: string;
+            org: components["schemas"]["MentorshipFigures"];
+            departments: components["schemas"]["MentorshipFigures"][];
+        };
+        MentorshipFigures: {
+            group: {
+                /** @enum {string} */
+                kind: "org" | "department";
+                key: string;
+                name: string;
+            };
+            mentorships: number;
+            counts: {
+                proposed: number;
+                active: number;
+                paused: number;
+                stalled: number;
+                closed: number;
+            } | null;
+            /** @description Mentorships that became active. */
+            pairs: number;
+            sessionsPerPair: {
+                pairs: number;
+                mean: number;
+                median: string;
+                distribution: components["schemas"]["FigureBucket"][];
+            } | null;
+            timeToFirstSession: {
+                pairs: number;
+                meanDays: number;
+                distribution: components["schemas"]["FigureBucket"][];
+            } | null;
+            goalProgress: {
+                pairs: number;
+                goals: number;
+                meanChange: number;
+                distribution: components["schemas"]["FigureBucket"][];
+            } | null;
+            crossDepartmentShare: number | null;
+            withheld: string[];
+        };
+        FigureBucket: {
+            label: string;
+            count: number;
         };
     };
     responses: {
@@ -5402,20 +5458,25 @@ export interface operations {
     };
     getMentorshipsReport: {
         parameters: {
-            query?: never;
+            query?: {
+                format?: "json" | "csv";
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The report, computed now. */
+            /** @description The report, computed now; the figures as the stream last kept them. */
             200: {
                 headers: {
+                    /** @description Set for CSV. */
+                    "Content-Disposition"?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MentorshipsReport"];
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["BadRequest"];

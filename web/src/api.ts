@@ -320,6 +320,7 @@ export type MentorshipsReport = Schemas['MentorshipsReport'];
 export type FlashGroup = Schemas['FlashGroup'];
 export type FlashRound = Schemas['FlashRound'];
 export type FlashProposal = Schemas['FlashProposal'];
+export type MentorshipFigures = Schemas['MentorshipFigures'];
 export type Circle = Schemas['Circle'];
 /** Where the caller stands with a circle. */
 export type CircleMember = NonNullable<Circle['me']>;
@@ -608,6 +609,11 @@ export const api = {
     answer === 'accept'
       ? call('post', '/v1/flash/proposals/{proposalId}/accept', { path: { proposalId: id } })
       : call('post', '/v1/flash/proposals/{proposalId}/decline', { path: { proposalId: id } }),
+  /** mentorshipsCsv downloads HR's mentorship figures as CSV with the caller's token. */
+  async mentorshipsCsv(): Promise<{ blob: Blob; filename: string }> {
+    const res = await raw('get', '/v1/reports/mentorships', { query: { format: 'csv' }, headers: { Accept: 'text/csv' } });
+    return { blob: await res.blob(), filename: filenameOf(res, 'tandem-mentorships.csv') };
+  },
 
   // Programs and cohorts: HR creates programs, learners enroll, HR builds, adjusts and
   // publishes cohorts; members then see their own cohort.

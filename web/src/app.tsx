@@ -314,6 +314,7 @@ function Routes({ path, me }: { path: string; me: Me }) {
   if (match('/expert/schedule', path)) return guard('expert', <Schedule />);
   if (match('/hr', path)) return guard('hr', <HrPage view="dashboard" />);
   if (match('/hr/settings', path)) return guard('hr', <HrPage view="settings" />);
+  if (match('/hr/mentorships', path)) return guard('hr', <HrPage view="mentorships" />);
   if (match('/hr/programs', path)) return guard('hr', <HrPage view="programs" />);
   if (match('/hr/programs/new', path)) return guard('hr', <HrPage view="new-program" />);
   if ((p = match('/hr/programs/:id', path))) return guard('hr', <HrPage view="builder" id={p.id!} />);

@@ -5,7 +5,7 @@ import { useLoad } from '../../load';
 import { Link } from '../../router';
 import { ErrorBanner, Loading, useTitle } from '../../ui';
 
-export type HrView = 'dashboard' | 'settings' | 'programs' | 'new-program' | 'builder';
+export type HrView = 'dashboard' | 'settings' | 'programs' | 'new-program' | 'builder' | 'mentorships';
 type Chunk = typeof import('./dashboard');
 
 let chunk: Promise<Chunk> | null = null;
@@ -17,6 +17,7 @@ const titles: Record<HrView, string> = {
   programs: 'Programs',
   'new-program': 'New program',
   builder: 'Cohort builder',
+  mentorships: 'Mentorships',
 };
 
 const loading: Record<HrView, string> = {
@@ -25,6 +26,7 @@ const loading: Record<HrView, string> = {
   programs: 'Loading programs…',
   'new-program': 'Loading the form…',
   builder: 'Loading the cohort builder…',
+  mentorships: 'Loading the mentorships report…',
 };
 
 export function HrPage({ view, id = '' }: { view: HrView; id?: string }) {
@@ -42,6 +44,8 @@ export function HrPage({ view, id = '' }: { view: HrView; id?: string }) {
         return <m.NewProgram />;
       case 'builder':
         return <m.CohortBuilder id={id} key={id} />;
+      case 'mentorships':
+        return <m.Mentorships />;
       default:
         return <m.Dashboard />;
     }
@@ -55,6 +59,9 @@ export function HrPage({ view, id = '' }: { view: HrView; id?: string }) {
         </Link>
         <Link href="/hr/programs" aria-current={tab === 'programs' ? 'page' : undefined}>
           Programs
+        </Link>
+        <Link href="/hr/mentorships" aria-current={tab === 'mentorships' ? 'page' : undefined}>
+          Mentorships
         </Link>
         <Link href="/hr/settings" aria-current={tab === 'settings' ? 'page' : undefined}>
           Settings

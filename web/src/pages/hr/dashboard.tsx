@@ -17,6 +17,7 @@ export { Settings } from './Settings';
 export { ProgramList } from './ProgramList';
 export { NewProgram } from './NewProgram';
 export { CohortBuilder } from './CohortBuilder';
+export { Mentorships } from './Mentorships';
 export { chartVersion };
 
 interface Reports {
