@@ -2,8 +2,10 @@ package httpapi
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/dynamo/dynamotest"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -75,4 +77,56 @@ func TestSeriesRacesBookingsOfOneSlot(t *testing.T) {
 	}
 	t.Logf("learners %v; the series holds the slot: %v", count, seriesHolds)
 	checkBookingInvariants(t, dynamotest.Items(t, f.cfg), f.clock())
+}
+
+// TestSeriesScheduledAtOnce: both parties schedule the series at the same moment, each at a
+// different time of the window: one plan is fixed (the first stored), every occurrence is
+// booked once at its time, and no booking of the series holds time its mentorship does not
+// know of.
+func TestSeriesScheduledAtOnce(t *testing.T) {
+	f := newMentorFixture(t)
+	m := f.mentorship(t, bobLearner, "POST", "/v1/mentorships", fmt.Sprintf(`{"expertId":"u-alice","agreement":%s}`, mentorAgreement), 201)
+	base := "/v1/mentorships/" + m.ID
+	f.mentorship(t, aliceExpert, "POST", base+"/accept", "", 200)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	results := make([]response, 6)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			c := []*tandem.Caller{bobLearner, aliceExpert}[i%2]
+			results[i] = f.requests.do("POST", base+"/schedule", fmt.Sprintf(`{"from":"2027-09-14","time":"%d:00"}`, 14+i%3), c)
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for i, r := range results {
+		if r.Status != 200 {
+			t.Errorf("schedule %d: %d %s", i, r.Status, r.Body)
+		}
+	}
+	got, err := f.store.GetMentorship(t.Context(), "acme", m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range got.Occurrences {
+		if o.State != tandem.OccurrenceBooked || !o.Start.Equal(got.Occurrences[0].Start.AddDate(0, 0, 14*o.Index)) && o.Start.Sub(got.Occurrences[0].Start.AddDate(0, 0, 14*o.Index)).Abs() > time.Hour {
+			t.Errorf("occurrence %+v, want every one booked on the one plan", o)
+		}
+	}
+	live := 0
+	for _, it := range dynamotest.Items(t, f.cfg) {
+		if it["type"] != "booking" || !tandem.BookingStatus(it["status"].(string)).Live() {
+			continue
+		}
+		live++
+		if !slices.ContainsFunc(got.Occurrences, func(o tandem.Occurrence) bool { return o.BookingID == it["id"] }) {
+			t.Errorf("booking %v at %v holds time; the mentorship's occurrences are %+v", it["id"], it["start"], got.Occurrences)
+		}
+	}
+	if live != len(got.Occurrences) {
+		t.Errorf("%d live bookings for %d occurrences", live, len(got.Occurrences))
+	}
 }
