@@ -62,6 +62,8 @@ const (
 	kindNotificationRead txKind = "notification_read" // a notification marked read, while it exists unread
 	kindUnread           txKind = "unread"            // the unread count (unconditional)
 	kindOutbox           txKind = "outbox"            // a notification's e-mail state, as read
+	kindCalendar         txKind = "calendar"          // a calendar connection, new or deleted at the version read
+	kindCalendars        txKind = "calendars"         // a user's calendar-connection counter, below its cap
 )
 
 // txKinds lists every kind (the test of explanations walks it).
@@ -70,7 +72,7 @@ var txKinds = []txKind{kindExpert, kindLearner, kindRelease, kindDay, kindWeek, 
 	kindTopic, kindOffer, kindDuplicate, kindChanged, kindProfileChanged, kindProfile, kindExpertTopic, kindMarker,
 	kindAgg, kindToken, kindPointer, kindCircleNew, kindCircleJoin, kindCircleWait, kindCirclePromote,
 	kindCircleRelease, kindCircleFacts, kindWait, kindWaiter, kindWaitGone, kindEnrollment, kindProgram, kindPlan,
-	kindOpenRequests, kindReleased, kindNotification, kindNotificationRead, kindUnread, kindOutbox}
+	kindOpenRequests, kindReleased, kindNotification, kindNotificationRead, kindUnread, kindOutbox, kindCalendar, kindCalendars}
 
 // txBuilder collects the items of one TransactWriteItems and remembers what each one is,
 // so a cancellation reason at index i can be explained.
