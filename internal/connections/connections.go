@@ -153,14 +153,6 @@ func (s *Service) Create(ctx context.Context, org, userID, id string, in NewInpu
 	if s.Sealer == nil {
 		return nil, tandem.Errorf(tandem.EUnprocessable, "Calendar connections are not enabled on this server (no encryption key is configured).")
 	}
-	existing, err := s.Store.ListCalendarConnections(ctx, org, userID)
-	if err != nil {
-		return nil, err
-	}
-	if len(existing) >= MaxPerUser {
-		return nil, &tandem.Error{Code: tandem.ELimitExceeded, Message: fmt.Sprintf("You can connect at most %d calendars.", MaxPerUser),
-			Detail: map[string]any{"limit": "calendars"}}
-	}
 	now := s.now().UTC().Truncate(time.Second)
 	c := &dynamo.CalendarConnection{OrgID: org, UserID: userID, ID: id, Kind: in.Kind, Name: strings.TrimSpace(in.Name),
 		Host: calsource.Host(u), Username: in.Username, WriteBack: in.WriteBack, CreatedAt: now, NextSyncAt: now}
@@ -171,7 +163,13 @@ func (s *Service) Create(ctx context.Context, org, userID, id string, in NewInpu
 	if c.Sealed, err = s.Sealer.Seal(doc, aad(c)); err != nil {
 		return nil, err
 	}
-	if err := s.Store.CreateCalendarConnection(ctx, c); err != nil {
+	// The cap is a condition on the user's connection counter, in the same transaction as
+	// the connection: racing adds never pass it.
+	if err := s.Store.CreateCalendarConnection(ctx, c, MaxPerUser); err != nil {
+		if tandem.ErrorCode(err) == tandem.ELimitExceeded {
+			return nil, &tandem.Error{Code: tandem.ELimitExceeded, Message: fmt.Sprintf("You can connect at most %d calendars.", MaxPerUser),
+				Detail: map[string]any{"limit": "calendars", "max": MaxPerUser}}
+		}
 		return nil, err
 	}
 	_, err = s.Sync(ctx, c)

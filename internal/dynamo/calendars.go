@@ -163,17 +163,42 @@ func fromCalBusy(it *busyItem) (availability.Busy, error) {
 	return availability.Busy{Start: start, End: end}, nil
 }
 
-// CreateCalendarConnection stores a new connection (PutItem, only if new). Errors: conflict.
-func (s *Store) CreateCalendarConnection(ctx context.Context, c *CalendarConnection) (err error) {
+// CreateCalendarConnection stores a new connection and its id on the user's connection
+// counter in one transaction: the connection only if new, the counter only while it holds
+// fewer than max ids, so racing adds never pass the cap. Errors: conflict (the id exists,
+// or contention that outlasted the retries), limit_exceeded (Detail.limit = calendars).
+func (s *Store) CreateCalendarConnection(ctx context.Context, c *CalendarConnection, max int) (err error) {
 	defer tandem.Wrap(&err, "Store.CreateCalendarConnection")
 	c.Version = 1
-	av, err := attributevalue.MarshalMap(toCalConnItem(c))
-	if err != nil {
+	tx := newTx(s.table)
+	if err := tx.put(kindCalendar, toCalConnItem(c), "attribute_not_exists(PK)", nil); err != nil {
 		return err
 	}
-	_, err = s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av,
-		ConditionExpression: aws.String("attribute_not_exists(PK)")})
-	return translate(err, "A calendar connection with this id exists.")
+	tx.update(kindCalendars, userPK(c.OrgID, c.UserID), skCalendars, "SET #t = :type ADD calendars :id",
+		"attribute_not_exists(calendars) OR size(calendars) < :max", map[string]string{"#t": "type"},
+		map[string]types.AttributeValue{":type": strAttr(string(typeCounter)), ":id": &types.AttributeValueMemberSS{Value: []string{c.ID}},
+			":max": num(int64(max))})
+	return s.commitCalendar(ctx, tx, "A calendar connection with this id exists.")
+}
+
+// commitCalendar commits a connection's transaction, waiting a little longer after each
+// round of contention on the user's counter.
+func (s *Store) commitCalendar(ctx context.Context, tx *txBuilder, exists string) error {
+	for attempt := 0; ; attempt++ {
+		failed, err := s.commit(ctx, tx, "")
+		switch {
+		case failed == nil && contended(err) && attempt < 10:
+			if err := pause(ctx, attempt); err != nil {
+				return err
+			}
+			continue
+		case failed == nil:
+			return err
+		case failed.kind == kindCalendar && exists != "":
+			return tandem.Errorf(tandem.EConflict, "%s", exists)
+		}
+		return explain(failed)
+	}
 }
 
 // GetCalendarConnection reads one connection (consistent GetItem). Errors: not_found.
@@ -273,25 +298,34 @@ func (s *Store) SaveCalendarSync(ctx context.Context, c *CalendarConnection, ran
 	return w, err
 }
 
-// DeleteCalendarConnection removes a connection and its busy ranges. Errors: not_found.
+// DeleteCalendarConnection removes a connection (at the version read, with its id off the
+// user's connection counter, in one transaction; a sync that saved meanwhile makes it read
+// and try again) and then its busy ranges. Errors: not_found.
 func (s *Store) DeleteCalendarConnection(ctx context.Context, org, userID, id string) (err error) {
 	defer tandem.Wrap(&err, "Store.DeleteCalendarConnection")
-	out, err := s.client.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table,
-		Key: pkSK(userPK(org, userID), calConnSK(id)), ConditionExpression: aws.String("attribute_exists(PK)"),
-		ReturnValues: types.ReturnValueAllOld})
-	if err != nil {
-		if tandem.ErrorCode(translate(err, "")) == tandem.EConflict {
+	for attempt := 0; ; attempt++ {
+		it, err := getItem[calConnItem](ctx, s, pkSK(userPK(org, userID), calConnSK(id)), true)
+		if err != nil {
+			return err
+		}
+		if it == nil {
 			return tandem.Errorf(tandem.ENotFound, "No calendar connection with this id.")
 		}
-		return translate(err, "")
-	}
-	var it calConnItem
-	if err := attributevalue.UnmarshalMap(out.Attributes, &it); err != nil {
+		tx := newTx(s.table)
+		tx.delete(kindCalendar, it.PK, it.SK, "version = :v", map[string]types.AttributeValue{":v": num(it.Version)})
+		tx.update(kindCalendars, userPK(org, userID), skCalendars, "SET #t = :type DELETE calendars :id", "", map[string]string{"#t": "type"},
+			map[string]types.AttributeValue{":type": strAttr(string(typeCounter)), ":id": &types.AttributeValueMemberSS{Value: []string{id}}})
+		err = s.commitCalendar(ctx, tx, "")
+		if tandem.ErrorCode(err) == tandem.EConflict && attempt < 5 {
+			continue // changed (synced) since read: read it again
+		}
+		if err != nil {
+			return err
+		}
+		c := it.toDomain()
+		_, err = s.writeRanges(ctx, c, nil, c.Ranges)
 		return err
 	}
-	c := it.toDomain()
-	_, err = s.writeRanges(ctx, c, nil, c.Ranges)
-	return err
 }
 
 // writeRanges puts and deletes c's ranges by key, 25 a BatchWriteItem call, retrying what

@@ -102,6 +102,8 @@ var explanations = map[txKind]explanation{
 	kindProgram:          {tandem.EConflict, "Enrollment in this program is closed.", "", ""}, // programClosed says why
 	kindPlan:             {tandem.EConflict, "The cohorts changed since you loaded them; reload and try again.", "conflict", "plan_changed"},
 	kindOpenRequests:     {tandem.ELimitExceeded, "You have reached the number of open requests you may have at once.", "limit", "open_requests"},
+	kindCalendar:         {tandem.EConflict, "The calendar connection changed at the same time; please retry.", "", ""},
+	kindCalendars:        {tandem.ELimitExceeded, "You have connected as many calendars as you may.", "limit", "calendars"},
 	kindReleased:         {tandem.EConflict, "The request changed at the same time; please retry.", "", ""},
 	kindNotification:     {tandem.EConflict, "This notification exists already.", "", ""},
 	kindNotificationRead: {tandem.ENotFound, "No unread notification with this id.", "", ""},

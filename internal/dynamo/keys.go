@@ -254,6 +254,11 @@ func notifSK(id string) string          { return prefixNotif + id }
 // so the one busy Query of a slot listing returns them; GSI1 orders all connections by their
 // next sync (across orgs, like the due entries); the org's broken-connection set.
 func calConnSK(id string) string { return prefixCalConn + id }
+
+// skCalendars is the user's calendar-connection counter: a string set of their connections'
+// ids, in the user's partition, put and deleted in one transaction with each connection.
+const skCalendars = "COUNT#CALENDARS"
+
 func calBusySK(start time.Time, connID string, end time.Time) string {
 	return busySK(start, "CAL#"+connID+"#"+timeKey(end))
 }

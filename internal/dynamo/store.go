@@ -101,7 +101,9 @@
 //	aggregates                      transaction: marker (attribute_not_exists) + ADDs    ApplyStep (streams, httpapi), RecordTie, SetOffered (streams)
 //	budget history                  transaction: marker + ADDs per period               ImportBudgetUsage (seed)
 //	booking history                 BatchWriteItem, 25 a call, 4 in parallel            ImportBookings (streams.Import)
-//	calendar connection             PutItem only if new; PutItem at the version read     CreateCalendarConnection, SaveCalendarSync
+//	calendar connection             transaction: put only if new + the user's counter    CreateCalendarConnection
+//	                                  below the cap (delete at the version read + counter) DeleteCalendarConnection
+//	                                PutItem at the version read                          SaveCalendarSync
 //	calendar ranges                 BatchWriteItem of the difference only, 25 a call      SaveCalendarSync, DeleteCalendarConnection
 //	broken calendars                UpdateItem ADD/DELETE on the org's set               SetCalendarBroken
 //	write-back state                UpdateItem, only for a later booking version         SetWriteBackApplied, SetWriteBackPending

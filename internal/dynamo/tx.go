@@ -66,6 +66,8 @@ const (
 	kindFlashIndex       txKind = "flash_index"       // the org's entry in the flash groups index (unconditional)
 	kindFlashBusy        txKind = "flash_busy"        // a flash pair's lock cell or busy entry, taken unless free
 	kindRules            txKind = "rules"             // cached booking rules, unchanged since read (bookrules.go)
+	kindCalendar         txKind = "calendar"          // a calendar connection, new or deleted at the version read
+	kindCalendars        txKind = "calendars"         // a user's calendar-connection counter, below its cap
 )
 
 // txKinds lists every kind (the test of explanations walks it).
@@ -75,7 +77,7 @@ var txKinds = []txKind{kindExpert, kindLearner, kindRelease, kindDay, kindWeek, 
 	kindAgg, kindToken, kindPointer, kindCircleNew, kindCircleJoin, kindCircleWait, kindCirclePromote,
 	kindCircleRelease, kindCircleFacts, kindWait, kindWaiter, kindWaitGone, kindEnrollment, kindProgram, kindPlan,
 	kindOpenRequests, kindReleased, kindNotification, kindNotificationRead, kindUnread, kindOutbox,
-	kindFlash, kindFlashIndex, kindFlashBusy, kindRules}
+	kindFlash, kindFlashIndex, kindFlashBusy, kindRules, kindCalendar, kindCalendars}
 
 // txBuilder collects the items of one TransactWriteItems and remembers what each one is,
 // so a cancellation reason at index i can be explained.

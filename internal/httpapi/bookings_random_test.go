@@ -3,17 +3,20 @@ package httpapi
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/dynamo/dynamotest"
+	"github.com/tandemhq/tandem/internal/mentorships"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // TestRandomizedBookingInvariants runs hundreds of concurrent bookings, cancels and
-// reschedules of random, overlapping intervals across three experts and six learners, then
+// reschedules of random, overlapping intervals across three experts and six learners, with
+// mentorship series scheduled, skipped, moved and closed among them, then
 // checks the table: no two live bookings overlap for any expert (buffers included, as
 // locked) or learner, every lock belongs to a live booking that covers it, every live
 // booking holds all its locks, busy entries match live bookings, and the day counters and
@@ -34,15 +37,30 @@ func TestRandomizedBookingInvariants(t *testing.T) {
 			t.Fatalf("availability: %s", res.Body)
 		}
 	}
+	// Mentorship series in the mix: each learner has a weekly mentorship with one of the
+	// experts, Wednesdays in New York, two sessions (3 and 10 March); the run schedules,
+	// skips, moves and closes them through the API while the bookings race.
+	type series struct {
+		id              string
+		learner, expert *tandem.Caller
+	}
+	var all []series
+	for i := range 6 {
+		l, e := learner(i), experts[i%len(experts)]
+		m := f.mentorship(t, l, "POST", "/v1/mentorships", fmt.Sprintf(`{"expertId":"%s","agreement":%s}`, e.UserID, randomSeriesAgreement), 201)
+		f.mentorship(t, e, "POST", "/v1/mentorships/"+m.ID+"/accept", "", 200)
+		all = append(all, series{m.ID, l, e})
+	}
 	rng := rand.New(rand.NewPCG(2027, 3))
 	day := time.Date(2027, 3, 3, 14, 0, 0, 0, time.UTC) // Wednesday 09:00 New York
 	randomStart := func(r *rand.Rand) string {
 		return day.Add(time.Duration(r.IntN(2))*24*time.Hour + time.Duration(r.IntN(30))*15*time.Minute).Format(time.RFC3339)
 	}
 	var (
-		mu       sync.Mutex
-		ids      []string
-		statuses = map[int]int{}
+		mu             sync.Mutex
+		ids            []string
+		statuses       = map[int]int{}
+		seriesStatuses = map[int]int{}
 	)
 	const ops, workers = 360, 12
 	jobs := make(chan int)
@@ -61,7 +79,25 @@ func TestRandomizedBookingInvariants(t *testing.T) {
 					pick = ids[r.IntN(len(ids))]
 				}
 				mu.Unlock()
-				switch op := r.IntN(10); {
+				switch op := r.IntN(13); {
+				case op >= 10: // a series operation, by either party
+					m := all[r.IntN(len(all))]
+					c := []*tandem.Caller{m.learner, m.expert}[r.IntN(2)]
+					base := "/v1/mentorships/" + m.id
+					switch so := r.IntN(20); {
+					case so < 9:
+						body := fmt.Sprintf(`{"from":"2027-03-03","time":"%02d:%02d"}`, 9+r.IntN(7), 30*r.IntN(2))
+						res = f.requests.do("POST", base+"/schedule", body, c)
+					case so < 13:
+						res = f.requests.do("POST", fmt.Sprintf("%s/occurrences/%d/skip", base, r.IntN(2)), "", c)
+					case so < 19:
+						res = f.requests.do("POST", fmt.Sprintf("%s/occurrences/%d/move", base, r.IntN(2)), fmt.Sprintf(`{"start":"%s"}`, randomStart(r)), c)
+					default:
+						res = f.requests.do("POST", base+"/close", "", c)
+					}
+					mu.Lock()
+					seriesStatuses[res.Status]++
+					mu.Unlock()
 				case op < 6 || pick == "":
 					e := experts[r.IntN(len(experts))]
 					st := []string{"intro", "deep"}[r.IntN(2)]
@@ -96,12 +132,53 @@ func TestRandomizedBookingInvariants(t *testing.T) {
 	}
 	close(jobs)
 	wg.Wait()
-	t.Logf("statuses: %v", statuses)
+	t.Logf("statuses: %v (series operations: %v)", statuses, seriesStatuses)
 	if statuses[201] < 20 || statuses[409] < 20 {
 		t.Errorf("the run should both book and collide a lot: %v", statuses)
 	}
-	checkBookingInvariants(t, dynamotest.Items(t, f.cfg), f.clock())
+	if seriesStatuses[200] < 10 || seriesStatuses[409] < 5 {
+		t.Errorf("the series should both act and collide: %v", seriesStatuses)
+	}
+	items := dynamotest.Items(t, f.cfg)
+	checkBookingInvariants(t, items, f.clock())
+	// The series' bookings are ordinary bookings, checked above with the rest; and every
+	// occurrence the mentorship says is booked is a booking that holds its time.
+	seriesBooked := 0
+	for _, m := range all {
+		got, err := f.store.GetMentorship(t.Context(), "acme", m.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range got.Occurrences {
+			if o.State != tandem.OccurrenceBooked {
+				continue
+			}
+			seriesBooked++
+			b, err := f.store.GetBooking(t.Context(), "acme", o.BookingID)
+			if err != nil || !b.Status.Live() || !b.Start.Equal(o.Start) {
+				t.Errorf("mentorship %s occurrence %d booked at %s: booking %+v, %v", m.id, o.Index, o.Start, b, err)
+			}
+		}
+		// And no series booking holds time that no occurrence of it says is booked.
+		for idx := range 2 {
+			b, err := f.store.GetBooking(t.Context(), "acme", mentorships.OccurrenceBookingID("acme", m.id, idx))
+			if err != nil || !b.Status.Live() {
+				continue
+			}
+			if !slices.ContainsFunc(got.Occurrences, func(o tandem.Occurrence) bool {
+				return o.BookingID == b.ID && o.State == tandem.OccurrenceBooked
+			}) {
+				t.Errorf("mentorship %s (%s): booking %s of occurrence %d holds time, but the occurrences are %+v", m.id, got.Status, b.ID, idx, got.Occurrences)
+			}
+		}
+	}
+	t.Logf("%d series occurrences booked at the end", seriesBooked)
 }
+
+// randomSeriesAgreement: weekly on Wednesdays in New York, two 30-minute sessions.
+const randomSeriesAgreement = `{"goals":[{"title":"Ship a service","measure":"in production"}],
+  "cadence":"weekly","months":1,"sessions":2,"sessionType":"intro","weekday":"wed",
+  "window":{"start":"09:00","end":"17:00"},"timezone":"America/New_York"}`
 
 // ownerOf returns a participant allowed to change the booking (its learner).
 func (f *fixture) ownerOf(t *testing.T, id string) *tandem.Caller {

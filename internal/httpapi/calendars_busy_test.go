@@ -25,7 +25,7 @@ func (f *fixture) storeCalendar(t *testing.T, userID, id string, ranges ...dynam
 	now := f.clock()
 	c := &dynamo.CalendarConnection{OrgID: "acme", UserID: userID, ID: id, Kind: "ics", Name: "Work", Host: "cal.example",
 		Sealed: "x", CreatedAt: now, NextSyncAt: now.Add(10 * time.Minute)}
-	if err := f.store.CreateCalendarConnection(ctx, c); err != nil {
+	if err := f.store.CreateCalendarConnection(ctx, c, 5); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.store.SaveCalendarSync(ctx, c, ranges); err != nil {

@@ -46,4 +46,7 @@
 // active) or when the last two sessions due were cancelled or missed; computed at read from
 // the occurrences' bookings, with the reason, and stored on the mentorship (health,
 // healthReason) whenever it changes, so a stream consumer (notifications) can nudge both sides.
+// The scheduler refreshes each org's active mentorships hourly (HealthDue, health_job.go), so
+// a pair nobody opens still turns stalled; every health write is conditioned on the stored
+// health it was decided on and a stalled one carries the stall's mark (StallMark).
 package mentorships

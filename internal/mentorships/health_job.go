@@ -150,3 +150,39 @@ func StallMark(m *tandem.Mentorship, books map[string]*tandem.Booking, h Health,
 func (s *Service) watchHealth(ctx context.Context, org string) error {
 	return s.store.ScheduleMentorshipHealth(ctx, org, s.now().UTC().Truncate(time.Hour).Add(time.Hour), "", 0, true)
 }
+
+// HealthDue handles an org's due health pass (dynamo.DueHealth) of the hour `hour` at now,
+// refreshing at most limit mentorships: the pass resumes in the current hour from where it
+// stopped when more are left, moves to the next hour when the org's mentorships were all
+// read and one of them was active, and ends otherwise (a mentorship becoming active starts
+// it again). kept is true when limit left nothing for it this run (the entry stays).
+func HealthDue(ctx context.Context, store *dynamo.Store, d dynamo.Due, hour, now time.Time, limit int) (p HealthPass, kept bool, err error) {
+	if limit <= 0 {
+		return p, true, nil
+	}
+	p, err = RefreshHealth(ctx, store, d.Org, d.Start, limit, now)
+	if err != nil {
+		return p, false, err
+	}
+	seen := d.Attempt + p.Active
+	current := now.UTC().Truncate(time.Hour)
+	next := current
+	switch {
+	case p.Next != "":
+	case seen > 0:
+		next = current.Add(time.Hour)
+	default:
+		return p, false, store.ClearDue(ctx, hour, d) // no active mentorship left: the chain ends
+	}
+	after, count := p.Next, seen
+	if p.Next == "" {
+		count = 0
+	}
+	if err := store.ScheduleMentorshipHealth(ctx, d.Org, next, after, count, false); err != nil {
+		return p, false, err
+	}
+	if !hour.Equal(next) {
+		err = store.ClearDue(ctx, hour, d)
+	}
+	return p, false, err
+}

@@ -426,6 +426,19 @@ func (s *Service) Schedule(ctx context.Context, c tandem.Caller, id string, in S
 		for i, st := range starts {
 			plan = append(plan, tandem.Occurrence{Index: i, Start: st, State: tandem.OccurrenceFailed})
 		}
+		// The plan is fixed once, by the first schedule to store it (two racing schedules with
+		// different times would otherwise book the same occurrence keys with different bodies).
+		m, err = s.update(ctx, c, id, func(m *tandem.Mentorship, now time.Time) (bool, error) {
+			if len(m.Occurrences) > 0 {
+				return false, nil
+			}
+			m.Occurrences = slices.Clone(plan)
+			return true, nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		plan = slices.Clone(m.Occurrences)
 	}
 	out := &Scheduled{}
 	results := map[int]tandem.Occurrence{}
@@ -447,21 +460,36 @@ func (s *Service) Schedule(ctx context.Context, c tandem.Caller, id string, in S
 		}
 		results[o.Index] = o
 	}
+	var orphans []string // booked here, but the occurrence moved on meanwhile (skipped, closed)
 	m, err = s.update(ctx, c, id, func(m *tandem.Mentorship, now time.Time) (bool, error) {
+		orphans = orphans[:0]
 		if len(m.Occurrences) == 0 {
 			m.Occurrences = slices.Clone(plan)
 		}
+		open := m.Status == tandem.MentorshipActive || m.Status == tandem.MentorshipPaused
 		changed := false
 		for i := range m.Occurrences {
 			o := &m.Occurrences[i]
-			if r, ok := results[o.Index]; ok && o.State == tandem.OccurrenceFailed && r.Start.Equal(o.Start) {
+			r, ok := results[o.Index]
+			switch {
+			case !ok:
+			case open && o.State == tandem.OccurrenceFailed && r.Start.Equal(o.Start):
 				*o, changed = r, true
+			case r.State == tandem.OccurrenceBooked && o.BookingID != r.BookingID:
+				orphans = append(orphans, r.BookingID)
+			case r.State == tandem.OccurrenceBooked && !open:
+				orphans = append(orphans, r.BookingID)
 			}
 		}
 		return changed, nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	for _, bid := range orphans { // give back time no occurrence holds any more
+		if err := s.cancelBooking(ctx, m, bid, c.UserID, "The occurrence changed while it was being booked."); err != nil {
+			return nil, err
+		}
 	}
 	out.Mentorship = m
 	return out, nil

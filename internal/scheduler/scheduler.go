@@ -3,7 +3,8 @@
 // requests whose hold has passed and learners' requests past their expiry, offers seats of
 // group sessions given up to their waitlists (and passes on lapsed offers), and rolls each
 // expert's offered minutes (for HR's utilization) into every new month, fires session
-// reminders and lapse warnings, and retries e-mails that failed (internal/notify). It finds them
+// reminders and lapse warnings, retries e-mails that failed (internal/notify), and refreshes
+// the health of each org's active mentorships every hour (internal/mentorships). It finds them
 // through the hourly due entries the booking transactions write (no Scan), and changes each
 // through the booking use case (internal/booking) and the store's ordinary conditional
 // transition, so it is safe to run twice or alongside people using the app. Reads never wait
@@ -22,6 +23,7 @@ import (
 	"github.com/tandemhq/tandem/internal/connections"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/flash"
+	"github.com/tandemhq/tandem/internal/mentorships"
 	"github.com/tandemhq/tandem/internal/notify"
 	"github.com/tandemhq/tandem/internal/streams"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -56,7 +58,15 @@ type Result struct {
 	CalendarsFailed int `json:"calendarsFailed"`
 	// FlashRounds counts flash mentoring rounds made by this run (internal/flash).
 	FlashRounds int `json:"flashRounds"`
+	// MentorshipsChecked counts mentorships whose health this run refreshed (at most
+	// MentorshipsPerRun), MentorshipsStalled those of them that turned stalled.
+	MentorshipsChecked int `json:"mentorshipsChecked"`
+	MentorshipsStalled int `json:"mentorshipsStalled"`
 }
+
+// MentorshipsPerRun bounds the mentorships whose health one run refreshes (the rest are the
+// next run's, each org's pass resuming where it stopped).
+const MentorshipsPerRun = 500
 
 // CalendarsPerRun bounds the connected calendars one run syncs (the most overdue first; the
 // rest are next run's).
@@ -181,6 +191,13 @@ func process(ctx context.Context, store *dynamo.Store, d dynamo.Due, hour, now t
 			return tandem.Errorf(tandem.EConflict, "not due yet") // kept for a later run
 		}
 		return store.ClearDueEntry(ctx, hour, d)
+	case dynamo.DueHealth: // an org's mentorships' health, hourly (internal/mentorships)
+		p, kept, err := mentorships.HealthDue(ctx, store, d, hour, now, MentorshipsPerRun-res.MentorshipsChecked)
+		res.MentorshipsChecked, res.MentorshipsStalled = res.MentorshipsChecked+p.Read, res.MentorshipsStalled+p.Stalled
+		if err == nil && kept {
+			err = tandem.Errorf(tandem.EConflict, "no room left in this run") // kept for the next
+		}
+		return err
 	case "OFFERED": // BookingID is the expert's id
 		a, err := store.GetAvailabilityFact(ctx, d.Org, d.BookingID)
 		if err != nil {
