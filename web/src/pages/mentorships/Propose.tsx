@@ -87,7 +87,13 @@ export function ProposeMentorship() {
   return (
     <main id="main" class="mentorship propose">
       <p>
-        <Link href={asExpert ? '/mentorships' : `/experts/${encodeURIComponent(expertId)}`}>← {asExpert ? 'Mentorships' : expert.data.name}</Link>
+        {asExpert ? (
+          <Link href="/mentorships">← Mentorships</Link>
+        ) : requestId ? (
+          <Link href={`/requests/${encodeURIComponent(requestId)}`}>← Your request</Link>
+        ) : (
+          <Link href={`/experts/${encodeURIComponent(expertId)}`}>← {expert.data.name}</Link>
+        )}
       </p>
       <h1 tabIndex={-1}>{asExpert ? `Invite ${learnerName} to a mentorship` : `Propose a mentorship with ${expert.data.name}`}</h1>
       <p class="muted">
@@ -173,7 +179,6 @@ export function ProposeMentorship() {
               For {expert.data.name.split(' ')[0]} ({zoneLabel(expert.data.timezone)}) that is {viewer} this week.
             </p>
           )}
-          {fe('agreement.timezone') && <p class="error">{fe('agreement.timezone')}</p>}
         </fieldset>
         <div class="actions">
           <button type="submit" disabled={busy || types.length === 0}>
