@@ -1,7 +1,9 @@
 // @ts-check
 // End-to-end: a mentorship, through the screens. Ben opens his request's matches and proposes a
 // mentorship to Maya with the form (the form first refuses a goal without its measure, next to
-// the field); Maya sees "Needs your answer" on her home, accepts, books the series, puts a topic
+// the field); Maya sees "Needs your answer" on her home, accepts, books the series (the first
+// session, taken meanwhile, at one of its alternatives in one click), moves one session and
+// skips another, puts a topic
 // on the shared agenda, adds an action item for Ben and a private note. Ben sees the agenda and
 // the action item but not Maya's note, is told when Maya saved the agenda while he was editing,
 // marks the item done, writes his own private note and records his starting ratings; both see the
@@ -14,7 +16,7 @@ import { apiAs, assertAccessible, done, launch, shot, signedIn } from './lib.mjs
 /** @type {import('playwright-core').Browser} */
 let browser;
 /** What to undo, so later files see the seed as it was (the Sales budget test in particular). */
-const made = { mentorship: '', request: '' };
+const made = { mentorship: '', request: '', ninaBooking: '' };
 
 before(async () => {
   browser = await launch();
@@ -25,6 +27,7 @@ after(async () => {
     // Closing cancels the booked sessions (weeks ahead: not late, so the budget is given back).
     if (made.mentorship) assert.equal((await ben('POST', `/v1/mentorships/${made.mentorship}/close`)).status, 200);
     if (made.request) await ben('POST', `/v1/requests/${made.request}/close`);
+    if (made.ninaBooking) await (await apiAs('nina@acme.example'))('POST', `/v1/bookings/${made.ninaBooking}/cancel`, { reason: 'e2e cleanup' });
   } finally {
     await browser?.close();
   }
@@ -96,12 +99,32 @@ test('a learner proposes a mentorship from a match with the form, the expert acc
   await maya.page.getByRole('heading', { level: 1, name: 'Mentoring Ben Carter' }).waitFor();
   await maya.page.getByRole('button', { name: 'Accept' }).click();
   await maya.page.locator('[data-status="active"]').waitFor();
+  // Nina takes the first session's time (Tuesday 16 March, 15:00 London) just before: that
+  // session is reported with the nearest free times, and one click books it at the first.
+  const nina = await apiAs('nina@acme.example');
+  const taken = await nina('POST', '/v1/bookings', { expertId: 'acme-maya', sessionType: 'intro', start: '2027-03-16T15:00:00Z', note: 'e2e: takes the first mentorship session' }, { 'Idempotency-Key': `e2e-mentorship-${Date.now()}` });
+  assert.equal(taken.status, 201, taken.text);
+  made.ninaBooking = taken.json.id;
   await maya.page.getByRole('button', { name: 'Book the sessions' }).click();
-  await maya.page.getByTestId('schedule-result').waitFor();
-  await maya.page.locator('li[data-occurrence="0"]').waitFor();
-  const booked = await maya.page.locator('li[data-state="booked"]').count();
-  assert.ok(booked >= 1, `at least one session booked (${booked})`);
+  await maya.page.getByTestId('schedule-result').getByText('2 of 3 booked').waitFor();
+  const first = maya.page.locator('li[data-occurrence="0"]');
+  assert.equal(await first.getAttribute('data-state'), 'failed');
+  await first.getByText('Not booked: The expert is busy then.').waitFor();
+  await shot(maya.page, 'mentorship-failed-occurrence');
+  await first.getByRole('button', { name: /^Book session 1 at / }).first().click();
+  await maya.page.locator('li[data-occurrence="0"][data-state="booked"]').waitFor();
+  assert.equal(await maya.page.locator('li[data-state="booked"]').count(), 3, 'all three sessions booked');
   await maya.page.getByTestId('next-session').waitFor();
+
+  // Move the second session to a nearby free time; skip the third.
+  const second = maya.page.locator('li[data-occurrence="1"]');
+  const before = await second.locator('.occ-when').innerText();
+  await second.getByRole('button', { name: 'Move session 2' }).click();
+  await second.getByRole('list', { name: 'Free times nearby' }).getByRole('button').first().click();
+  await maya.page.waitForFunction((b) => document.querySelector('li[data-occurrence="1"] .occ-when')?.textContent !== b, before);
+  await maya.page.getByRole('button', { name: 'Skip session 3' }).click();
+  await maya.page.getByRole('dialog').getByRole('button', { name: 'Skip this session' }).click();
+  await maya.page.locator('li[data-occurrence="2"][data-state="skipped"]').waitFor();
 
   // Between sessions: the agenda, an action item for Ben, a private note.
   await maya.page.getByLabel('Add a topic').fill('Walk through the payments design doc');

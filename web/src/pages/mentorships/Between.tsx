@@ -171,6 +171,7 @@ function Actions({ m, me, zone }: Props) {
   const toggle = async (it: ActionItem, done: boolean) => {
     setBusy(it.id);
     setErr(null);
+    replace({ ...it, done }); // at once; the answer (or a reload after a refusal) settles it
     try {
       replace(await api.updateActionItem(m.id, it.id, { text: it.text, owner: it.owner === m.learner.id ? 'learner' : 'expert', due: it.due, done, version: it.version }));
     } catch (x) {

@@ -89,7 +89,7 @@ export function Progress({ m, me, zone, onChanged }: { m: Mentorship; me: string
               name={`rating-${i}`}
               value={ratings[i]}
               options={SCALE}
-              onValue={(v) => setRatings(ratings.map((r, j) => (j === i ? v : r)))}
+              onValue={(v) => setRatings((rs) => rs.map((r, j) => (j === i ? v : r)))}
               hint={`1 just starting, 5 achieved. Judged by: ${g.measure}`}
               error={errorOf(err, `ratings[${i}]`, true)}
             />
@@ -198,7 +198,7 @@ function Reflection({ m, me, onChanged }: { m: Mentorship; me: string; onChanged
               name={`achieved-${i}`}
               value={achieved[i]}
               options={SCALE}
-              onValue={(v) => setAchieved(achieved.map((r, j) => (j === i ? v : r)))}
+              onValue={(v) => setAchieved((rs) => rs.map((r, j) => (j === i ? v : r)))}
               hint="1 not at all, 5 fully."
               error={errorOf(err, `goalsAchieved[${i}]`, true)}
             />
