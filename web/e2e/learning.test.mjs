@@ -144,7 +144,7 @@ test('a learner posts a request and sees explained matches', async () => {
   assert.equal(sum.toFixed(2), await card.getByTestId('score-total').innerText());
   assert.equal(sum.toFixed(2), (top.score * 100).toFixed(2));
   // The matches link to the expert with the request, so a direct booking fulfils it.
-  assert.equal(await card.getByRole('link', { name: top.expert.name }).getAttribute('href'), `/experts/${top.expert.id}?request=${req.id}`);
+  assert.equal(await card.getByRole('link', { name: top.expert.name, exact: true }).getAttribute('href'), `/experts/${top.expert.id}?request=${req.id}`);
   await shot(page, '18-request-matches');
   await assertAccessible(page);
   await done(s, [400]); // the invalid request, on purpose

@@ -36,10 +36,17 @@ const roles = [
       const expert = await firstId('ben@acme.example', '/v1/experts', (j) => j.items);
       const request = await firstId('ben@acme.example', '/v1/requests', (j) => j.items);
       const mentorship = await firstId('ben@acme.example', '/v1/mentorships', (j) => j.items);
-      return ['/', '/experts', `/experts/${expert}`, '/sessions', '/requests', '/requests/new', ...(request ? [`/requests/${request}`] : []), '/programs', '/mentorships', ...(mentorship ? [`/mentorships/${mentorship}`] : []), '/notifications', '/notifications/settings', '/calendars'];
+      return ['/', '/experts', `/experts/${expert}`, '/sessions', '/requests', '/requests/new', ...(request ? [`/requests/${request}`] : []), '/programs', '/mentorships', ...(mentorship ? [`/mentorships/${mentorship}`] : []), `/mentorships/new?expert=${expert}`, '/notifications', '/notifications/settings', '/calendars'];
     },
   ],
-  ['Maya Okafor', 'maya@acme.example', async () => ['/', '/expert/schedule', '/expert/board', '/expert/availability', '/expert/profile', '/calendars', '/notifications']],
+  [
+    'Maya Okafor',
+    'maya@acme.example',
+    async () => {
+      const mentorship = await firstId('maya@acme.example', '/v1/mentorships', (j) => j.items);
+      return ['/', '/expert/schedule', '/expert/board', '/expert/availability', '/expert/profile', '/calendars', '/notifications', '/mentorships', ...(mentorship ? [`/mentorships/${mentorship}`] : []), '/mentorships/new?learner=acme-ben&name=Ben%20Carter'];
+    },
+  ],
   [
     'Hana Novak',
     'hana@acme.example',

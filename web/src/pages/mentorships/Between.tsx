@@ -3,9 +3,9 @@
 // (owner, due date, done; versioned too) and the viewer's private notes, which only they can
 // read (the API keeps them under the author's id; neither the other side nor HR sees them).
 import { useEffect, useState } from 'preact/hooks';
-import { DateTime } from 'luxon';
 import { api, ApiError, type ActionItem, type Mentorship } from '../../api';
 import { useLoad } from '../../load';
+import { serverNow } from '../../state';
 import { formatDate, formatInstant } from '../../time';
 import { Checkbox, Empty, ErrorBanner, Loading, Select, TextArea, TextField, errorOf } from '../../ui';
 import { upcoming } from './agreement';
@@ -149,7 +149,7 @@ function Actions({ m, me, zone }: Props) {
   const isLearner = m.learner.id === me;
   const [text, setText] = useState('');
   const [owner, setOwner] = useState<'learner' | 'expert'>(isLearner ? 'learner' : 'expert');
-  const [due, setDue] = useState(() => DateTime.now().setZone(zone).plus({ weeks: 1 }).toISODate() ?? '');
+  const [due, setDue] = useState(() => serverNow(zone).plus({ weeks: 1 }).toISODate() ?? '');
   const [err, setErr] = useState<unknown>(null);
   const [busy, setBusy] = useState('');
   const name = (id: string) => (id === me ? 'You' : id === m.learner.id ? m.learner.name : m.expert.name);
@@ -171,6 +171,7 @@ function Actions({ m, me, zone }: Props) {
   const toggle = async (it: ActionItem, done: boolean) => {
     setBusy(it.id);
     setErr(null);
+    replace({ ...it, done }); // at once; the answer (or a reload after a refusal) settles it
     try {
       replace(await api.updateActionItem(m.id, it.id, { text: it.text, owner: it.owner === m.learner.id ? 'learner' : 'expert', due: it.due, done, version: it.version }));
     } catch (x) {
@@ -249,7 +250,7 @@ function Notes({ m, me, zone }: Props) {
     <section class="card notes-card private" aria-labelledby="notes-h" aria-describedby="notes-private">
       <h2 id="notes-h">Private notes</h2>
       <p class="private-label" id="notes-private">
-        <span aria-hidden="true">🔒</span> Only you can see these: not {other.name}, not HR.
+        Only you can see these: not {other.name}, not HR.
       </p>
       {list.loading && !list.data && <Loading what="Loading your notes…" />}
       <ErrorBanner error={list.error ?? err} shown={['note']} />

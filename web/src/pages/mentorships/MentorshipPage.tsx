@@ -197,7 +197,7 @@ function Agreement({ m, expert, zone, isLearner }: { m: Mentorship; expert: Expe
           </li>
         ))}
       </ol>
-      <dl class="facts">
+      <dl class="m-facts">
         <div>
           <dt>Rhythm</dt>
           <dd>

@@ -3,7 +3,7 @@
 // after a session, at the end). After closing: each side's final reflection, once (each goal
 // achieved 1-5, would recommend, poor fit, a comment); a learner's poor fit on a mentorship
 // from their request reopens the request for new matches, and the page says so.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type GoalTrend, type Mentorship } from '../../api';
 import { useLoad } from '../../load';
 import { Link } from '../../router';
@@ -27,6 +27,10 @@ export function Progress({ m, me, zone, onChanged }: { m: Mentorship; me: string
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
   const count = progress.data?.items.length ?? 0;
+  // After the starting point, a check-in is most often the one after a session.
+  useEffect(() => {
+    if (count > 0 && m.status !== 'closed') setKind((k) => (k === 'start' ? 'session' : k));
+  }, [count > 0]);
   const checkIn = async (e: Event) => {
     e.preventDefault();
     setErr(null);
@@ -85,7 +89,7 @@ export function Progress({ m, me, zone, onChanged }: { m: Mentorship; me: string
               name={`rating-${i}`}
               value={ratings[i]}
               options={SCALE}
-              onValue={(v) => setRatings(ratings.map((r, j) => (j === i ? v : r)))}
+              onValue={(v) => setRatings((rs) => rs.map((r, j) => (j === i ? v : r)))}
               hint={`1 just starting, 5 achieved. Judged by: ${g.measure}`}
               error={errorOf(err, `ratings[${i}]`, true)}
             />
@@ -194,7 +198,7 @@ function Reflection({ m, me, onChanged }: { m: Mentorship; me: string; onChanged
               name={`achieved-${i}`}
               value={achieved[i]}
               options={SCALE}
-              onValue={(v) => setAchieved(achieved.map((r, j) => (j === i ? v : r)))}
+              onValue={(v) => setAchieved((rs) => rs.map((r, j) => (j === i ? v : r)))}
               hint="1 not at all, 5 fully."
               error={errorOf(err, `goalsAchieved[${i}]`, true)}
             />

@@ -44,7 +44,7 @@ export function ProposeMentorship() {
   const [err, setErr] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const set = (p: Partial<Agreement>) => setA((x) => ({ ...x, ...p }));
-  const setGoal = (i: number, p: Partial<{ title: string; measure: string }>) => set({ goals: a.goals.map((g, j) => (j === i ? { ...g, ...p } : g)) });
+  const setGoal = (i: number, p: Partial<{ title: string; measure: string }>) => setA((x) => ({ ...x, goals: x.goals.map((g, j) => (j === i ? { ...g, ...p } : g)) }));
   const fe = (f: string) => errorOf(err, f, true);
 
   const submit = async (e: Event) => {
@@ -87,7 +87,13 @@ export function ProposeMentorship() {
   return (
     <main id="main" class="mentorship propose">
       <p>
-        <Link href={asExpert ? '/mentorships' : `/experts/${encodeURIComponent(expertId)}`}>← {asExpert ? 'Mentorships' : expert.data.name}</Link>
+        {asExpert ? (
+          <Link href="/mentorships">← Mentorships</Link>
+        ) : requestId ? (
+          <Link href={`/requests/${encodeURIComponent(requestId)}`}>← Your request</Link>
+        ) : (
+          <Link href={`/experts/${encodeURIComponent(expertId)}`}>← {expert.data.name}</Link>
+        )}
       </p>
       <h1 tabIndex={-1}>{asExpert ? `Invite ${learnerName} to a mentorship` : `Propose a mentorship with ${expert.data.name}`}</h1>
       <p class="muted">
@@ -110,7 +116,7 @@ export function ProposeMentorship() {
                 <TextField label={`Goal ${i + 1}`} value={g.title} onValue={(v) => setGoal(i, { title: v })} error={fe(`agreement.goals[${i}].title`)} maxLength={200} hint={i === 0 ? 'What you want to be able to do, e.g. “Lead a design review”.' : undefined} />
                 <TextArea label={`How we’ll judge progress on goal ${i + 1}`} value={g.measure} onValue={(v) => setGoal(i, { measure: v })} error={fe(`agreement.goals[${i}].measure`)} rows={2} maxLength={500} />
                 {a.goals.length > 1 && (
-                  <button type="button" class="secondary small" onClick={() => set({ goals: a.goals.filter((_, j) => j !== i) })}>
+                  <button type="button" class="secondary small" onClick={() => setA((x) => ({ ...x, goals: x.goals.filter((_, j) => j !== i) }))}>
                     Remove goal {i + 1}
                   </button>
                 )}
@@ -118,7 +124,7 @@ export function ProposeMentorship() {
             ))}
           </ol>
           {a.goals.length < MAX_GOALS && (
-            <button type="button" class="secondary" onClick={() => set({ goals: [...a.goals, emptyGoal()] })}>
+            <button type="button" class="secondary" onClick={() => setA((x) => ({ ...x, goals: [...x.goals, emptyGoal()] }))}>
               Add a goal
             </button>
           )}
@@ -165,15 +171,14 @@ export function ProposeMentorship() {
           </p>
           <Select label="Day" value={a.weekday} onValue={(v) => set({ weekday: v as Agreement['weekday'] })} options={WEEKDAYS.map((d) => ({ value: d, label: WEEKDAY_NAMES[d]! }))} error={fe('agreement.weekday')} />
           <div class="row numbers">
-            <TextField label="Earliest start" type="time" step={900} value={a.window.start} onValue={(v) => set({ window: { ...a.window, start: v } })} error={fe('agreement.window.start') ?? fe('agreement.window')} />
-            <TextField label="Latest end" type="time" step={900} value={a.window.end} onValue={(v) => set({ window: { ...a.window, end: v } })} error={fe('agreement.window.end')} />
+            <TextField label="Earliest start" type="time" step={900} value={a.window.start} onValue={(v) => setA((x) => ({ ...x, window: { ...x.window, start: v } }))} error={fe('agreement.window.start') ?? fe('agreement.window')} />
+            <TextField label="Latest end" type="time" step={900} value={a.window.end} onValue={(v) => setA((x) => ({ ...x, window: { ...x.window, end: v } }))} error={fe('agreement.window.end')} />
           </div>
           {viewer && (
             <p class="muted" data-testid="expert-clock">
               For {expert.data.name.split(' ')[0]} ({zoneLabel(expert.data.timezone)}) that is {viewer} this week.
             </p>
           )}
-          {fe('agreement.timezone') && <p class="error">{fe('agreement.timezone')}</p>}
         </fieldset>
         <div class="actions">
           <button type="submit" disabled={busy || types.length === 0}>
