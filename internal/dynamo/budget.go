@@ -172,8 +172,8 @@ func (s *Store) ImportBudgetUsage(ctx context.Context, org, batch string, usage 
 // Hot items. With a budget set, every booking of the org updates the same usage counters, and
 // every seat and waitlist place of a circle its busy entry; in DynamoDB two transactions on
 // one item at the same time cancel one another (TransactionConflict), so at a Monday
-// morning's rate most first attempts collide (README, "Scale"). commit's own retries span
-// about 150 ms; commitPatient, used by Book and BookSeat, runs the same transaction again for
+// morning's rate most first attempts collide (README, "Scale"). commit's own 5 tries span
+// 0.1–0.2 s; commitPatient, used by Book and BookSeat, runs the same transaction again for
 // up to contentionRounds more rounds after exponentially growing, jittered pauses, as AWS
 // advises for TransactionConflict, before answering the conflict.
 

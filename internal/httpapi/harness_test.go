@@ -20,6 +20,7 @@ import (
 	"github.com/tandemhq/tandem/internal/caldav/caldavtest"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/dynamo/dynamotest"
+	"github.com/tandemhq/tandem/internal/dynamo/dynamotest/faithful"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
@@ -155,9 +156,18 @@ func newFixture(t testing.TB) *fixture {
 	return newFixtureAt(t, time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC))
 }
 
-// newFixtureAt is a fixture whose clock stands still at now.
+// newFixtureAt is a fixture whose clock stands still at now. With TANDEM_FAITHFUL=1 its
+// stores go through a faithful.Model (DynamoDB's transaction conflicts and partition
+// throughput; README "Scale"): `TANDEM_FAITHFUL=1 go test -run Randomized ./internal/httpapi`
+// runs the randomized invariant tests as AWS would interleave them.
 func newFixtureAt(t testing.TB, now time.Time) *fixture {
 	t.Helper()
+	if os.Getenv("TANDEM_FAITHFUL") == "1" {
+		m := faithful.New()
+		m.Latency, m.MaxInFlight = 5*time.Millisecond, 8
+		t.Cleanup(func() { t.Logf("faithful model: %v", m.Stats()) })
+		return newFixtureWith(t, now, m.Middleware)
+	}
 	return newFixtureWith(t, now)
 }
 

@@ -99,6 +99,9 @@ type Model struct {
 	// Unfaithful turns rule 1 off (no conflicts), for a baseline of what DynamoDB Local alone
 	// lets through; WCU and RCU 0 turn rule 2 off.
 	Unfaithful bool
+	// Now is the model's clock for holds and token buckets (nil: time.Now); tests of the
+	// model hold it still so that its decisions do not depend on the machine's speed.
+	Now func() time.Time
 
 	mu      sync.Mutex
 	gate    chan struct{}
@@ -173,7 +176,7 @@ func (m *Model) attempt(ctx context.Context, op string, input any, in middleware
 	a := describe(input)
 	m.mu.Lock()
 	m.stats.Attempts++
-	now := time.Now()
+	now := m.now()
 	// Rule 1: conflicts with ongoing transactions.
 	var conflicted []bool
 	anyConflict := false
@@ -282,7 +285,7 @@ func (m *Model) attempt(ctx context.Context, op string, input any, in middleware
 		m.stats.RCU += units
 		if m.RCU > 0 && len(a.parts) > 0 {
 			for _, p := range a.parts {
-				m.bucket(p, true, m.RCU, time.Now()).tokens -= units / float64(len(a.parts))
+				m.bucket(p, true, m.RCU, m.now()).tokens -= units / float64(len(a.parts))
 			}
 		}
 	}
@@ -308,6 +311,13 @@ func hold(held map[string]time.Time, items []string, now, until time.Time) map[s
 		}
 	}
 	return held
+}
+
+func (m *Model) now() time.Time {
+	if m.Now != nil {
+		return m.Now()
+	}
+	return time.Now()
 }
 
 type bucket struct {

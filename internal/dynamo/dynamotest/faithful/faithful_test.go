@@ -47,23 +47,21 @@ func add(table, pk, sk string) types.TransactWriteItem {
 		ExpressionAttributeValues: map[string]types.AttributeValue{":one": &types.AttributeValueMemberN{Value: "1"}}}}
 }
 
-// TestOverlappingTransactionsConflict: while one transaction holds an item, a second
-// transaction writing it is cancelled with TransactionConflict on that item (None on the
-// other), a PutItem of it is rejected with TransactionConflictException, and a transaction
-// on other items goes through. Once the first is done, the same writes succeed.
+// TestOverlappingTransactionsConflict: while one transaction holds an item (the model's clock
+// held still inside its hold), a second transaction writing it is cancelled with
+// TransactionConflict on that item (None on the other), a PutItem of it is rejected with
+// TransactionConflictException, and a transaction on other items goes through. Once the hold
+// is over, the same writes succeed; the refused ones never reached the table.
 func TestOverlappingTransactionsConflict(t *testing.T) {
-	m := &faithful.Model{Latency: 300 * time.Millisecond}
+	clk := &clock{t: time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC)}
+	m := &faithful.Model{Latency: 20 * time.Millisecond, Now: clk.now}
 	c, table := client(t, m, 0)
 	ctx := context.Background()
-	var wg sync.WaitGroup
-	var firstErr error
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		_, firstErr = c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-			add(table, "P#hot", "COUNTER"), add(table, "P#a", "X")}})
-	}()
-	time.Sleep(100 * time.Millisecond) // the first is now holding its items (300 ms)
+	if _, err := c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		add(table, "P#hot", "COUNTER"), add(table, "P#a", "X")}}); err != nil {
+		t.Fatalf("first transaction: %v", err)
+	}
+	// The model's clock has not moved: the first still holds its items.
 	_, err := c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 		add(table, "P#b", "X"), add(table, "P#hot", "COUNTER")}})
 	var tce *types.TransactionCanceledException
@@ -83,10 +81,7 @@ func TestOverlappingTransactionsConflict(t *testing.T) {
 		add(table, "P#c", "X"), add(table, "P#hot", "OTHER")}}); err != nil {
 		t.Errorf("a transaction on other items (same partition, other item): %v", err)
 	}
-	wg.Wait()
-	if firstErr != nil {
-		t.Fatalf("first transaction: %v", firstErr)
-	}
+	clk.advance(21 * time.Millisecond) // the hold is over
 	if _, err := c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{add(table, "P#hot", "COUNTER")}}); err != nil {
 		t.Errorf("after the first finished: %v", err)
 	}
@@ -102,11 +97,12 @@ func TestOverlappingTransactionsConflict(t *testing.T) {
 	}
 }
 
-// TestConcurrentTransactionsOnOneItem: many transactions at once on one counter, without added
-// latency: some collide (DynamoDB Local alone would accept all), and the counter equals the
-// number accepted.
+// TestConcurrentTransactionsOnOneItem: 40 transactions at once on one counter, within one
+// hold (the model's clock held still): exactly one commits, 39 are cancelled
+// (DynamoDB Local alone would accept all 40), and the counter says 1.
 func TestConcurrentTransactionsOnOneItem(t *testing.T) {
-	m := &faithful.Model{Latency: 20 * time.Millisecond}
+	clk := &clock{t: time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC)}
+	m := &faithful.Model{Latency: 20 * time.Millisecond, Now: clk.now}
 	c, table := client(t, m, 0)
 	ctx := context.Background()
 	const n = 40
@@ -133,25 +129,37 @@ func TestConcurrentTransactionsOnOneItem(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if conflicts == 0 || ok == 0 || ok+conflicts != n {
-		t.Errorf("%d accepted, %d conflicts of %d: want both", ok, conflicts, n)
+	if ok != 1 || conflicts != n-1 {
+		t.Errorf("%d accepted, %d conflicts of %d: want 1 and %d", ok, conflicts, n, n-1)
 	}
 	out, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: &table, Key: key("P#hot", "COUNTER"), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := out.Item["n"].(*types.AttributeValueMemberN).Value; got != fmt.Sprint(ok) {
-		t.Errorf("counter %s, want %d", got, ok)
+	if got := out.Item["n"].(*types.AttributeValueMemberN).Value; got != "1" {
+		t.Errorf("counter %s, want 1", got)
 	}
 }
 
-// TestPartitionThrottling: with 50 WCU a partition, the first second's 50 writes pass, the
-// next is refused with ProvisionedThroughputExceededException (no SDK retry here), another
-// partition is unaffected, capacity comes back at the rate, and with the SDK's retryer the
-// refused write is retried and succeeds once capacity is back. A transaction on the exhausted
-// partition is cancelled with ThrottlingError on that item.
+// clock is a clock the test moves by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *clock) advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(d) }
+
+// TestPartitionThrottling: with 50 WCU a partition (and the model's clock held still), the
+// first 50 writes pass, the 51st is refused with ProvisionedThroughputExceededException (no
+// SDK retry here), another partition is unaffected, and capacity comes back at the rate. A
+// transaction on the exhausted partition is cancelled with ThrottlingError on that item. With
+// the SDK's default retryer a refused write is retried by the SDK (4 attempts in all), and
+// goes through once capacity is back.
 func TestPartitionThrottling(t *testing.T) {
-	m := &faithful.Model{WCU: 50, RCU: 3000}
+	clk := &clock{t: time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC)}
+	m := &faithful.Model{WCU: 50, RCU: 3000, Now: clk.now}
 	cfg := dynamotest.Config(t, dynamotest.Options{})
 	table := cfg.Table
 	c := clientOn(t, cfg, m, 1)
@@ -161,7 +169,6 @@ func TestPartitionThrottling(t *testing.T) {
 			UpdateExpression: aws.String("SET v = :v"), ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: "1"}}})
 		return err
 	}
-	start := time.Now()
 	accepted := 0
 	var throttled error
 	for i := range 200 {
@@ -171,14 +178,9 @@ func TestPartitionThrottling(t *testing.T) {
 		}
 		accepted++
 	}
-	elapsed := time.Since(start).Seconds()
 	var pte *types.ProvisionedThroughputExceededException
-	if !errors.As(throttled, &pte) {
-		t.Fatalf("after %d writes: %v, want ProvisionedThroughputExceededException", accepted, throttled)
-	}
-	// One second's burst plus what refilled while writing.
-	if limit := 50 + 50*elapsed + 1; accepted < 50 || float64(accepted) > limit {
-		t.Errorf("%d writes accepted in %.2fs, want 50..%.0f", accepted, elapsed, limit)
+	if !errors.As(throttled, &pte) || accepted != 50 {
+		t.Fatalf("after %d writes: %v, want 50 then ProvisionedThroughputExceededException", accepted, throttled)
 	}
 	if err := put(c, "P#cold", 0); err != nil {
 		t.Errorf("another partition: %v", err)
@@ -189,13 +191,28 @@ func TestPartitionThrottling(t *testing.T) {
 	if !errors.As(err, &tce) || aws.ToString(tce.CancellationReasons[1].Code) != "ThrottlingError" || aws.ToString(tce.CancellationReasons[0].Code) != "None" {
 		t.Errorf("transaction on the hot partition: %v, want cancelled with [None ThrottlingError]", err)
 	}
-	// With the SDK's default retryer (3 attempts, backoff), the refused write gets through.
+	// 100 ms later: 5 more units, so 5 more writes, then refused again.
+	clk.advance(100 * time.Millisecond)
+	for i := range 5 {
+		if err := put(c, "P#hot", 1000+i); err != nil {
+			t.Errorf("write %d after 100 ms: %v", i, err)
+		}
+	}
+	if err := put(c, "P#hot", 1005); !errors.As(err, &pte) {
+		t.Errorf("6th write after 100 ms: %v, want refused", err)
+	}
+	// The SDK's default retryer for DynamoDB retries the refusal (25 ms base backoff) up to its
+	// 4 attempts.
 	retrying := clientOn(t, cfg, m, 0)
 	before := m.Stats()
-	if err := put(retrying, "P#hot", 1000); err != nil {
-		t.Errorf("with SDK retries: %v", err)
+	if err := put(retrying, "P#hot", 2000); !errors.As(err, &pte) {
+		t.Errorf("with SDK retries and no capacity: %v, want refused after the retries", err)
 	}
-	if after := m.Stats(); after.SDKRetries()-before.SDKRetries() < 1 {
-		t.Errorf("no SDK retry counted: %v → %v", before, after)
+	if after := m.Stats(); after.SDKRetries()-before.SDKRetries() != 3 {
+		t.Errorf("SDK retries %d → %d, want 3 more", before.SDKRetries(), after.SDKRetries())
+	}
+	clk.advance(time.Second)
+	if err := put(retrying, "P#hot", 2001); err != nil {
+		t.Errorf("a second later: %v", err)
 	}
 }
