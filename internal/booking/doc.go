@@ -51,7 +51,7 @@
 //     collide and one joins), the expert-local day and ISO week that the per-day and per-week
 //     counters are keyed by, the learner's live-booking cap and the org's budget.
 //   - Then one TransactWriteItems (dynamo.Store.Book, or BookSeat for a seat):
-//     the booking, its 15-minute cell locks for the expert (buffers included; a circle's
+//     the booking, its 5-minute lock slots for the expert (buffers included; a circle's
 //     once, by the circle) and the learner, the counters, the budget draw, the due entries,
 //     the idempotency record and (warm) the rules' guards, every part conditional. A conflict
 //     anywhere writes nothing, so there is never a double booking, whatever was read or cached.
@@ -63,6 +63,10 @@
 // they must be made before the one write: so the caller passes Request.Render, which the use
 // case calls with the booking it is about to write (and, for a group session's waitlist, the
 // place's outcome). The use case never knows the API's shapes and the write stays one.
+// The record stores only what a replay needs: the body without the booking's note (its JSON
+// member is cut out and its place kept, NoteAt), since the booking item holds the note and
+// notes never change; a replay reads the booking (one GetItem, on a replay only) and puts the
+// note back, so the bytes are the same and the note is not written twice.
 //
 // # Concurrent retries with one key (issue #15 item 8)
 //

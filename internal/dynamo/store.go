@@ -81,7 +81,7 @@
 //
 //	expert profile + topic copies   transaction, profile at the version read            PutExpert (httpapi, seed)
 //	user record, availability, settings  PutItem                                        PutUser, PutAvailability, PutSettings (httpapi, seed)
-//	booking                         transaction: booking, busy entry, 15-minute cells of expert and learner,
+//	booking                         transaction: booking, busy entry, lock slots of expert and learner,
 //	                                idempotency record, limit and budget counters, due entries, request  Book (httpapi, seed)
 //	circle seat / waitlist place    transaction as Book, plus the circle's counters     BookSeat (httpapi)
 //	lifecycle step                  transaction: booking at the version read and its side effects  UpdateBooking (httpapi, scheduler)
