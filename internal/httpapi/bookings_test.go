@@ -170,6 +170,14 @@ func TestBookRoundTripBudget(t *testing.T) {
 	}
 	// Warm again with the fresh rules.
 	step("warm again", learner(5), "key-budget-5", bookBody("2027-03-03T20:00:00Z", "deep"), 201, 1, 1)
+	// HR (the requests function, another container) cuts the department's budget to what is
+	// used: the cached settings fail their guard and the fresh ones refuse the booking.
+	f.setBudget(t, `{"period":"month","orgHours":10,"departmentHours":{"Sales":1}}`)
+	f.counter.Reset()
+	over := f.book(learner(6), "key-budget-6", bookBody("2027-03-04T14:00:00Z", "deep"))
+	if p := over.problem(t); over.Status != 429 || p.Extra["limit"] != "budget_department" || f.counter.Count("TransactWriteItems") != 1 {
+		t.Errorf("after the budget was cut: %d %s (%v), want 429 budget_department from the fresh settings after the one failed guard", over.Status, over.Body, f.counter.Calls())
+	}
 }
 
 // TestConcurrentBookingsOfOneSlot: 64 learners race for one slot; exactly one wins.
