@@ -29,7 +29,8 @@
 //     and the one transaction guards them: a ConditionCheck on the profile's version, on the
 //     schedule document and on the settings document (or their absence). A guard that fails
 //     (another container changed the rules) drops the entry and the booking is decided again,
-//     cold, once. The stored response is not read either: the idempotency record is the
+//     cold, once; so is a booking the cached rules refuse (a refusal is never made on cached
+//     rules alone). The stored response is not read either: the idempotency record is the
 //     transaction's first item (attribute_not_exists), and when its condition fails the
 //     record comes back with the cancellation (ALL_OLD) and answers. Existing bookings are
 //     not read: the lock cells and counters in the transaction decide, and which condition
@@ -78,9 +79,10 @@
 // happy path is still two round trips) and, if the first copy committed, answers with its
 // stored response. A failure that was only contention (the transaction kept colliding with
 // concurrent ones) re-reads a few times while the first copy finishes. Warm, there was no
-// round trip 1: a refusal before the transaction reads the record once; a failed condition of
-// the transaction needs no read (the record's own condition was evaluated with it, first). Every copy thus gets
-// the one stored response, and exactly one booking is made.
+// round trip 1: a refusal before the transaction is never made on cached rules alone (the
+// booking is decided again cold, which reads the record); a failed condition of the
+// transaction needs no read (the record's own condition was evaluated with it, first). Every
+// copy thus gets the one stored response, and exactly one booking is made.
 //
 // # The lifecycle
 //

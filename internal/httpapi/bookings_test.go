@@ -270,3 +270,23 @@ func TestBookBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestWarmRefusalDecidedAgainCold: a time the cached schedule would refuse is decided again
+// with fresh reads, so a container's cache never refuses what another container just opened.
+func TestWarmRefusalDecidedAgainCold(t *testing.T) {
+	f := newBookingFixture(t, "instant", 0)
+	if res := f.book(bobLearner, "warm-key-0001", bookBody(wed0900, "intro")); res.Status != 201 {
+		t.Fatalf("book: %d %s", res.Status, res.Body)
+	}
+	saturday := strings.Replace(bookingSchedule, `"fri":`, `"sat":[{"start":"09:00","end":"12:00"}],"fri":`, 1)
+	if res := f.api.do("PUT", "/v1/experts/me/availability", saturday, aliceExpert); res.Status != 200 {
+		t.Fatalf("availability: %d %s", res.Status, res.Body)
+	}
+	f.counter.Reset()
+	if res := f.book(learner(1), "warm-key-0002", bookBody("2027-03-06T14:00:00Z", "intro")); res.Status != 201 {
+		t.Fatalf("Saturday, newly opened: %d %s (%v), want 201", res.Status, res.Body, f.counter.Calls())
+	}
+	if w := f.counter.Count("TransactWriteItems"); w != 1 {
+		t.Errorf("%d writes (%v), want the one after the fresh reads", w, f.counter.Calls())
+	}
+}
