@@ -101,14 +101,15 @@ func (s *Service) Book(ctx context.Context, r Request) (Result, error) {
 		if st, ok := rules.Expert.SessionType(in.SessionType); ok && st.Seats <= 1 {
 			inputs := &dynamo.SlotInputs{Expert: rules.Expert, Schedule: rules.Schedule, CalendarBusy: rules.CalendarBusy}
 			res, err := s.bookWith(ctx, r, idem, inputs, rules, arrived, false)
-			if !errors.Is(err, dynamo.ErrRulesChanged) {
+			if !errors.Is(err, dynamo.ErrRulesChanged) && !errors.Is(err, errRefusedWarm) {
 				return res, err
 			}
 		}
 	}
 
-	// Cold, round trip 1. The slot inputs' error waits until the stored response is known: a
-	// replay answers even when the expert has gone since.
+	// Cold, round trip 1 (also after a warm refusal: a refusal is never made on cached rules
+	// alone, which may be stale; the fresh reads decide it). The slot inputs' error waits until
+	// the stored response is known: a replay answers even when the expert has gone since.
 	var (
 		stored *dynamo.IdemRecord
 		g      errgroup.Group
@@ -130,12 +131,19 @@ func (s *Service) Book(ctx context.Context, r Request) (Result, error) {
 	return s.bookWith(ctx, r, idem, inputs, rules, arrived, true)
 }
 
+// errRefusedWarm is bookWith's answer when cached rules refused the booking before its
+// transaction: Book decides again with fresh reads (which also find a stored response).
+var errRefusedWarm = errors.New("refused on cached rules")
+
 // bookWith decides with inputs and rules and writes the one transaction (arrived: when the
 // request came, a waitlist place's order). checked says whether
-// the stored response for the key was read already (cold); if not (warm), a refusal before
-// the transaction looks for it once, so a replay is answered whatever has changed since.
+// the stored response for the key was read already (cold); if not (warm), a refusal before the
+// transaction is errRefusedWarm.
 func (s *Service) bookWith(ctx context.Context, r Request, idem dynamo.IdemRecord, inputs *dynamo.SlotInputs, rules *dynamo.BookingRules, arrived time.Time, checked bool) (Result, error) {
 	req, body, err := s.decide(r, inputs, rules.Settings, idem)
+	if err != nil && !checked {
+		return Result{}, errRefusedWarm
+	}
 	if err != nil {
 		return s.replayAfter(ctx, r.Org, idem, err, false, checked)
 	}
@@ -284,9 +292,9 @@ func noteMember(note string) []byte {
 // unknown (an internal error: it may even have been this one's). The record is read again
 // (consistently) and, if there, answers; otherwise the failure stands. wrote says whether the
 // failure came from the transaction (true) or from the checks before it; checked whether round
-// trip 1 read the record (cold). Warm, nothing read it before the transaction, so a refusal
-// before it reads it once (a replay is answered whatever changed since); a failed condition
-// of the transaction needs no read, since the idempotency record's own condition was
+// trip 1 read the record (cold). Warm, nothing read it before the transaction (a refusal
+// before it is decided again cold, which reads it); a failed condition of the transaction
+// needs no read, since the idempotency record's own condition was
 // evaluated in the same transaction, ahead of the others (a conflict is explained with no
 // extra read); contention and unknown outcomes read as below.
 func (s *Service) replayAfter(ctx context.Context, org string, idem dynamo.IdemRecord, failure error, wrote, checked bool) (Result, error) {

@@ -29,7 +29,8 @@
 //     and the one transaction guards them: a ConditionCheck on the profile's version, on the
 //     schedule document and on the settings document (or their absence). A guard that fails
 //     (another container changed the rules) drops the entry and the booking is decided again,
-//     cold, once. The stored response is not read either: the idempotency record is the
+//     cold, once; so is a booking the cached rules refuse (a refusal is never made on cached
+//     rules alone). The stored response is not read either: the idempotency record is the
 //     transaction's first item (attribute_not_exists), and when its condition fails the
 //     record comes back with the cancellation (ALL_OLD) and answers. Existing bookings are
 //     not read: the lock cells and counters in the transaction decide, and which condition
@@ -51,7 +52,7 @@
 //     collide and one joins), the expert-local day and ISO week that the per-day and per-week
 //     counters are keyed by, the learner's live-booking cap and the org's budget.
 //   - Then one TransactWriteItems (dynamo.Store.Book, or BookSeat for a seat):
-//     the booking, its 15-minute cell locks for the expert (buffers included; a circle's
+//     the booking, its 5-minute lock slots for the expert (buffers included; a circle's
 //     once, by the circle) and the learner, the counters, the budget draw, the due entries,
 //     the idempotency record and (warm) the rules' guards, every part conditional. A conflict
 //     anywhere writes nothing, so there is never a double booking, whatever was read or cached.
@@ -63,6 +64,10 @@
 // they must be made before the one write: so the caller passes Request.Render, which the use
 // case calls with the booking it is about to write (and, for a group session's waitlist, the
 // place's outcome). The use case never knows the API's shapes and the write stays one.
+// The record stores only what a replay needs: the body without the booking's note (its JSON
+// member is cut out and its place kept, NoteAt), since the booking item holds the note and
+// notes never change; a replay reads the booking (one GetItem, on a replay only) and puts the
+// note back, so the bytes are the same and the note is not written twice.
 //
 // # Concurrent retries with one key (issue #15 item 8)
 //
@@ -74,9 +79,10 @@
 // happy path is still two round trips) and, if the first copy committed, answers with its
 // stored response. A failure that was only contention (the transaction kept colliding with
 // concurrent ones) re-reads a few times while the first copy finishes. Warm, there was no
-// round trip 1: a refusal before the transaction reads the record once; a failed condition of
-// the transaction needs no read (the record's own condition was evaluated with it, first). Every copy thus gets
-// the one stored response, and exactly one booking is made.
+// round trip 1: a refusal before the transaction is never made on cached rules alone (the
+// booking is decided again cold, which reads the record); a failed condition of the
+// transaction needs no read (the record's own condition was evaluated with it, first). Every
+// copy thus gets the one stored response, and exactly one booking is made.
 //
 // # The lifecycle
 //

@@ -89,7 +89,7 @@ type BookRequest struct {
 }
 
 // Book writes a booking in exactly one TransactWriteItems: the booking, the expert's busy
-// entry, one lock per 15-minute cell for the expert (buffers included) and for the learner,
+// entry, the 5-minute lock slots (cells.go) for the expert (buffers included) and for the learner,
 // the idempotency record, the limit counters and the scheduler's due entries. Every part is
 // conditional, so a conflict anywhere writes nothing. A stored response for the same key is
 // returned as replay (same body) or refused (unprocessable, different body).
@@ -116,9 +116,8 @@ func (s *Store) Book(ctx context.Context, r BookRequest) (replay *IdemRecord, er
 		if err := tx.put("busy", busy, "attribute_not_exists(PK)", nil); err != nil {
 			return err
 		}
-		for _, c := range expertCells(b) {
-			tx.lockCell("expert", expertCellPK(b.OrgID, b.Expert.ID, c), b, hold, now)
-		}
+		lo, hi := expertSpan(b)
+		tx.takeSpan(expertLocks(b.OrgID, b.Expert.ID), lo, hi, b.ID, hold, now)
 		s.addLimitCounters(tx, b, item.DayCounter, item.WeekCounter, r)
 		return nil
 	})
@@ -239,30 +238,9 @@ func (s *Store) addLearnerParts(tx *txBuilder, b *tandem.Booking, hold int64, no
 			return err
 		}
 	}
-	for _, c := range learnerCells(b) {
-		tx.lockCell("learner", learnerCellPK(b.OrgID, b.Learner.ID, c), b, hold, now)
-	}
+	lo, hi := learnerSpan(b)
+	tx.takeSpan(learnerLocks(b.OrgID, b.Learner.ID), lo, hi, b.ID, hold, now)
 	return nil
-}
-
-// expertCells are the cells of the session and its buffers; learnerCells of the session.
-func expertCells(b *tandem.Booking) []time.Time {
-	return cellsOf(b.Start.Add(-time.Duration(b.SessionType.BufferBeforeMin)*time.Minute),
-		b.End.Add(time.Duration(b.SessionType.BufferAfterMin)*time.Minute))
-}
-
-func learnerCells(b *tandem.Booking) []time.Time { return cellsOf(b.Start, b.End) }
-
-// cellsOf lists the starts of the lock cells covering [lo, hi). Truncate counts from the
-// zero time, which is a whole number of cells before the Unix epoch, so cells line up with
-// the slot engine's (availability.Rules.LockCellMin).
-func cellsOf(lo, hi time.Time) []time.Time {
-	cell := tandem.LockCellMin * time.Minute
-	var out []time.Time
-	for c := lo.UTC().Truncate(cell); c.Before(hi); c = c.Add(cell) {
-		out = append(out, c)
-	}
-	return out
 }
 
 // requestToken derives a transaction's ClientRequestToken (at most 36 characters).

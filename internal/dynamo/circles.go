@@ -289,9 +289,8 @@ func (s *Store) createCircleParts(tx *txBuilder, r SeatRequest, now time.Time) e
 		return err
 	}
 	span := circleSpan(b.OrgID, b.CircleID, st, b.Start, b.End)
-	for _, c := range expertCells(span) {
-		tx.lockCell("expert", expertCellPK(b.OrgID, b.Expert.ID, c), span, 0, now)
-	}
+	lo, hi := expertSpan(span)
+	tx.takeSpan(expertLocks(b.OrgID, b.Expert.ID), lo, hi, span.ID, 0, now)
 	s.addLimitCounters(tx, b, busy.DayCounter, busy.WeekCounter, r.BookRequest)
 	return nil
 }
@@ -323,13 +322,8 @@ func (s *Store) waitTx(r SeatRequest, now time.Time) (*txBuilder, error) {
 		"attribute_not_exists(PK)", nil); err != nil {
 		return nil, err
 	}
-	for _, c := range learnerCells(b) {
-		tx.add("learner", types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
-			TableName: &s.table, Key: pkSK(learnerCellPK(b.OrgID, b.Learner.ID, c), skCell), ReturnValuesOnConditionCheckFailure: allOld,
-			ConditionExpression:       aws.String("attribute_not_exists(PK) OR (attribute_exists(holdUntil) AND holdUntil <= :now)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{":now": num(now.Unix())},
-		}})
-	}
+	lo, hi := learnerSpan(b)
+	tx.checkSpanFree(learnerLocks(b.OrgID, b.Learner.ID), lo, hi, now)
 	return tx, nil
 }
 
@@ -366,9 +360,8 @@ func dissolveParts(tx *txBuilder, org, expertID string, c *busyItem) {
 	tx.delete("circle_facts", circlePK(org, c.CircleID), skCircle, "", nil)
 	span := circleSpan(org, c.CircleID, tandem.SessionType{BufferBeforeMin: c.BufferBefore, BufferAfterMin: c.BufferAfter},
 		parseKeyTime(c.Start), parseKeyTime(c.End))
-	for _, cell := range expertCells(span) {
-		tx.releaseCell("release", expertCellPK(org, expertID, cell), c.CircleID)
-	}
+	lo, hi := expertSpan(span)
+	tx.releaseSpan(expertLocks(org, expertID), lo, hi, c.CircleID)
 	if c.DayCounter != "" {
 		tx.decrement("counter", expertPK(org, expertID), c.DayCounter)
 	}

@@ -22,8 +22,8 @@ import (
 // under its second (each member lists theirs with two Queries in parallel). A cross-org
 // partition, FLASHGROUPS, lists the orgs with a flash group for the scheduler (no Scan).
 // Answering a pair is one transaction conditioned on the version read; the answer that
-// confirms it also takes both people's lock cells (as learner and as expert, the keys
-// bookings take) and puts a busy entry in each one's busy partition, so neither can be booked
+// confirms it also takes both people's lock slots (as learner and as expert, the items
+// bookings take, cells.go) and puts a busy entry in each one's busy partition, so neither can be booked
 // over the session by Tandem, and no booking already holding that time lets it confirm.
 
 // FlashConfig is an org's flash round settings.
@@ -459,20 +459,17 @@ func (s *Store) AnswerFlashPair(ctx context.Context, before, after *FlashPair) (
 	people := []FlashParty{after.A, after.B}
 	switch {
 	case after.Status == FlashConfirmed && before.Status != FlashConfirmed:
-		span := &tandem.Booking{ID: ref, Start: after.Start, End: after.End}
 		for _, p := range people {
-			for _, c := range cellsOf(after.Start, after.End) {
-				tx.lockCell(kindFlashBusy, learnerCellPK(after.Org, p.ID, c), span, 0, now)
-				tx.lockCell(kindFlashBusy, expertCellPK(after.Org, p.ID, c), span, 0, now)
+			for _, l := range flashLocks(after.Org, p.ID) {
+				tx.takeSpan(l, after.Start, after.End, ref, 0, now)
 			}
 			_ = tx.put(kindFlashBusy, busyItem{PK: expertPK(after.Org, p.ID), SK: busySK(after.Start, ref), Type: typeBusy, BookingID: ref,
 				Start: timeKey(after.Start), End: timeKey(after.End), ExpiresAt: after.End.Add(60 * 24 * time.Hour).Unix()}, "attribute_not_exists(PK)", nil)
 		}
 	case before.Status == FlashConfirmed && after.Status != FlashConfirmed:
 		for _, p := range people {
-			for _, c := range cellsOf(after.Start, after.End) {
-				tx.releaseCell(kindRelease, learnerCellPK(after.Org, p.ID, c), ref)
-				tx.releaseCell(kindRelease, expertCellPK(after.Org, p.ID, c), ref)
+			for _, l := range flashLocks(after.Org, p.ID) {
+				tx.releaseSpan(l, after.Start, after.End, ref)
 			}
 			tx.delete(kindRelease, expertPK(after.Org, p.ID), busySK(after.Start, ref), "", nil)
 		}
@@ -486,6 +483,12 @@ func (s *Store) AnswerFlashPair(ctx context.Context, before, after *FlashPair) (
 		after.Version = before.Version
 	}
 	return err
+}
+
+// flashLocks is a person's locks as learner and as expert (cells.go: the items bookings take),
+// a failure on them explained as flash_busy.
+func flashLocks(org, id string) []locks {
+	return []locks{{org, "L", id, kindFlashBusy}, {org, "E", id, kindFlashBusy}}
 }
 
 // whoseCell names the person whose cell or busy entry failed ("" when unknown).

@@ -19,7 +19,7 @@ const (
 	skProfile       = "PROFILE"
 	skAvailability  = "AVAILABILITY"
 	skBooking       = "BOOKING"
-	skCell          = "CELL"
+	skCells         = "CELLS" // a lock window (cells.go); the 15-minute cells before it had SK CELL
 	skIdem          = "IDEM"
 	skActive        = "COUNT#ACTIVE"
 	skRequest       = "REQUEST"
@@ -159,13 +159,10 @@ func learnerBookingsPK(org, id string) string { return orgPrefix(org) + "LEARNER
 // bookingIndexSK orders a participant's bookings by end time (upcoming = not ended yet).
 func bookingIndexSK(end time.Time, id string) string { return timeKey(end) + "#" + id }
 
-// Cells are the fixed 15-minute lock items (tandem.LockCellMin): one item per cell per
-// person, so any two overlapping spans collide on at least one key.
-func expertCellPK(org, id string, cell time.Time) string {
-	return orgPrefix(org) + "CELL#E#" + id + "#" + timeKey(cell)
-}
-func learnerCellPK(org, id string, cell time.Time) string {
-	return orgPrefix(org) + "CELL#L#" + id + "#" + timeKey(cell)
+// lockPK is a person's lock item for the 4-hour window starting at window (cells.go): side
+// "E" for an expert's time (buffers included), "L" for a learner's. Its SK is skCells.
+func lockPK(org, side, id string, window time.Time) string {
+	return orgPrefix(org) + "CELL#" + side + "#" + id + "#" + timeKey(window)
 }
 
 func idemPK(org, userID, key string) string { return orgPrefix(org) + "IDEM#" + userID + "#" + key }

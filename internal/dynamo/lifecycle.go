@@ -113,15 +113,11 @@ func (s *Store) transitionTx(old *bookingItem, before, after *tandem.Booking, ch
 		tx.delete("due", duePK(before.HoldUntil), dueSK(org, id, "HOLD"), "", nil)
 		if !seat { // a seat's expert time is the circle's, never held pending
 			tx.update("busy", expertPK(org, after.Expert.ID), busySK(after.Start, id), "REMOVE holdUntil", "attribute_exists(PK)", nil, nil)
-			for _, c := range expertCells(after) {
-				tx.update("release", expertCellPK(org, after.Expert.ID, c), skCell, "REMOVE holdUntil", "bookingId = :b", nil,
-					map[string]types.AttributeValue{":b": strAttr(id)})
-			}
+			lo, hi := expertSpan(after)
+			tx.confirmSpan(expertLocks(org, after.Expert.ID), lo, hi, id)
 		}
-		for _, c := range learnerCells(after) {
-			tx.update("release", learnerCellPK(org, after.Learner.ID, c), skCell, "REMOVE holdUntil", "bookingId = :b", nil,
-				map[string]types.AttributeValue{":b": strAttr(id)})
-		}
+		lo, hi := learnerSpan(after)
+		tx.confirmSpan(learnerLocks(org, after.Learner.ID), lo, hi, id)
 	case before.Status.Live() && !after.Status.Live():
 		ended := after.Status == tandem.StatusCompleted || after.Status == tandem.StatusNoShow
 		if !ended {
@@ -135,13 +131,11 @@ func (s *Store) transitionTx(old *bookingItem, before, after *tandem.Booking, ch
 			}
 			if ownsCells {
 				if !seat {
-					for _, c := range expertCells(before) {
-						tx.releaseCell("release", expertCellPK(org, before.Expert.ID, c), id)
-					}
+					lo, hi := expertSpan(before)
+					tx.releaseSpan(expertLocks(org, before.Expert.ID), lo, hi, id)
 				}
-				for _, c := range learnerCells(before) {
-					tx.releaseCell("release", learnerCellPK(org, before.Learner.ID, c), id)
-				}
+				lo, hi := learnerSpan(before)
+				tx.releaseSpan(learnerLocks(org, before.Learner.ID), lo, hi, id)
 			}
 			if item.DayCounter != "" {
 				tx.decrement("counter", expertPK(org, before.Expert.ID), item.DayCounter)
@@ -187,16 +181,12 @@ func (s *Store) moveParts(tx *txBuilder, item *bookingItem, before, after *tande
 		tx.delete("due", duePK(before.End), dueSK(org, id, "END"), "", nil)
 		_ = tx.put("due", dueItem{PK: duePK(after.End), SK: dueSK(org, id, "END"), Type: typeDue, Org: org, BookingID: id}, "", nil)
 	}
-	diffCells(expertCells(before), expertCells(after), func(c time.Time) {
-		tx.releaseCell("release", expertCellPK(org, before.Expert.ID, c), id)
-	}, func(c time.Time) {
-		tx.lockCell("expert", expertCellPK(org, after.Expert.ID, c), after, hold, now)
-	})
-	diffCells(learnerCells(before), learnerCells(after), func(c time.Time) {
-		tx.releaseCell("release", learnerCellPK(org, before.Learner.ID, c), id)
-	}, func(c time.Time) {
-		tx.lockCell("learner", learnerCellPK(org, after.Learner.ID, c), after, hold, now)
-	})
+	oldLo, oldHi := expertSpan(before)
+	newLo, newHi := expertSpan(after)
+	tx.moveSpan(expertLocks(org, after.Expert.ID), oldLo, oldHi, newLo, newHi, id, hold, now)
+	oldLo, oldHi = learnerSpan(before)
+	newLo, newHi = learnerSpan(after)
+	tx.moveSpan(learnerLocks(org, after.Learner.ID), oldLo, oldHi, newLo, newHi, id, hold, now)
 	expert := expertPK(org, after.Expert.ID)
 	move := func(kind txKind, oldKey *string, newKey string, max int) {
 		if max <= 0 {
@@ -230,26 +220,4 @@ func (s *Store) moveParts(tx *txBuilder, item *bookingItem, before, after *tande
 		}
 	}
 	return nil
-}
-
-// diffCells calls release for cells only in old and lock for cells only in new.
-func diffCells(old, new []time.Time, release, lock func(time.Time)) {
-	in := func(list []time.Time, c time.Time) bool {
-		for _, x := range list {
-			if x.Equal(c) {
-				return true
-			}
-		}
-		return false
-	}
-	for _, c := range old {
-		if !in(new, c) {
-			release(c)
-		}
-	}
-	for _, c := range new {
-		if !in(old, c) {
-			lock(c)
-		}
-	}
 }

@@ -23,6 +23,8 @@
 //	busy time                Query    PK=ORG#o#EXPERT#id, SK BETWEEN BUSY#lo AND BUSY#hi~  Busy (httpapi), LoadSlotInputs (httpapi, seed)
 //	                                  (consistent; circles' busy entries are their seat counters)
 //	slot inputs              the three above in parallel: one round trip               LoadSlotInputs (httpapi, seed)
+//	booking inputs           profile, availability, settings (consistent GetItems) and the busy Query in parallel,
+//	                         kept per container as BookingRules (bookrules.go)            LoadBookingInputs (booking)
 //	booking                  GetItem  PK=ORG#o#BOOKING#id, SK=BOOKING (consistent)      GetBooking (httpapi, seed), UpdateBooking
 //	expert's bookings        Query    GSI1: GSI1PK=ORG#o#EXPERT#id#BOOKINGS, GSI1SK >= or < now  ListBookings as expert (httpapi)
 //	learner's bookings       Query    GSI2: GSI2PK=ORG#o#LEARNER#id#BOOKINGS, GSI2SK >= or < now ListBookings as learner (httpapi)
@@ -86,7 +88,7 @@
 //
 //	expert profile + topic copies   transaction, profile at the version read            PutExpert (httpapi, seed)
 //	user record, availability, settings  PutItem                                        PutUser, PutAvailability, PutSettings (httpapi, seed)
-//	booking                         transaction: booking, busy entry, 15-minute cells of expert and learner,
+//	booking                         transaction: booking, busy entry, lock slots of expert and learner,
 //	                                idempotency record, limit and budget counters, due entries, request  Book (httpapi, seed)
 //	circle seat / waitlist place    transaction as Book, plus the circle's counters     BookSeat (httpapi)
 //	lifecycle step                  transaction: booking at the version read and its side effects  UpdateBooking (httpapi, scheduler)

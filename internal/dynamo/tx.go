@@ -2,12 +2,10 @@ package dynamo
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // txKind says what a transaction item is for, so that a cancellation reason at its index
@@ -145,27 +143,6 @@ func (t *txBuilder) update(kind txKind, pk, sk, expr, cond string, names map[str
 		u.ConditionExpression = aws.String(cond)
 	}
 	t.add(kind, types.TransactWriteItem{Update: u})
-}
-
-// lockCell takes one cell for booking b: free, or held by a hold that has lapsed.
-func (t *txBuilder) lockCell(kind txKind, pk string, b *tandem.Booking, hold int64, now time.Time) {
-	item := map[string]types.AttributeValue{
-		"PK": strAttr(pk), "SK": strAttr(skCell), "type": strAttr(string(typeCell)), "bookingId": strAttr(b.ID),
-		"expiresAt": num(b.End.Add(24 * time.Hour).Unix()),
-	}
-	if hold != 0 {
-		item["holdUntil"] = num(hold)
-	}
-	t.add(kind, types.TransactWriteItem{Put: &types.Put{
-		TableName: &t.table, Item: item, ReturnValuesOnConditionCheckFailure: allOld,
-		ConditionExpression:       aws.String("attribute_not_exists(PK) OR (attribute_exists(holdUntil) AND holdUntil <= :now)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":now": num(now.Unix())},
-	}})
-}
-
-// releaseCell deletes a cell if it still belongs to the booking.
-func (t *txBuilder) releaseCell(kind txKind, pk, bookingID string) {
-	t.delete(kind, pk, skCell, "bookingId = :b", map[string]types.AttributeValue{":b": strAttr(bookingID)})
 }
 
 // increment adds one to a counter unless it has reached max.

@@ -33,11 +33,11 @@
 // # Answers
 //
 // Accept records the caller's yes at the pair's version; the second yes confirms it and, in
-// the same transaction, takes both people's lock cells over the session as learner and as
-// expert (the keys bookings take) and a busy entry in each one's busy partition
+// the same transaction, takes both people's lock slots over the session as learner and as
+// expert (the items bookings take) and a busy entry in each one's busy partition
 // (dynamo.Store.AnswerFlashPair). A flash session is not a booking: booking.Service.Book
 // needs an expert with a published schedule and session type, and books one learner; flash
-// members are any two employees with neither. The cells make the conditions on both people's
+// members are any two employees with neither. The lock slots make the conditions on both people's
 // time: a booking already holding either person then fails the confirmation (409 flash_busy,
 // and the proposal stays until it lapses), and a later booking over it fails. Accepting
 // again, or a confirmed pair, changes nothing. Decline releases the pair (declined; both stay

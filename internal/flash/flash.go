@@ -18,7 +18,7 @@ const (
 	Notice       = 24 * time.Hour      // and not sooner than a day ahead, so both can answer
 	AnswerWithin = 72 * time.Hour      // a proposal lapses 3 days after it is made…
 	AnswerBefore = 2 * time.Hour       // …or 2 hours before its start, whichever is sooner
-	Step         = 15 * time.Minute    // candidate starts are on the 15-minute lock-cell grid
+	Step         = 15 * time.Minute    // candidate starts are on a 15-minute grid (the lock slots are 5 minutes)
 	MinWeeks     = 1
 	MaxWeeks     = 12
 	MaxDepts     = 50

@@ -2,10 +2,13 @@ package flash_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -317,14 +320,8 @@ func TestRoundOnAPopulation(t *testing.T) {
 	if err != nil || got2.Status != dynamo.FlashConfirmed || !got2.AcceptedA || !got2.AcceptedB {
 		t.Fatalf("after both accepted: %+v %v", got2, err)
 	}
-	cells := 0
-	for _, it := range dynamotest.Items(t, cfg) {
-		if it["type"] == "cell" && it["bookingId"] == dynamo.FlashRef(p.ID) {
-			cells++
-		}
-	}
-	if cells != 8 { // 2 cells × (learner, expert) × 2 people
-		t.Errorf("%d lock cells held for the confirmed pair, want 8", cells)
+	if slots := flashSlotsHeld(t, cfg, p.ID); slots != 24 { // 6 five-minute slots × (learner, expert) × 2 people
+		t.Errorf("%d lock slots held for the confirmed pair, want 24", slots)
 	}
 	// Neither can now be booked over it (here: as a learner, with an expert who is free).
 	bsvc := booking.New(store, clock)
@@ -338,10 +335,8 @@ func TestRoundOnAPopulation(t *testing.T) {
 	if d, err := svc.Decline(ctx, b, p.ID); err != nil || d.Status != dynamo.FlashCancelled {
 		t.Fatalf("cancel: %+v %v", d, err)
 	}
-	for _, it := range dynamotest.Items(t, cfg) {
-		if it["type"] == "cell" && it["bookingId"] == dynamo.FlashRef(p.ID) {
-			t.Errorf("cell %v still held after the cancel", it["PK"])
-		}
+	if slots := flashSlotsHeld(t, cfg, p.ID); slots != 0 {
+		t.Errorf("%d lock slots still held after the cancel", slots)
 	}
 	// A stranger cannot see or answer it; a declined one cannot be accepted.
 	if _, err := svc.Accept(ctx, member(n+1), p.ID); tandem.ErrorCode(err) != tandem.ENotFound {
@@ -383,4 +378,24 @@ func anytimeExpert(t *testing.T, ctx context.Context, store *dynamo.Store) strin
 		t.Fatal(err)
 	}
 	return ex.ID
+}
+
+// flashSlotsHeld counts the lock slots (internal/dynamo cells.go: attributes c<i> of the
+// "cell" items, holding 12 hex digits of the owner's SHA-256) that the pair's session holds.
+func flashSlotsHeld(t *testing.T, cfg dynamo.Config, pairID string) int {
+	t.Helper()
+	sum := sha256.Sum256([]byte(dynamo.FlashRef(pairID)))
+	tag := hex.EncodeToString(sum[:6])
+	n := 0
+	for _, it := range dynamotest.Items(t, cfg) {
+		if it["type"] != "cell" {
+			continue
+		}
+		for k, v := range it {
+			if strings.HasPrefix(k, "c") && v == tag {
+				n++
+			}
+		}
+	}
+	return n
 }

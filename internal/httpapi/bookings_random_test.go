@@ -1,9 +1,12 @@
 package httpapi
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -261,63 +264,69 @@ func checkBookingInvariants(t *testing.T, items []map[string]any, now time.Time)
 			}
 		}
 	}
-	cell := 15 * time.Minute
-	span := func(lo, hi time.Time) map[int64]bool {
-		out := map[int64]bool{}
-		for c := lo.Truncate(cell); c.Before(hi); c = c.Add(cell) {
-			out[c.Unix()] = true
+	// Locks are 5-minute slots, attributes c<i> (owner's tag) and h<i> (hold) of one item per
+	// person and 4-hour window (internal/dynamo/cells.go); a lock is "PK|slot".
+	slot, window := time.Duration(tandem.LockCellMin)*time.Minute, 4*time.Hour
+	key := func(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+	span := func(prefix string, lo, hi time.Time) []string {
+		var out []string
+		for c := lo.Truncate(slot); c.Before(hi); c = c.Add(slot) {
+			w := c.Truncate(window)
+			out = append(out, prefix+key(w)+"|"+strconv.Itoa(int(c.Sub(w)/slot)))
 		}
 		return out
 	}
-	key := func(t int64) string { return time.Unix(t, 0).UTC().Format("2006-01-02T15:04:05Z") }
-	// Expected locks, and overlap checks through them: a shared cell is an overlap.
-	want := map[string]string{}  // cell PK → booking id
-	for _, it := range circles { // a circle holds its expert's cells once, for all its seats
+	tag := func(id string) string { h := sha256.Sum256([]byte(id)); return hex.EncodeToString(h[:6]) }
+	// Expected locks, and overlap checks through them: a shared slot is an overlap.
+	want := map[string]string{}  // lock → booking id
+	for _, it := range circles { // a circle holds its expert's slots once, for all its seats
 		start, _ := time.Parse("2006-01-02T15:04:05Z", str(it, "start"))
 		end, _ := time.Parse("2006-01-02T15:04:05Z", str(it, "end"))
 		bb, _ := it["bufferBeforeMin"].(float64)
 		ba, _ := it["bufferAfterMin"].(float64)
 		expert := strings.TrimPrefix(str(it, "PK"), "ORG#acme#EXPERT#")
-		for c := range span(start.Add(-time.Duration(bb)*time.Minute), end.Add(time.Duration(ba)*time.Minute)) {
-			pk := "ORG#acme#CELL#E#" + expert + "#" + key(c)
-			if other, ok := want[pk]; ok {
-				t.Errorf("expert %s double booked: circle %s and %s share %s", expert, str(it, "circleId"), other, pk)
+		for _, l := range span("ORG#acme#CELL#E#"+expert+"#", start.Add(-time.Duration(bb)*time.Minute), end.Add(time.Duration(ba)*time.Minute)) {
+			if other, ok := want[l]; ok {
+				t.Errorf("expert %s double booked: circle %s and %s share %s", expert, str(it, "circleId"), other, l)
 			}
-			want[pk] = str(it, "circleId")
+			want[l] = str(it, "circleId")
 		}
 	}
 	for _, b := range held {
-		for c := range span(b.start.Add(-b.bb), b.end.Add(b.ba)) {
-			if b.circle != "" {
-				break // its expert cells are the circle's (above)
+		if b.circle == "" { // a seat's expert slots are the circle's (above)
+			for _, l := range span("ORG#acme#CELL#E#"+b.expert+"#", b.start.Add(-b.bb), b.end.Add(b.ba)) {
+				if other, ok := want[l]; ok {
+					t.Errorf("expert %s double booked: %s and %s share %s", b.expert, other, b.id, l)
+				}
+				want[l] = b.id
 			}
-			pk := "ORG#acme#CELL#E#" + b.expert + "#" + key(c)
-			if other, ok := want[pk]; ok {
-				t.Errorf("expert %s double booked: %s and %s share %s", b.expert, other, b.id, pk)
-			}
-			want[pk] = b.id
 		}
-		for c := range span(b.start, b.end) {
-			pk := "ORG#acme#CELL#L#" + b.learner + "#" + key(c)
-			if other, ok := want[pk]; ok {
-				t.Errorf("learner %s double booked: %s and %s share %s", b.learner, other, b.id, pk)
+		for _, l := range span("ORG#acme#CELL#L#"+b.learner+"#", b.start, b.end) {
+			if other, ok := want[l]; ok {
+				t.Errorf("learner %s double booked: %s and %s share %s", b.learner, other, b.id, l)
 			}
-			want[pk] = b.id
+			want[l] = b.id
 		}
 	}
-	got := map[string]string{}
+	got := map[string]string{} // lock → owner's tag
 	for _, c := range cells {
-		pk, id := str(c, "PK"), str(c, "bookingId")
-		got[pk] = id
-		hold, _ := c["holdUntil"].(float64)
-		dead := hold != 0 && !now.Before(time.Unix(int64(hold), 0))
-		if want[pk] != id && !(dead && want[pk] == "") {
-			t.Errorf("orphan or wrong lock %s → %s (want %q)", pk, id, want[pk])
+		for name, v := range c {
+			i, err := strconv.Atoi(strings.TrimPrefix(name, "c"))
+			if !strings.HasPrefix(name, "c") || err != nil {
+				continue
+			}
+			l := str(c, "PK") + "|" + strconv.Itoa(i)
+			got[l], _ = v.(string)
+			hold, _ := c["h"+strconv.Itoa(i)].(float64)
+			dead := hold != 0 && !now.Before(time.Unix(int64(hold), 0))
+			if id, ok := want[l]; (!ok || tag(id) != got[l]) && !(dead && !ok) {
+				t.Errorf("orphan or wrong lock %s → %s (want %q)", l, got[l], id)
+			}
 		}
 	}
-	for pk, id := range want {
-		if got[pk] != id {
-			t.Errorf("booking %s is missing its lock %s", id, pk)
+	for l, id := range want {
+		if got[l] != tag(id) {
+			t.Errorf("booking %s is missing its lock %s", id, l)
 		}
 	}
 	for _, b := range busy {

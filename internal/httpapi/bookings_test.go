@@ -170,6 +170,14 @@ func TestBookRoundTripBudget(t *testing.T) {
 	}
 	// Warm again with the fresh rules.
 	step("warm again", learner(5), "key-budget-5", bookBody("2027-03-03T20:00:00Z", "deep"), 201, 1, 1)
+	// HR (the requests function, another container) cuts the department's budget to what is
+	// used: the cached settings fail their guard and the fresh ones refuse the booking.
+	f.setBudget(t, `{"period":"month","orgHours":10,"departmentHours":{"Sales":1}}`)
+	f.counter.Reset()
+	over := f.book(learner(6), "key-budget-6", bookBody("2027-03-04T14:00:00Z", "deep"))
+	if p := over.problem(t); over.Status != 429 || p.Extra["limit"] != "budget_department" || f.counter.Count("TransactWriteItems") != 1 {
+		t.Errorf("after the budget was cut: %d %s (%v), want 429 budget_department from the fresh settings after the one failed guard", over.Status, over.Body, f.counter.Calls())
+	}
 }
 
 // TestConcurrentBookingsOfOneSlot: 64 learners race for one slot; exactly one wins.
@@ -260,5 +268,25 @@ func TestBookBadInput(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestWarmRefusalDecidedAgainCold: a time the cached schedule would refuse is decided again
+// with fresh reads, so a container's cache never refuses what another container just opened.
+func TestWarmRefusalDecidedAgainCold(t *testing.T) {
+	f := newBookingFixture(t, "instant", 0)
+	if res := f.book(bobLearner, "warm-key-0001", bookBody(wed0900, "intro")); res.Status != 201 {
+		t.Fatalf("book: %d %s", res.Status, res.Body)
+	}
+	saturday := strings.Replace(bookingSchedule, `"fri":`, `"sat":[{"start":"09:00","end":"12:00"}],"fri":`, 1)
+	if res := f.api.do("PUT", "/v1/experts/me/availability", saturday, aliceExpert); res.Status != 200 {
+		t.Fatalf("availability: %d %s", res.Status, res.Body)
+	}
+	f.counter.Reset()
+	if res := f.book(learner(1), "warm-key-0002", bookBody("2027-03-06T14:00:00Z", "intro")); res.Status != 201 {
+		t.Fatalf("Saturday, newly opened: %d %s (%v), want 201", res.Status, res.Body, f.counter.Calls())
+	}
+	if w := f.counter.Count("TransactWriteItems"); w != 1 {
+		t.Errorf("%d writes (%v), want the one after the fresh reads", w, f.counter.Calls())
 	}
 }

@@ -88,9 +88,10 @@ func (b *Booking) IsParticipant(userID string) bool {
 }
 
 // LockCellMin is the size of the fixed time cells a booking locks (README "Design rules"): any
-// two overlapping spans share a cell, so per-cell conditional puts rule out double booking.
-// The slot engine rounds spans to the same cells, so what it lists is exactly what can be booked.
-const LockCellMin = 15
+// two overlapping spans share a cell, so per-cell conditions rule out double booking (the
+// cells are attributes of 4-hour lock items, internal/dynamo/cells.go). The slot engine
+// rounds spans to the same cells, so what it lists is exactly what can be booked.
+const LockCellMin = 5
 
 // Booking input limits and policy defaults.
 const (
