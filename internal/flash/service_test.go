@@ -349,6 +349,30 @@ func TestRoundOnAPopulation(t *testing.T) {
 	if _, err := svc.Accept(ctx, callerOf(q.B, org), q.ID); tandem.ErrorCode(err) != tandem.EConflict {
 		t.Errorf("accepting a declined proposal: %v", err)
 	}
+	// A booking that takes one of them at that time meanwhile makes the confirmation fail (the
+	// transaction's cell conditions decide), and nothing is held.
+	u := res.Proposals[3]
+	if _, err := bsvc.Book(ctx, booking.Request{Org: org, Learner: tandem.Party{ID: u.B.ID, Name: u.B.Name},
+		Input: tandem.BookInput{ExpertID: "u-anytime", SessionType: "half", Start: u.Start}, Key: "meanwhile-1", Body: []byte("x"),
+		Render: func(o booking.Outcome) ([]byte, error) { return nil, nil }}); err != nil {
+		t.Fatalf("booking meanwhile: %v", err)
+	}
+	if _, err := svc.Accept(ctx, callerOf(u.A, org), u.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = svc.Accept(ctx, callerOf(u.B, org), u.ID)
+	if e := (*tandem.Error)(nil); !errors.As(err, &e) || e.Code != tandem.EConflict || e.Detail["conflict"] != "flash_busy" || e.Detail["who"] != u.B.ID {
+		t.Errorf("confirming over a booking: %v, want flash_busy naming %s", err, u.B.ID)
+	}
+	if st, _ := store.GetFlashPair(ctx, org, u.ID); st.Status != dynamo.FlashProposed || st.AcceptedB {
+		t.Errorf("after the refused confirmation: %+v", st)
+	}
+	for _, it := range dynamotest.Items(t, cfg) {
+		if it["type"] == "cell" && it["bookingId"] == dynamo.FlashRef(u.ID) {
+			t.Errorf("cell %v held for a refused confirmation", it["PK"])
+		}
+	}
+
 	// Past its deadline, a proposal has lapsed.
 	r := res.Proposals[2]
 	mu.Lock()
