@@ -118,7 +118,7 @@ export function Mentorships() {
         {rep.stalled.length === 0 ? (
           <p>No stalled pairs.</p>
         ) : (
-          <div class="table-scroll">
+          <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="stalled-h">
             <table>
               <thead>
                 <tr>
@@ -151,7 +151,7 @@ export function Mentorships() {
         <section class="card" aria-labelledby="md-h">
           <h2 id="md-h">By the learner's department</h2>
           <p class="hint">{fig.suppression}</p>
-          <div class="table-scroll">
+          <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="md-h">
             <table>
               <thead>
                 <tr>
