@@ -29,93 +29,93 @@ var eventsNow = time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
 // entry, or an entry without a file, fails the test. The booking events each act on their
 // own demo booking (see seed.Bookings), so their order does not matter to one another.
 var wantStatus = map[string]int{
-	"notifications/list.json":              200,
-	"notifications/unread-count.json":      200,
-	"notifications/read.json":              404, // no such notification in the demo data
-	"notifications/read-all.json":          204,
-	"notifications/settings-get.json":      200,
-	"notifications/settings-put.json":      200,
-	"notifications/unsubscribe-get.json":   200, // signed with the tests' link key
-	"notifications/unsubscribe-post.json":  204,
-	"bookings/create.json":                 201, // ben books omar, 2026-12-10T10:00Z
-	"feedback/1-submit.json":               201, // ben on demo-b07 (ended, completed by complete.json)
-	"feedback/2-edit.json":                 200,
-	"feedback/3-get.json":                  200,
-	"feedback/reviews.json":                200,
-	"requests/create.json":                 201,
-	"requests/list.json":                   200,
-	"requests/board.json":                  200,
-	"requests/close.json":                  200, // ben closes demo-r01 (get and matches still answer him)
-	"requests/get.json":                    200,
-	"requests/matches.json":                200,
-	"requests/offers.json":                 201, // omar on demo-r02
-	"requests/accept.json":                 201, // tom takes grace's offer on demo-r03
-	"requests/settings-get.json":           200,
-	"requests/settings-put.json":           200,
-	"programs/1-create.json":               201, // hana creates a program
-	"programs/2-list.json":                 200,
-	"programs/3-get.json":                  200, // demo-p01
-	"programs/4-enroll.json":               200, // ben enrolls in demo-p01
-	"programs/5-withdraw.json":             204, // olga withdraws
-	"programs/6-build.json":                200, // hana builds cohorts (seed 2027): plan version 1
-	"programs/7-get-cohorts.json":          200,
-	"programs/8-adjust.json":               200, // hana's own arrangement of all twelve: version 2
-	"programs/9-publish.json":              200,
-	"programs/archive.json":                200, // hana archives demo-p01 (after the others)
-	"reports/utilization.json":             200,
-	"mentorships/01-propose.json":          201, // ben proposes weekly sessions to omar
-	"mentorships/02-list.json":             200,
-	"mentorships/03-get.json":              200, // demo-m01 (ben and maya, active)
-	"mentorships/04-accept.json":           200, // amara accepts ben's demo-m02
-	"mentorships/05-schedule.json":         200, // demo-m01's biweekly series from 2026-12-08, Tuesdays 15:30 London (4 booked, 3 beyond the horizon)
-	"mentorships/06-skip.json":             200, // maya skips occurrence 1
-	"mentorships/07-move.json":             200, // ben moves occurrence 0 to 2026-12-08T16:30Z
-	"mentorships/07b-book-occurrence.json": 200, // ben books occurrence 4 (past the horizon on its Tuesday) on Thursday 14 January
-	"mentorships/08-agenda.json":           200,
-	"mentorships/09-agendas.json":          200,
-	"mentorships/10-add-action.json":       201,
-	"mentorships/11-update-action.json":    200, // demo-a01 done
-	"mentorships/12-actions.json":          200,
-	"mentorships/13-add-note.json":         201, // maya's private note
-	"mentorships/14-notes.json":            200,
-	"mentorships/15-add-checkin.json":      201, // ben's starting ratings
-	"mentorships/16-checkins.json":         200,
-	"mentorships/17-pause.json":            200,
-	"mentorships/18-resume.json":           200,
-	"mentorships/19-close.json":            200, // cancels the future sessions
-	"mentorships/20-reflection.json":       201,
-	"reports/mentorships.json":             200, // hana
-	"flash/1-put-config.json":              200, // hana sets up flash rounds every 2 weeks
-	"flash/2-join.json":                    200, // ben opts in
-	"flash/3-get.json":                     200,
-	"flash/4-run.json":                     201, // hana runs round 0 (ben alone: nobody to pair)
-	"flash/5-proposals.json":               200,
-	"flash/6-accept.json":                  404, // no such proposal
-	"flash/7-decline.json":                 404,
-	"flash/8-leave.json":                   204,
-	"reports/utilization-csv.json":         200,
-	"reports/connections.json":             200,
-	"bookings/list.json":                   200,
-	"bookings/list-expert-past.json":       200,
-	"bookings/get.json":                    200, // demo-b01
-	"bookings/invite-ics.json":             200, // demo-b01
-	"bookings/cancel.json":                 200, // demo-b03, by ben
-	"bookings/reschedule.json":             200, // demo-b04 to 2026-12-15T14:00Z, by ben
-	"bookings/confirm.json":                200, // demo-b05 (pending), by lukas
-	"bookings/decline.json":                200, // demo-b06 (pending), by diego
-	"bookings/complete.json":               200, // demo-b07 (ended), by maya
-	"bookings/no-show.json":                200, // demo-b08 (ended), by grace
-	"bookings/calendar-feed.json":          200, // ben's seeded feed token
-	"bookings/calendar-token-create.json":  201, // maya
-	"bookings/calendar-token-revoke.json":  204, // maya
-	"bookings/calendars-create.json":       201, // maya connects a Google address: unreachable here, so status "error"
-	"bookings/calendars-delete.json":       404, // no such connection (ids are random)
-	"bookings/calendars-list.json":         200, // maya's connection, with its error
-	"bookings/calendars-sync.json":         404, // no such connection
-	"circles/1-book-seat.json":             201, // ben takes the first seat of maya's go-circle, 2026-12-11T15:00Z
-	"circles/2-get.json":                   200, // ben sees his seat
-	"circles/3-leave-waitlist.json":        204, // ben is not waiting: leaving is harmless
-	"circles/4-cancel.json":                200, // maya calls the circle off
+	"notifications/list.json":             200,
+	"notifications/unread-count.json":     200,
+	"notifications/read.json":             404, // no such notification in the demo data
+	"notifications/read-all.json":         204,
+	"notifications/settings-get.json":     200,
+	"notifications/settings-put.json":     200,
+	"notifications/unsubscribe-get.json":  200, // signed with the tests' link key
+	"notifications/unsubscribe-post.json": 204,
+	"bookings/create.json":                201, // ben books omar, 2026-12-10T10:00Z
+	"feedback/1-submit.json":              201, // ben on demo-b07 (ended, completed by complete.json)
+	"feedback/2-edit.json":                200,
+	"feedback/3-get.json":                 200,
+	"feedback/reviews.json":               200,
+	"requests/create.json":                201,
+	"requests/list.json":                  200,
+	"requests/board.json":                 200,
+	"requests/close.json":                 200, // ben closes demo-r01 (get and matches still answer him)
+	"requests/get.json":                   200,
+	"requests/matches.json":               200,
+	"requests/offers.json":                201, // omar on demo-r02
+	"requests/accept.json":                201, // tom takes grace's offer on demo-r03
+	"requests/settings-get.json":          200,
+	"requests/settings-put.json":          200,
+	"programs/1-create.json":              201, // hana creates a program
+	"programs/2-list.json":                200,
+	"programs/3-get.json":                 200, // demo-p01
+	"programs/4-enroll.json":              200, // ben enrolls in demo-p01
+	"programs/5-withdraw.json":            204, // olga withdraws
+	"programs/6-build.json":               200, // hana builds cohorts (seed 2027): plan version 1
+	"programs/7-get-cohorts.json":         200,
+	"programs/8-adjust.json":              200, // hana's own arrangement of all twelve: version 2
+	"programs/9-publish.json":             200,
+	"programs/archive.json":               200, // hana archives demo-p01 (after the others)
+	"reports/utilization.json":            200,
+	"mentorships/01-propose.json":         201, // ben proposes weekly sessions to omar
+	"mentorships/02-list.json":            200,
+	"mentorships/03-get.json":             200, // demo-m01 (ben and maya, active)
+	"mentorships/04-accept.json":          200, // amara accepts ben's demo-m02
+	"mentorships/05-schedule.json":        200, // demo-m01's biweekly series from 2026-12-08, Tuesdays 15:30 London (4 booked, 3 beyond the horizon)
+	"mentorships/06-skip.json":            200, // maya skips occurrence 1
+	"mentorships/07-move.json":            200, // ben moves occurrence 0 to 2026-12-08T16:30Z
+	"mentorships/07b-book.json":           200, // ben books occurrence 4 (past the horizon on its Tuesday) on Thursday 14 January
+	"mentorships/08-agenda.json":          200,
+	"mentorships/09-agendas.json":         200,
+	"mentorships/10-add-action.json":      201,
+	"mentorships/11-update-action.json":   200, // demo-a01 done
+	"mentorships/12-actions.json":         200,
+	"mentorships/13-add-note.json":        201, // maya's private note
+	"mentorships/14-notes.json":           200,
+	"mentorships/15-add-checkin.json":     201, // ben's starting ratings
+	"mentorships/16-checkins.json":        200,
+	"mentorships/17-pause.json":           200,
+	"mentorships/18-resume.json":          200,
+	"mentorships/19-close.json":           200, // cancels the future sessions
+	"mentorships/20-reflection.json":      201,
+	"reports/mentorships.json":            200, // hana
+	"flash/1-put-config.json":             200, // hana sets up flash rounds every 2 weeks
+	"flash/2-join.json":                   200, // ben opts in
+	"flash/3-get.json":                    200,
+	"flash/4-run.json":                    201, // hana runs round 0 (ben alone: nobody to pair)
+	"flash/5-proposals.json":              200,
+	"flash/6-accept.json":                 404, // no such proposal
+	"flash/7-decline.json":                404,
+	"flash/8-leave.json":                  204,
+	"reports/utilization-csv.json":        200,
+	"reports/connections.json":            200,
+	"bookings/list.json":                  200,
+	"bookings/list-expert-past.json":      200,
+	"bookings/get.json":                   200, // demo-b01
+	"bookings/invite-ics.json":            200, // demo-b01
+	"bookings/cancel.json":                200, // demo-b03, by ben
+	"bookings/reschedule.json":            200, // demo-b04 to 2026-12-15T14:00Z, by ben
+	"bookings/confirm.json":               200, // demo-b05 (pending), by lukas
+	"bookings/decline.json":               200, // demo-b06 (pending), by diego
+	"bookings/complete.json":              200, // demo-b07 (ended), by maya
+	"bookings/no-show.json":               200, // demo-b08 (ended), by grace
+	"bookings/calendar-feed.json":         200, // ben's seeded feed token
+	"bookings/calendar-token-create.json": 201, // maya
+	"bookings/calendar-token-revoke.json": 204, // maya
+	"bookings/calendars-create.json":      201, // maya connects a Google address: unreachable here, so status "error"
+	"bookings/calendars-delete.json":      404, // no such connection (ids are random)
+	"bookings/calendars-list.json":        200, // maya's connection, with its error
+	"bookings/calendars-sync.json":        404, // no such connection
+	"circles/1-book-seat.json":            201, // ben takes the first seat of maya's go-circle, 2026-12-11T15:00Z
+	"circles/2-get.json":                  200, // ben sees his seat
+	"circles/3-leave-waitlist.json":       204, // ben is not waiting: leaving is harmless
+	"circles/4-cancel.json":               200, // maya calls the circle off
 
 	"experts/get-me.json":                200,
 	"experts/put-me.json":                200,

@@ -9,7 +9,7 @@ import { api, type Expert, type Mentorship } from '../../api';
 import { useLoad } from '../../load';
 import { Link } from '../../router';
 import { learnServerNow, serverClockKnown, serverNow, useApp } from '../../state';
-import { formatDuration, formatInstant, zoneLabel } from '../../time';
+import { formatDuration, formatInstant, inZone, zoneLabel } from '../../time';
 import { ConfirmDialog, ErrorBanner, Loading, useTitle } from '../../ui';
 import { CADENCE_NAMES, WEEKDAY_NAMES, healthText, needsAnswer, nextSession, windowFor } from './agreement';
 import { Between } from './Between';
@@ -114,7 +114,7 @@ export function MentorshipPage({ id }: { id: string }) {
           <h2 id="next-h">Next session</h2>
           {next ? (
             <p class="next-session" data-testid="next-session">
-              <strong>{formatInstant(next.start, zone)}</strong> <span class="muted">({zoneLabel(zone)})</span>
+              <strong>{formatInstant(next.start, zone)}</strong> <span class="muted">({zoneLabel(zone, inZone(next.start, zone))})</span>
               {next.bookingId && (
                 <>
                   {' '}

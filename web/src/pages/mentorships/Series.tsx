@@ -163,7 +163,7 @@ export function Series({ m, expert, zone, now, onChanged }: Props) {
           })}
         </ol>
       )}
-      {st && <p class="muted small-text">Each session: {st.name}, {formatDuration(st.durationMin)}. Times in {zoneLabel(zone)}.</p>}
+      {st && <p class="muted small-text">Each session: {st.name}, {formatDuration(st.durationMin)}. Times in {zoneLabel(zone, sorted[0] ? inZone(sorted[0].start, zone) : undefined)}.</p>}
       {skipping && (
         <ConfirmDialog
           title={`Skip session ${skipping.index + 1}?`}
