@@ -56,6 +56,8 @@
 package faithful
 
 import (
+	"github.com/tandemhq/tandem/internal/dynamo"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -516,65 +518,10 @@ func partitionKey(table *string, key map[string]types.AttributeValue) string {
 	return aws(table) + "|" + keyPart(key["PK"])
 }
 
-// kbUnits is the write units of an item: one per started KB of its size.
+// kbUnits is the write units of an item: one per started KB of its size (dynamo.ItemSize:
+// DynamoDB's item size rules).
 func kbUnits(item map[string]types.AttributeValue) float64 {
-	return math.Max(1, math.Ceil(float64(ItemSize(item))/1024))
-}
-
-// ItemSize is an item's size as DynamoDB counts it ("Item sizes and formats",
-// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html):
-// each attribute's name plus its value; strings and binaries by length, numbers about one
-// byte per two significant digits plus one, booleans and nulls one byte, lists and maps three
-// bytes plus one per element plus the elements.
-func ItemSize(item map[string]types.AttributeValue) int {
-	n := 0
-	for name, v := range item {
-		n += len(name) + valueSize(v)
-	}
-	return n
-}
-
-func valueSize(v types.AttributeValue) int {
-	switch v := v.(type) {
-	case *types.AttributeValueMemberS:
-		return len(v.Value)
-	case *types.AttributeValueMemberN:
-		return numberSize(v.Value)
-	case *types.AttributeValueMemberB:
-		return len(v.Value)
-	case *types.AttributeValueMemberBOOL, *types.AttributeValueMemberNULL:
-		return 1
-	case *types.AttributeValueMemberSS:
-		n := 0
-		for _, s := range v.Value {
-			n += len(s)
-		}
-		return n
-	case *types.AttributeValueMemberNS:
-		n := 0
-		for _, s := range v.Value {
-			n += numberSize(s)
-		}
-		return n
-	case *types.AttributeValueMemberL:
-		n := 3
-		for _, e := range v.Value {
-			n += 1 + valueSize(e)
-		}
-		return n
-	case *types.AttributeValueMemberM:
-		n := 3
-		for name, e := range v.Value {
-			n += 1 + len(name) + valueSize(e)
-		}
-		return n
-	}
-	return 0
-}
-
-func numberSize(s string) int {
-	digits := strings.TrimLeft(strings.NewReplacer("-", "", ".", "").Replace(s), "0")
-	return (len(digits)+1)/2 + 1
+	return math.Max(1, math.Ceil(float64(dynamo.ItemSize(item))/1024))
 }
 
 // String renders the stats on one line.
