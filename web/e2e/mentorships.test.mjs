@@ -39,7 +39,9 @@ test('a learner proposes a mentorship from a match with the form, the expert acc
   // for him and left (not the seed's demo-… ones) are cancelled first, and named in the log.
   const upcoming = await benApi('GET', '/v1/bookings?as=learner&when=upcoming&limit=50');
   assert.equal(upcoming.status, 200, upcoming.text);
-  const live = upcoming.json.items.filter((b) => ['confirmed', 'pending'].includes(b.status));
+  /** @type {{id: string, status: string, start: string, expert?: {name: string}}[]} */
+  const items = upcoming.json.items;
+  const live = items.filter((b) => ['confirmed', 'pending'].includes(b.status));
   for (const b of live.filter((x) => !x.id.startsWith('demo-')).slice(0, Math.max(0, live.length - 7))) {
     console.log(`mentorships E2E: cancelling ${b.id} (${b.start}, ${b.expert?.name}) left by an earlier file`);
     const c = await benApi('POST', `/v1/bookings/${b.id}/cancel`, { reason: 'e2e: room for the mentorship series' });
