@@ -2,7 +2,10 @@ package httpapi
 
 import (
 	"net/http"
+	"strconv"
 	"time"
+
+	"github.com/tandemhq/tandem/internal/calendar"
 
 	"github.com/tandemhq/tandem/internal/programs"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -29,6 +32,7 @@ func (a programsAPI) register(rt *Router) {
 	rt.handle("PUT /v1/programs/{programId}/cohorts", a.adjust)
 	rt.handle("POST /v1/programs/{programId}/cohorts/publish", a.publish)
 	rt.handle("GET /v1/programs/{programId}/cohorts", a.cohorts)
+	rt.handle("GET /v1/programs/{programId}/cohort/sessions/{session}/invite.ics", a.sessionInvite)
 }
 
 type programJSON struct {
@@ -322,4 +326,80 @@ func (a programsAPI) cohorts(w http.ResponseWriter, r *http.Request, c Caller) e
 	enrolled := true
 	writeJSON(w, http.StatusOK, map[string]any{"program": toProgramJSON(mine.Program, &enrolled), "cohort": toCohortJSON(mine.Cohort)})
 	return nil
+}
+
+// cohortOrganizer is the ORGANIZER of a cohort session's invite: nobody's mailbox (.invalid is
+// reserved, RFC 2606), since Tandem, not a person, schedules the cohort; RSVP is FALSE anyway.
+var cohortOrganizer = calendar.Person{Name: "Tandem programs", Email: "programs@tandem.invalid"}
+
+// sessionInvite: GET /v1/programs/{programId}/cohort/sessions/{session}/invite.ics — the
+// caller's own cohort's session n (1-based) as an RFC 5545 invite; 404 for anyone not in a
+// published cohort of the program. UID "<program>-<cohort>-<n>@tandem" is stable and SEQUENCE
+// is the published plan's version, so an updated plan replaces the imported event.
+func (a programsAPI) sessionInvite(w http.ResponseWriter, r *http.Request, c Caller) error {
+	n, err := strconv.Atoi(r.PathValue("session"))
+	if err != nil || n < 1 || n > tandem.MaxProgramSessions {
+		return &tandem.Error{Code: tandem.EInvalid, Message: "The request has invalid fields.",
+			Fields: []tandem.FieldError{{Field: "session", Message: "must be a session number 1-" + strconv.Itoa(tandem.MaxProgramSessions)}}}
+	}
+	mine, err := a.programs.Mine(r.Context(), c, r.PathValue("programId"))
+	if err != nil {
+		return err
+	}
+	doc, name, err := cohortSessionInvite(mine, c, n)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", calendar.ContentType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.ics"`)
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(doc)
+	return nil
+}
+
+// cohortSessionInvite renders session n (1-based) of the caller's cohort, and the id its
+// file is named after; not_found when the program has fewer sessions.
+func cohortSessionInvite(mine *programs.MyCohort, c Caller, n int) ([]byte, string, error) {
+	p := mine.Program
+	times := p.SessionTimes()
+	if n > len(times) {
+		return nil, "", tandem.Errorf(tandem.ENotFound, "The program has no session %d.", n)
+	}
+	id := p.ID + "-" + strconv.Itoa(mine.Cohort.Number) + "-" + strconv.Itoa(n)
+	start := times[n-1]
+	var others []string
+	for _, m := range mine.Cohort.Members {
+		if m.ID != c.UserID {
+			others = append(others, m.Name)
+		}
+	}
+	desc := p.Title + ", cohort " + strconv.Itoa(mine.Cohort.Number) + ": session " + strconv.Itoa(n) + " of " + strconv.Itoa(len(times)) + "."
+	if len(others) > 0 {
+		desc += "\nWith " + joinNames(others) + "."
+	}
+	doc, err := calendar.Invite(calendar.Session{
+		BookingID: id, OrgID: c.OrgID,
+		Title:       p.Title + ": cohort " + strconv.Itoa(mine.Cohort.Number) + ", session " + strconv.Itoa(n),
+		Description: desc, Start: start, End: start.Add(time.Duration(p.SessionMin) * time.Minute),
+		Expert:   cohortOrganizer,
+		Learner:  calendar.Person{Name: c.Name, Email: c.Email},
+		Sequence: int(mine.PlanVersion), Status: tandem.StatusConfirmed,
+		Created: mine.PublishedAt, Updated: mine.PublishedAt,
+	})
+	return doc, "tandem-" + id, err
+}
+
+func joinNames(names []string) string {
+	out := ""
+	for i, n := range names {
+		switch {
+		case i == 0:
+		case i == len(names)-1:
+			out += " and "
+		default:
+			out += ", "
+		}
+		out += n
+	}
+	return out
 }

@@ -27,6 +27,10 @@ type PlanView struct {
 type MyCohort struct {
 	Program *tandem.Program
 	Cohort  tandem.PlanCohort
+	// The published plan's version and when it was published: an invite's SEQUENCE and
+	// DTSTAMP, so a plan published again updates the calendars that imported it.
+	PlanVersion int64
+	PublishedAt time.Time
 }
 
 // population is what cohort building works from: the program, its enrollees, who met whom.
@@ -424,7 +428,7 @@ func (s *Service) Mine(ctx context.Context, c tandem.Caller, programID string) (
 	for _, pc := range cp.Cohorts {
 		for _, m := range pc.Members {
 			if m.ID == c.UserID {
-				return &MyCohort{Program: p, Cohort: pc}, nil
+				return &MyCohort{Program: p, Cohort: pc, PlanVersion: cp.Version, PublishedAt: cp.PublishedAt}, nil
 			}
 		}
 	}

@@ -820,6 +820,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/programs/{programId}/cohort/sessions/{session}/invite.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An RFC 5545 invite (METHOD REQUEST) for session n of the caller's own published cohort
+         * @description For members of a published cohort of the program only (404 for anyone else, and for a
+         *     session number past the program's last). UID "{programId}-{cohort}-{session}@tandem"
+         *     is stable; SEQUENCE is the published plan's version, so an updated plan replaces the
+         *     event in calendars that imported it. DTSTART/DTEND are UTC (the program's wall-clock
+         *     time, DST-correct, as in sessionTimes).
+         */
+        get: operations["getCohortSessionInvite"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/programs/{programId}/cohorts/publish": {
         parameters: {
             query?: never;
@@ -4332,6 +4356,35 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getCohortSessionInvite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: components["parameters"]["ProgramId"];
+                /** @description The session's number in the program, 1-based (1-52). */
+                session: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invite, as an attachment named tandem-{programId}-{cohort}-{session}.ics. */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": components["schemas"]["ICalendar"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
         };
     };
