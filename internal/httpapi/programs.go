@@ -328,10 +328,6 @@ func (a programsAPI) cohorts(w http.ResponseWriter, r *http.Request, c Caller) e
 	return nil
 }
 
-// cohortOrganizer is the ORGANIZER of a cohort session's invite: nobody's mailbox (.invalid is
-// reserved, RFC 2606), since Tandem, not a person, schedules the cohort; RSVP is FALSE anyway.
-var cohortOrganizer = calendar.Person{Name: "Tandem programs", Email: "programs@tandem.invalid"}
-
 // sessionInvite: GET /v1/programs/{programId}/cohort/sessions/{session}/invite.ics — the
 // caller's own cohort's session n (1-based) as an RFC 5545 invite; 404 for anyone not in a
 // published cohort of the program. UID "<program>-<cohort>-<n>@tandem" is stable and SEQUENCE
@@ -346,60 +342,18 @@ func (a programsAPI) sessionInvite(w http.ResponseWriter, r *http.Request, c Cal
 	if err != nil {
 		return err
 	}
-	doc, name, err := cohortSessionInvite(mine, c, n)
+	s, ok := calendar.CohortSessionOf(mine.Program, mine.Cohort, mine.PlanVersion, mine.PublishedAt,
+		calendar.Person{Name: c.Name, Email: c.Email}, c.UserID, n)
+	if !ok {
+		return tandem.Errorf(tandem.ENotFound, "The program has no session %d.", n)
+	}
+	doc, err := calendar.Invite(s)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", calendar.ContentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.ics"`)
+	w.Header().Set("Content-Disposition", `attachment; filename="tandem-`+s.BookingID+`.ics"`)
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(doc)
 	return nil
-}
-
-// cohortSessionInvite renders session n (1-based) of the caller's cohort, and the id its
-// file is named after; not_found when the program has fewer sessions.
-func cohortSessionInvite(mine *programs.MyCohort, c Caller, n int) ([]byte, string, error) {
-	p := mine.Program
-	times := p.SessionTimes()
-	if n > len(times) {
-		return nil, "", tandem.Errorf(tandem.ENotFound, "The program has no session %d.", n)
-	}
-	id := p.ID + "-" + strconv.Itoa(mine.Cohort.Number) + "-" + strconv.Itoa(n)
-	start := times[n-1]
-	var others []string
-	for _, m := range mine.Cohort.Members {
-		if m.ID != c.UserID {
-			others = append(others, m.Name)
-		}
-	}
-	desc := p.Title + ", cohort " + strconv.Itoa(mine.Cohort.Number) + ": session " + strconv.Itoa(n) + " of " + strconv.Itoa(len(times)) + "."
-	if len(others) > 0 {
-		desc += "\nWith " + joinNames(others) + "."
-	}
-	doc, err := calendar.Invite(calendar.Session{
-		BookingID: id, OrgID: c.OrgID,
-		Title:       p.Title + ": cohort " + strconv.Itoa(mine.Cohort.Number) + ", session " + strconv.Itoa(n),
-		Description: desc, Start: start, End: start.Add(time.Duration(p.SessionMin) * time.Minute),
-		Expert:   cohortOrganizer,
-		Learner:  calendar.Person{Name: c.Name, Email: c.Email},
-		Sequence: int(mine.PlanVersion), Status: tandem.StatusConfirmed,
-		Created: mine.PublishedAt, Updated: mine.PublishedAt,
-	})
-	return doc, "tandem-" + id, err
-}
-
-func joinNames(names []string) string {
-	out := ""
-	for i, n := range names {
-		switch {
-		case i == 0:
-		case i == len(names)-1:
-			out += " and "
-		default:
-			out += ", "
-		}
-		out += n
-	}
-	return out
 }
