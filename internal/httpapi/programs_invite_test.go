@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-ical"
+
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // TestCohortSessionInvite: a member downloads their cohort's second session as an invite that
@@ -76,6 +78,37 @@ func TestCohortSessionInvite(t *testing.T) {
 	// The same session downloaded twice is the same document (stable UID, deterministic DTSTAMP).
 	if a, b := f.requests.do("GET", path("2"), "", member).Body, f.requests.do("GET", path("2"), "", member).Body; a != b {
 		t.Errorf("two downloads differ:\n%s\n%s", a, b)
+	}
+
+	// The member's calendar feed lists the cohort's three sessions with the invites' UIDs, once
+	// their address is known (profile saved); before that it has none of them.
+	res = f.bookings.do("POST", "/v1/me/calendar-token", "", member)
+	var tok struct{ URL string }
+	res.decode(t, &tok)
+	cohortUIDs := func() []string {
+		t.Helper()
+		res := f.bookings.do("GET", tok.URL, "", nil)
+		cal, err := ical.NewDecoder(strings.NewReader(res.Body)).Decode()
+		if res.Status != 200 || err != nil {
+			t.Fatalf("feed: %d %v\n%s", res.Status, err, res.Body)
+		}
+		var uids []string
+		for _, e := range cal.Events() {
+			if uid, _ := e.Props.Text(ical.PropUID); strings.HasPrefix(uid, p.ID+"-") {
+				uids = append(uids, uid)
+			}
+		}
+		return uids
+	}
+	if got := cohortUIDs(); len(got) != 0 {
+		t.Errorf("feed without the member's address: cohort events %v, want none", got)
+	}
+	if err := f.store.PutUser(t.Context(), &tandem.User{ID: member.UserID, OrgID: "acme", Email: member.Email, Name: member.Name, Timezone: "Europe/London"}); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("%[1]s-%[2]d-1@tandem %[1]s-%[2]d-2@tandem %[1]s-%[2]d-3@tandem", p.ID, number)
+	if got := strings.Join(cohortUIDs(), " "); got != want {
+		t.Errorf("feed's cohort events %q, want %q", got, want)
 	}
 
 	for name, c := range map[string]*Caller{"a learner in no cohort": bobLearner, "HR, not a member": hrUser} {

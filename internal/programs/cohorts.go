@@ -434,3 +434,36 @@ func (s *Service) Mine(ctx context.Context, c tandem.Caller, programID string) (
 	}
 	return nil, tandem.Errorf(tandem.ENotFound, "You are not in a cohort of this program.")
 }
+
+// MyCohorts is the caller's cohort in every program they are enrolled in whose plan is
+// published and which is not archived (what the calendar feed lists): one query, then the
+// programs' reads in parallel.
+func (s *Service) MyCohorts(ctx context.Context, c tandem.Caller) ([]*MyCohort, error) {
+	enrolled, err := s.store.EnrolledPrograms(ctx, c.OrgID, c.UserID)
+	if err != nil {
+		return nil, err
+	}
+	ids := slices.Sorted(maps.Keys(enrolled))
+	found := make([]*MyCohort, len(ids))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for i, id := range ids {
+		g.Go(func() error {
+			m, err := s.Mine(gctx, c, id)
+			switch {
+			case tandem.ErrorCode(err) == tandem.ENotFound:
+				return nil
+			case err != nil:
+				return err
+			}
+			if m.Program.Status != tandem.ProgramArchived {
+				found[i] = m
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(found, func(m *MyCohort) bool { return m == nil }), nil
+}

@@ -443,7 +443,10 @@ export interface paths {
         };
         /**
          * The caller's sessions as an iCalendar feed, from 30 days back (no sign-in)
-         * @description Calendar apps cannot sign in, so the secret token in the path is the credential.
+         * @description Calendar apps cannot sign in, so the secret token in the path is the credential. Bookings
+         *     as expert and learner, then the sessions of the owner's published program cohorts (programs
+         *     not archived), with the same UIDs as their invites; cohort sessions need the owner's address
+         *     (their profile, or their bookings) and are left out without it.
          */
         get: operations["getCalendarFeed"];
         put?: never;
