@@ -4,31 +4,14 @@
 // viewer's zone, each with a link to the cohort page and its own invite (.ics). Archived
 // programs are off the list and so off this page.
 import { useState } from 'preact/hooks';
-import { api, type Program } from '../api';
+import { api } from '../api';
+import { cohortSessions, type CohortSession } from '../cohort';
 import { useLoad } from '../load';
 import { Link } from '../router';
 import { serverNow } from '../state';
 import { formatWhen } from '../time';
 import { ErrorBanner, saveBlob } from '../ui';
 import type { When } from './Bookings';
-
-type CohortSession = { program: Program; n: number; start: string; end: string };
-
-/** cohortSessions: the published, enrolled programs' sessions on the side of now that `when` asks for, soonest (upcoming) or latest (past) first. */
-export function cohortSessions(programs: Program[], when: When, nowMs: number): CohortSession[] {
-  const out: CohortSession[] = [];
-  for (const p of programs) {
-    if (p.status !== 'published' || !p.enrolledMe) continue;
-    p.sessionTimes.forEach((start, i) => {
-      const endMs = Date.parse(start) + p.sessionMin * 60_000;
-      if (when === 'upcoming' ? endMs > nowMs : endMs <= nowMs) {
-        out.push({ program: p, n: i + 1, start, end: new Date(endMs).toISOString() });
-      }
-    });
-  }
-  out.sort((a, b) => (when === 'upcoming' ? 1 : -1) * (Date.parse(a.start) - Date.parse(b.start)));
-  return out;
-}
 
 export function CohortSessions({ when, zone }: { when: When; zone: string }) {
   const { data, error } = useLoad((signal) => api.programs(signal), []);
