@@ -243,3 +243,44 @@ func SessionOf(b *tandem.Booking, now time.Time) Session {
 	}
 	return s
 }
+
+// CohortOrganizer is the ORGANIZER of a program cohort session: nobody's mailbox (.invalid is
+// reserved, RFC 2606), since Tandem, not a person, schedules the cohort; RSVP is FALSE anyway.
+var CohortOrganizer = Person{Name: "Tandem programs", Email: "programs@tandem.invalid"}
+
+// CohortSessionOf is session n (1-based) of program p's cohort pc, published as plan version
+// planVersion at publishedAt, as member (whose user id is memberID) sees it; false when p has
+// no session n. The id, and so the UID, is "<program>-<cohort>-<n>" (booking ids have no '-',
+// so it meets none); SEQUENCE is the plan's version, so an updated plan replaces the event.
+// The invite download (GET /v1/programs/{id}/cohort/sessions/{n}/invite.ics) and the feed
+// both build their session here.
+func CohortSessionOf(p *tandem.Program, pc tandem.PlanCohort, planVersion int64, publishedAt time.Time, member Person, memberID string, n int) (Session, bool) {
+	times := p.SessionTimes()
+	if n < 1 || n > len(times) {
+		return Session{}, false
+	}
+	num, total := fmt.Sprint(pc.Number), fmt.Sprint(len(times))
+	var others []string
+	for _, m := range pc.Members {
+		if m.ID != memberID {
+			others = append(others, m.Name)
+		}
+	}
+	desc := p.Title + ", cohort " + num + ": session " + fmt.Sprint(n) + " of " + total + "."
+	if len(others) > 0 {
+		desc += "\nWith " + strings.Join(others[:len(others)-1], ", ")
+		if len(others) > 1 {
+			desc += " and "
+		}
+		desc += others[len(others)-1] + "."
+	}
+	start := times[n-1]
+	return Session{
+		BookingID: p.ID + "-" + num + "-" + fmt.Sprint(n), OrgID: p.OrgID,
+		Title:       p.Title + ": cohort " + num + ", session " + fmt.Sprint(n),
+		Description: desc, Start: start, End: start.Add(time.Duration(p.SessionMin) * time.Minute),
+		Expert: CohortOrganizer, Learner: member,
+		Sequence: int(planVersion), Status: tandem.StatusConfirmed,
+		Created: publishedAt, Updated: publishedAt,
+	}, true
+}

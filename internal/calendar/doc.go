@@ -10,6 +10,10 @@
 // (ACTION:DISPLAY, TRIGGER:-PT<n>M) in a REQUEST and none in a CANCEL; the downloadable
 // invite.ics stays Invite, without an alarm.
 //
+// SessionOf turns a booking into a Session; CohortSessionOf turns session n of a published
+// program cohort into one (UID "<program>-<cohort>-<n>@tandem", SEQUENCE the plan's version,
+// organizer CohortOrganizer, the member the one attendee besides it), for its invite and the feed.
+//
 // All answer with ContentType. Errors are tandem.EInvalid with field errors; nothing else can
 // fail.
 //

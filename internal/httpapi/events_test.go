@@ -61,6 +61,7 @@ var wantStatus = map[string]int{
 	"programs/7-get-cohorts.json":         200,
 	"programs/8-adjust.json":              200, // hana's own arrangement of all twelve: version 2
 	"programs/9-publish.json":             200,
+	"programs/9b-session-invite.json":     200, // ben's cohort's first session as an invite
 	"programs/archive.json":               200, // hana archives demo-p01 (after the others)
 	"reports/utilization.json":            200,
 	"mentorships/01-propose.json":         201, // ben proposes weekly sessions to omar

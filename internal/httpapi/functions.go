@@ -47,7 +47,7 @@ func NewExperts(d Deps) *Router {
 func NewBookings(d Deps) *Router {
 	rt := newRouter(d.Logger)
 	bookingsAPI{store: d.Store, now: d.now()}.register(rt)
-	calendarAPI{store: d.Store, now: d.now()}.register(rt)
+	calendarAPI{store: d.Store, programs: programs.New(d.Store, d.now()), now: d.now()}.register(rt)
 	calendarsAPI{store: d.Store, svc: d.calendars()}.register(rt)
 	return rt
 }

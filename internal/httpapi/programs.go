@@ -2,7 +2,10 @@ package httpapi
 
 import (
 	"net/http"
+	"strconv"
 	"time"
+
+	"github.com/tandemhq/tandem/internal/calendar"
 
 	"github.com/tandemhq/tandem/internal/programs"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -29,6 +32,7 @@ func (a programsAPI) register(rt *Router) {
 	rt.handle("PUT /v1/programs/{programId}/cohorts", a.adjust)
 	rt.handle("POST /v1/programs/{programId}/cohorts/publish", a.publish)
 	rt.handle("GET /v1/programs/{programId}/cohorts", a.cohorts)
+	rt.handle("GET /v1/programs/{programId}/cohort/sessions/{session}/invite.ics", a.sessionInvite)
 }
 
 type programJSON struct {
@@ -321,5 +325,35 @@ func (a programsAPI) cohorts(w http.ResponseWriter, r *http.Request, c Caller) e
 	}
 	enrolled := true
 	writeJSON(w, http.StatusOK, map[string]any{"program": toProgramJSON(mine.Program, &enrolled), "cohort": toCohortJSON(mine.Cohort)})
+	return nil
+}
+
+// sessionInvite: GET /v1/programs/{programId}/cohort/sessions/{session}/invite.ics — the
+// caller's own cohort's session n (1-based) as an RFC 5545 invite; 404 for anyone not in a
+// published cohort of the program. UID "<program>-<cohort>-<n>@tandem" is stable and SEQUENCE
+// is the published plan's version, so an updated plan replaces the imported event.
+func (a programsAPI) sessionInvite(w http.ResponseWriter, r *http.Request, c Caller) error {
+	n, err := strconv.Atoi(r.PathValue("session"))
+	if err != nil || n < 1 || n > tandem.MaxProgramSessions {
+		return &tandem.Error{Code: tandem.EInvalid, Message: "The request has invalid fields.",
+			Fields: []tandem.FieldError{{Field: "session", Message: "must be a session number 1-" + strconv.Itoa(tandem.MaxProgramSessions)}}}
+	}
+	mine, err := a.programs.Mine(r.Context(), c, r.PathValue("programId"))
+	if err != nil {
+		return err
+	}
+	s, ok := calendar.CohortSessionOf(mine.Program, mine.Cohort, mine.PlanVersion, mine.PublishedAt,
+		calendar.Person{Name: c.Name, Email: c.Email}, c.UserID, n)
+	if !ok {
+		return tandem.Errorf(tandem.ENotFound, "The program has no session %d.", n)
+	}
+	doc, err := calendar.Invite(s)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", calendar.ContentType)
+	w.Header().Set("Content-Disposition", `attachment; filename="tandem-`+s.BookingID+`.ics"`)
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(doc)
 	return nil
 }

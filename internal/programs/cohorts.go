@@ -27,6 +27,10 @@ type PlanView struct {
 type MyCohort struct {
 	Program *tandem.Program
 	Cohort  tandem.PlanCohort
+	// The published plan's version and when it was published: an invite's SEQUENCE and
+	// DTSTAMP, so a plan published again updates the calendars that imported it.
+	PlanVersion int64
+	PublishedAt time.Time
 }
 
 // population is what cohort building works from: the program, its enrollees, who met whom.
@@ -424,9 +428,42 @@ func (s *Service) Mine(ctx context.Context, c tandem.Caller, programID string) (
 	for _, pc := range cp.Cohorts {
 		for _, m := range pc.Members {
 			if m.ID == c.UserID {
-				return &MyCohort{Program: p, Cohort: pc}, nil
+				return &MyCohort{Program: p, Cohort: pc, PlanVersion: cp.Version, PublishedAt: cp.PublishedAt}, nil
 			}
 		}
 	}
 	return nil, tandem.Errorf(tandem.ENotFound, "You are not in a cohort of this program.")
+}
+
+// MyCohorts is the caller's cohort in every program they are enrolled in whose plan is
+// published and which is not archived (what the calendar feed lists): one query, then the
+// programs' reads in parallel.
+func (s *Service) MyCohorts(ctx context.Context, c tandem.Caller) ([]*MyCohort, error) {
+	enrolled, err := s.store.EnrolledPrograms(ctx, c.OrgID, c.UserID)
+	if err != nil {
+		return nil, err
+	}
+	ids := slices.Sorted(maps.Keys(enrolled))
+	found := make([]*MyCohort, len(ids))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for i, id := range ids {
+		g.Go(func() error {
+			m, err := s.Mine(gctx, c, id)
+			switch {
+			case tandem.ErrorCode(err) == tandem.ENotFound:
+				return nil
+			case err != nil:
+				return err
+			}
+			if m.Program.Status != tandem.ProgramArchived {
+				found[i] = m
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(found, func(m *MyCohort) bool { return m == nil }), nil
 }

@@ -16,10 +16,15 @@
 //
 //   my cohort: Ben then sees his cohort: members with departments and zones, the
 //   explanation in words and the sessions on his own clock.
+//
+//   my sessions: the same four sessions show in Ben's My sessions, marked as program cohort
+//   sessions with the program's name, on his clock, linking to the cohort page, each with an
+//   invite (.ics) whose UID is <program>-<cohort>-<n>@tandem; Olga, in no cohort, gets 404.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { DateTime } from 'luxon';
-import { apiAs, assertAccessible, done, launch, shot, signedIn } from './lib.mjs';
+import { ARTIFACTS, apiAs, assertAccessible, done, launch, shot, signedIn } from './lib.mjs';
 
 const NOW = DateTime.fromISO(process.env.E2E_NOW ?? '2027-03-10T12:00:00Z', { zone: 'utc' });
 const LONDON = 'Europe/London';
@@ -330,6 +335,39 @@ test('a member sees their cohort: members, departments, zones, why, and the sess
   assert.equal(await closed.getByRole('button', { name: /^Enroll/ }).count(), 0);
   await done(olga);
   await done(s);
+});
+
+test('a member sees the cohort sessions in My sessions, each with a calendar invite', async () => {
+  assert.ok(flow.programId, 'the program from the previous tests');
+  const id = flow.programId;
+  const mine = (await (await apiAs('ben@acme.example'))('GET', `/v1/programs/${id}/cohorts`)).json;
+  assert.ok(mine.cohort, 'Ben is in a published cohort');
+  const s = await signedIn(browser, 'Ben Carter', 'ben@acme.example');
+  const { page } = s;
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My sessions' }).click();
+  await page.getByRole('heading', { level: 2, name: 'Program cohort sessions' }).waitFor();
+  const cards = page.getByRole('list', { name: 'Upcoming program cohort sessions' }).locator(`[data-cohort-session^="${id}-"]`);
+  await cards.first().waitFor();
+  assert.equal(await cards.count(), 4, 'four upcoming sessions of the fresh program');
+  const first = page.locator(`[data-cohort-session="${id}-1"]`);
+  await first.getByText(when(FIRST, 60), { exact: true }).waitFor(); // on Ben's clock (London)
+  await first.getByText('Program cohort', { exact: true }).waitFor();
+  await first.getByText(`${TITLE}: session 1 of 4`).waitFor();
+  assert.equal(await first.getByRole('link', { name: 'My cohort' }).getAttribute('href'), `/programs/${id}/cohort`);
+  const [download] = await Promise.all([page.waitForEvent('download'), first.getByRole('button', { name: 'Add to calendar' }).click()]);
+  const file = `tandem-${id}-${mine.cohort.number}-1`;
+  assert.equal(download.suggestedFilename(), `${file}.ics`);
+  await download.saveAs(`${ARTIFACTS}${file}.ics`);
+  const ics = readFileSync(`${ARTIFACTS}${file}.ics`, 'utf8').replace(/\r\n[ \t]/g, '');
+  assert.match(ics, new RegExp(`\r\nUID:${file.slice('tandem-'.length)}@tandem\r\n`), ics);
+  assert.match(ics, new RegExp(`\r\nDTSTART:${FIRST.toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'")}\r\n`), ics);
+  await shot(page, '46b-my-sessions-cohort');
+  await assertAccessible(page);
+  await done(s);
+
+  const olga = await apiAs('olga@acme.example');
+  const r = await olga('GET', `/v1/programs/${id}/cohort/sessions/1/invite.ics`);
+  assert.equal(r.status, 404, `olga is in no cohort: ${r.text}`);
 });
 
 test('phone width: the cohort builder and my cohort do not scroll sideways', async () => {

@@ -443,7 +443,10 @@ export interface paths {
         };
         /**
          * The caller's sessions as an iCalendar feed, from 30 days back (no sign-in)
-         * @description Calendar apps cannot sign in, so the secret token in the path is the credential.
+         * @description Calendar apps cannot sign in, so the secret token in the path is the credential. Bookings
+         *     as expert and learner, then the sessions of the owner's published program cohorts (programs
+         *     not archived), with the same UIDs as their invites; cohort sessions need the owner's address
+         *     (their profile, or their bookings) and are left out without it.
          */
         get: operations["getCalendarFeed"];
         put?: never;
@@ -813,6 +816,30 @@ export interface paths {
          *     version (409 plan_changed otherwise).
          */
         put: operations["adjustCohorts"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/programs/{programId}/cohort/sessions/{session}/invite.ics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An RFC 5545 invite (METHOD REQUEST) for session n of the caller's own published cohort
+         * @description For members of a published cohort of the program only (404 for anyone else, and for a
+         *     session number past the program's last). UID "{programId}-{cohort}-{session}@tandem"
+         *     is stable; SEQUENCE is the published plan's version, so an updated plan replaces the
+         *     event in calendars that imported it. DTSTART/DTEND are UTC (the program's wall-clock
+         *     time, DST-correct, as in sessionTimes).
+         */
+        get: operations["getCohortSessionInvite"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -4332,6 +4359,35 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
+            500: components["responses"]["Internal"];
+        };
+    };
+    getCohortSessionInvite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programId: components["parameters"]["ProgramId"];
+                /** @description The session's number in the program, 1-based (1-52). */
+                session: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invite, as an attachment named tandem-{programId}-{cohort}-{session}.ics. */
+            200: {
+                headers: {
+                    "Content-Disposition": components["headers"]["ContentDisposition"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar": components["schemas"]["ICalendar"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
         };
     };

@@ -526,6 +526,15 @@ export const api = {
     return { blob: await res.blob(), filename: filenameOf(res, `tandem-${id}.ics`) };
   },
 
+  /** cohortInvite downloads session n (1-based) of the caller's own program cohort as .ics (404 for non-members). */
+  async cohortInvite(programId: string, n: number): Promise<{ blob: Blob; filename: string }> {
+    const res = await raw('get', '/v1/programs/{programId}/cohort/sessions/{session}/invite.ics', {
+      path: { programId, session: String(n) },
+      headers: { Accept: 'text/calendar' },
+    });
+    return { blob: await res.blob(), filename: filenameOf(res, `tandem-${programId}-${n}.ics`) };
+  },
+
   // Learners' requests, matching, the experts' board, offers.
   createRequest: (body: RequestInput) => call('post', '/v1/requests', { body }),
   requests: (cursor = '', signal?: Abort) => call('get', '/v1/requests', { query: { cursor }, signal }),

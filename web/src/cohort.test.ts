@@ -1,7 +1,7 @@
 import { Settings } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CohortExplanation, CohortPlan, MyCohort, Program } from './api';
-import { cadenceText, cohortOf, crossText, eiText, explanationText, interestChoices, isPlan, pairsText, previewTimes, sessionLines, slugify, spreadText } from './cohort';
+import { cadenceText, cohortOf, cohortSessions, crossText, eiText, explanationText, interestChoices, isPlan, pairsText, previewTimes, sessionLines, slugify, spreadText } from './cohort';
 
 beforeAll(() => {
   Settings.defaultLocale = 'en-GB';
@@ -81,5 +81,20 @@ describe('my cohort', () => {
     expect(isPlan(plan)).toBe(true);
     expect(cohortOf(plan, 'hana')?.number).toBe(2);
     expect(cohortOf(plan, 'zed')).toBeNull();
+  });
+});
+
+describe('cohortSessions', () => {
+  const times = ['2027-03-22T17:00:00Z', '2027-03-29T16:00:00Z', '2027-04-05T16:00:00Z'];
+  const p = (id: string, o: Partial<Program>): Program => ({ id, title: id, status: 'published', enrolledMe: true, sessionMin: 60, sessionTimes: times, ...o }) as Program;
+  const progs = [p('a', {}), p('draft', { status: 'enrolling' }), p('other', { enrolledMe: false }), p('b', { sessionTimes: ['2027-03-30T09:00:00Z'] })];
+  const now = Date.parse('2027-03-29T16:30:00Z'); // during a's second session
+
+  it('lists the enrolled, published programs\' sessions not yet ended, soonest first, numbered from 1', () => {
+    const got = cohortSessions(progs, 'upcoming', now).map((s) => `${s.program.id}${s.n} ${s.end}`);
+    expect(got).toEqual(['a2 2027-03-29T17:00:00.000Z', 'b1 2027-03-30T10:00:00.000Z', 'a3 2027-04-05T17:00:00.000Z']);
+  });
+  it('lists the ended ones as past, latest first', () => {
+    expect(cohortSessions(progs, 'past', now).map((s) => `${s.program.id}${s.n}`)).toEqual(['a1']);
   });
 });

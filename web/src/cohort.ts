@@ -116,3 +116,22 @@ export function cohortOf(r: MyCohort | CohortPlan, userId: string): Cohort | nul
   if (!isPlan(r)) return r.cohort;
   return r.cohorts.find((c) => c.members.some((m) => m.id === userId)) ?? null;
 }
+
+/** CohortSession is one session of a program cohort the viewer is in, n 1-based. */
+export type CohortSession = { program: Program; n: number; start: string; end: string };
+
+/** cohortSessions: the published, enrolled programs' sessions on the side of now that `when` asks for, soonest (upcoming) or latest (past) first. */
+export function cohortSessions(programs: Program[], when: 'upcoming' | 'past', nowMs: number): CohortSession[] {
+  const out: CohortSession[] = [];
+  for (const p of programs) {
+    if (p.status !== 'published' || !p.enrolledMe) continue;
+    p.sessionTimes.forEach((start, i) => {
+      const endMs = Date.parse(start) + p.sessionMin * 60_000;
+      if (when === 'upcoming' ? endMs > nowMs : endMs <= nowMs) {
+        out.push({ program: p, n: i + 1, start, end: new Date(endMs).toISOString() });
+      }
+    });
+  }
+  out.sort((a, b) => (when === 'upcoming' ? 1 : -1) * (Date.parse(a.start) - Date.parse(b.start)));
+  return out;
+}

@@ -1,10 +1,12 @@
 // My sessions (learner): upcoming and past, with invite download, cancel and reschedule. A seat
 // in a group session links to its page and cannot be rescheduled; a seat offered from a
-// waitlist is confirmed or declined here before its hold passes.
+// waitlist is confirmed or declined here before its hold passes. Below them, the sessions of
+// the viewer's published program cohorts (components/CohortSessions), each with its invite.
 import { useState } from 'preact/hooks';
 import { api, type Booking } from '../api';
 import { isOffer, offerText } from '../circles';
 import { ReasonDialog, WhenTabs, useBookings, type When } from '../components/Bookings';
+import { CohortSessions } from '../components/CohortSessions';
 import { LearnerFeedbackPanel, feedbackOpen } from '../components/Feedback';
 import { Link, useLocation } from '../router';
 import { useApp } from '../state';
@@ -148,6 +150,7 @@ export function Sessions() {
           Show more
         </button>
       )}
+      <CohortSessions when={when} zone={zone} />
       {declining && (
         <ReasonDialog
           title="Decline this seat?"
