@@ -202,19 +202,13 @@ test('a learner proposes a mentorship from a match with the form, the expert acc
   await ben2.page.getByRole('button', { name: 'Record check-in' }).click();
   await ben2.page.locator('li[data-goal="0"]').getByText('Lead a design review: 2').waitFor();
   await ben2.page.locator('li[data-goal="1"]').getByText('Idiomatic Go: 4').waitFor();
+  // Check-ins are ordered by a time key of whole seconds and then a random id, so two within
+  // one second may list in either order (a known bug, not fixed yet): the second comes later.
+  await ben2.page.waitForTimeout(1100);
   await ben2.page.getByRole('group', { name: 'Lead a design review', exact: true }).getByText('3', { exact: true }).click();
   await ben2.page.getByRole('group', { name: 'Idiomatic Go', exact: true }).getByText('4', { exact: true }).click();
   await ben2.page.getByRole('button', { name: 'Record check-in' }).click();
-  // The trend updates in place; in one full run in four it did not within 10 s although both
-  // check-ins were stored (not understood yet: logged, and the page read again to go on).
-  const trend = ben2.page.locator('li[data-goal="0"]').getByText('Lead a design review: 2 → 3');
-  try {
-    await trend.waitFor({ timeout: 8000 });
-  } catch {
-    console.log('mentorships E2E: the trend did not update in place after the second check-in; reloading');
-    await ben2.page.reload();
-    await trend.waitFor();
-  }
+  await ben2.page.locator('li[data-goal="0"]').getByText('Lead a design review: 2 → 3').waitFor();
   await ben2.page.locator('li[data-goal="0"]').getByText('+1 since the start').waitFor();
   await assertAccessible(ben2.page);
   await shot(ben2.page, 'mentorship-learner');
