@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -27,8 +28,8 @@ func (a mentorshipsAPI) register(rt *Router) {
 	rt.handle("POST /v1/mentorships/{mentorshipId}/close", a.act(mentorships.ActClose))
 	rt.handle("POST /v1/mentorships/{mentorshipId}/schedule", a.schedule)
 	rt.handle("POST /v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/skip", a.skip)
-	rt.handle("POST /v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/move", a.move)
-	rt.handle("POST /v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/book", a.bookAt)
+	rt.handle("POST /v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/move", a.atStart(a.svc.Move))
+	rt.handle("POST /v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/book", a.atStart(a.svc.BookAt))
 	rt.handle("PUT /v1/mentorships/{mentorshipId}/occurrences/{occurrenceId}/agenda", a.setAgenda)
 	rt.handle("GET /v1/mentorships/{mentorshipId}/agendas", a.agendas)
 	rt.handle("GET /v1/mentorships/{mentorshipId}/actions", a.actions)
@@ -233,49 +234,30 @@ type moveInput struct {
 	Start time.Time `json:"start"`
 }
 
-// move: POST /v1/mentorships/{id}/occurrences/{n}/move {"start"}
-func (a mentorshipsAPI) move(w http.ResponseWriter, r *http.Request, c Caller) error {
-	n, err := occurrenceIndex(r)
-	if err != nil {
-		return err
+// atStart serves the occurrence routes that take {"start"}: move (POST …/occurrences/{n}/move,
+// a booked occurrence to another start) and bookAt (POST …/occurrences/{n}/book, a failed one
+// booked at another start, e.g. one of its alternatives).
+func (a mentorshipsAPI) atStart(do func(ctx context.Context, c Caller, id string, n int, start time.Time) (*tandem.Mentorship, error)) func(http.ResponseWriter, *http.Request, Caller) error {
+	return func(w http.ResponseWriter, r *http.Request, c Caller) error {
+		n, err := occurrenceIndex(r)
+		if err != nil {
+			return err
+		}
+		var in moveInput
+		if err := decodeJSON(r, &in); err != nil {
+			return err
+		}
+		if in.Start.IsZero() {
+			return &tandem.Error{Code: tandem.EInvalid, Message: "The request has invalid fields.",
+				Fields: []tandem.FieldError{{Field: "start", Message: "is required"}}}
+		}
+		m, err := do(r.Context(), c, r.PathValue("mentorshipId"), n, in.Start)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, toMentorshipJSON(m, nil))
+		return nil
 	}
-	var in moveInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	if in.Start.IsZero() {
-		return &tandem.Error{Code: tandem.EInvalid, Message: "The request has invalid fields.",
-			Fields: []tandem.FieldError{{Field: "start", Message: "is required"}}}
-	}
-	m, err := a.svc.Move(r.Context(), c, r.PathValue("mentorshipId"), n, in.Start)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toMentorshipJSON(m, nil))
-	return nil
-}
-
-// bookAt: POST /v1/mentorships/{id}/occurrences/{n}/book {"start"} — a failed occurrence,
-// booked at another start (one of its alternatives).
-func (a mentorshipsAPI) bookAt(w http.ResponseWriter, r *http.Request, c Caller) error {
-	n, err := occurrenceIndex(r)
-	if err != nil {
-		return err
-	}
-	var in moveInput
-	if err := decodeJSON(r, &in); err != nil {
-		return err
-	}
-	if in.Start.IsZero() {
-		return &tandem.Error{Code: tandem.EInvalid, Message: "The request has invalid fields.",
-			Fields: []tandem.FieldError{{Field: "start", Message: "is required"}}}
-	}
-	m, err := a.svc.BookAt(r.Context(), c, r.PathValue("mentorshipId"), n, in.Start)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, toMentorshipJSON(m, nil))
-	return nil
 }
 
 // setAgenda: PUT /v1/mentorships/{id}/occurrences/{n}/agenda {"items", "version"}
