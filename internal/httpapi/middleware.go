@@ -162,6 +162,8 @@ var bookingRoutes = map[string]bool{"POST /v1/bookings": true, "POST /v1/request
 // refusal by problem code and reason (and a conflict by reason), a server error.
 func requestMetrics(ctx context.Context, route string, status int, code, reason string, replayed bool) {
 	switch {
+	case status == problem.StatusClientClosed: // nobody was refused and nothing failed
+		metrics.Put(ctx, nil, metrics.N("ClientClosed", 1))
 	case status >= 500:
 		metrics.Put(ctx, nil, metrics.N("ServerErrors", 1))
 	case status >= 400:

@@ -7,6 +7,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,18 +32,30 @@ func (e *httpError) Error() string { return e.err.Error() }
 func (e *httpError) Unwrap() error { return e.err }
 
 // writeError renders err as problem+json. Internal errors are logged with the request id and
-// replaced by a generic message; their text never reaches the client.
+// replaced by a generic message; their text never reaches the client. A request its client
+// abandoned is not one: it is answered (to nobody) and logged as client_closed_request.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status := 0
 	var he *httpError
 	if errors.As(err, &he) {
 		status = he.status
 	}
+	if clientGone(r, err) {
+		logger(r.Context()).InfoContext(r.Context(), "client closed request", slog.String("error", err.Error()))
+		err = &tandem.Error{Code: problem.CodeClientClosed, Message: "The client closed the request before the answer.", Err: err}
+	}
 	p := problem.From(err, status, r.URL.Path, requestID(r.Context()))
 	if p.Code == tandem.EInternal {
 		logger(r.Context()).ErrorContext(r.Context(), "internal error", slog.String("error", err.Error()))
 	}
 	problem.Write(w, p)
+}
+
+// clientGone says whether err is the request's own cancellation: the client closed the
+// connection (locally) or the invocation was cancelled, and the work stopped because of it.
+// A deadline is not this: running out of time is our failure and stays a 500.
+func clientGone(r *http.Request, err error) bool {
+	return errors.Is(err, context.Canceled) && errors.Is(r.Context().Err(), context.Canceled)
 }
 
 // writeJSON writes v with the status. A handler always writes a status: through the Lambda

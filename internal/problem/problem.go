@@ -15,6 +15,14 @@ import (
 // concern, so it lives here rather than among the domain codes.
 const CodeMethodNotAllowed = "method_not_allowed"
 
+// CodeClientClosed is the code of a request whose client went away before the answer (its
+// context canceled): nothing failed on our side, so it is no 5xx. The status is nginx's 499,
+// which no client reads; it keeps the access log and the metrics honest.
+const CodeClientClosed = "client_closed_request"
+
+// StatusClientClosed is the status of CodeClientClosed.
+const StatusClientClosed = 499
+
 // ContentType is the media type of every error response.
 const ContentType = "application/problem+json"
 
@@ -24,6 +32,7 @@ var statusOf = map[string]int{
 	tandem.EForbidden:       http.StatusForbidden,
 	tandem.ENotFound:        http.StatusNotFound,
 	CodeMethodNotAllowed:    http.StatusMethodNotAllowed,
+	CodeClientClosed:        StatusClientClosed,
 	tandem.EConflict:        http.StatusConflict,
 	tandem.EUnprocessable:   http.StatusUnprocessableEntity,
 	tandem.ELimitExceeded:   http.StatusTooManyRequests,
@@ -37,6 +46,7 @@ var titleOf = map[string]string{
 	tandem.EForbidden:       "Forbidden",
 	tandem.ENotFound:        "Not found",
 	CodeMethodNotAllowed:    "Method not allowed",
+	CodeClientClosed:        "Client closed request",
 	tandem.EConflict:        "Conflict",
 	tandem.EUnprocessable:   "Unprocessable request",
 	tandem.ELimitExceeded:   "Limit exceeded",
