@@ -318,7 +318,7 @@ func RecountMentorships(ms []*tandem.Mentorship, bookings map[string]*tandem.Boo
 		}
 		cs := append([]*tandem.CheckIn{}, checkIns[m.ID]...)
 		if len(cs) >= 2 {
-			sort.Slice(cs, func(i, j int) bool { return CheckInBefore(cs[i].At, cs[i].ID, cs[j].At, cs[j].ID) })
+			sort.Slice(cs, func(i, j int) bool { return cs[i].Before(cs[j]) })
 			add(d, MProgressPairs, 1)
 			for _, delta := range GoalDeltas(cs[0].Ratings, cs[len(cs)-1].Ratings) {
 				add(d, MGoalsRated, 1)
@@ -328,14 +328,6 @@ func RecountMentorships(ms []*tandem.Mentorship, bookings map[string]*tandem.Boo
 		}
 	}
 	return out
-}
-
-// CheckInBefore orders check-ins by time, then id.
-func CheckInBefore(at1 time.Time, id1 string, at2 time.Time, id2 string) bool {
-	if !at1.Equal(at2) {
-		return at1.Before(at2)
-	}
-	return id1 < id2
 }
 
 // WriteMentorshipCSV writes the org's and each department's mentorship figures as CSV, one

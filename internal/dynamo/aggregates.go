@@ -313,12 +313,15 @@ type AggFact struct {
 	// MSTATE: completed sessions counted and the earliest one's start.
 	Held      int64  `dynamodbav:"held,omitempty"`
 	FirstHeld string `dynamodbav:"firstHeld,omitempty"`
-	// MPROG: the first and last check-in by (at, id), with their ratings.
+	// MPROG: the first and last check-in in their order (tandem.CheckIn.Before: at, seq,
+	// id), with their ratings.
 	FirstAt      string `dynamodbav:"firstAt,omitempty"`
 	FirstID      string `dynamodbav:"firstId,omitempty"`
+	FirstSeq     int    `dynamodbav:"firstSeq,omitempty"`
 	FirstRatings []int  `dynamodbav:"firstRatings,omitempty"`
 	LastAt       string `dynamodbav:"lastAt,omitempty"`
 	LastID       string `dynamodbav:"lastId,omitempty"`
+	LastSeq      int    `dynamodbav:"lastSeq,omitempty"`
 	LastRatings  []int  `dynamodbav:"lastRatings,omitempty"`
 }
 

@@ -293,7 +293,17 @@ func notePrefix(author string) string         { return prefixNote + author + "#"
 func noteSK(author string, at time.Time, id string) string {
 	return notePrefix(author) + timeKey(at) + "#" + id
 }
-func checkInSK(at time.Time, id string) string { return prefixCheckIn + timeKey(at) + "#" + id }
+
+// checkInSK orders a mentorship's check-ins by time to the millisecond (fixed width, so the
+// text order is the time order), then by seq: the order in which check-ins of the same
+// millisecond were written (1, 2, …; the first put at a key wins, the next takes seq+1).
+// Keys from before were CHECKIN#<whole second>#<id>; CheckIns reads both (checkInOrder).
+func checkInSK(at time.Time, seq int) string {
+	return fmt.Sprintf("%s%s#%02d", prefixCheckIn, at.UTC().Format(keyTimeMilli), seq)
+}
+
+// keyTimeMilli is keyTime to the millisecond, always three digits.
+const keyTimeMilli = "2006-01-02T15:04:05.000Z"
 
 // Flash mentoring (flash.go): an org's group in one partition; each pair also on GSI1 under
 // its first member and on GSI2 under its second; a cross-org partition lists the orgs.

@@ -3,6 +3,7 @@ package dynamo
 import (
 	"context"
 	"errors"
+	"sort"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -319,7 +320,13 @@ type checkInItem struct {
 	Occurrence *int     `dynamodbav:"occurrence,omitempty"`
 	Ratings    []int    `dynamodbav:"ratings"`
 	Comment    string   `dynamodbav:"comment"`
-	At         string   `dynamodbav:"at"`
+	At         string   `dynamodbav:"at"`            // to the millisecond (whole seconds before seq existed)
+	Seq        int      `dynamodbav:"seq,omitempty"` // see checkInSK; absent on whole-second items
+}
+
+func (it *checkInItem) toDomain() *tandem.CheckIn {
+	return &tandem.CheckIn{ID: it.ID, Kind: tandem.CheckInKind(it.Kind), Occurrence: it.Occurrence,
+		Ratings: it.Ratings, Comment: it.Comment, At: unstamp(it.At), Seq: it.Seq}
 }
 
 // putGuarded puts item v: a new one (prevVersion 0) only if absent, else only at prevVersion.
@@ -430,15 +437,35 @@ func (s *Store) PrivateNotes(ctx context.Context, org, mentorshipID, author stri
 	return out, nil
 }
 
-// AddCheckIn stores a progress check-in (one PutItem, never overwriting).
+// maxCheckInSeq bounds the check-ins of one mentorship in one millisecond (checkInSK).
+const maxCheckInSeq = 99
+
+// AddCheckIn stores a progress check-in at c.At truncated to the millisecond, never
+// overwriting: one PutItem at seq 1, and one more at the next seq for each check-in already
+// stored in the same millisecond, so the condition, not a read, decides the order of two
+// check-ins of one millisecond. It sets c.At and c.Seq to what was stored.
 func (s *Store) AddCheckIn(ctx context.Context, org, mentorshipID string, c *tandem.CheckIn) (err error) {
 	defer tandem.Wrap(&err, "Store.AddCheckIn")
-	return s.putGuarded(ctx, checkInItem{PK: mentorshipPK(org, mentorshipID), SK: checkInSK(c.At, c.ID), Type: typeMentorCheckIn,
-		ID: c.ID, Kind: string(c.Kind), Occurrence: c.Occurrence, Ratings: append([]int{}, c.Ratings...), Comment: c.Comment,
-		At: stamp(c.At)}, 0, "check-in")
+	at := c.At.UTC().Truncate(time.Millisecond)
+	for seq := 1; seq <= maxCheckInSeq; seq++ {
+		err := s.putGuarded(ctx, checkInItem{PK: mentorshipPK(org, mentorshipID), SK: checkInSK(at, seq), Type: typeMentorCheckIn,
+			ID: c.ID, Kind: string(c.Kind), Occurrence: c.Occurrence, Ratings: append([]int{}, c.Ratings...), Comment: c.Comment,
+			At: at.Format(keyTimeMilli), Seq: seq}, 0, "check-in")
+		var taken *MentorshipChanged
+		if errors.As(err, &taken) {
+			continue
+		}
+		if err == nil {
+			c.At, c.Seq = at, seq
+		}
+		return err
+	}
+	return tandem.Errorf(tandem.EConflict, "Too many check-ins at once; retry.")
 }
 
-// CheckIns lists the mentorship's check-ins in time order.
+// CheckIns lists the mentorship's check-ins in order (tandem.CheckIn.Before). The keys give
+// that order except where a whole-second key of an older check-in shares its second with
+// millisecond ones ("…05Z#" sorts after "…05.000Z#"), hence the sort.
 func (s *Store) CheckIns(ctx context.Context, org, mentorshipID string) (_ []*tandem.CheckIn, err error) {
 	defer tandem.Wrap(&err, "Store.CheckIns(%q)", mentorshipID)
 	items, err := queryMentorship[checkInItem](ctx, s, org, mentorshipID, prefixCheckIn)
@@ -446,10 +473,10 @@ func (s *Store) CheckIns(ctx context.Context, org, mentorshipID string) (_ []*ta
 		return nil, err
 	}
 	out := make([]*tandem.CheckIn, 0, len(items))
-	for _, it := range items {
-		out = append(out, &tandem.CheckIn{ID: it.ID, Kind: tandem.CheckInKind(it.Kind), Occurrence: it.Occurrence,
-			Ratings: it.Ratings, Comment: it.Comment, At: unstamp(it.At)})
+	for i := range items {
+		out = append(out, items[i].toDomain())
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Before(out[j]) })
 	return out, nil
 }
 

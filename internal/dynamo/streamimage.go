@@ -190,8 +190,8 @@ func DecodeStreamRecord(rec events.DynamoDBEventRecord) (*StreamChange, error) {
 		}
 		org, rest, _ := strings.Cut(strings.TrimPrefix(it.PK, "ORG#"), "#")
 		c.Kind, c.Org, c.CheckInMentorship = "checkIn", org, strings.TrimPrefix(rest, "MENTORSHIP#")
-		c.NewCheckIn = &tandem.CheckIn{ID: it.ID, Kind: tandem.CheckInKind(it.Kind), Occurrence: it.Occurrence,
-			Ratings: it.Ratings, At: unstamp(it.At)}
+		c.NewCheckIn = it.toDomain()
+		c.NewCheckIn.Comment = "" // the figures use ratings only
 	case typeAvailability:
 		var it availabilityItem
 		if ok, err := decode(newItem, &it); err != nil || !ok {

@@ -283,7 +283,7 @@ func (s *Service) AddCheckIn(ctx context.Context, c tandem.Caller, id string, in
 			Detail: map[string]any{"conflict": "mentorship_state", "status": string(m.Status)}}
 	}
 	ci := &tandem.CheckIn{ID: booking.NewID(), Kind: in.Kind, Occurrence: in.Occurrence, Ratings: in.Ratings, Comment: in.Comment,
-		At: s.now().UTC().Truncate(time.Second)}
+		At: s.now().UTC()} // the store keeps it to the millisecond, ordered (Store.AddCheckIn)
 	if err := s.store.AddCheckIn(ctx, c.OrgID, id, ci); err != nil {
 		return nil, err
 	}

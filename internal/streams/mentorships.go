@@ -211,11 +211,13 @@ func checkIn(ctx context.Context, store *dynamo.Store, c *dynamo.StreamChange) e
 	at := ci.At.UTC().Format(time.RFC3339Nano)
 	return updateProgress(ctx, store, c.Org, c.CheckInMentorship, func(st *dynamo.AggFact) bool {
 		changed := false
-		if st.FirstID == "" || analytics.CheckInBefore(ci.At, ci.ID, parseStamp(st.FirstAt), st.FirstID) {
-			st.FirstAt, st.FirstID, st.FirstRatings, changed = at, ci.ID, ci.Ratings, true
+		first := &tandem.CheckIn{ID: st.FirstID, At: parseStamp(st.FirstAt), Seq: st.FirstSeq}
+		if st.FirstID == "" || ci.Before(first) {
+			st.FirstAt, st.FirstID, st.FirstSeq, st.FirstRatings, changed = at, ci.ID, ci.Seq, ci.Ratings, true
 		}
-		if st.LastID == "" || analytics.CheckInBefore(parseStamp(st.LastAt), st.LastID, ci.At, ci.ID) {
-			st.LastAt, st.LastID, st.LastRatings, changed = at, ci.ID, ci.Ratings, true
+		last := &tandem.CheckIn{ID: st.LastID, At: parseStamp(st.LastAt), Seq: st.LastSeq}
+		if st.LastID == "" || last.Before(ci) {
+			st.LastAt, st.LastID, st.LastSeq, st.LastRatings, changed = at, ci.ID, ci.Seq, ci.Ratings, true
 		}
 		return changed
 	})

@@ -256,3 +256,82 @@ func TestMentorshipFiguresEqualRecount(t *testing.T) {
 		}
 	})
 }
+
+// TestProgressFirstAndLastInOneSecond: the figures' first and last check-in are the true
+// first and last when check-ins share a second (whatever their ids) or a millisecond (the
+// order written), with the records delivered in order and again twice, shuffled.
+func TestProgressFirstAndLastInOneSecond(t *testing.T) {
+	clk := &clock{}
+	cfg := dynamotest.Config(t, dynamotest.Options{Now: clk.Now, Stream: true})
+	store, err := dynamo.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	sec := time.Date(2027, 3, 1, 10, 0, 0, 0, time.UTC)
+	ms := time.Millisecond
+	type checkIn struct {
+		id string
+		at time.Duration
+	}
+	cases := []struct {
+		m           string
+		written     []checkIn // in this order
+		first, last string
+	}{
+		{"later-smaller-id", []checkIn{{"zz", 100 * ms}, {"aa", 900 * ms}}, "zz", "aa"},
+		{"written-backwards", []checkIn{{"aa", 900 * ms}, {"zz", 100 * ms}}, "zz", "aa"},
+		{"later-greater-id", []checkIn{{"zz", 900 * ms}, {"aa", 100 * ms}}, "aa", "zz"},
+		{"same-ms", []checkIn{{"zz", 500 * ms}, {"mm", 500 * ms}, {"aa", 500 * ms}}, "zz", "aa"},
+		{"same-ms-ids-ascending", []checkIn{{"aa", 500 * ms}, {"zz", 500 * ms}}, "aa", "zz"},
+	}
+	for _, c := range cases {
+		for _, ci := range c.written {
+			if err := store.AddCheckIn(ctx, "acme", c.m, &tandem.CheckIn{ID: ci.id, Kind: tandem.CheckInSession,
+				Ratings: []int{3}, At: sec.Add(ci.at)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	reader, err := streamreader.New(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	records, err := reader.Read(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(t *testing.T, s *dynamo.Store) {
+		t.Helper()
+		for _, c := range cases {
+			f, err := s.GetAggFact(ctx, "acme", "MPROG#"+c.m)
+			if err != nil || f == nil {
+				t.Fatalf("%s: no progress fact (%v)", c.m, err)
+			}
+			if f.FirstID != c.first || f.LastID != c.last {
+				t.Errorf("%s: first %s, last %s; want %s, %s", c.m, f.FirstID, f.LastID, c.first, c.last)
+			}
+		}
+	}
+	handle := streams.Handler(functionStore(t, cfg), quiet)
+	if resp, err := handle(ctx, events.DynamoDBEvent{Records: records}); err != nil || len(resp.BatchItemFailures) > 0 {
+		t.Fatalf("%v %+v", err, resp.BatchItemFailures)
+	}
+	check(t, store)
+
+	otherCfg := dynamotest.Config(t, dynamotest.Options{Now: clk.Now, Stream: true})
+	other, err := dynamo.New(ctx, otherCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twice := append(append([]events.DynamoDBEventRecord{}, records...), records...)
+	rng := rand.New(rand.NewPCG(3, 3))
+	rng.Shuffle(len(twice), func(i, j int) { twice[i], twice[j] = twice[j], twice[i] })
+	h := streams.Handler(functionStore(t, otherCfg), quiet)
+	for i := 0; i < len(twice); i += 3 {
+		if resp, err := h(ctx, events.DynamoDBEvent{Records: twice[i:min(i+3, len(twice))]}); err != nil || len(resp.BatchItemFailures) > 0 {
+			t.Fatalf("%v %+v", err, resp.BatchItemFailures)
+		}
+	}
+	check(t, other)
+}

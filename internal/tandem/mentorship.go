@@ -245,5 +245,19 @@ type CheckIn struct {
 	Occurrence *int        `json:"occurrence,omitempty"`
 	Ratings    []int       `json:"ratings"`
 	Comment    string      `json:"comment"`
-	At         time.Time   `json:"at"`
+	At         time.Time   `json:"at"` // to the millisecond
+	// Seq orders check-ins of the same millisecond: the order they were stored in (1, 2, …);
+	// 0 for those stored with whole-second times, before it existed (then the id decides).
+	Seq int `json:"-"`
+}
+
+// Before says whether check-in c comes before d: by time, then Seq, then id.
+func (c *CheckIn) Before(d *CheckIn) bool {
+	switch {
+	case !c.At.Equal(d.At):
+		return c.At.Before(d.At)
+	case c.Seq != d.Seq:
+		return c.Seq < d.Seq
+	}
+	return c.ID < d.ID
 }
