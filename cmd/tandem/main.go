@@ -7,6 +7,7 @@
 //	tandem sam-env    write the env-vars file for `sam local start-api` (make sam-local)
 //	tandem token      print a dev token for a seeded user (tandem dev, sam local)
 //	tandem calendars  serve calendar-subscription fixtures on 127.0.0.1 (internal/calsource)
+//	tandem backfill   bring a table's items written before this version to its shape (after a deploy)
 //
 // Run `tandem <command> -h` for flags. `make run` wires all of it together.
 package main
@@ -42,6 +43,8 @@ func main() {
 		err = runToken(args)
 	case "calendars":
 		err = runCalendars(ctx, args)
+	case "backfill":
+		err = runBackfill(ctx, args)
 	case "-h", "--help", "help":
 		usage()
 		return
@@ -66,5 +69,6 @@ commands:
   functions  list the template's function logical ids
   sam-env    write the env-vars file for sam local start-api (DynamoDB Local, dev JWKS)
   token      print a dev token for a seeded user (-email)
-  calendars  serve calendar-subscription fixtures (Google, Outlook, Apple shapes) on 127.0.0.1`)
+  calendars  serve calendar-subscription fixtures (Google, Outlook, Apple shapes) on 127.0.0.1
+  backfill   bring a table's items written before this version to its shape (-table; README, Upgrading)`)
 }

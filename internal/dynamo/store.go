@@ -121,7 +121,8 @@
 //	flash answer                    transaction: pair at the version read; confirming takes both people's learner and
 //	                                expert cells and busy entries, cancelling releases them  AnswerFlashPair (flash)
 //
-// No request path scans the table.
+// No request path scans the table. The one Scan is `tandem backfill`'s (backfill.go), run by
+// an operator after a deploy, never by a function (their role has no dynamodb:Scan).
 package dynamo
 
 import (
