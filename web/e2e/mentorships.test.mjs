@@ -202,8 +202,9 @@ test('a learner proposes a mentorship from a match with the form, the expert acc
   await ben2.page.getByRole('button', { name: 'Record check-in' }).click();
   await ben2.page.locator('li[data-goal="0"]').getByText('Lead a design review: 2').waitFor();
   await ben2.page.locator('li[data-goal="1"]').getByText('Idiomatic Go: 4').waitFor();
-  // Check-ins are ordered by a time key of whole seconds and then a random id, so two within
-  // one second may list in either order (a known bug, not fixed yet): the second comes later.
+  // Check-ins were ordered by whole seconds and then a random id; they now order by the
+  // millisecond and then the order written (Store.AddCheckIn), so this wait should be needless.
+  // It stays until this file has been run without it.
   await ben2.page.waitForTimeout(1100);
   await ben2.page.getByRole('group', { name: 'Lead a design review', exact: true }).getByText('3', { exact: true }).click();
   await ben2.page.getByRole('group', { name: 'Idiomatic Go', exact: true }).getByText('4', { exact: true }).click();
