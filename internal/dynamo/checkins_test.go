@@ -1,7 +1,9 @@
 package dynamo_test
 
 import (
+	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -96,5 +98,40 @@ func TestCheckInsInOneSecondKeepTheirOrder(t *testing.T) {
 	cis, _ := store.CheckIns(ctx, "acme", "m7")
 	if len(cis) == 4 && (cis[1].Kind != tandem.CheckInStart || len(cis[1].Ratings) != 1 || cis[1].Ratings[0] != 2 || !cis[1].At.Equal(sec)) {
 		t.Errorf("the whole-second check-in reads as %+v", cis[1])
+	}
+}
+
+// TestCheckInsOfOneMillisecondRacing: check-ins put at once for the same millisecond all land,
+// each with its own seq (the put's condition decides, no read), and list in seq order.
+func TestCheckInsOfOneMillisecondRacing(t *testing.T) {
+	store := newStore(t)
+	at := time.Date(2027, 3, 1, 10, 0, 0, 250_000_000, time.UTC)
+	const n = 8
+	cis := make([]*tandem.CheckIn, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		cis[i] = &tandem.CheckIn{ID: fmt.Sprintf("c%d", i), Kind: tandem.CheckInSession, Ratings: []int{1 + i%5}, At: at}
+		wg.Go(func() {
+			if err := store.AddCheckIn(ctx, "acme", "m", cis[i]); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	got, err := store.CheckIns(ctx, "acme", "m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bySeq := map[int]string{}
+	for _, c := range cis {
+		bySeq[c.Seq] = c.ID
+	}
+	if len(got) != n || len(bySeq) != n {
+		t.Fatalf("%d stored, %d distinct seqs; want %d each", len(got), len(bySeq), n)
+	}
+	for i, c := range got {
+		if c.Seq != i+1 || c.ID != bySeq[i+1] || !c.At.Equal(at) {
+			t.Errorf("check-in %d: %s #%d at %v, want %s #%d", i, c.ID, c.Seq, c.At, bySeq[i+1], i+1)
+		}
 	}
 }
