@@ -135,3 +135,19 @@ func TestCheckInsOfOneMillisecondRacing(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckInPutAgainIsOne: a check-in put again (the SDK retrying a put that had landed) is
+// the one already stored, not a second one at the next seq.
+func TestCheckInPutAgainIsOne(t *testing.T) {
+	store := newStore(t)
+	at := time.Date(2027, 3, 1, 10, 0, 0, 0, time.UTC)
+	for range 2 {
+		ci := &tandem.CheckIn{ID: "c1", Kind: tandem.CheckInStart, Ratings: []int{2}, At: at}
+		if err := store.AddCheckIn(ctx, "acme", "m", ci); err != nil || ci.Seq != 1 {
+			t.Fatalf("put: seq %d, %v; want 1", ci.Seq, err)
+		}
+	}
+	if got, err := store.CheckIns(ctx, "acme", "m"); err != nil || len(got) != 1 {
+		t.Fatalf("%d check-ins (%v), want 1", len(got), err)
+	}
+}

@@ -443,22 +443,29 @@ const maxCheckInSeq = 99
 // AddCheckIn stores a progress check-in at c.At truncated to the millisecond, never
 // overwriting: one PutItem at seq 1, and one more at the next seq for each check-in already
 // stored in the same millisecond, so the condition, not a read, decides the order of two
-// check-ins of one millisecond. It sets c.At and c.Seq to what was stored.
+// check-ins of one millisecond. A seq found holding this very check-in (the SDK retried a
+// put that had landed) is where it is. It sets c.At and c.Seq to what was stored.
 func (s *Store) AddCheckIn(ctx context.Context, org, mentorshipID string, c *tandem.CheckIn) (err error) {
 	defer tandem.Wrap(&err, "Store.AddCheckIn")
 	at := c.At.UTC().Truncate(time.Millisecond)
 	for seq := 1; seq <= maxCheckInSeq; seq++ {
-		err := s.putGuarded(ctx, checkInItem{PK: mentorshipPK(org, mentorshipID), SK: checkInSK(at, seq), Type: typeMentorCheckIn,
+		av, err := attributevalue.MarshalMap(checkInItem{PK: mentorshipPK(org, mentorshipID), SK: checkInSK(at, seq), Type: typeMentorCheckIn,
 			ID: c.ID, Kind: string(c.Kind), Occurrence: c.Occurrence, Ratings: append([]int{}, c.Ratings...), Comment: c.Comment,
-			At: at.Format(keyTimeMilli), Seq: seq}, 0, "check-in")
-		var taken *MentorshipChanged
-		if errors.As(err, &taken) {
-			continue
+			At: at.Format(keyTimeMilli), Seq: seq})
+		if err != nil {
+			return err
 		}
-		if err == nil {
-			c.At, c.Seq = at, seq
+		_, err = s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av,
+			ConditionExpression: aws.String("attribute_not_exists(PK)"), ReturnValuesOnConditionCheckFailure: allOld})
+		var ccf *types.ConditionalCheckFailedException
+		if errors.As(err, &ccf) && str(ccf.Item["id"]) != c.ID {
+			continue // another check-in of this millisecond has this seq
 		}
-		return err
+		if err != nil && ccf == nil {
+			return translate(err, "")
+		}
+		c.At, c.Seq = at, seq
+		return nil
 	}
 	return tandem.Errorf(tandem.EConflict, "Too many check-ins at once; retry.")
 }
