@@ -34,8 +34,8 @@ import (
 //     owner holds is a conflict: nothing is written and the cell is reported. The span comes
 //     from the owner (the booking, or the circle for an expert's group session); a cell whose
 //     owner is gone is left to its expiry (nothing can release it, nothing reads it).
-//     This must run while no booking is written: the code before ignores the window items
-//     and the code after ignores the cells (README, Upgrading).
+//     This must run while no lock is written (API and scheduler stopped): the code before
+//     ignores the window items and the code after ignores the cells (README, Upgrading).
 
 // skOldCell is the sort key of the 15-minute lock items before cells.go; only the backfill
 // reads it.
