@@ -13,7 +13,7 @@
 #     (internal/dynamo/testdata/floor); a bare hello-world (internal/rie/testdata/hello) is
 #     shown too. Why instructions: on a shared machine wall-clock init is mostly waiting for a
 #     core (hello-world's 14 ms init took 408 ms at a load average of 25), while the count moves
-#     by about 1% between runs whatever the load. It leaves out kernel work (exec, page faults),
+#     by 1-3% between runs (measured at load averages of 9-23). It leaves out kernel work (exec, page faults),
 #     which grows with the binary, so size has its own budget;
 #   * init ms (information, not a budget): RIE's "INIT REPORT (durationMs)" (the REPORT line's
 #     Init Duration is wrong) against a stub DynamoDB, median of the same RUNS, interleaved

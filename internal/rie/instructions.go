@@ -28,7 +28,7 @@ import (
 // runs one thread at a time, ~50× slower) it scales with wall time: GOMAXPROCS=1 (no idle
 // Ps spinning for work), GOGC=off (no background sweeping or scavenging; init heaps stay
 // below the first collection's 4 MB goal, so no collection would run anyway) and
-// GODEBUG=asyncpreemptoff=1 (no preemption signals). What remains varies by about 1%
+// GODEBUG=asyncpreemptoff=1 (no preemption signals). What remains varies by 1-3%
 // run to run (map seeds, stack growth). Kernel work (exec, page faults of a bigger binary)
 // is not counted.
 //
