@@ -21,7 +21,7 @@
 #   * init network I/O: what each bootstrap connects to before asking for its first event,
 #     against DynamoDB Local and against AWS (rie.InitNetwork); budget: none.
 # Runs are interleaved across bootstraps after one untimed start each. Needs valgrind
-# (apt-get install valgrind). Exit status 1 when a budget is missed.
+# (installed with apt-get when missing and running as root). Exit status 1 when a budget is missed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 RUNS="${RUNS:-5}"
@@ -32,6 +32,13 @@ MAX_RATIO=1.1 # × floor
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+
+# valgrind is Debian's package; installed here when missing and we may (as infra/web-test.sh does chromium).
+if ! command -v valgrind >/dev/null && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+  echo "coldstart: installing valgrind with apt-get" >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends valgrind; } >&2 || true
+fi
+command -v valgrind >/dev/null || { echo "coldstart: needs valgrind to count init instructions (apt-get install valgrind)" >&2; exit 1; }
 
 # Function logical ids, in template order (the template's two-space resource indentation).
 functions=$(awk '/^  [A-Za-z0-9]+:[[:space:]]*$/ { id = $1; sub(":", "", id) }
@@ -66,7 +73,6 @@ done
 $GO build -o "$tmp/rierun" ./internal/rie/cmd/rierun
 $GO tool -n aws-lambda-rie >/dev/null # build the emulator before timing anything
 
-command -v valgrind >/dev/null || { echo "coldstart: needs valgrind to count init instructions (apt-get install valgrind)" >&2; exit 1; }
 echo "coldstart: $RUNS cold starts each under aws-lambda-rie and valgrind" >&2
 hostbins=()
 for n in "${names[@]}"; do hostbins+=("${host[$n]}"); done
