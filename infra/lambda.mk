@@ -6,9 +6,10 @@
 #       against DynamoDB Local ($DYNAMODB_ENDPOINT, else the persistent instance of
 #       `make ddb-start` / `make run`) and table $(TABLE), and prints the response.
 #   make coldstart [RUNS=5]
-#       arm64 binary size and init time under RIE of every function against a hello-world
-#       bootstrap and the SDK's floor (hello-world + the DynamoDB client), as a markdown
-#       table (infra/coldstart.sh).
+#       arm64 binary size and init of every function (instructions until the first event,
+#       counted under valgrind: the budget's measure; and time under RIE, for information)
+#       against a hello-world bootstrap and the SDK's floor (hello-world + the DynamoDB
+#       client), as a markdown table (infra/coldstart.sh).
 #
 #   make sam-local [SAM_PORT=3000]
 #       SAM CLI's own local API (needs the SAM CLI and Docker; see README.md): writes

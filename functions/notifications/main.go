@@ -13,7 +13,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 	"github.com/tandemhq/tandem/internal/httpapi"
 	"github.com/tandemhq/tandem/internal/mail"
@@ -28,7 +27,7 @@ func main() {
 	log := obs.NewLogger(os.Stdout)
 	store := tracing.NewStore(log)
 	consumer := &notify.Consumer{Store: store, Log: log}
-	m, err := mailsender.FromEnv(context.Background(), time.Now, func(o *sesv2.Options) { o.TracerProvider = tracing.FromEnv() })
+	m, err := mailsender.FromEnv(context.Background(), time.Now, func(o *mail.ClientOptions) { o.TracerProvider = tracing.FromEnv() })
 	if err != nil {
 		// E-mails stay pending (visible on each notification) until the configuration is fixed.
 		log.Error("notification e-mail is off: the mailer cannot be built", slog.String("error", err.Error()))

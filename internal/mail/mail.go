@@ -43,8 +43,10 @@
 //
 // # Sending and errors
 //
-// Send makes exactly one SendEmail call (the SDK's own retries of throttling and network errors
-// aside). Permanent tells a caller whether to give up: a rejected message, an invalid address or
+// Send makes exactly one SendEmail call (the SDK retryer's retries of throttling, 5xx and
+// network errors aside), through Client: SES v2's REST API called directly with the SDK's
+// signer, retryer and middleware stack, not the SDK's sesv2 package (see Client for why).
+// Permanent tells a caller whether to give up: a rejected message, an invalid address or
 // content, a missing identity or configuration set are permanent; throttling, a paused account,
 // 5xx, timeouts and network errors (the emulator stopped) are not. SES's account-level
 // suppression list is applied by SES after it accepts the message: a suppressed address gets a
@@ -62,9 +64,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 
 	"github.com/tandemhq/tandem/internal/calendar"
 	"github.com/tandemhq/tandem/internal/obs"
@@ -96,11 +98,11 @@ type Email struct {
 
 // Config configures a Mailer.
 type Config struct {
-	Client  *sesv2.Client // NewClient(ctx, endpoint)
-	From    string        // sender identity: "noreply@example.com" or "Tandem <noreply@example.com>"
-	AppURL  string        // web app base URL, for links
-	APIURL  string        // API base URL, for the one-click List-Unsubscribe POST target
-	LinkKey []byte        // HMAC key for links, at least 32 bytes
+	Client  *Client // NewClient(ctx, endpoint)
+	From    string  // sender identity: "noreply@example.com" or "Tandem <noreply@example.com>"
+	AppURL  string  // web app base URL, for links
+	APIURL  string  // API base URL, for the one-click List-Unsubscribe POST target
+	LinkKey []byte  // HMAC key for links, at least 32 bytes
 	// ConfigurationSet is the SES configuration set (bounce/complaint event destination); optional.
 	ConfigurationSet string
 	// Now is the clock (Date header, link expiry); nil means time.Now.
@@ -116,7 +118,7 @@ const (
 
 // Mailer renders and sends notification e-mails.
 type Mailer struct {
-	client  *sesv2.Client
+	client  *Client
 	from    mail.Address
 	appURL  string
 	apiURL  string
@@ -171,17 +173,18 @@ func baseURL(s string) (string, error) {
 	return strings.TrimRight(s, "/"), nil
 }
 
-// NewClient builds an SES v2 client the way dynamo.NewClient builds DynamoDB's: no shared-config
-// machinery; for a local endpoint (the emulator, SES_ENDPOINT) static credentials and a fixed
-// region; for AWS ("") the credentials and region Lambda puts in the environment. optFns adjust
-// the options (tests add awsaccess.Recorder to APIOptions; Lambda a TracerProvider).
-func NewClient(_ context.Context, endpoint string, optFns ...func(*sesv2.Options)) (*sesv2.Client, error) {
-	opts := sesv2.Options{Region: os.Getenv("AWS_REGION")}
+// NewClient builds the SES v2 client (see Client) the way dynamo.NewClient builds DynamoDB's:
+// no shared-config machinery; for a local endpoint (the emulator, SES_ENDPOINT) static
+// credentials and a fixed region; for AWS ("") the credentials and region Lambda puts in the
+// environment. optFns adjust the options (tests add awsaccess.Recorder to APIOptions; Lambda a
+// TracerProvider).
+func NewClient(_ context.Context, endpoint string, optFns ...func(*ClientOptions)) (*Client, error) {
+	opts := ClientOptions{Region: os.Getenv("AWS_REGION")}
 	if endpoint != "" {
 		if opts.Region == "" {
 			opts.Region = "us-east-1"
 		}
-		opts.BaseEndpoint = aws.String(endpoint)
+		opts.BaseEndpoint = endpoint
 		opts.Credentials = credentials.NewStaticCredentialsProvider("local", "local", "")
 	} else {
 		key, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
@@ -193,7 +196,17 @@ func NewClient(_ context.Context, endpoint string, optFns ...func(*sesv2.Options
 	for _, fn := range optFns {
 		fn(&opts)
 	}
-	return sesv2.New(opts), nil
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = awshttp.NewBuildableClient()
+	}
+	if opts.Retryer == nil {
+		opts.Retryer = retry.NewStandard(func(o *retry.StandardOptions) {
+			if opts.RetryMaxAttempts > 0 {
+				o.MaxAttempts = opts.RetryMaxAttempts
+			}
+		})
+	}
+	return &Client{opts: opts}, nil
 }
 
 // Send renders e and sends it with one SendEmail call (Raw content). It returns SES's message
@@ -208,20 +221,18 @@ func (m *Mailer) Send(ctx context.Context, e Email) (messageID string, err error
 	if err != nil {
 		return "", err
 	}
-	in := &sesv2.SendEmailInput{
-		FromEmailAddress: aws.String(m.from.Address),
-		Destination:      &types.Destination{ToAddresses: []string{e.To.Address}},
-		Content:          &types.EmailContent{Raw: &types.RawMessage{Data: raw}},
-		EmailTags:        []types.MessageTag{{Name: aws.String("kind"), Value: aws.String(tagValue(e.Kind))}},
+	in := &SendEmailInput{
+		FromEmailAddress:     m.from.Address,
+		Destination:          &Destination{ToAddresses: []string{e.To.Address}},
+		EmailTags:            []MessageTag{{Name: "kind", Value: tagValue(e.Kind)}},
+		ConfigurationSetName: m.confSet,
 	}
-	if m.confSet != "" {
-		in.ConfigurationSetName = aws.String(m.confSet)
-	}
+	in.Content.Raw.Data = raw
 	out, err := m.client.SendEmail(ctx, in)
 	if err != nil {
 		return "", err
 	}
-	return aws.ToString(out.MessageId), nil
+	return out.MessageID, nil
 }
 
 // tagValue is s in SES's tag alphabet (ASCII letters, digits, _ and -).

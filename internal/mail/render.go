@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
-	"html/template"
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
@@ -14,7 +13,6 @@ import (
 	"net/textproto"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -191,17 +189,14 @@ func alternative(c content) (part, error) {
 	}
 	text.WriteString("-- \nYou get this e-mail because of your Tandem notification settings.\nStop e-mails like this one: " + c.Unsubscribe + "\n")
 
-	var html bytes.Buffer
-	if err := htmlBody().Execute(&html, c); err != nil {
-		return part{}, err
-	}
+	html := htmlBody(c)
 
 	var b bytes.Buffer
 	mw := multipart.NewWriter(&b)
 	for _, p := range []struct {
 		ct   string
 		body []byte
-	}{{"text/plain; charset=utf-8", text.Bytes()}, {"text/html; charset=utf-8", html.Bytes()}} {
+	}{{"text/plain; charset=utf-8", text.Bytes()}, {"text/html; charset=utf-8", html}} {
 		w, err := mw.CreatePart(textproto.MIMEHeader{"Content-Type": {p.ct}, "Content-Transfer-Encoding": {"quoted-printable"}})
 		if err != nil {
 			return part{}, err
@@ -220,25 +215,111 @@ func alternative(c content) (part, error) {
 	return part{mime.FormatMediaType("multipart/alternative", map[string]string{"boundary": mw.Boundary()}), b.Bytes()}, nil
 }
 
-// htmlBody is parsed on first use, not at init (README, cold start).
-var htmlBody = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("mail").Parse(`<!DOCTYPE html>
+// htmlBody is the HTML part, written by hand rather than with html/template: template's
+// reflection (method lookup by name) makes the linker keep every exported method of every
+// type in the binary, which cost NotificationsFunction about 2 MB (README, cold start). The
+// escaping is html/template's for these contexts, byte for byte (a test holds it equal to
+// the template this replaced): text and attribute values through htmlEscape, href values
+// through safeURL first.
+func htmlBody(c content) []byte {
+	var b strings.Builder
+	b.WriteString(`<!DOCTYPE html>
 <html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"></head>
 <body style="margin:0;padding:24px;background:#f6f6f4;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#1f2328;line-height:1.5">
 <div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:24px">
-{{range .Lines}}<p style="margin:0 0 16px;white-space:pre-line">{{.}}</p>
-{{end}}{{if or .When .Deadline}}<table role="presentation" style="margin:0 0 16px;border-collapse:collapse">
-{{if .When}}<tr><td style="padding:2px 12px 2px 0;color:#59636e">When</td><td style="padding:2px 0"><strong>{{.When}}</strong></td></tr>
-{{end}}{{if .Deadline}}<tr><td style="padding:2px 12px 2px 0;color:#59636e">Respond by</td><td style="padding:2px 0"><strong>{{.Deadline}}</strong></td></tr>
-{{end}}</table>
-{{end}}{{if .Actions}}<p style="margin:0 0 16px">{{range .Actions}}<a href="{{.URL}}" style="display:inline-block;margin:0 8px 8px 0;padding:8px 16px;border-radius:6px;background:#1f6f5c;color:#ffffff;text-decoration:none">{{.Label}}</a>{{end}}</p>
-{{end}}{{if .Open}}<p style="margin:0 0 16px"><a href="{{.Open}}" style="color:#1f6f5c">Open in Tandem</a></p>
-{{end}}<hr style="border:0;border-top:1px solid #e5e5e0;margin:24px 0 12px">
-<p style="margin:0;font-size:12px;color:#59636e">You get this e-mail because of your Tandem notification settings. <a href="{{.Unsubscribe}}" style="color:#59636e">Stop e-mails like this one</a>.</p>
+`)
+	for _, l := range c.Lines {
+		b.WriteString(`<p style="margin:0 0 16px;white-space:pre-line">` + htmlEscape(l) + "</p>\n")
+	}
+	if c.When != "" || c.Deadline != "" {
+		b.WriteString(`<table role="presentation" style="margin:0 0 16px;border-collapse:collapse">` + "\n")
+		if c.When != "" {
+			b.WriteString(`<tr><td style="padding:2px 12px 2px 0;color:#59636e">When</td><td style="padding:2px 0"><strong>` + htmlEscape(c.When) + "</strong></td></tr>\n")
+		}
+		if c.Deadline != "" {
+			b.WriteString(`<tr><td style="padding:2px 12px 2px 0;color:#59636e">Respond by</td><td style="padding:2px 0"><strong>` + htmlEscape(c.Deadline) + "</strong></td></tr>\n")
+		}
+		b.WriteString("</table>\n")
+	}
+	if len(c.Actions) > 0 {
+		b.WriteString(`<p style="margin:0 0 16px">`)
+		for _, a := range c.Actions {
+			b.WriteString(`<a href="` + htmlEscape(safeURL(a.URL)) + `" style="display:inline-block;margin:0 8px 8px 0;padding:8px 16px;border-radius:6px;background:#1f6f5c;color:#ffffff;text-decoration:none">` + htmlEscape(a.Label) + "</a>")
+		}
+		b.WriteString("</p>\n")
+	}
+	if c.Open != "" {
+		b.WriteString(`<p style="margin:0 0 16px"><a href="` + htmlEscape(safeURL(c.Open)) + `" style="color:#1f6f5c">Open in Tandem</a></p>` + "\n")
+	}
+	b.WriteString(`<hr style="border:0;border-top:1px solid #e5e5e0;margin:24px 0 12px">
+<p style="margin:0;font-size:12px;color:#59636e">You get this e-mail because of your Tandem notification settings. <a href="` + htmlEscape(safeURL(c.Unsubscribe)) + `" style="color:#59636e">Stop e-mails like this one</a>.</p>
 </div>
 </body></html>
-`))
-})
+`)
+	return []byte(b.String())
+}
+
+// htmlEscape escapes text for an HTML text node or a quoted attribute value as html/template
+// does: NUL becomes U+FFFD; " & ' + < > become entities.
+func htmlEscape(s string) string {
+	var b strings.Builder
+	written := 0
+	for i := 0; i < len(s); i++ {
+		var repl string
+		switch s[i] {
+		case 0:
+			repl = "\uFFFD"
+		case '"':
+			repl = "&#34;"
+		case '&':
+			repl = "&amp;"
+		case '\'':
+			repl = "&#39;"
+		case '+':
+			repl = "&#43;"
+		case '<':
+			repl = "&lt;"
+		case '>':
+			repl = "&gt;"
+		default:
+			continue
+		}
+		b.WriteString(s[written:i])
+		b.WriteString(repl)
+		written = i + 1
+	}
+	if written == 0 {
+		return s
+	}
+	b.WriteString(s[written:])
+	return b.String()
+}
+
+// safeURL is html/template's treatment of a whole href value: a URL with a scheme other than
+// http, https or mailto becomes "#ZgotmplZ"; bytes outside RFC 3986's unreserved and reserved
+// sets (and %) are percent-encoded.
+func safeURL(s string) string {
+	if scheme, _, ok := strings.Cut(s, ":"); ok && !strings.Contains(scheme, "/") &&
+		!strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") && !strings.EqualFold(scheme, "mailto") {
+		return "#ZgotmplZ"
+	}
+	var b strings.Builder
+	written := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$&*+,/:;=?@[]-._~%", c) >= 0 {
+			continue
+		}
+		b.WriteString(s[written:i])
+		fmt.Fprintf(&b, "%%%02x", c)
+		written = i + 1
+	}
+	if written == 0 {
+		return s
+	}
+	b.WriteString(s[written:])
+	return b.String()
+}
 
 // writeBase64 writes b base64-encoded in lines of 76 characters.
 func writeBase64(w interface{ Write([]byte) (int, error) }, b []byte) {

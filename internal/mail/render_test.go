@@ -13,9 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
@@ -400,14 +397,14 @@ func TestPermanent(t *testing.T) {
 		want bool
 	}{
 		{"nil", nil, false},
-		{"message rejected", &types.MessageRejected{Message: aws.String("Email address is not verified.")}, true},
-		{"bad request", &types.BadRequestException{Message: aws.String("Illegal address")}, true},
-		{"mail-from not verified", &types.MailFromDomainNotVerifiedException{}, true},
-		{"account suspended", &types.AccountSuspendedException{}, true},
-		{"not found", &types.NotFoundException{}, true},
-		{"sending paused", &types.SendingPausedException{}, false},
-		{"too many requests", &types.TooManyRequestsException{}, false},
-		{"limit exceeded", &types.LimitExceededException{}, false},
+		{"message rejected", &smithy.GenericAPIError{Code: "MessageRejected", Message: "Email address is not verified."}, true},
+		{"bad request", &smithy.GenericAPIError{Code: "BadRequestException", Message: "Illegal address"}, true},
+		{"mail-from not verified", &smithy.GenericAPIError{Code: "MailFromDomainNotVerifiedException"}, true},
+		{"account suspended", &smithy.GenericAPIError{Code: "AccountSuspendedException"}, true},
+		{"not found", &smithy.GenericAPIError{Code: "NotFoundException"}, true},
+		{"sending paused", &smithy.GenericAPIError{Code: "SendingPausedException"}, false},
+		{"too many requests", &smithy.GenericAPIError{Code: "TooManyRequestsException"}, false},
+		{"limit exceeded", &smithy.GenericAPIError{Code: "LimitExceededException"}, false},
 		{"throttling (wrapped in 400)", resp(400, api("Throttling")), false},
 		{"unknown 400", resp(400, api("Whatever")), true},
 		{"403", resp(403, errors.New("denied")), true},
@@ -432,9 +429,9 @@ func TestPermanent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = client.SendEmail(context.Background(), &sesv2.SendEmailInput{
-		Content: &types.EmailContent{Raw: &types.RawMessage{Data: []byte("Subject: no sender\r\n\r\nhi\r\n")}},
-	})
+	in := &mail.SendEmailInput{}
+	in.Content.Raw.Data = []byte("Subject: no sender\r\n\r\nhi\r\n")
+	_, err = client.SendEmail(context.Background(), in)
 	if err == nil || !mail.Permanent(err) {
 		t.Errorf("emulator's refusal: %v, Permanent = %v", err, mail.Permanent(err))
 	}

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
-
 	"github.com/tandemhq/tandem/internal/awsaccess"
 	"github.com/tandemhq/tandem/internal/calendar"
 	"github.com/tandemhq/tandem/internal/mail"
@@ -30,9 +28,9 @@ func address(t testing.TB, name string) string {
 
 func fixedNow() time.Time { return time.Date(2027, 3, 10, 9, 0, 0, 0, time.UTC) }
 
-func newMailer(t testing.TB, endpoint string, opts ...func(*sesv2.Options)) *mail.Mailer {
+func newMailer(t testing.TB, endpoint string, opts ...func(*mail.ClientOptions)) *mail.Mailer {
 	t.Helper()
-	var client *sesv2.Client
+	var client *mail.Client
 	if endpoint != "" {
 		c, err := mail.NewClient(context.Background(), endpoint, opts...)
 		if err != nil {
@@ -82,7 +80,7 @@ func confirmed(to string) mail.Email {
 func TestSendToEmulator(t *testing.T) {
 	ep := mailtest.Endpoint(t)
 	var capture mailtest.Capture
-	m := newMailer(t, ep, capture.Option)
+	m := newMailer(t, ep, func(o *mail.ClientOptions) { o.APIOptions = append(o.APIOptions, capture.Middleware) })
 	to := address(t, "ben")
 	e := confirmed(to)
 	id, err := m.Send(context.Background(), e)
@@ -205,7 +203,7 @@ func TestClientRecordsIAMAction(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv(awsaccess.DirEnv, dir)
 	rec := awsaccess.Recorder("MailPackageTest", nil)
-	m := newMailer(t, ep, func(o *sesv2.Options) { o.APIOptions = append(o.APIOptions, rec) })
+	m := newMailer(t, ep, func(o *mail.ClientOptions) { o.APIOptions = append(o.APIOptions, rec) })
 	if _, err := m.Send(context.Background(), confirmed(address(t, "ben"))); err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/tandemhq/tandem/internal/awsaccess"
 	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/mail"
@@ -40,7 +39,7 @@ func sesAccess(op string, _ any) []awsaccess.Access {
 // recorded for the IAM check; one try per send (the consumer retries).
 func sender(t *testing.T, endpoint string, now func() time.Time) notify.Sender {
 	t.Helper()
-	client, err := mail.NewClient(context.Background(), endpoint, func(o *sesv2.Options) {
+	client, err := mail.NewClient(context.Background(), endpoint, func(o *mail.ClientOptions) {
 		o.APIOptions = append(o.APIOptions, awsaccess.Recorder("NotificationsFunction", sesAccess))
 		o.RetryMaxAttempts = 1
 	})
@@ -350,7 +349,8 @@ func TestCrashBetweenSendAndRecord(t *testing.T) {
 	t0 := time.Date(2027, 7, 5, 9, 0, 0, 0, time.UTC)
 	e := newEnv(t, t0)
 	var capture mailtest.Capture
-	client, err := mail.NewClient(context.Background(), ses.Endpoint, capture.Option, func(o *sesv2.Options) {
+	client, err := mail.NewClient(context.Background(), ses.Endpoint, func(o *mail.ClientOptions) {
+		o.APIOptions = append(o.APIOptions, capture.Middleware)
 		o.APIOptions = append(o.APIOptions, awsaccess.Recorder("NotificationsFunction", sesAccess))
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -304,6 +305,55 @@ func TestMeasureInit(t *testing.T) {
 	}
 	if len(got) != 2 || got[0] <= 0 || got[1] <= 0 {
 		t.Errorf("MeasureInit = %v, want 2 positive samples", got)
+	}
+}
+
+func TestInitInstructions(t *testing.T) {
+	if _, err := exec.LookPath("valgrind"); err != nil {
+		t.Skip("needs valgrind (apt-get install valgrind)")
+	}
+	t.Parallel()
+	ctx := context.Background()
+	hello := bootstrap(t, "./internal/rie/testdata/hello")
+	fail := bootstrap(t, "./internal/rie/testdata/fail")
+	var runs []uint64
+	for i := 0; i < 2; i++ {
+		n, err := rie.InitInstructions(ctx, hello, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, n)
+	}
+	// A Go runtime starting and a Lambda client asking for an event is about a million.
+	for _, n := range runs {
+		if n < 200_000 || n > 20_000_000 {
+			t.Errorf("hello init = %d instructions, want roughly a million", n)
+		}
+	}
+	if a, b := float64(runs[0]), float64(runs[1]); a > 1.2*b || b > 1.2*a {
+		t.Errorf("hello init counted %v: two runs should agree within 20%%", runs)
+	}
+	// The loop runs 10 million iterations of at least three instructions.
+	work, err := rie.InitInstructions(ctx, fail, map[string]string{"FAIL_MODE": "init-work"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if work < rie.MedianCount(runs)+30_000_000 {
+		t.Errorf("init-work = %d instructions, hello = %d: the 10-million-iteration loop in init was not counted", work, rie.MedianCount(runs))
+	}
+	if _, err := rie.InitInstructions(ctx, fail, map[string]string{"FAIL_MODE": "init-exit"}); err == nil {
+		t.Error("InitInstructions of a bootstrap that exits before asking for an event succeeded")
+	}
+}
+
+func TestMedianCount(t *testing.T) {
+	for _, tt := range []struct {
+		in   []uint64
+		want uint64
+	}{{nil, 0}, {[]uint64{7}, 7}, {[]uint64{9, 1, 5}, 5}, {[]uint64{4, 1, 3, 2}, 2}} {
+		if got := rie.MedianCount(tt.in); got != tt.want {
+			t.Errorf("MedianCount(%v) = %d, want %d", tt.in, got, tt.want)
+		}
 	}
 }
 

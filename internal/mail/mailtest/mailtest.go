@@ -34,7 +34,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/aws/smithy-go/middleware"
 	ical "github.com/emersion/go-ical"
 )
@@ -368,25 +367,23 @@ func ParseCalendar(b []byte) (*ical.Calendar, error) {
 // to (an SDK middleware that observes and changes nothing):
 //
 //	var c mailtest.Capture
-//	client, _ := mail.NewClient(ctx, ep, c.Option)
+//	client, _ := mail.NewClient(ctx, ep, func(o *mail.ClientOptions) { o.APIOptions = append(o.APIOptions, c.Middleware) })
 type Capture struct {
 	mu  sync.Mutex
 	raw [][]byte
 }
 
-// Option attaches the capture to an SES client's options.
-func (c *Capture) Option(o *sesv2.Options) {
-	o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
-		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("mailtestCapture",
-			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-				if se, ok := in.Parameters.(*sesv2.SendEmailInput); ok && se.Content != nil && se.Content.Raw != nil {
-					c.mu.Lock()
-					c.raw = append(c.raw, append([]byte(nil), se.Content.Raw.Data...))
-					c.mu.Unlock()
-				}
-				return next.HandleInitialize(ctx, in)
-			}), middleware.After)
-	})
+// Middleware is the capture as an API option of the SES client (mail.ClientOptions.APIOptions).
+func (c *Capture) Middleware(stack *middleware.Stack) error {
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("mailtestCapture",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			if se, ok := in.Parameters.(interface{ RawMessage() []byte }); ok && se.RawMessage() != nil {
+				c.mu.Lock()
+				c.raw = append(c.raw, append([]byte(nil), se.RawMessage()...))
+				c.mu.Unlock()
+			}
+			return next.HandleInitialize(ctx, in)
+		}), middleware.After)
 }
 
 // Raw returns the raw messages captured so far, in call order.

@@ -1,6 +1,6 @@
 // Package mailsender sends notify's e-mails through internal/mail (Amazon SES v2). It is kept
 // out of package notify so that only the function that sends (NotificationsFunction) links
-// the SES client; the scheduler, which also creates notifications, does not.
+// the mailer; the scheduler, which also creates notifications, does not.
 package mailsender
 
 import (
@@ -9,7 +9,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 	"github.com/tandemhq/tandem/internal/mail"
 	"github.com/tandemhq/tandem/internal/notify"
 )
@@ -54,7 +53,7 @@ func LinkKey() ([]byte, error) {
 // FromEnv builds the Mailer from the environment (no network I/O: the client connects on
 // the first send). optFns adjust the SES client (tracing in Lambda, the access recorder in
 // tests).
-func FromEnv(ctx context.Context, now func() time.Time, optFns ...func(*sesv2.Options)) (*mail.Mailer, error) {
+func FromEnv(ctx context.Context, now func() time.Time, optFns ...func(*mail.ClientOptions)) (*mail.Mailer, error) {
 	key, err := LinkKey()
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 // Command fail is a test fixture for internal/rie: a Lambda that misbehaves the way FAIL_MODE
 // says (init-exit: exits during init; init-network: sends HTTP requests during init, to
-// DYNAMODB_ENDPOINT and to a name that only a proxy would carry; error: the handler returns
+// DYNAMODB_ENDPOINT and to a name that only a proxy would carry; init-work: spins through
+// 10 million loop iterations before starting, for the instruction count; error: the handler returns
 // an error; panic: the handler panics; getenv: answers {"value": $NAME} for an event
 // {"name": NAME}; otherwise it echoes its event).
 package main
@@ -33,6 +34,9 @@ func main() {
 			}
 		}
 	}
+	if mode == "init-work" {
+		sink = spin(10_000_000)
+	}
 	lambda.Start(func(ctx context.Context, ev json.RawMessage) (json.RawMessage, error) {
 		switch mode {
 		case "error":
@@ -48,4 +52,16 @@ func main() {
 		}
 		return ev, nil
 	})
+}
+
+// sink keeps spin's result alive so the compiler cannot drop the loop.
+var sink uint64
+
+//go:noinline
+func spin(n int) uint64 {
+	x := uint64(1)
+	for i := 0; i < n; i++ {
+		x = x*6364136223846793005 + 1442695040888963407
+	}
+	return x
 }
