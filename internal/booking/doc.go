@@ -80,7 +80,8 @@
 // later appears in replays of older bookings too. A key stays bound to its booking as long as
 // the booking exists (not only IdempotencyTTL): reusing it, even a day later, replays or is
 // refused, never books again. A place on a waitlist (202) makes no booking: its response is a
-// record of its own (dynamo.IdemRecord.Body), which round trip 1 reads in parallel.
+// record (dynamo.IdemRecord.Body) written in the place of the key's booking, so one key gets a
+// booking or a place, never both, and is bound until the table's TTL deletes the record.
 //
 // # Concurrent retries with one key (issue #15 item 8)
 //

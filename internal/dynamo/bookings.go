@@ -173,7 +173,11 @@ func (s *Store) GetBooking(ctx context.Context, org, id string) (_ *tandem.Booki
 }
 
 func (s *Store) getBookingItem(ctx context.Context, org, id string) (*bookingItem, error) {
-	return getFound[bookingItem](ctx, s, pkSK(bookingPK(org, id), skBooking), true, "No booking with this id.")
+	it, err := getFound[bookingItem](ctx, s, pkSK(bookingPK(org, id), skBooking), true, "No booking with this id.")
+	if err == nil && it.Type != typeBooking { // a waitlist place's answer in its key's booking's place (booktx.go)
+		return nil, tandem.Errorf(tandem.ENotFound, "No booking with this id.")
+	}
+	return it, err
 }
 
 // BookingQuery selects one participant's bookings.

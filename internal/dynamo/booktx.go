@@ -15,7 +15,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/tandemhq/tandem/internal/tandem"
-	"golang.org/x/sync/errgroup"
 )
 
 // IdemRecord is what answers a retry of an unsafe request with an Idempotency-Key: a retry
@@ -23,7 +22,7 @@ import (
 // refused. A booking (201) is its own record: its id is derived from the key, it keeps the
 // request's Hash, and the response is rendered again from Booking, the booking as it was
 // answered (see internal/booking, "The stored response"). A place on a waitlist (202) has no
-// booking, so its record is an item of its own that stores Body.
+// booking: its record, in the booking's place, stores Body.
 type IdemRecord struct {
 	UserID  string
 	Key     string
@@ -33,7 +32,10 @@ type IdemRecord struct {
 	Booking *tandem.Booking // the booking as answered (201)
 }
 
-// idemItem is the record of a response that made no booking (a waitlist place, 202).
+// idemItem is the record of a response that made no booking (a waitlist place, 202). It is
+// written where the booking would be (the key's booking id, SK BOOKING), so a booking and a
+// waitlist place for one key exclude each other; it stays there, expired or not, until the
+// table's TTL deletes it (a booking never replaces it: the stream sees one kind of item a key).
 type idemItem struct {
 	PK        string   `dynamodbav:"PK"`
 	SK        string   `dynamodbav:"SK"`
@@ -47,34 +49,16 @@ type idemItem struct {
 // IdempotencyTTL is how long a stored response can be replayed.
 const IdempotencyTTL = 24 * time.Hour
 
-// GetIdempotent returns the stored answer to the user's key, or nil: the booking the key made
-// (bookingID, the id the key derives) or a waitlist place's record, read in parallel (one
-// round trip, two consistent GetItems).
+// GetIdempotent returns the stored answer to the user's key, or nil: what is at the key of
+// bookingID (the id the key derives), the booking the key made or a waitlist place's record
+// (one consistent GetItem).
 func (s *Store) GetIdempotent(ctx context.Context, org, userID, key, bookingID string) (_ *IdemRecord, err error) {
 	defer tandem.Wrap(&err, "Store.GetIdempotent")
-	var booked, waiting map[string]types.AttributeValue
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		out, err := s.client.GetItem(gctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(bookingPK(org, bookingID), skBooking), ConsistentRead: aws.Bool(true)})
-		if err == nil {
-			booked = out.Item
-		}
-		return err
-	})
-	g.Go(func() error {
-		out, err := s.client.GetItem(gctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(idemPK(org, userID, key), skIdem), ConsistentRead: aws.Bool(true)})
-		if err == nil {
-			waiting = out.Item
-		}
-		return err
-	})
-	if err := g.Wait(); err != nil {
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(bookingPK(org, bookingID), skBooking), ConsistentRead: aws.Bool(true)})
+	if err != nil {
 		return nil, translate(err, "")
 	}
-	if booked != nil {
-		return s.idemFrom(booked, userID, key)
-	}
-	return s.idemFrom(waiting, userID, key)
+	return s.idemFrom(out.Item, userID, key)
 }
 
 // idemFrom reads an answer from a booking item (made by a request with a key; one made

@@ -302,7 +302,7 @@ func (s *Store) createCircleParts(tx *txBuilder, r SeatRequest, now time.Time) e
 func (s *Store) waitTx(r SeatRequest, now time.Time) (*txBuilder, error) {
 	b := r.Booking
 	tx := newTx(s.table)
-	idem := idemItem{PK: idemPK(b.OrgID, r.Idem.UserID, r.Idem.Key), SK: skIdem, Type: typeIdem, Hash: r.Idem.Hash,
+	idem := idemItem{PK: bookingPK(b.OrgID, b.ID), SK: skBooking, Type: typeIdem, Hash: r.Idem.Hash,
 		Status: 202, Body: string(r.WaitlistBody), ExpiresAt: now.Add(IdempotencyTTL).Unix()}
 	if err := tx.put("idempotency", idem, "attribute_not_exists(PK) OR expiresAt < :nowUnix",
 		map[string]types.AttributeValue{":nowUnix": num(now.Unix())}); err != nil {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -64,5 +65,36 @@ func TestReplayAnswersWhatItAnsweredThen(t *testing.T) {
 	list.decode(t, &page)
 	if len(page.Items) != 1 {
 		t.Errorf("bob's bookings: %s, want exactly the one", list.Body)
+	}
+}
+
+// TestWaitlistReplayAfterASeatFreed: a request that joined a full circle's waitlist (202) is
+// answered 202 again when repeated after a seat freed (and was offered to that learner): its
+// record sits where its key's booking would, so the key never makes a booking as well; another
+// body with the key is refused.
+func TestWaitlistReplayAfterASeatFreed(t *testing.T) {
+	f := newCircleFixture(t)
+	var circleID string
+	for i := range 4 {
+		var b bookingJSON
+		f.book(learner(i), fmt.Sprintf("wr-seat-%02d", i), seatBody(wed0900, false)).decode(t, &b)
+		circleID = b.CircleID
+	}
+	const key = "wr-wait-0010"
+	first := f.book(learner(10), key, seatBody(wed0900, true))
+	if first.Status != 202 {
+		t.Fatalf("waitlist: %d %s", first.Status, first.Body)
+	}
+	expectState(t, f.act(learner(0), f.seatOf(t, circleID, learner(0)), "cancel", ""), 200, tandem.StatusCancelled)
+	f.setNow(f.clock().Add(2 * time.Minute))
+	again := f.book(learner(10), key, seatBody(wed0900, true))
+	if again.Status != 202 || again.Body != first.Body || again.Headers["Idempotent-Replayed"] != "true" {
+		t.Errorf("replay after a seat freed: %d %s %v, want 202 %s", again.Status, again.Body, again.Headers, first.Body)
+	}
+	if res := f.book(learner(10), key, seatBody(wed0900, false)); res.Status != 422 {
+		t.Errorf("the key with another body: %d %s, want 422", res.Status, res.Body)
+	}
+	if me := f.circle(t, circleID, learner(10)).Me; me.State != tandem.MemberOffered {
+		t.Errorf("learner 10 after the replays: %+v, want offered (the freed seat), not booked again", me)
 	}
 }
