@@ -1,11 +1,9 @@
 package booking
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -50,7 +48,9 @@ type Request struct {
 }
 
 // Outcome is what Render renders: the booking as it is written (or, when Waitlisted, the seat
-// that was asked for: a place on its circle's waitlist is written instead) at Now.
+// that was asked for: a place on its circle's waitlist is written instead) at Now, the
+// booking's creation (to the second). A replay renders the booking as it was written again,
+// so Render must make the response from the Outcome alone.
 type Outcome struct {
 	Booking    *tandem.Booking
 	Waitlisted bool
@@ -92,6 +92,9 @@ func (s *Service) Book(ctx context.Context, r Request) (Result, error) {
 	}
 	sum := sha256.Sum256(r.Body)
 	idem := dynamo.IdemRecord{UserID: r.Learner.ID, Key: r.Key, Hash: hex.EncodeToString(sum[:]), Status: http.StatusCreated}
+	if r.ID == "" {
+		r.ID = KeyedID(r.Org, r.Learner.ID, r.Key)
+	}
 
 	// Warm: the container's cached rules (profile, schedule, settings; dynamo.BookingRules)
 	// decide a one-to-one booking with no read at all, and the one transaction guards them and
@@ -115,7 +118,7 @@ func (s *Service) Book(ctx context.Context, r Request) (Result, error) {
 		g      errgroup.Group
 	)
 	g.Go(func() (err error) {
-		stored, err = s.store.GetIdempotent(ctx, r.Org, r.Learner.ID, r.Key)
+		stored, err = s.store.GetIdempotent(ctx, r.Org, r.Learner.ID, r.Key, r.ID)
 		return err
 	})
 	inputs, rules, errIn := s.store.LoadBookingInputs(ctx, r.Org, in.ExpertID, in.Start, in.Start.Add(24*time.Hour))
@@ -123,7 +126,7 @@ func (s *Service) Book(ctx context.Context, r Request) (Result, error) {
 		return Result{}, err
 	}
 	if stored != nil {
-		return s.replay(ctx, r.Org, stored, idem.Hash)
+		return replay(r, stored, idem.Hash)
 	}
 	if errIn != nil {
 		return Result{}, errIn
@@ -145,7 +148,7 @@ func (s *Service) bookWith(ctx context.Context, r Request, idem dynamo.IdemRecor
 		return Result{}, errRefusedWarm
 	}
 	if err != nil {
-		return s.replayAfter(ctx, r.Org, idem, err, false, checked)
+		return s.replayAfter(ctx, r, idem, err, false, checked)
 	}
 	req.Rules = rules
 	b := req.Booking
@@ -166,9 +169,9 @@ func (s *Service) bookWith(ctx context.Context, r Request, idem dynamo.IdemRecor
 	case errors.Is(err, dynamo.ErrRulesChanged):
 		return Result{}, err
 	case err != nil:
-		return s.replayAfter(ctx, r.Org, idem, err, true, checked)
+		return s.replayAfter(ctx, r, idem, err, true, checked)
 	case again != nil:
-		return s.replay(ctx, r.Org, again, again.Hash)
+		return replay(r, again, again.Hash)
 	case waitlisted:
 		return Result{Status: http.StatusAccepted, Body: req.WaitlistBody, CircleID: b.CircleID}, nil
 	}
@@ -195,12 +198,8 @@ func (s *Service) decide(r Request, inputs *dynamo.SlotInputs, settings tandem.O
 		return nil, nil, &tandem.Error{Code: tandem.EInvalid, Message: "Only group sessions have a waitlist.",
 			Fields: []tandem.FieldError{{Field: "waitlist", Message: "applies to group sessions only"}}}
 	}
-	id := r.ID
-	if id == "" {
-		id = NewID()
-	}
 	b := &tandem.Booking{
-		ID: id, OrgID: r.Org,
+		ID: r.ID, OrgID: r.Org,
 		Expert:      tandem.Party{ID: expert.ID, Name: expert.Name, Email: expert.Email, Department: expert.Department},
 		Learner:     r.Learner,
 		SessionType: st, Start: in.Start.UTC(), End: in.Start.UTC().Add(time.Duration(st.DurationMin) * time.Minute),
@@ -219,15 +218,12 @@ func (s *Service) decide(r Request, inputs *dynamo.SlotInputs, settings tandem.O
 	req := &dynamo.SeatRequest{BookRequest: dynamo.BookRequest{Booking: b, DayKey: day, WeekKey: week, MaxPerDay: rules.MaxPerDay,
 		MaxPerWeek: rules.MaxPerWeek, ActiveLimit: tandem.DefaultActiveLimit, Budget: settings.Budget, Idem: idem},
 		CircleExists: circle != nil, CircleFull: circle != nil && circle.SeatsLeft() == 0, Waitlist: in.Waitlist}
-	// The response is stored with the booking, so a retry gets these exact bytes back.
+	// A replay renders the booking as it was written again, at its creation (see Outcome).
 	b.CreatedAt = now.UTC().Truncate(time.Second)
 	b.UpdatedAt = b.CreatedAt
-	if body, err = r.Render(Outcome{Booking: b, Now: now}); err != nil {
+	if body, err = r.Render(Outcome{Booking: b, Now: b.CreatedAt}); err != nil {
 		return nil, nil, err
 	}
-	// The record stores what a replay needs: the response without the note, which the
-	// booking item keeps.
-	req.Idem.Body, req.Idem.NoteAt = elideNote(body, b.Note)
 	if in.Waitlist {
 		if req.WaitlistBody, err = r.Render(Outcome{Booking: b, Waitlisted: true, Now: now}); err != nil {
 			return nil, nil, err
@@ -236,54 +232,31 @@ func (s *Service) decide(r Request, inputs *dynamo.SlotInputs, settings tandem.O
 	return req, body, nil
 }
 
-// replay answers with a stored response, or refuses a key used with another body. A note cut
-// out of the stored body is put back from the booking (one GetItem, on a replay only).
-func (s *Service) replay(ctx context.Context, org string, stored *dynamo.IdemRecord, hash string) (Result, error) {
+// replay answers with the stored answer, or refuses a key used with another body. A booking's
+// response is rendered again from the booking as it was answered (no read: the record is the
+// booking); a waitlist place's is its stored body.
+func replay(r Request, stored *dynamo.IdemRecord, hash string) (Result, error) {
 	if stored.Hash != hash {
 		return Result{}, tandem.Errorf(tandem.EUnprocessable, "This Idempotency-Key was already used with a different request.")
 	}
 	body := stored.Body
-	if stored.NoteAt > 0 {
-		b, err := s.store.GetBooking(ctx, org, stored.BookingID)
-		if err != nil {
-			return Result{}, err
-		}
-		if body, err = restoreNote(stored.Body, stored.NoteAt, b.Note); err != nil {
+	if b := stored.Booking; b != nil {
+		var err error
+		if body, err = r.Render(Outcome{Booking: b, Now: b.CreatedAt}); err != nil {
 			return Result{}, err
 		}
 	}
 	return Result{Status: stored.Status, Body: body, Replayed: true}, nil
 }
 
-// elideNote cuts the booking's note (its JSON member, as encoding/json writes it) out of a
-// rendered response, for the idempotency record: the booking item stores the note already.
-// It returns the body unchanged and 0 when the note is empty or not found exactly once.
-func elideNote(body []byte, note string) ([]byte, int) {
-	if note == "" {
-		return body, 0
+// KeyedID is the id of the booking made with an Idempotency-Key: derived from the org, the
+// learner and the key, so the booking is the key's idempotency record (a retry finds it, and
+// its write fails on it); a random one without a key.
+func KeyedID(org, learnerID, key string) string {
+	if key == "" {
+		return NewID()
 	}
-	member := noteMember(note)
-	at := bytes.Index(body, member)
-	if at <= 0 || bytes.Index(body[at+1:], member) >= 0 {
-		return body, 0
-	}
-	return append(slices.Clip(body[:at]), body[at+len(member):]...), at
-}
-
-// restoreNote puts the note back where elideNote cut it.
-func restoreNote(body []byte, at int, note string) ([]byte, error) {
-	if at > len(body) {
-		return nil, errors.New("booking: stored response shorter than its note's place")
-	}
-	member := noteMember(note)
-	out := make([]byte, 0, len(body)+len(member))
-	return append(append(append(out, body[:at]...), member...), body[at:]...), nil
-}
-
-// noteMember is `,"note":"…"` as encoding/json writes it.
-func noteMember(note string) []byte {
-	v, _ := json.Marshal(note)
-	return append([]byte(`,"note":`), v...)
+	return tandem.DerivedID("booking", org, learnerID, key)
 }
 
 // replayAfter is the race fix of the package doc ("Concurrent retries with one key"): a
@@ -297,7 +270,7 @@ func noteMember(note string) []byte {
 // needs no read, since the idempotency record's own condition was
 // evaluated in the same transaction, ahead of the others (a conflict is explained with no
 // extra read); contention and unknown outcomes read as below.
-func (s *Service) replayAfter(ctx context.Context, org string, idem dynamo.IdemRecord, failure error, wrote, checked bool) (Result, error) {
+func (s *Service) replayAfter(ctx context.Context, r Request, idem dynamo.IdemRecord, failure error, wrote, checked bool) (Result, error) {
 	code := tandem.ErrorCode(failure)
 	unknown := wrote && code == tandem.EInternal && ctx.Err() == nil
 	contended := errors.Is(failure, dynamo.ErrContended)
@@ -311,12 +284,12 @@ func (s *Service) replayAfter(ctx context.Context, org string, idem dynamo.IdemR
 		return Result{}, failure
 	}
 	for attempt := 0; ; attempt++ {
-		stored, err := s.store.GetIdempotent(ctx, org, idem.UserID, idem.Key)
+		stored, err := s.store.GetIdempotent(ctx, r.Org, idem.UserID, idem.Key, r.ID)
 		if err != nil {
 			return Result{}, failure
 		}
 		if stored != nil {
-			return s.replay(ctx, org, stored, idem.Hash)
+			return replay(r, stored, idem.Hash)
 		}
 		// Only contention or an unknown outcome can mean a copy is still committing; any
 		// other failure is final.

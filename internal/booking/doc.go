@@ -30,9 +30,9 @@
 //     schedule document and on the settings document (or their absence). A guard that fails
 //     (another container changed the rules) drops the entry and the booking is decided again,
 //     cold, once; so is a booking the cached rules refuse (a refusal is never made on cached
-//     rules alone). The stored response is not read either: the idempotency record is the
-//     transaction's first item (attribute_not_exists), and when its condition fails the
-//     record comes back with the cancellation (ALL_OLD) and answers. Existing bookings are
+//     rules alone). The stored response is not read either: the booking, which is its key's
+//     idempotency record, is the transaction's first item (attribute_not_exists), and when its
+//     condition fails the booking comes back with the cancellation (ALL_OLD) and answers. Existing bookings are
 //     not read: the lock cells and counters in the transaction decide, and which condition
 //     failed says why (expert busy, learner busy, which limit, which budget).
 //   - Cold (no cached rules, or a group session, whose circle must be read): round trip 1
@@ -54,20 +54,34 @@
 //   - Then one TransactWriteItems (dynamo.Store.Book, or BookSeat for a seat):
 //     the booking, its 5-minute lock slots for the expert (buffers included; a circle's
 //     once, by the circle) and the learner, the counters, the budget draw, the due entries,
-//     the idempotency record and (warm) the rules' guards, every part conditional. A conflict
+//     (warm) the rules' guards, every part conditional; the booking is the idempotency record. A conflict
 //     anywhere writes nothing, so there is never a double booking, whatever was read or cached.
 //
 // # The stored response
 //
-// The idempotency record stores the response body, so a retry gets the very bytes the
-// first request got. Those bytes are the API's JSON, which is the HTTP layer's to shape, but
-// they must be made before the one write: so the caller passes Request.Render, which the use
-// case calls with the booking it is about to write (and, for a group session's waitlist, the
-// place's outcome). The use case never knows the API's shapes and the write stays one.
-// The record stores only what a replay needs: the body without the booking's note (its JSON
-// member is cut out and its place kept, NoteAt), since the booking item holds the note and
-// notes never change; a replay reads the booking (one GetItem, on a replay only) and puts the
-// note back, so the bytes are the same and the note is not written twice.
+// A retry gets the very bytes the first request got. Those bytes are the API's JSON, which is
+// the HTTP layer's to shape, but they must be made before the one write: so the caller passes
+// Request.Render, which the use case calls with the booking it is about to write (and, for a
+// group session's waitlist, the place's outcome). The use case never knows the API's shapes
+// and the write stays one.
+//
+// A booking is its own idempotency record, so nothing is written twice (the note, up to
+// tandem.MaxNote characters, only in the booking): its id derives from the learner and the key
+// (KeyedID; callers that fix ids, the demo data and mentorship occurrences, fix one per key),
+// it keeps the request's body hash, and its write is conditioned on the id being new. A retry
+// reads the booking (cold, round trip 1) or gets it back with its failed write (warm) and
+// renders it again as it was answered: Render must make the response from the Outcome alone
+// (Now is the booking's creation), and the first change of the booking (a cancellation, a
+// move, an approval) keeps the fields it changes as they were answered (dynamo, "answered").
+// So a replay after a cancellation or a move still answers what the request was answered
+// then, as a stored response does in Stripe-style APIs: a replay says what happened to that
+// request, the booking's resource (GET /v1/bookings/{id}) says what it is now. What differs
+// from storing the bytes: a replay renders with the API of the day, so a field the API adds
+// later appears in replays of older bookings too. A key stays bound to its booking as long as
+// the booking exists (not only IdempotencyTTL): reusing it, even a day later, replays or is
+// refused, never books again. A place on a waitlist (202) makes no booking: its response is a
+// record (dynamo.IdemRecord.Body) written in the place of the key's booking, so one key gets a
+// booking or a place, never both, and is bound until the table's TTL deletes the record.
 //
 // # Concurrent retries with one key (issue #15 item 8)
 //

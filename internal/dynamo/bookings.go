@@ -57,6 +57,49 @@ type bookingItem struct {
 	// Imported marks history written by the bulk path, whose aggregates the bulk path
 	// computes itself (the stream consumer skips its inserts).
 	Imported bool `dynamodbav:"imported,omitempty"`
+	// IdemHash is the body hash of the request whose Idempotency-Key made the booking (its id
+	// derives from the key, so the booking is the key's idempotency record: booktx.go).
+	// Answered is what that request was answered, kept by the first change after it (until
+	// then the item itself is): a replay answers it, however the booking changed since.
+	IdemHash string        `dynamodbav:"idemHash,omitempty"`
+	Answered *answeredItem `dynamodbav:"answered,omitempty"`
+}
+
+// answeredItem is the part of a booking that changes after it is made, as it was made.
+type answeredItem struct {
+	Status       string `dynamodbav:"status"`
+	Start        string `dynamodbav:"start"`
+	End          string `dynamodbav:"end"`
+	HoldUntil    int64  `dynamodbav:"holdUntil,omitempty"`
+	MeetingURL   string `dynamodbav:"meetingUrl,omitempty"`
+	Reschedules  int    `dynamodbav:"reschedules,omitempty"`
+	CancelledBy  string `dynamodbav:"cancelledBy,omitempty"`
+	CancelReason string `dynamodbav:"cancelReason,omitempty"`
+	LateCancel   bool   `dynamodbav:"lateCancel,omitempty"`
+	NoShow       string `dynamodbav:"noShow,omitempty"`
+	Offer        bool   `dynamodbav:"offer,omitempty"`
+	UpdatedAt    string `dynamodbav:"updatedAt"`
+}
+
+// answered is what a change of the booking keeps of how it was answered: the item as it is,
+// the first time (nothing changed it before), else what the first change kept.
+func (it *bookingItem) answered() *answeredItem {
+	if it.IdemHash == "" || it.Answered != nil {
+		return it.Answered
+	}
+	return &answeredItem{Status: it.Status, Start: it.Start, End: it.End, HoldUntil: it.HoldUntil, MeetingURL: it.MeetingURL,
+		Reschedules: it.Reschedules, CancelledBy: it.CancelledBy, CancelReason: it.CancelReason, LateCancel: it.LateCancel,
+		NoShow: it.NoShow, Offer: it.Offer, UpdatedAt: it.UpdatedAt}
+}
+
+// asAnswered is the booking as its request was answered.
+func (it *bookingItem) asAnswered() *tandem.Booking {
+	a := *it
+	if r := it.Answered; r != nil {
+		a.Status, a.Start, a.End, a.HoldUntil, a.MeetingURL, a.UpdatedAt = r.Status, r.Start, r.End, r.HoldUntil, r.MeetingURL, r.UpdatedAt
+		a.Reschedules, a.CancelledBy, a.CancelReason, a.LateCancel, a.NoShow, a.Offer = r.Reschedules, r.CancelledBy, r.CancelReason, r.LateCancel, r.NoShow, r.Offer
+	}
+	return a.toDomain()
 }
 
 // partyItem is a stored tandem.Party (an expert or learner as a booking, circle or waitlist
@@ -130,7 +173,11 @@ func (s *Store) GetBooking(ctx context.Context, org, id string) (_ *tandem.Booki
 }
 
 func (s *Store) getBookingItem(ctx context.Context, org, id string) (*bookingItem, error) {
-	return getFound[bookingItem](ctx, s, pkSK(bookingPK(org, id), skBooking), true, "No booking with this id.")
+	it, err := getFound[bookingItem](ctx, s, pkSK(bookingPK(org, id), skBooking), true, "No booking with this id.")
+	if err == nil && it.Type != typeBooking { // a waitlist place's answer in its key's booking's place (booktx.go)
+		return nil, tandem.Errorf(tandem.ENotFound, "No booking with this id.")
+	}
+	return it, err
 }
 
 // BookingQuery selects one participant's bookings.

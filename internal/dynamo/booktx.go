@@ -17,21 +17,25 @@ import (
 	"github.com/tandemhq/tandem/internal/tandem"
 )
 
-// IdemRecord is a stored response to an unsafe request with an Idempotency-Key: a retry with
-// the same key and body gets Body back; the same key with another body is refused.
+// IdemRecord is what answers a retry of an unsafe request with an Idempotency-Key: a retry
+// with the same key and body gets the same response; the same key with another body is
+// refused. A booking (201) is its own record: its id is derived from the key, it keeps the
+// request's Hash, and the response is rendered again from Booking, the booking as it was
+// answered (see internal/booking, "The stored response"). A place on a waitlist (202) has no
+// booking: its record, in the booking's place, stores Body.
 type IdemRecord struct {
-	UserID string
-	Key    string
-	Hash   string // hash of the request body
-	Status int
-	Body   []byte
-	// NoteAt, when not 0, is where the booking's note was cut out of Body: the booking item
-	// keeps the note (it never changes), so the record does not store it twice and a replay
-	// puts it back (internal/booking). BookingID names that booking.
-	NoteAt    int
-	BookingID string
+	UserID  string
+	Key     string
+	Hash    string // hash of the request body
+	Status  int
+	Body    []byte          // the stored response (202)
+	Booking *tandem.Booking // the booking as answered (201)
 }
 
+// idemItem is the record of a response that made no booking (a waitlist place, 202). It is
+// written where the booking would be (the key's booking id, SK BOOKING), so a booking and a
+// waitlist place for one key exclude each other; it stays there, expired or not, until the
+// table's TTL deletes it (a booking never replaces it: the stream sees one kind of item a key).
 type idemItem struct {
 	PK        string   `dynamodbav:"PK"`
 	SK        string   `dynamodbav:"SK"`
@@ -39,27 +43,36 @@ type idemItem struct {
 	Hash      string   `dynamodbav:"hash"`
 	Status    int      `dynamodbav:"status"`
 	Body      string   `dynamodbav:"body"`
-	BookingID string   `dynamodbav:"bookingId"`
-	NoteAt    int      `dynamodbav:"noteAt,omitempty"`
 	ExpiresAt int64    `dynamodbav:"expiresAt"`
 }
 
 // IdempotencyTTL is how long a stored response can be replayed.
 const IdempotencyTTL = 24 * time.Hour
 
-// GetIdempotent returns the stored response for the user's key (one GetItem), or nil.
-func (s *Store) GetIdempotent(ctx context.Context, org, userID, key string) (_ *IdemRecord, err error) {
+// GetIdempotent returns the stored answer to the user's key, or nil: what is at the key of
+// bookingID (the id the key derives), the booking the key made or a waitlist place's record
+// (one consistent GetItem).
+func (s *Store) GetIdempotent(ctx context.Context, org, userID, key, bookingID string) (_ *IdemRecord, err error) {
 	defer tandem.Wrap(&err, "Store.GetIdempotent")
-	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(idemPK(org, userID, key), skIdem), ConsistentRead: aws.Bool(true)})
+	out, err := s.client.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: pkSK(bookingPK(org, bookingID), skBooking), ConsistentRead: aws.Bool(true)})
 	if err != nil {
 		return nil, translate(err, "")
 	}
 	return s.idemFrom(out.Item, userID, key)
 }
 
+// idemFrom reads an answer from a booking item (made by a request with a key; one made
+// without has no hash, so no request matches it) or a waitlist place's record.
 func (s *Store) idemFrom(item map[string]types.AttributeValue, userID, key string) (*IdemRecord, error) {
 	if item == nil {
 		return nil, nil
+	}
+	if t, ok := item["type"].(*types.AttributeValueMemberS); ok && t.Value == string(typeBooking) {
+		var it bookingItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, err
+		}
+		return &IdemRecord{UserID: userID, Key: key, Hash: it.IdemHash, Status: 201, Booking: it.asAnswered()}, nil
 	}
 	var it idemItem
 	if err := attributevalue.UnmarshalMap(item, &it); err != nil {
@@ -68,7 +81,7 @@ func (s *Store) idemFrom(item map[string]types.AttributeValue, userID, key strin
 	if it.ExpiresAt != 0 && s.now().Unix() >= it.ExpiresAt {
 		return nil, nil // expired: TTL deletes lazily, so reads ignore it
 	}
-	return &IdemRecord{UserID: userID, Key: key, Hash: it.Hash, Status: it.Status, Body: []byte(it.Body), NoteAt: it.NoteAt, BookingID: it.BookingID}, nil
+	return &IdemRecord{UserID: userID, Key: key, Hash: it.Hash, Status: it.Status, Body: []byte(it.Body)}, nil
 }
 
 // BookRequest is everything the booking transaction writes.
@@ -90,7 +103,7 @@ type BookRequest struct {
 
 // Book writes a booking in exactly one TransactWriteItems: the booking, the expert's busy
 // entry, the 5-minute lock slots (cells.go) for the expert (buffers included) and for the learner,
-// the idempotency record, the limit counters and the scheduler's due entries. Every part is
+// the limit counters and the scheduler's due entries; the booking is its key's idempotency record. Every part is
 // conditional, so a conflict anywhere writes nothing. A stored response for the same key is
 // returned as replay (same body) or refused (unprocessable, different body).
 // Errors: conflict (Detail.conflict = expert_busy | learner_busy), limit_exceeded
@@ -124,10 +137,10 @@ func (s *Store) Book(ctx context.Context, r BookRequest) (replay *IdemRecord, er
 	if err != nil {
 		return nil, err
 	}
-	// The token covers this attempt only (the booking id is new per request): it makes the
-	// SDK's own retries of this call safe, while a client retry after a failed attempt is a
-	// new transaction. Replays of a committed booking are answered from the stored response.
-	failed, err := s.commitPatient(ctx, tx, requestToken(s.table, b.OrgID, r.Idem.UserID, r.Idem.Key, b.ID))
+	// The token covers this call only (random: a retry of the request has the same booking id,
+	// the key's): it makes the SDK's own retries of this call safe, while a client retry is a
+	// new transaction. Replays of a committed booking are answered from the booking.
+	failed, err := s.commitPatient(ctx, tx, requestToken(s.table, b.OrgID, b.ID, tandem.NewID()))
 	if failed == nil {
 		return nil, err
 	}
@@ -138,7 +151,7 @@ func (s *Store) Book(ctx context.Context, r BookRequest) (replay *IdemRecord, er
 	return s.idemOrExplain(failed, r.Idem)
 }
 
-// bookTx builds a booking's transaction: the booking item, the idempotency record, the
+// bookTx builds a booking's transaction: the booking item (its key's idempotency record), the
 // learner's side (cells, due entries, live-booking counter, budget draw, request) and, through
 // expertSide, what holds the expert's time (a one-to-one booking's busy entry, cells and
 // limit counters, or a circle's). The booking item is written last, after expertSide has
@@ -147,20 +160,11 @@ func (s *Store) bookTx(r BookRequest, now time.Time, expertSide func(tx *txBuild
 	b := r.Booking
 	tx := newTx(s.table)
 	item := bookingItemFrom(b, now)
+	item.UpdatedAt, b.UpdatedAt = item.CreatedAt, b.CreatedAt // as the response shows it (a replay renders it again)
 	item.DayCounter, item.WeekCounter, item.ActiveCounted = "", "", r.ActiveLimit > 0
 	hold := int64(0)
 	if b.Status == tandem.StatusPending && !b.HoldUntil.IsZero() {
 		hold = b.HoldUntil.Unix()
-	}
-	// The idempotency record comes first: a retry of a committed booking fails on it (and is
-	// answered with the stored response) before the cells its own booking holds.
-	if r.Idem.Key != "" {
-		idem := idemItem{PK: idemPK(b.OrgID, r.Idem.UserID, r.Idem.Key), SK: skIdem, Type: typeIdem, Hash: r.Idem.Hash,
-			Status: r.Idem.Status, Body: string(r.Idem.Body), BookingID: b.ID, NoteAt: r.Idem.NoteAt, ExpiresAt: now.Add(IdempotencyTTL).Unix()}
-		if err := tx.put("idempotency", idem, "attribute_not_exists(PK) OR expiresAt < :nowUnix",
-			map[string]types.AttributeValue{":nowUnix": num(now.Unix())}); err != nil {
-			return nil, err
-		}
 	}
 	// Then the cached rules' guards: a booking decided with stale rules is decided again.
 	if r.Rules != nil && r.Rules.Cached {
@@ -176,9 +180,17 @@ func (s *Store) bookTx(r BookRequest, now time.Time, expertSide func(tx *txBuild
 		}
 		draw.record(&item)
 	}
-	if err := tx.put("booking", item, "attribute_not_exists(PK)", nil); err != nil {
+	// The booking is the idempotency record of its key (its id derives from the key) and goes
+	// first: a retry of a committed booking fails on it, and is answered from it (ALL_OLD),
+	// before the cells its own booking holds.
+	kind := kindBooking
+	if r.Idem.Key != "" {
+		kind, item.IdemHash = kindIdempotency, r.Idem.Hash
+	}
+	if err := tx.put(kind, item, "attribute_not_exists(PK)", nil); err != nil {
 		return nil, err
 	}
+	tx.lastFirst()
 	if err := s.addLearnerParts(tx, b, hold, now); err != nil {
 		return nil, err
 	}
@@ -212,8 +224,9 @@ func (s *Store) addLimitCounters(tx *txBuilder, b *tandem.Booking, day, week str
 	}
 }
 
-// idemOrExplain answers a failed booking transaction: a stored response for the same key is
-// a replay (same body) or refused (different body); any other failed condition is explained.
+// idemOrExplain answers a failed booking transaction: the answer stored for the same key (the
+// booking it made, or a waitlist place's record) is a replay (same body) or refused (different
+// body); any other failed condition is explained.
 func (s *Store) idemOrExplain(failed *failure, idem IdemRecord) (*IdemRecord, error) {
 	if failed.kind != kindIdempotency {
 		return nil, explain(failed)

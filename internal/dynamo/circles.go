@@ -196,6 +196,7 @@ func (s *Store) BookSeat(ctx context.Context, r SeatRequest) (_ SeatResult, err 
 	case r.CircleFull && r.Waitlist:
 		mode = "wait"
 	}
+	call := tandem.NewID() // the transactions' tokens are this call's (see Book)
 	for attempt := 0; attempt < 8; attempt++ {
 		now := s.now()
 		var tx *txBuilder
@@ -219,7 +220,7 @@ func (s *Store) BookSeat(ctx context.Context, r SeatRequest) (_ SeatResult, err 
 		}
 		// Everyone wants the circle's busy entry at once when it opens to a crowd: commitPatient
 		// keeps trying through the collisions.
-		failed, err := s.commitPatient(ctx, tx, requestToken(s.table, b.OrgID, r.Idem.UserID, r.Idem.Key, b.ID, mode, strconv.Itoa(attempt)))
+		failed, err := s.commitPatient(ctx, tx, requestToken(s.table, b.OrgID, b.ID, call, mode, strconv.Itoa(attempt)))
 		if failed == nil {
 			if err != nil {
 				return SeatResult{}, err
@@ -301,7 +302,7 @@ func (s *Store) createCircleParts(tx *txBuilder, r SeatRequest, now time.Time) e
 func (s *Store) waitTx(r SeatRequest, now time.Time) (*txBuilder, error) {
 	b := r.Booking
 	tx := newTx(s.table)
-	idem := idemItem{PK: idemPK(b.OrgID, r.Idem.UserID, r.Idem.Key), SK: skIdem, Type: typeIdem, Hash: r.Idem.Hash,
+	idem := idemItem{PK: bookingPK(b.OrgID, b.ID), SK: skBooking, Type: typeIdem, Hash: r.Idem.Hash,
 		Status: 202, Body: string(r.WaitlistBody), ExpiresAt: now.Add(IdempotencyTTL).Unix()}
 	if err := tx.put("idempotency", idem, "attribute_not_exists(PK) OR expiresAt < :nowUnix",
 		map[string]types.AttributeValue{":nowUnix": num(now.Unix())}); err != nil {

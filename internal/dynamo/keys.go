@@ -20,7 +20,6 @@ const (
 	skAvailability  = "AVAILABILITY"
 	skBooking       = "BOOKING"
 	skCells         = "CELLS" // a lock window (cells.go); the 15-minute cells before it had SK CELL
-	skIdem          = "IDEM"
 	skActive        = "COUNT#ACTIVE"
 	skRequest       = "REQUEST"
 	skCalToken      = "CALTOKEN"
@@ -164,8 +163,6 @@ func bookingIndexSK(end time.Time, id string) string { return timeKey(end) + "#"
 func lockPK(org, side, id string, window time.Time) string {
 	return orgPrefix(org) + "CELL#" + side + "#" + id + "#" + timeKey(window)
 }
-
-func idemPK(org, userID, key string) string { return orgPrefix(org) + "IDEM#" + userID + "#" + key }
 
 // Limit counters in the expert's partition: sessions per local day and per local week.
 func dayCounterSK(localDate string) string { return "COUNT#DAY#" + localDate }

@@ -97,6 +97,7 @@ func (s *Store) transitionTx(old *bookingItem, before, after *tandem.Booking, ch
 	item := bookingItemFrom(after, now)
 	item.DayCounter, item.WeekCounter, item.ActiveCounted = old.DayCounter, old.WeekCounter, old.ActiveCounted
 	item.BudgetPeriod, item.BudgetDepartment, item.BudgetMin = old.BudgetPeriod, old.BudgetDepartment, old.BudgetMin
+	item.IdemHash, item.Answered = old.IdemHash, old.answered()
 	org, id := old.Org, old.ID
 	wasLive := before.EffectiveStatus(now).Live()
 	// A hold that lapsed no longer owns its cells (another booking may have taken them).

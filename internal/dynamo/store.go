@@ -29,8 +29,8 @@
 //	expert's bookings        Query    GSI1: GSI1PK=ORG#o#EXPERT#id#BOOKINGS, GSI1SK >= or < now  ListBookings as expert (httpapi)
 //	learner's bookings       Query    GSI2: GSI2PK=ORG#o#LEARNER#id#BOOKINGS, GSI2SK >= or < now ListBookings as learner (httpapi)
 //	calendar feed bookings   Query    GSI1 and GSI2 as above, SK >= since, in parallel    ListUserBookings (httpapi)
-//	idempotency record       GetItem  PK=ORG#o#IDEM#user#key, SK=IDEM (consistent)      GetIdempotent (httpapi); a failed Book
-//	                                                                                   reads it from ALL_OLD instead
+//	idempotency record       GetItem  PK=ORG#o#BOOKING#id, SK=BOOKING (consistent; id from the key)  GetIdempotent (booking);
+//	                                                                                   a failed Book reads it from ALL_OLD instead
 //	circle facts             GetItem  PK=ORG#o#CIRCLE#id, SK=CIRCLE (consistent)        GetCircle (httpapi), PromoteWaitlist
 //	circle counts            GetItem  PK=ORG#o#EXPERT#e, SK=BUSY#start#id (consistent)  GetCircle, UpdateBooking of a seat, PromoteWaitlist
 //	waitlist in order        Query    PK=ORG#o#CIRCLE#id, begins_with(SK, WAIT#)        Waitlist (httpapi), PromoteWaitlist (httpapi, scheduler), CancelCircle

@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -95,6 +96,15 @@ var allOld = types.ReturnValuesOnConditionCheckFailureAllOld
 func (t *txBuilder) add(kind txKind, item types.TransactWriteItem) {
 	t.items = append(t.items, item)
 	t.kinds = append(t.kinds, kind)
+}
+
+// lastFirst moves the last item added to the front: its condition is the one a failure is
+// explained by when others fail with it (commit reports the first).
+func (t *txBuilder) lastFirst() {
+	if n := len(t.items); n > 1 {
+		t.items = slices.Concat(t.items[n-1:], t.items[:n-1])
+		t.kinds = slices.Concat(t.kinds[n-1:], t.kinds[:n-1])
+	}
 }
 
 func (t *txBuilder) put(kind txKind, v any, cond string, values map[string]types.AttributeValue) error {

@@ -9,10 +9,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/tandemhq/tandem/internal/samtemplate"
+	"github.com/tandemhq/tandem/internal/tandem"
 )
 
 // costProfile is a demo expert's (internal/seed): a one-hour deep dive with a 5-minute buffer
@@ -23,9 +25,9 @@ const costProfile = `{"headline":"NY coach","topics":["go"],"languages":["en"],"
   "limits":{"minNoticeMin":120,"horizonDays":30,"maxPerDay":4,"maxPerWeek":12,"startIncrementMin":30}}`
 
 // bookingUnits books a one-hour session with buffers, limits and the budget (the second
-// booking of the container, so warm: the rules' guards are in it) with a note of noteLen
-// characters and returns the write units of its transaction, computed from the items.
-func bookingUnits(t *testing.T, noteLen int) (cold, warm string, coldWCU, warmWCU int) {
+// booking of the container, so warm: the rules' guards are in it) with the note and returns
+// the write units of its transaction, computed from the items.
+func bookingUnits(t *testing.T, note string) (cold, warm string, coldWCU, warmWCU int) {
 	t.Helper()
 	f := newFixture(t)
 	if res := f.api.do("PUT", "/v1/experts/me", costProfile, aliceExpert); res.Status != 200 {
@@ -35,7 +37,6 @@ func bookingUnits(t *testing.T, noteLen int) (cold, warm string, coldWCU, warmWC
 		t.Fatalf("availability: %d %s", res.Status, res.Body)
 	}
 	f.setBudget(t, `{"period":"month","orgHours":100,"departmentHours":{"Sales":50}}`)
-	note := strings.Repeat("n", noteLen)
 	ctx := context.Background()
 	for i, start := range []string{"2027-03-03T14:00:00Z", "2027-03-03T16:00:00Z"} {
 		f.txs.Reset()
@@ -60,16 +61,21 @@ func bookingUnits(t *testing.T, noteLen int) (cold, warm string, coldWCU, warmWC
 }
 
 // TestBookingWriteUnits: a one-hour booking with buffers (5 before, 10 after: the warm one's
-// span crosses a lock window), limits and the budget costs at most 30 WCU, cold or warm
-// (the warm one carries the 3 guards of the cached rules), with a note of up to 140
-// characters; every item stays under 1 KB but the booking's own with a longer note (it holds
-// the note), which the 250-character run shows (logged, and held to 32).
+// span crosses a lock window), limits and the budget costs at most 30 WCU, cold or warm (the
+// warm one carries the 3 guards of the cached rules), with a note of any length up to
+// tandem.MaxNote ASCII characters: the booking is its key's idempotency record, so the note is
+// written once, and only the booking item passes 1 KB (2 KB with the longest note). A note of
+// as many 4-byte characters (emoji) is 4 KB, and the booking item 5 KB: that one costs more,
+// held to what it measured (36).
 func TestBookingWriteUnits(t *testing.T) {
-	for _, tt := range []struct{ note, max int }{{20, 30}, {140, 30}, {250, 32}} {
+	for _, tt := range []struct {
+		note string
+		max  int
+	}{{strings.Repeat("n", 20), 30}, {strings.Repeat("n", 250), 30}, {strings.Repeat("n", tandem.MaxNote), 30}, {strings.Repeat("🙂", tandem.MaxNote), 36}} {
 		cold, warm, c, w := bookingUnits(t, tt.note)
-		t.Logf("note of %d characters: cold %d WCU\n%s warm %d WCU\n%s", tt.note, c, cold, w, warm)
+		t.Logf("note of %d characters (%d bytes): cold %d WCU\n%s warm %d WCU\n%s", utf8.RuneCountInString(tt.note), len(tt.note), c, cold, w, warm)
 		if c > tt.max || w > tt.max {
-			t.Errorf("note of %d characters: cold %d WCU, warm %d WCU; want ≤ %d", tt.note, c, w, tt.max)
+			t.Errorf("note of %d characters (%d bytes): cold %d WCU, warm %d WCU; want ≤ %d", utf8.RuneCountInString(tt.note), len(tt.note), c, w, tt.max)
 		}
 	}
 }

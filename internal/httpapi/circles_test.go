@@ -374,7 +374,7 @@ func (f *fixture) slotsOf(t *testing.T, query string) []slotJSON {
 
 func findSlot(slots []slotJSON, start string) *slotJSON {
 	for i := range slots {
-		if slots[i].Start.UTC().Format(time.RFC3339) == start {
+		if at, err := time.Parse(time.RFC3339, slots[i].Start); err == nil && at.UTC().Format(time.RFC3339) == start {
 			return &slots[i]
 		}
 	}

@@ -168,11 +168,8 @@ func loadBookings(ctx context.Context, store *dynamo.Store, now time.Time) error
 // or a fortnight ago for the history), so the history passes the notice and horizon checks
 // as it did when it was "booked", and its hold and creation time are the plan's.
 func book(ctx context.Context, store *dynamo.Store, b *tandem.Booking) error {
-	// The idempotency record answers a retry of the seed's own "request". The store derives
-	// the transaction's ClientRequestToken from org, user, key and booking id, and DynamoDB
-	// refuses a token reused with other parameters for ten minutes, account-wide; booking ids
-	// here are fixed, so the key names the table and the plan's clock to keep seeding another
-	// table (every test has its own) or the same one again later from colliding.
+	// The booking (its id fixed by the plan) is the idempotency record: seeding again finds it
+	// and is answered as a replay (the same body), so nothing is written twice.
 	tag := sha256.Sum256([]byte(store.Table() + "\x00" + b.CreatedAt.Format(time.RFC3339)))
 	key := "seed-" + b.ID + "-" + hex.EncodeToString(tag[:6])
 	in := tandem.BookInput{ExpertID: b.Expert.ID, SessionType: b.SessionType.ID, Start: b.Start, Note: b.Note}
