@@ -86,18 +86,7 @@ func (s *statusRecorder) problemCode() (code, reason string) {
 	return p.Code, ""
 }
 
-// headerOnly captures what the mux's built-in 404/405 handler would write, so the router can
-// answer with problem+json instead of text/plain.
-type headerOnly struct {
-	h      http.Header
-	status int
-}
-
-func (c *headerOnly) Header() http.Header         { return c.h }
-func (c *headerOnly) Write(b []byte) (int, error) { return len(b), nil }
-func (c *headerOnly) WriteHeader(code int)        { c.status = code }
-
-// ServeHTTP runs the middleware chain around the mux: request id, logger, body cap, panic
+// ServeHTTP runs the middleware chain around the routes: request id, logger, body cap, panic
 // recovery, problem+json for unmatched routes, one access log line (path with its secret
 // segments redacted) and the request's metrics.
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -118,7 +107,11 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
 
 	rec := &statusRecorder{ResponseWriter: w}
-	h, pattern := rt.mux.Handler(r)
+	found, values, allow := rt.match(r)
+	pattern := ""
+	if found != nil {
+		pattern = found.pattern
+	}
 	if obs.Capturing() {
 		noteSecrets(r, pattern)
 	}
@@ -141,18 +134,20 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		log.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
 		requestMetrics(ctx, pattern, rec.status, code, reason, w.Header().Get("Idempotent-Replayed") != "")
 	}()
-	if pattern == "" {
-		cap := &headerOnly{h: http.Header{}}
-		h.ServeHTTP(cap, r)
-		if cap.status == http.StatusMethodNotAllowed {
-			w.Header().Set("Allow", cap.h.Get("Allow"))
+	if found == nil {
+		if len(allow) > 0 {
+			w.Header().Set("Allow", allowHeader(allow))
 			writeError(rec, r, tandem.Errorf(problem.CodeMethodNotAllowed, "%s is not allowed on %s.", r.Method, r.URL.Path))
 			return
 		}
 		writeError(rec, r, tandem.Errorf(tandem.ENotFound, "No route for %s %s.", r.Method, r.URL.Path))
 		return
 	}
-	rt.mux.ServeHTTP(rec, r)
+	r.Pattern = pattern
+	for i := 0; i < len(values); i += 2 {
+		r.SetPathValue(values[i], values[i+1])
+	}
+	found.h(rec, r)
 }
 
 // bookingRoutes create a booking when they answer 201 (not a replay of an earlier answer).
