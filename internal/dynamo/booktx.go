@@ -86,6 +86,8 @@ type BookRequest struct {
 	// Rules are the rules the booking was decided with; when they came from the container's
 	// cache (Cached), the transaction guards them (bookrules.go).
 	Rules *BookingRules
+	// budgetParts are the budget draw's parts once planned (budget.go); nil: the home shard.
+	budgetParts [2][]budgetPart
 }
 
 // Book writes a booking in exactly one TransactWriteItems: the booking, the expert's busy
@@ -102,7 +104,7 @@ func (s *Store) Book(ctx context.Context, r BookRequest) (replay *IdemRecord, er
 		return nil, tandem.Errorf(tandem.EUnprocessable, "A seat of a group session is booked with BookSeat.")
 	}
 	now := s.now()
-	tx, err := s.bookTx(r, now, func(tx *txBuilder, item *bookingItem, hold int64) error {
+	expertSide := func(tx *txBuilder, item *bookingItem, hold int64) error {
 		if r.MaxPerDay > 0 {
 			item.DayCounter = dayCounterSK(r.DayKey)
 		}
@@ -120,15 +122,26 @@ func (s *Store) Book(ctx context.Context, r BookRequest) (replay *IdemRecord, er
 		tx.takeSpan(expertLocks(b.OrgID, b.Expert.ID), lo, hi, b.ID, hold, now)
 		s.addLimitCounters(tx, b, item.DayCounter, item.WeekCounter, r)
 		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	// The token covers this attempt only (the booking id is new per request): it makes the
 	// SDK's own retries of this call safe, while a client retry after a failed attempt is a
 	// new transaction. Replays of a committed booking are answered from the stored response.
-	failed, err := s.commitPatient(ctx, tx, requestToken(s.table, b.OrgID, r.Idem.UserID, r.Idem.Key, b.ID))
+	// A budget draw planned again (commitDrawing) is another transaction, with its own token.
+	failed, err := s.commitDrawing(ctx, &r, func(n int) (*failure, error) {
+		tx, err := s.bookTx(r, now, expertSide)
+		if err != nil {
+			return nil, err
+		}
+		token := requestToken(s.table, b.OrgID, r.Idem.UserID, r.Idem.Key, b.ID)
+		if n > 0 {
+			token = requestToken(token, "budget", strconv.Itoa(n))
+		}
+		return s.commitPatient(ctx, tx, token)
+	})
 	if failed == nil {
+		if errors.Is(err, ErrRulesChanged) { // a rebalance guarded by the rules failed
+			s.ForgetBookingRules(b.OrgID, b.Expert.ID)
+		}
 		return nil, err
 	}
 	if failed.kind == kindRules {
@@ -169,7 +182,7 @@ func (s *Store) bookTx(r BookRequest, now time.Time, expertSide func(tx *txBuild
 	if err := expertSide(tx, &item, hold); err != nil {
 		return nil, err
 	}
-	draw := drawFor(b, r.Budget)
+	draw := drawFor(b, r.Budget, r.budgetParts)
 	if draw != nil {
 		if err := draw.tooBig(); err != nil {
 			return nil, err

@@ -615,7 +615,9 @@ func (s *Store) GetSettings(ctx context.Context, org string) (_ tandem.OrgSettin
 	return st, nil
 }
 
-// PutSettings replaces the org's settings (one PutItem).
+// PutSettings replaces the org's settings (one PutItem). With a budget, it then rebalances
+// the budget's usage groups that the new caps leave unsound (budget.go: one Query, then a
+// Query and a transaction per such group), so a lowered cap holds from when it returns.
 func (s *Store) PutSettings(ctx context.Context, org string, st *tandem.OrgSettings) (err error) {
 	defer tandem.Wrap(&err, "Store.PutSettings")
 	st.UpdatedAt = s.now().UTC().Truncate(time.Second)
@@ -627,6 +629,9 @@ func (s *Store) PutSettings(ctx context.Context, org string, st *tandem.OrgSetti
 	if err != nil {
 		return err
 	}
-	_, err = s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av})
-	return translate(err, "")
+	if _, err = s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av}); err != nil {
+		return translate(err, "")
+	}
+	_, err = s.RebalanceBudget(ctx, org, st.Budget)
+	return err
 }
