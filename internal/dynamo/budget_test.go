@@ -31,11 +31,14 @@ func newBudgetFixture(t *testing.T, budget *tandem.Budget) *budgetFixture {
 	return &budgetFixture{t: t, cfg: cfg, s: s, budget: budget}
 }
 
-// book books minutes for a new learner at a new time (every booking its own cells).
+// book books minutes for a new learner at a new time in March (every booking its own cells).
 func (f *budgetFixture) book(minutes int) (string, error) {
+	return f.bookAt(clock.Add(48*time.Hour+time.Duration(f.n+1)*4*time.Hour), minutes)
+}
+
+func (f *budgetFixture) bookAt(start time.Time, minutes int) (string, error) {
 	f.n++
 	id := fmt.Sprintf("bk-%03d", f.n)
-	start := clock.Add(48*time.Hour + time.Duration(f.n)*4*time.Hour)
 	b := &tandem.Booking{ID: id, OrgID: "acme", Expert: tandem.Party{ID: fmt.Sprintf("e%03d", f.n), Department: "Eng"},
 		Learner:     tandem.Party{ID: "l-" + id, Department: "Sales"},
 		SessionType: tandem.SessionType{ID: "s", DurationMin: minutes}, Start: start, End: start.Add(time.Duration(minutes) * time.Minute),
@@ -171,5 +174,46 @@ func TestBudgetSplitDrawsUseTheLastMinutes(t *testing.T) {
 	if org, _ := f.usage("2027-03"); org != 64*60 {
 		t.Errorf("refilled: %d used, want 3840", org)
 	}
+	f.recount()
+
+	// A three-hour session in April moved into March, where one three-hour session was
+	// cancelled: its draw moves, planned over the shards that have the room; a second one is
+	// refused.
+	april, err := f.bookAt(time.Date(2027, 4, 12, 14, 0, 0, 0, time.UTC), 180)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel := func(id string) {
+		t.Helper()
+		if _, err := f.s.UpdateBooking(ctx, "acme", id, dynamo.Change{Apply: func(b *tandem.Booking, _ time.Time) error {
+			b.Status, b.CancelledBy = tandem.StatusCancelled, "expert"
+			return nil
+		}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cancel(ids[1]) // a three-hour session: 180 minutes back in March
+	move := func(id string, start time.Time) error {
+		_, err := f.s.UpdateBooking(ctx, "acme", id, dynamo.Change{Reschedule: &dynamo.RescheduleLimits{Budget: f.budget},
+			Apply: func(b *tandem.Booking, _ time.Time) error {
+				b.Start, b.End = start, start.Add(180*time.Minute)
+				return nil
+			}})
+		return err
+	}
+	if err := move(april, time.Date(2027, 3, 29, 14, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatalf("moving 180 minutes into March's 180 free: %v", err)
+	}
+	if mar, _ := f.usage("2027-03"); mar != 64*60 {
+		t.Errorf("after the move: March %d used, want 3840", mar)
+	}
+	if apr, _ := f.usage("2027-04"); apr != 0 {
+		t.Errorf("after the move: April %d used, want 0", apr)
+	}
+	other, err := f.bookAt(time.Date(2027, 4, 13, 14, 0, 0, 0, time.UTC), 180)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantError(t, move(other, time.Date(2027, 3, 30, 14, 0, 0, 0, time.UTC)), tandem.ELimitExceeded, map[string]any{"limit": "budget_org"})
 	f.recount()
 }
