@@ -438,7 +438,9 @@ func (s *Store) planDraw(ctx context.Context, org string, d *budgetDraw, guard *
 				return err
 			}
 			if g != nil {
-				d.parts[gi], _ = g.split(grp.capMin, d.minutes, home)
+				if parts, ok := g.split(grp.capMin, d.minutes, home); ok {
+					d.parts[gi] = parts
+				}
 			}
 		}
 	}
