@@ -5,7 +5,6 @@ import (
 	"errors"
 	"hash/fnv"
 	"math/rand/v2"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -278,31 +277,34 @@ func (g *groupState) sound(capMin int) bool {
 	return true
 }
 
-// split plans minutes over the shards with headroom, the home shard first, then the roomiest;
-// false when their headroom does not cover it.
+// split plans minutes over the shards with headroom: the home shard if it has the room, else
+// one other shard that has it, else several; false when their headroom does not cover it.
+// Shards are picked at random among those that qualify, so bookings that plan at the same
+// time near the cap spread over the shards rather than all collide on the roomiest.
 func (g *groupState) split(capMin, minutes, home int) ([]budgetPart, bool) {
-	order := make([]int, 0, budgetShards)
-	for i := range budgetShards {
-		if shareOf(capMin, i)-g.load[i] > 0 {
-			order = append(order, i)
+	room := func(i int) int { return shareOf(capMin, i) - g.load[i] }
+	if room(home) >= minutes {
+		return []budgetPart{{home, minutes}}, true
+	}
+	var whole, some []int
+	for _, i := range rand.Perm(budgetShards) {
+		switch {
+		case room(i) >= minutes:
+			whole = append(whole, i)
+		case room(i) > 0:
+			some = append(some, i)
 		}
 	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		switch {
-		case a == home:
-			return -1
-		case b == home:
-			return 1
-		}
-		return (shareOf(capMin, b) - g.load[b]) - (shareOf(capMin, a) - g.load[a])
-	})
+	if len(whole) > 0 {
+		return []budgetPart{{whole[0], minutes}}, true
+	}
 	var parts []budgetPart
 	left := minutes
-	for _, i := range order {
+	for _, i := range some {
 		if left == 0 {
 			break
 		}
-		take := min(shareOf(capMin, i)-g.load[i], left)
+		take := min(room(i), left)
 		parts = append(parts, budgetPart{i, take})
 		left -= take
 	}
@@ -465,11 +467,16 @@ func (s *Store) commitDrawing(ctx context.Context, r *BookRequest, run func(n in
 	}
 	for n := 0; ; n++ {
 		failed, err := run(n)
-		if failed == nil || draw == nil || (failed.kind != kindBudgetOrg && failed.kind != kindBudgetDepartment) || n == planRounds {
+		if failed == nil || draw == nil || (failed.kind != kindBudgetOrg && failed.kind != kindBudgetDepartment) {
 			return failed, err
 		}
+		// Planned again even after the last round: a group that has no room left answers the
+		// true refusal; one that still has room but kept being taken answers "retry".
 		if err := s.planDraw(ctx, r.Booking.OrgID, draw, r.Rules); err != nil {
 			return nil, err
+		}
+		if n == planRounds {
+			return nil, &tandem.Error{Code: tandem.EConflict, Message: "Another change to this time is in progress; please retry.", Err: ErrContended}
 		}
 		r.budgetParts = draw.parts
 	}
