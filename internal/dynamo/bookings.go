@@ -51,9 +51,12 @@ type bookingItem struct {
 	BudgetPeriod     string `dynamodbav:"budgetPeriod,omitempty"`
 	BudgetDepartment string `dynamodbav:"budgetDepartment,omitempty"`
 	BudgetMin        int    `dynamodbav:"budgetMin,omitempty"`
-	CreatedAt        string `dynamodbav:"createdAt"`
-	UpdatedAt        string `dynamodbav:"updatedAt"`
-	Version          int64  `dynamodbav:"version"`
+	// BudgetParts says which shards it was drawn on ("7:30,2:30|7:60": shard:minutes for the
+	// org, then the department); empty for a draw from before the shards.
+	BudgetParts string `dynamodbav:"budgetParts,omitempty"`
+	CreatedAt   string `dynamodbav:"createdAt"`
+	UpdatedAt   string `dynamodbav:"updatedAt"`
+	Version     int64  `dynamodbav:"version"`
 	// Imported marks history written by the bulk path, whose aggregates the bulk path
 	// computes itself (the stream consumer skips its inserts).
 	Imported bool `dynamodbav:"imported,omitempty"`

@@ -99,6 +99,8 @@ type BookRequest struct {
 	// Rules are the rules the booking was decided with; when they came from the container's
 	// cache (Cached), the transaction guards them (bookrules.go).
 	Rules *BookingRules
+	// budgetParts are the budget draw's parts once planned (budget.go); nil: the home shard.
+	budgetParts [2][]budgetPart
 }
 
 // Book writes a booking in exactly one TransactWriteItems: the booking, the expert's busy
@@ -115,7 +117,7 @@ func (s *Store) Book(ctx context.Context, r BookRequest) (replay *IdemRecord, er
 		return nil, tandem.Errorf(tandem.EUnprocessable, "A seat of a group session is booked with BookSeat.")
 	}
 	now := s.now()
-	tx, err := s.bookTx(r, now, func(tx *txBuilder, item *bookingItem, hold int64) error {
+	expertSide := func(tx *txBuilder, item *bookingItem, hold int64) error {
 		if r.MaxPerDay > 0 {
 			item.DayCounter = dayCounterSK(r.DayKey)
 		}
@@ -133,15 +135,27 @@ func (s *Store) Book(ctx context.Context, r BookRequest) (replay *IdemRecord, er
 		tx.takeSpan(expertLocks(b.OrgID, b.Expert.ID), lo, hi, b.ID, hold, now)
 		s.addLimitCounters(tx, b, item.DayCounter, item.WeekCounter, r)
 		return nil
-	})
-	if err != nil {
-		return nil, err
 	}
 	// The token covers this call only (random: a retry of the request has the same booking id,
 	// the key's): it makes the SDK's own retries of this call safe, while a client retry is a
-	// new transaction. Replays of a committed booking are answered from the booking.
-	failed, err := s.commitPatient(ctx, tx, requestToken(s.table, b.OrgID, b.ID, tandem.NewID()))
+	// new transaction. Replays of a committed booking are answered from the booking. A budget
+	// draw planned again (commitDrawing) is another transaction, with its own token.
+	call := tandem.NewID()
+	failed, err := s.commitDrawing(ctx, &r, func(n int) (*failure, error) {
+		tx, err := s.bookTx(r, now, expertSide)
+		if err != nil {
+			return nil, err
+		}
+		token := requestToken(s.table, b.OrgID, b.ID, call)
+		if n > 0 {
+			token = requestToken(token, "budget", strconv.Itoa(n))
+		}
+		return s.commitPatient(ctx, tx, token)
+	})
 	if failed == nil {
+		if errors.Is(err, ErrRulesChanged) { // a rebalance guarded by the rules failed
+			s.ForgetBookingRules(b.OrgID, b.Expert.ID)
+		}
 		return nil, err
 	}
 	if failed.kind == kindRules {
@@ -173,7 +187,7 @@ func (s *Store) bookTx(r BookRequest, now time.Time, expertSide func(tx *txBuild
 	if err := expertSide(tx, &item, hold); err != nil {
 		return nil, err
 	}
-	draw := drawFor(b, r.Budget)
+	draw := drawFor(b, r.Budget, r.budgetParts)
 	if draw != nil {
 		if err := draw.tooBig(); err != nil {
 			return nil, err

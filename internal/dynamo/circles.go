@@ -199,28 +199,40 @@ func (s *Store) BookSeat(ctx context.Context, r SeatRequest) (_ SeatResult, err 
 	call := tandem.NewID() // the transactions' tokens are this call's (see Book)
 	for attempt := 0; attempt < 8; attempt++ {
 		now := s.now()
-		var tx *txBuilder
-		switch mode {
-		case "create":
-			tx, err = s.bookTx(r.BookRequest, now, func(tx *txBuilder, item *bookingItem, _ int64) error {
-				return s.createCircleParts(tx, r, now)
-			})
-		case "join":
-			tx, err = s.bookTx(r.BookRequest, now, func(tx *txBuilder, _ *bookingItem, _ int64) error {
-				tx.update("circle_join", expertPK(b.OrgID, b.Expert.ID), busySK(b.Start, b.CircleID), "ADD taken :one",
-					"attribute_exists(PK) AND sessionTypeId = :st AND taken < seats AND waiting = :zero AND attribute_not_exists(cancelled)", nil,
-					map[string]types.AttributeValue{":one": num(1), ":zero": num(0), ":st": strAttr(b.SessionType.ID)})
-				return nil
-			})
-		case "wait":
-			tx, err = s.waitTx(r, now)
-		}
-		if err != nil {
-			return SeatResult{}, err
+		build := func() (tx *txBuilder, err error) {
+			switch mode {
+			case "create":
+				tx, err = s.bookTx(r.BookRequest, now, func(tx *txBuilder, item *bookingItem, _ int64) error {
+					return s.createCircleParts(tx, r, now)
+				})
+			case "join":
+				tx, err = s.bookTx(r.BookRequest, now, func(tx *txBuilder, _ *bookingItem, _ int64) error {
+					tx.update("circle_join", expertPK(b.OrgID, b.Expert.ID), busySK(b.Start, b.CircleID), "ADD taken :one",
+						"attribute_exists(PK) AND sessionTypeId = :st AND taken < seats AND waiting = :zero AND attribute_not_exists(cancelled)", nil,
+						map[string]types.AttributeValue{":one": num(1), ":zero": num(0), ":st": strAttr(b.SessionType.ID)})
+					return nil
+				})
+			case "wait":
+				tx, err = s.waitTx(r, now)
+			}
+			return tx, err
 		}
 		// Everyone wants the circle's busy entry at once when it opens to a crowd: commitPatient
-		// keeps trying through the collisions.
-		failed, err := s.commitPatient(ctx, tx, requestToken(s.table, b.OrgID, b.ID, call, mode, strconv.Itoa(attempt)))
+		// keeps trying through the collisions. A seat's budget draw is planned again like a
+		// booking's (commitDrawing); a waitlist place draws nothing.
+		run := func(n int) (*failure, error) {
+			tx, err := build()
+			if err != nil {
+				return nil, err
+			}
+			return s.commitPatient(ctx, tx, requestToken(s.table, b.OrgID, b.ID, call, mode, strconv.Itoa(attempt), strconv.Itoa(n)))
+		}
+		var failed *failure
+		if mode == "wait" {
+			failed, err = run(0)
+		} else {
+			failed, err = s.commitDrawing(ctx, &r.BookRequest, run)
+		}
 		if failed == nil {
 			if err != nil {
 				return SeatResult{}, err
@@ -576,18 +588,20 @@ type SeatOffer struct {
 func (s *Store) OfferSeat(ctx context.Context, o SeatOffer) (stale bool, err error) {
 	c, w, b := o.Circle, o.Waiter, o.Booking
 	defer tandem.Wrap(&err, "Store.OfferSeat(%q)", c.ID)
-	tx, err := s.bookTx(BookRequest{Booking: b, ActiveLimit: o.ActiveLimit, Budget: o.Budget}, s.now(),
-		func(tx *txBuilder, _ *bookingItem, _ int64) error {
+	r := BookRequest{Booking: b, ActiveLimit: o.ActiveLimit, Budget: o.Budget}
+	failed, err := s.commitDrawing(ctx, &r, func(int) (*failure, error) {
+		tx, err := s.bookTx(r, s.now(), func(tx *txBuilder, _ *bookingItem, _ int64) error {
 			s.takeFromWaitlist(tx, c, w)
 			tx.update("circle_promote", expertPK(c.OrgID, c.Expert.ID), busySK(c.Start, c.ID), "ADD taken :one, waiting :minus",
 				"taken < seats AND waiting > :zero AND attribute_not_exists(cancelled)", nil,
 				map[string]types.AttributeValue{":one": num(1), ":minus": num(-1), ":zero": num(0)})
 			return nil
 		})
-	if err != nil {
-		return false, err // longer than a whole budget period (limit_exceeded)
-	}
-	failed, err := s.commit(ctx, tx, "")
+		if err != nil {
+			return nil, err // longer than a whole budget period (limit_exceeded)
+		}
+		return s.commit(ctx, tx, "")
+	})
 	if failed == nil {
 		return false, err
 	}

@@ -249,6 +249,9 @@ func TestSmallItemAttributes(t *testing.T) {
 
 	_, names = attrNames(t, budgetUsageItem{PK: "p", SK: "2027-Q1#ORG", Type: typeBudget, UsedMin: 60})
 	pinNames(t, "budget usage", names, "PK SK type usedMin")
+	load := 90
+	_, names = attrNames(t, budgetUsageItem{PK: "p", SK: "2027-Q1#ORG#S07", Type: typeBudget, UsedMin: 60, LoadMin: &load})
+	pinNames(t, "budget usage shard", names, "PK SK type usedMin loadMin")
 }
 
 // translate never leaves a conflict without a message: the problem's detail is never empty.

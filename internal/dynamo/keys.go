@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -204,10 +205,23 @@ func userProgramsPK(org, id string) string { return orgPrefix(org) + "USER#" + i
 func calTokenPK(token string) string { return "CALTOKEN#" + token }
 func userCalTokenSK() string         { return skCalToken }
 
-// Budget usage: one partition per org, an item per period (and per period and department).
+// Budget usage: one partition per org; per period a group for the org and one per department
+// (the base SK, which is also the group's unsharded counter), each of up to 16 shards.
 func budgetPK(org string) string                    { return orgPrefix(org) + "BUDGET" }
 func budgetOrgSK(period string) string              { return period + "#ORG" }
 func budgetDeptSK(period, department string) string { return period + "#DEPT#" + department }
+func budgetShardSK(base string, shard int) string   { return fmt.Sprintf("%s#S%02d", base, shard) }
+
+// splitShardSK is a budget SK's group and shard (-1: the group's unsharded counter). A
+// department whose own name ends in "#S" and two digits reads as a shard: a known limit.
+func splitShardSK(sk string) (base string, shard int) {
+	if n := len(sk); n > 4 && sk[n-4:n-2] == "#S" {
+		if i, err := strconv.Atoi(sk[n-2:]); err == nil && i < budgetShards {
+			return sk[:n-4], i
+		}
+	}
+	return sk, -1
+}
 
 // Aggregates: one partition per org and month, one item per group; markers make each step
 // of the stream consumer apply once.

@@ -42,6 +42,8 @@ type RescheduleLimits struct {
 	// Budget is the org's budget now: a booking that drew on a budget moves its draw to the
 	// new start's period (checked against today's caps) when the period changes.
 	Budget *tandem.Budget
+	// budgetParts are the new draw's parts once planned (budget.go); nil: the home shard.
+	budgetParts [2][]budgetPart
 }
 
 // UpdateBooking applies change to the booking and writes it with its side effects in one
@@ -87,6 +89,19 @@ func (s *Store) UpdateBooking(ctx context.Context, org, id string, change Change
 		if failed.kind == "circle_release" && attempt < 12 {
 			continue
 		}
+		// The moved draw's home shard was short: plan it over the shards from the groups as
+		// they are (the true refusal if the period has no room) and try again.
+		if (failed.kind == kindBudgetOrg || failed.kind == kindBudgetDepartment) && change.Reschedule != nil && attempt < planRounds {
+			if draw := drawFor(after, change.Reschedule.Budget, [2][]budgetPart{}); draw != nil {
+				if err := s.planDraw(ctx, org, draw, nil); err != nil {
+					return nil, err
+				}
+				rs := *change.Reschedule
+				rs.budgetParts = draw.parts
+				change.Reschedule = &rs
+				continue
+			}
+		}
 		return nil, explain(failed)
 	}
 }
@@ -96,7 +111,7 @@ func (s *Store) transitionTx(old *bookingItem, before, after *tandem.Booking, ch
 	tx := newTx(s.table)
 	item := bookingItemFrom(after, now)
 	item.DayCounter, item.WeekCounter, item.ActiveCounted = old.DayCounter, old.WeekCounter, old.ActiveCounted
-	item.BudgetPeriod, item.BudgetDepartment, item.BudgetMin = old.BudgetPeriod, old.BudgetDepartment, old.BudgetMin
+	item.BudgetPeriod, item.BudgetDepartment, item.BudgetMin, item.BudgetParts = old.BudgetPeriod, old.BudgetDepartment, old.BudgetMin, old.BudgetParts
 	item.IdemHash, item.Answered = old.IdemHash, old.answered()
 	org, id := old.Org, old.ID
 	wasLive := before.EffectiveStatus(now).Live()
@@ -207,10 +222,10 @@ func (s *Store) moveParts(tx *txBuilder, item *bookingItem, before, after *tande
 	move("day", &item.DayCounter, dayCounterSK(rs.DayKey), rs.MaxPerDay)
 	move("week", &item.WeekCounter, weekCounterSK(rs.WeekKey), rs.MaxPerWeek)
 	if item.BudgetMin > 0 {
-		draw := drawFor(after, rs.Budget)
+		draw := drawFor(after, rs.Budget, rs.budgetParts)
 		if draw == nil || draw.period != item.BudgetPeriod {
 			tx.refundBudget(item)
-			item.BudgetPeriod, item.BudgetDepartment, item.BudgetMin = "", "", 0
+			item.BudgetPeriod, item.BudgetDepartment, item.BudgetMin, item.BudgetParts = "", "", 0, ""
 			if draw != nil {
 				if err := draw.tooBig(); err != nil {
 					return err

@@ -120,11 +120,11 @@ func TestBookingItemAttributes(t *testing.T) {
 	b := testBooking()
 	it := bookingItemFrom(b, at)
 	it.DayCounter, it.WeekCounter, it.ActiveCounted = "DAY#x", "WEEK#x", true
-	it.BudgetPeriod, it.BudgetDepartment, it.BudgetMin, it.Imported = "2027-Q1", "Sales", 30, true
+	it.BudgetPeriod, it.BudgetDepartment, it.BudgetMin, it.BudgetParts, it.Imported = "2027-Q1", "Sales", 30, "7:30|7:30", true
 	av, names := attrNames(t, it)
 	pinNames(t, "booking", names, `PK SK GSI1PK GSI1SK GSI2PK GSI2SK type id org expert learner sessionType start end status
 		note requestId meetingUrl holdUntil reschedules sequence cancelledBy cancelReason lateCancel noShow dayCounter
-		weekCounter activeCounted circleId offer budgetPeriod budgetDepartment budgetMin createdAt updatedAt version imported`)
+		weekCounter activeCounted circleId offer budgetPeriod budgetDepartment budgetMin budgetParts createdAt updatedAt version imported`)
 	pinNames(t, "booking expert", mapNames(t, av["expert"]), partyNames)
 	pinNames(t, "booking learner", mapNames(t, av["learner"]), partyNames)
 	pinNames(t, "booking sessionType", mapNames(t, av["sessionType"]), sessionTypeNames)

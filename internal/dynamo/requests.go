@@ -615,7 +615,10 @@ func (s *Store) GetSettings(ctx context.Context, org string) (_ tandem.OrgSettin
 	return st, nil
 }
 
-// PutSettings replaces the org's settings (one PutItem).
+// PutSettings replaces the org's settings (one PutItem; again while it meets a transaction).
+// With a budget, it then rebalances
+// the budget's usage groups that the new caps leave unsound (budget.go: one Query, then a
+// Query and a transaction per such group), so a lowered cap holds from when it returns.
 func (s *Store) PutSettings(ctx context.Context, org string, st *tandem.OrgSettings) (err error) {
 	defer tandem.Wrap(&err, "Store.PutSettings")
 	st.UpdatedAt = s.now().UTC().Truncate(time.Second)
@@ -627,6 +630,22 @@ func (s *Store) PutSettings(ctx context.Context, org string, st *tandem.OrgSetti
 	if err != nil {
 		return err
 	}
-	_, err = s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av})
-	return translate(err, "")
+	// Every booking decided with cached rules holds the settings item in its transaction (a
+	// ConditionCheck, bookrules.go), so under load the write can meet one: try again after a
+	// pause, as commitPatient does, before answering the conflict.
+	for round := 0; ; round++ {
+		_, err = s.client.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: av})
+		var tcf *types.TransactionConflictException
+		if !errors.As(err, &tcf) || round == contentionRounds {
+			break
+		}
+		if err := backoff(ctx, round+1); err != nil {
+			return err
+		}
+	}
+	if err != nil {
+		return translate(err, "")
+	}
+	_, err = s.RebalanceBudget(ctx, org, st.Budget)
+	return err
 }

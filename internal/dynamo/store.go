@@ -57,6 +57,8 @@
 //	calendar feed token      GetItem  PK=CALTOKEN#token, SK=CALTOKEN (consistent)       CalendarTokenOwner (httpapi, seed)
 //	user's feed token        GetItem  PK=ORG#o#USER#id, SK=CALTOKEN (consistent)        SetCalendarToken, RevokeCalendarToken (httpapi)
 //	budget usage             Query    PK=ORG#o#BUDGET, SK BETWEEN first# AND last#~     LoadBudgetUsage (httpapi)
+//	budget group (shards)    Query    PK=ORG#o#BUDGET, SK BETWEEN base AND base#S~ (consistent)  Book, BookSeat, OfferSeat, UpdateBooking when a shard is short; RebalanceBudget
+//	budget groups from now   Query    PK=ORG#o#BUDGET, SK >= period# (SK only)          RebalanceBudget (PutSettings, ImportBudgetUsage)
 //	aggregates of a month    Query    PK=ORG#o#AGG#yyyy-mm, one per month in parallel   LoadAggregates (httpapi reports)
 //	pair's first month       GetItem  PK=ORG#o#AGGMARK#PAIR#learner#expert, SK=MARK     RecordTie (streams)
 //	calendar connections     Query    PK=ORG#o#USER#id, begins_with(SK, CALCONN#) (consistent)  ListCalendarConnections (httpapi, streams write-back)
@@ -89,7 +91,7 @@
 //	expert profile + topic copies   transaction, profile at the version read            PutExpert (httpapi, seed)
 //	user record, availability, settings  PutItem                                        PutUser, PutAvailability, PutSettings (httpapi, seed)
 //	booking                         transaction: booking, busy entry, lock slots of expert and learner,
-//	                                idempotency record, limit and budget counters, due entries, request  Book (httpapi, seed)
+//	                                idempotency record, limit counters and budget shards, due entries, request  Book (httpapi, seed)
 //	circle seat / waitlist place    transaction as Book, plus the circle's counters     BookSeat (httpapi)
 //	lifecycle step                  transaction: booking at the version read and its side effects  UpdateBooking (httpapi, scheduler)
 //	waitlist promotion, leave, skip transactions on the circle's counters               PromoteWaitlist, LeaveWaitlist, CancelCircle
@@ -102,6 +104,7 @@
 //	calendar token                  transaction: token (new) and the user's pointer     SetCalendarToken, RevokeCalendarToken (httpapi)
 //	aggregates                      transaction: marker (attribute_not_exists) + ADDs    ApplyStep (streams, httpapi), RecordTie, SetOffered (streams)
 //	budget history                  transaction: marker + ADDs per period               ImportBudgetUsage (seed)
+//	budget rebalance                transaction: every shard's loadMin, each as read    RebalanceBudget, a booking's draw planning
 //	booking history                 BatchWriteItem, 25 a call, 4 in parallel            ImportBookings (streams.Import)
 //	calendar connection             transaction: put only if new + the user's counter    CreateCalendarConnection
 //	                                  below the cap (delete at the version read + counter) DeleteCalendarConnection

@@ -198,6 +198,38 @@ func (f *fixture) ownerOf(t *testing.T, id string) *tandem.Caller {
 	return nil
 }
 
+// budgetDraws is what a booking item says it drew, by usage counter SK: each shard of its
+// budgetParts ("7:30,2:30|7:60": the org's, then the department's), or, drawn before the
+// shards, the whole on the group's unsharded counter.
+func budgetDraws(it map[string]any) map[string]float64 {
+	str := func(k string) string { s, _ := it[k].(string); return s }
+	m, _ := it["budgetMin"].(float64)
+	bases := []string{str("budgetPeriod") + "#ORG"}
+	if d := str("budgetDepartment"); d != "" {
+		bases = append(bases, str("budgetPeriod")+"#DEPT#"+d)
+	}
+	out := map[string]float64{}
+	groups := strings.Split(str("budgetParts"), "|")
+	for gi, base := range bases {
+		if str("budgetParts") == "" {
+			out[base] += m
+			continue
+		}
+		total := 0.0
+		for _, p := range strings.Split(groups[gi], ",") {
+			shard, minutes, _ := strings.Cut(p, ":")
+			n, _ := strconv.Atoi(minutes)
+			i, _ := strconv.Atoi(shard)
+			out[fmt.Sprintf("%s#S%02d", base, i)] += float64(n)
+			total += float64(n)
+		}
+		if total != m {
+			out[base+" (parts do not add up to budgetMin)"] = m - total
+		}
+	}
+	return out
+}
+
 type heldBooking struct {
 	id, expert, learner string
 	start, end          time.Time
@@ -228,9 +260,8 @@ func checkBookingInvariants(t *testing.T, items []map[string]any, now time.Time)
 				st := tandem.BookingStatus(str(it, "status"))
 				late, _ := it["lateCancel"].(bool)
 				if st.Live() || st == tandem.StatusCompleted || st == tandem.StatusNoShow || (st == tandem.StatusCancelled && late && str(it, "cancelledBy") == "learner") {
-					budgetWant[str(it, "budgetPeriod")+"#ORG"] += m
-					if d := str(it, "budgetDepartment"); d != "" {
-						budgetWant[str(it, "budgetPeriod")+"#DEPT#"+d] += m
+					for k, m := range budgetDraws(it) {
+						budgetWant[k] += m
 					}
 				}
 			}

@@ -223,3 +223,74 @@ func TestBudgetDepartmentCapAndReport(t *testing.T) {
 		t.Errorf("budget without one = %v, want null", v)
 	}
 }
+
+// marchSlots are free deep-dive starts of alice's in March 2027 (weekdays, New York 09:00,
+// 11:00, 13:00 and 15:00), one booking each.
+func marchSlots() []string {
+	var out []string
+	for day := 2; day <= 31; day++ {
+		d := time.Date(2027, 3, day, 0, 0, 0, 0, time.UTC)
+		if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+			continue
+		}
+		for _, hour := range []int{14, 16, 18, 20} {
+			out = append(out, d.Add(time.Duration(hour)*time.Hour).Format(time.RFC3339))
+		}
+	}
+	return out
+}
+
+// TestBudgetCapLoweredWhileBooking: 64 hours are 16 shards of four hours; ten one-hour
+// sessions are spread over them by their ids. HR lowers the cap to 16 hours (4 shards) while
+// three more learners book, so shards hold more than their new share (0 for the twelve that
+// are gone) and, without a rebalance, the four left could still take up to 16 hours on top.
+// Whatever the interleaving, once the cap is lowered the org's usage ends at exactly
+// max(what was used when the racing bookings settled, 16 hours): sixteen more bookings at
+// once fill the rest of the new cap and nothing beyond it.
+func TestBudgetCapLoweredWhileBooking(t *testing.T) {
+	f := newBookingFixture(t, "instant", 0)
+	f.setBudget(t, `{"period":"month","orgHours":64}`)
+	slots := marchSlots()
+	next := 0
+	book := func(n int) []int {
+		statuses := make([]int, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			slot := next + i
+			go func() {
+				defer wg.Done()
+				statuses[i] = f.book(learner(slot), fmt.Sprintf("lower-%02d", slot), bookBody(slots[slot], "deep")).Status
+			}()
+		}
+		wg.Wait()
+		next += n
+		return statuses
+	}
+	for i, s := range book(10) {
+		if s != 201 {
+			t.Fatalf("booking %d under a 64-hour cap: %d", i, s)
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		f.setBudget(t, `{"period":"month","orgHours":16}`)
+	}()
+	racing := book(3)
+	wg.Wait()
+	settled := f.usedMinutes(t, "2027-03").OrgMin
+	after := book(16)
+	used := f.usedMinutes(t, "2027-03").OrgMin
+	t.Logf("racing the cut: %v; used when they settled %d min; then %v; used %d min", racing, settled, after, used)
+	if want := max(settled, 16*60); used != want {
+		t.Errorf("used %d minutes after the cap was cut to 960, want exactly %d", used, want)
+	}
+	for _, s := range append(racing, after...) {
+		if s != 201 && s != 429 {
+			t.Errorf("status %d, want only 201 and 429", s)
+		}
+	}
+	checkBookingInvariants(t, itemsOf(t, f), f.clock())
+}
