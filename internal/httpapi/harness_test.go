@@ -81,6 +81,13 @@ func claimsOf(c *tandem.Caller) map[string]string {
 
 func (lc *lambdaClient) do(method, target, body string, caller *tandem.Caller, headers ...string) response {
 	lc.t.Helper()
+	return lc.doAt(time.Time{}, method, target, body, caller, headers...)
+}
+
+// doAt is do with the event stamped as API Gateway received it at arrived
+// (requestContext.timeEpoch; zero: unstamped, as do sends it).
+func (lc *lambdaClient) doAt(arrived time.Time, method, target, body string, caller *tandem.Caller, headers ...string) response {
+	lc.t.Helper()
 	u, err := url.Parse(target)
 	if err != nil {
 		lc.t.Fatal(err)
@@ -97,6 +104,9 @@ func (lc *lambdaClient) do(method, target, body string, caller *tandem.Caller, h
 			DomainName: "api.test", RequestID: "req-test", Stage: "$default",
 			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: path, SourceIP: "127.0.0.1"},
 		},
+	}
+	if !arrived.IsZero() {
+		ev.RequestContext.TimeEpoch = arrived.UnixMilli()
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		ev.Headers[strings.ToLower(headers[i])] = headers[i+1]
