@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/smithy-go/middleware"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 	"github.com/tandemhq/tandem/internal/caldav/caldavtest"
 	"github.com/tandemhq/tandem/internal/dynamo"
@@ -176,19 +175,21 @@ func newFixtureAt(t testing.TB, now time.Time) *fixture {
 		m := faithful.New()
 		m.Latency, m.MaxInFlight = 5*time.Millisecond, 8
 		t.Cleanup(func() { t.Logf("faithful model: %v", m.Stats()) })
-		return newFixtureWith(t, now, m.Middleware)
+		return newFixtureWith(t, now, m.Install)
 	}
 	return newFixtureWith(t, now)
 }
 
-// newFixtureWith is newFixtureAt with extra SDK middleware on every store of the fixture
-// (the load test's faithful.Model).
-func newFixtureWith(t testing.TB, now time.Time, apiOptions ...func(*middleware.Stack) error) *fixture {
+// newFixtureWith is newFixtureAt with every store's configuration extended by install (the
+// load test's faithful.Model: its middleware and its Pause).
+func newFixtureWith(t testing.TB, now time.Time, install ...func(*dynamo.Config)) *fixture {
 	t.Helper()
 	f := &fixture{counter: &dynamo.CallCounter{}, txs: &dynamo.TxRecorder{}, now: now}
 	f.cfg = dynamotest.Config(t, dynamotest.Options{Counter: f.counter, Now: f.clock})
 	f.cfg.APIOptions = append(f.cfg.APIOptions, f.txs.Middleware)
-	f.cfg.APIOptions = append(f.cfg.APIOptions, apiOptions...)
+	for _, in := range install {
+		in(&f.cfg)
+	}
 	store, err := dynamo.New(context.Background(), f.cfg)
 	if err != nil {
 		t.Fatal(err)

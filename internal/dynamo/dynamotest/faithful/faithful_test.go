@@ -216,3 +216,77 @@ func TestPartitionThrottling(t *testing.T) {
 		t.Errorf("a second later: %v", err)
 	}
 }
+
+// TestSlowdown: with Slowdown k the model's world runs k times slower than wall time. A call's
+// Latency of 1 ms takes k ms of wall time and its hold lasts as long, so a transaction sent
+// while another is in that call conflicts; a partition's bucket refills at its rate per model
+// second (50 WCU at k = 1000: one unit per 20 s of wall time), so writes past it stay refused
+// for the rest of the test; and Pause(d) waits d × k. The bounds only need the machine not to
+// stall for a whole held second.
+func TestSlowdown(t *testing.T) {
+	const k = 1000
+	m := &faithful.Model{WCU: 50, RCU: 3000, Latency: time.Millisecond, Slowdown: k}
+	if m.Wall(time.Millisecond) != time.Second || m.InModel(time.Second) != time.Millisecond {
+		t.Errorf("Wall(1ms) = %v, InModel(1s) = %v; want 1s and 1ms", m.Wall(time.Millisecond), m.InModel(time.Second))
+	}
+	cfg := dynamotest.Config(t, dynamotest.Options{})
+	table := cfg.Table
+	c := clientOn(t, cfg, m, 1)
+	ctx := context.Background()
+
+	// A hold of 1 ms model time is a second of wall time.
+	first := make(chan error, 1)
+	begin := time.Now()
+	go func() {
+		_, err := c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{add(table, "P#hot", "COUNTER")}})
+		first <- err
+	}()
+	for m.Stats().Attempts == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	_, err := c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{add(table, "P#hot", "COUNTER")}})
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) || aws.ToString(tce.CancellationReasons[0].Code) != "TransactionConflict" {
+		t.Errorf("a transaction during the first one's dilated hold: %v, want TransactionConflict", err)
+	}
+	if err := <-first; err != nil {
+		t.Fatalf("first transaction: %v", err)
+	}
+	if took := time.Since(begin); took < time.Second {
+		t.Errorf("a call with 1 ms Latency at slowdown %d took %v of wall time, want ≥ 1s", k, took)
+	}
+	if s := m.Stats(); s.Calls != 1 {
+		t.Errorf("%d calls reached DynamoDB Local, want 1 (the conflicting one never does)", s.Calls)
+	}
+
+	// 50 WCU: the bucket (one second's worth) has 48 left after the transaction's 2 units; 48
+	// writes pass, then refusals, however long the machine takes (20 s of wall time per unit).
+	put := func(i int) error {
+		_, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &table, Key: key("P#hot", fmt.Sprint(i)),
+			UpdateExpression: aws.String("SET v = :v"), ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: "1"}}})
+		return err
+	}
+	m.Latency = 0 // the writes below need not wait a second each
+	accepted := 0
+	for i := range 100 {
+		if put(i) != nil {
+			break
+		}
+		accepted++
+	}
+	time.Sleep(200 * time.Millisecond) // 10 units at k = 1 ; 0.01 at k = 1000
+	var pte *types.ProvisionedThroughputExceededException
+	if err := put(1000); accepted != 48 || !errors.As(err, &pte) {
+		t.Errorf("%d writes accepted, then after 200 ms of wall time: %v; want 48, then still refused", accepted, err)
+	}
+
+	t0 := time.Now()
+	if err := m.Pause(ctx, 300*time.Microsecond); err != nil || time.Since(t0) < 300*time.Millisecond {
+		t.Errorf("Pause(300µs) at slowdown %d: %v after %v, want ≥ 300ms", k, err, time.Since(t0))
+	}
+	cancelled, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer cancel()
+	if err := m.Pause(cancelled, time.Second); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Pause past its context's deadline: %v, want DeadlineExceeded", err)
+	}
+}
