@@ -6,10 +6,11 @@
 # learners, a 30-seat circle opened to 300 learners at once, and one hot counter at 50
 # transactions a second, whole and in 16 shards. Prints the LOAD| lines.
 # Rates and seconds are the model's: the modelled world runs TANDEM_LOAD_SLOWDOWN times
-# slower than wall time (default 20, so 60 s of load take 20 minutes) to keep DynamoDB Local's
-# own time small beside the modelled times (README "Scale", "Time dilation").
+# slower than wall time (default 20, so 60 s of load take 20 minutes; the circle rush's
+# TANDEM_LOAD_RUSH_SLOWDOWN, 100) to keep DynamoDB Local's own time small beside the
+# modelled times (README "Scale", "Time dilation"). About 45 minutes in all.
 # TANDEM_LOAD_RATE, TANDEM_LOAD_SECONDS, TANDEM_LOAD_LATENCY (ms), TANDEM_LOAD_SLOWDOWN,
-# TANDEM_LOAD_EXPERTS, TANDEM_LOAD_LOCAL_CONCURRENCY tune it; TANDEM_LOAD_FAITHFUL=0 runs the
+# TANDEM_LOAD_RUSH_SLOWDOWN, TANDEM_LOAD_EXPERTS, TANDEM_LOAD_LOCAL_CONCURRENCY tune it; TANDEM_LOAD_FAITHFUL=0 runs the
 # same load on DynamoDB Local alone (no conflicts, no throttling) for comparison. LOAD_RUN
 # selects tests.
 set -euo pipefail
