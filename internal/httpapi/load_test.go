@@ -238,7 +238,7 @@ func budgetRecount(items []map[string]any) map[string]float64 {
 }
 
 // TestLoadBudgetedOrg: one org with an org-wide and a department budget; 50 booking attempts
-// a second for 60 s, each by one of 2,000 learners (five departments) for a random half hour
+// a second for 60 s (Poisson arrivals, faithful.Arrivals), each by one of 2,000 learners (five departments) for a random half hour
 // of one of 200 experts in March. Every attempt must be answered truly: booked, or refused
 // because the time is taken, a limit or the budget is reached. Afterwards no budget counter
 // may be over its cap, and the table's booking invariants must hold.
@@ -259,11 +259,10 @@ func TestLoadBudgetedOrg(t *testing.T) {
 	n := rate * secs
 	results := make([]attempt, n)
 	var wg sync.WaitGroup
-	tick := time.NewTicker(m.Wall(time.Second / time.Duration(rate)))
-	defer tick.Stop()
+	arrivals := faithful.Arrivals(float64(rate), n, 50)
 	begin := time.Now()
 	for i := range n {
-		<-tick.C
+		time.Sleep(time.Until(begin.Add(m.Wall(arrivals[i]))))
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -78,6 +78,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"net/http"
 	"sort"
 	"strings"
@@ -155,6 +156,21 @@ func (m *Model) InModel(d time.Duration) time.Duration { return time.Duration(fl
 // dynamo.Pause.
 func (m *Model) Pause(ctx context.Context, d time.Duration) error {
 	return dynamo.Sleep(ctx, m.Wall(d))
+}
+
+// Arrivals returns when n requests arrive at rate a second, as offsets of the model's time
+// from the first: a Poisson process (exponential gaps, seeded: the same every run), as
+// independent users' requests arrive. Evenly spaced requests would understate collisions: at
+// 50 a second, 20 ms apart, a 15 ms hold never meets the next one.
+func Arrivals(rate float64, n int, seed uint64) []time.Duration {
+	r := rand.New(rand.NewPCG(seed, 2027))
+	out := make([]time.Duration, n)
+	at := time.Duration(0)
+	for i := range out {
+		out[i] = at
+		at += time.Duration(r.ExpFloat64() / rate * float64(time.Second))
+	}
+	return out
 }
 
 // Stats counts what the model saw and did.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -288,5 +290,27 @@ func TestSlowdown(t *testing.T) {
 	defer cancel()
 	if err := m.Pause(cancelled, time.Second); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Pause past its context's deadline: %v, want DeadlineExceeded", err)
+	}
+}
+
+// TestArrivals: 10,000 arrivals at 50 a second span about 200 s, and they come in bursts as a
+// Poisson process does: the share of gaps under a 15 ms hold is 1 − e^(−0.75) ≈ 53% (evenly
+// spaced arrivals, 20 ms apart, would have none).
+func TestArrivals(t *testing.T) {
+	at := faithful.Arrivals(50, 10000, 1)
+	if at[0] != 0 || !slices.IsSorted(at) {
+		t.Fatalf("arrivals start at %v, sorted %v: want from 0, in order", at[0], slices.IsSorted(at))
+	}
+	if span := at[len(at)-1].Seconds(); span < 195 || span > 205 {
+		t.Errorf("10,000 arrivals at 50/s span %.1fs, want about 200s", span)
+	}
+	near := 0
+	for i := 1; i < len(at); i++ {
+		if at[i]-at[i-1] < 15*time.Millisecond {
+			near++
+		}
+	}
+	if share := float64(near) / float64(len(at)-1); math.Abs(share-(1-math.Exp(-0.75))) > 0.03 {
+		t.Errorf("%.1f%% of gaps under 15 ms, want about 52.8%%", 100*share)
 	}
 }

@@ -19,8 +19,9 @@ import (
 )
 
 // TestLoadHotCounter measures the ceiling of one hot item under the model, apart from the
-// rest of a booking (TANDEM_LOAD=1 only; `make load-test`): 50 transactions a second for
-// TANDEM_LOAD_SECONDS (20), each adding to a shared counter and writing an item of its own,
+// rest of a booking (TANDEM_LOAD=1 only; `make load-test`): 50 transactions a second (Poisson
+// arrivals, faithful.Arrivals) for TANDEM_LOAD_SECONDS (20), each adding to a shared counter
+// and writing an item of its own,
 // retried on TransactionConflict as Tandem's store does (5 tries 5–85 ms apart, then up to 7
 // rounds of jittered exponential pauses). Once with one counter (today's budget counter), once
 // with the counter split into 16 shards, a transaction drawing on a random one (the sharded
@@ -53,10 +54,10 @@ func TestLoadHotCounter(t *testing.T) {
 			took    []time.Duration
 			wg      sync.WaitGroup
 		)
-		tick := time.NewTicker(m.Wall(time.Second / rate))
+		arrivals := faithful.Arrivals(rate, n, uint64(shards))
 		begin := time.Now()
 		for i := range n {
-			<-tick.C
+			time.Sleep(time.Until(begin.Add(m.Wall(arrivals[i]))))
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -91,7 +92,6 @@ func TestLoadHotCounter(t *testing.T) {
 				}
 			}()
 		}
-		tick.Stop()
 		dispatched := m.InModel(time.Since(begin))
 		wg.Wait()
 		slices.Sort(tries)
