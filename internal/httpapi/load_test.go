@@ -37,8 +37,9 @@ const (
 	// defaultSlowdown lets a 2-core machine keep up with 50 bookings a second: 2.5 a wall
 	// second, some 20 DynamoDB Local calls, half of what it serves. Measured on the machine
 	// shared with other builds (load average 19): at 10, a call's own time was 12 ms of
-	// model time (80% of the modelled 15 ms, queueing); at 20, 3.8 ms. The "keeping up" line
-	// says how small it is each run.
+	// model time (80% of the modelled 15 ms, queueing); at 20, 3.8 ms, and 0.9 ms once the
+	// machine was quieter (load average 4–7). The "keeping up" line says how small it is
+	// each run.
 	defaultSlowdown = 20
 	// defaultRushSlowdown is the circle rush's: 300 requests in 0.3 s of model time is 20
 	// times the budgeted org's rate, and the collisions that follow make some 50 calls a
