@@ -45,6 +45,10 @@ type Request struct {
 	// confirmed at once, even in approval mode, since asking the expert to approve their own
 	// offer again would only hold it up.
 	PreApproved bool
+	// Arrived is when the request reached the API (API Gateway's requestContext.timeEpoch):
+	// a circle's waitlist is in this order, ties in one millisecond by learner id
+	// (dynamo.SeatRequest.Arrived). Zero: when Book is called.
+	Arrived time.Time
 }
 
 // Outcome is what Render renders: the booking as it is written (or, when Waitlisted, the seat
@@ -78,7 +82,10 @@ type Result struct {
 // learner_busy | circle_full | already_waiting | circle_cancelled), limit_exceeded
 // (Detail.limit), unprocessable (the key was used with another body).
 func (s *Service) Book(ctx context.Context, r Request) (Result, error) {
-	arrived := time.Now() // wall clock: the order of a circle's waitlist (dynamo.SeatRequest.Arrived)
+	arrived := r.Arrived // wall clock, not s.now: the order of a circle's waitlist
+	if arrived.IsZero() {
+		arrived = time.Now()
+	}
 	in := r.Input
 	if err := in.Validate(); err != nil {
 		return Result{}, err

@@ -329,10 +329,8 @@ func (s *Store) commit(ctx context.Context, tx *txBuilder, token string) (*failu
 			}
 			return nil, &tandem.Error{Code: tandem.EConflict, Message: "Another change to this time is in progress; please retry.", Err: err}
 		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(time.Duration(5+rand.IntN(20*(attempt+1))) * time.Millisecond):
+		if err := s.pause(ctx, time.Duration(5+rand.IntN(20*(attempt+1)))*time.Millisecond); err != nil {
+			return nil, err
 		}
 	}
 }

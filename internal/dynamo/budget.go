@@ -666,20 +666,14 @@ func (s *Store) commitPatient(ctx context.Context, tx *txBuilder, token string) 
 		if failed != nil || !errors.Is(err, ErrContended) || round == contentionRounds {
 			return failed, err
 		}
-		if err := backoff(ctx, round+1); err != nil {
+		if err := s.backoff(ctx, round+1); err != nil {
 			return nil, err
 		}
 	}
 }
 
 // backoff waits before contention round n (1, 2, ...): a random time up to 20 ms × 2^(n−1),
-// at most 1.28 s ("full jitter").
-func backoff(ctx context.Context, n int) error {
-	d := time.Duration(rand.Int64N(int64(20*time.Millisecond)<<min(n-1, 6))) + time.Millisecond
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-time.After(d):
-		return nil
-	}
+// at most 1.28 s ("full jitter"), with the store's Pause.
+func (s *Store) backoff(ctx context.Context, n int) error {
+	return s.pause(ctx, time.Duration(rand.Int64N(int64(20*time.Millisecond)<<min(n-1, 6)))+time.Millisecond)
 }

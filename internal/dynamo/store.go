@@ -148,6 +148,8 @@ type Store struct {
 	now    func() time.Time
 	// rules caches booking rules per container (bookrules.go).
 	rules *rulesCache
+	// pauser is Config.Pause (nil: Sleep).
+	pauser Pause
 }
 
 // Config says how to reach the table.
@@ -162,6 +164,9 @@ type Config struct {
 	APIOptions []func(*middleware.Stack) error
 	// TracerProvider traces every SDK call (internal/tracing in Lambda); nil: none.
 	TracerProvider tracing.TracerProvider
+	// Pause is how the store waits between tries of a transaction that collided (pause.go);
+	// nil: Sleep, wall time. The load test's time-dilated model sets its own.
+	Pause Pause
 }
 
 // ConfigFromEnv reads TABLE_NAME, DYNAMODB_ENDPOINT and AWS_REGION.
@@ -182,7 +187,9 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewWithClient(client, cfg.Table, cfg.Now), nil
+	s := NewWithClient(client, cfg.Table, cfg.Now)
+	s.pauser = cfg.Pause
+	return s, nil
 }
 
 // NewWithClient wraps an existing client.

@@ -131,7 +131,8 @@ func (a bookingsAPI) service() *booking.Service { return booking.New(a.store, a.
 // is bound to.
 func (a bookingsAPI) book(w http.ResponseWriter, r *http.Request, c Caller, key string, raw []byte, in tandem.BookInput, offered bool) error {
 	res, err := a.service().Book(r.Context(), booking.Request{Org: c.OrgID, Input: in, Key: key, Body: raw, Render: renderBooked,
-		Learner: tandem.Party{ID: c.UserID, Name: c.Name, Email: c.Email, Department: c.Department}, PreApproved: offered})
+		Learner: tandem.Party{ID: c.UserID, Name: c.Name, Email: c.Email, Department: c.Department}, PreApproved: offered,
+		Arrived: arrivedAt(r)})
 	if err != nil {
 		return err
 	}

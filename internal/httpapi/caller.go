@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/awslabs/aws-lambda-go-api-proxy/core"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -42,6 +43,17 @@ func callerFrom(r *http.Request) (Caller, error) {
 		}
 	}
 	return c, nil
+}
+
+// arrivedAt is when API Gateway received the request (requestContext.timeEpoch, milliseconds):
+// the order of a circle's waitlist, which the time this function got to it would scramble
+// (cold starts, other containers, a loaded one). Zero when the event has none (the dev
+// server, tests): the booking use case then stamps its own arrival.
+func arrivedAt(r *http.Request) time.Time {
+	if gw, ok := core.GetAPIGatewayV2ContextFromContext(r.Context()); ok && gw.TimeEpoch > 0 {
+		return time.UnixMilli(gw.TimeEpoch)
+	}
+	return time.Time{}
 }
 
 // parseGroups accepts the forms a groups claim takes on its way through API Gateway: its own

@@ -617,3 +617,46 @@ func TestCircleEmptiedByItsWaitlistDissolves(t *testing.T) {
 	}
 	checkBookingInvariants(t, itemsOf(t, f), f.clock())
 }
+
+// TestWaitlistFollowsGatewayArrival: a circle's waitlist is in the order API Gateway received
+// the requests (requestContext.timeEpoch), not the order they reached the function: learners
+// whose requests are handled one after another but were stamped in the other order wait in
+// stamp order; two stamped in the same millisecond wait in learner-id order (whichever came
+// to the function first); a request without a stamp takes its arrival at the function.
+func TestWaitlistFollowsGatewayArrival(t *testing.T) {
+	f := newCircleFixture(t)
+	var circleID string
+	for i := range 4 {
+		var b bookingJSON
+		f.book(learner(i), fmt.Sprintf("gw-seat-%02d", i), seatBody(wed0900, false)).decode(t, &b)
+		circleID = b.CircleID
+	}
+	stamp := time.Now().Add(-time.Minute).Truncate(time.Millisecond)
+	for _, j := range []struct {
+		learner int
+		at      time.Time // zero: no timeEpoch in the event
+	}{
+		{10, stamp.Add(3 * time.Millisecond)},
+		{12, stamp.Add(time.Millisecond)},
+		{11, stamp.Add(time.Millisecond)},
+		{14, time.Time{}},
+		{13, stamp},
+	} {
+		res := f.bookings.doAt(j.at, "POST", "/v1/bookings", seatBody(wed0900, true), learner(j.learner), "Idempotency-Key", fmt.Sprintf("gw-wait-%02d", j.learner))
+		if res.Status != 202 {
+			t.Fatalf("waitlist %d: %d %s", j.learner, res.Status, res.Body)
+		}
+	}
+	var got []string
+	for _, w := range f.circle(t, circleID, aliceExpert).Waitlist {
+		got = append(got, w.Learner.ID)
+	}
+	var want []string
+	for _, i := range []int{13, 11, 12, 10, 14} {
+		want = append(want, learner(i).UserID)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("waitlist %v, want %v (gateway arrival, then learner id; unstamped last)", got, want)
+	}
+	checkBookingInvariants(t, itemsOf(t, f), f.clock())
+}

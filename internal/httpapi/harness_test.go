@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/smithy-go/middleware"
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 	"github.com/tandemhq/tandem/internal/caldav/caldavtest"
 	"github.com/tandemhq/tandem/internal/dynamo"
@@ -81,6 +80,13 @@ func claimsOf(c *tandem.Caller) map[string]string {
 
 func (lc *lambdaClient) do(method, target, body string, caller *tandem.Caller, headers ...string) response {
 	lc.t.Helper()
+	return lc.doAt(time.Time{}, method, target, body, caller, headers...)
+}
+
+// doAt is do with the event stamped as API Gateway received it at arrived
+// (requestContext.timeEpoch; zero: unstamped, as do sends it).
+func (lc *lambdaClient) doAt(arrived time.Time, method, target, body string, caller *tandem.Caller, headers ...string) response {
+	lc.t.Helper()
 	u, err := url.Parse(target)
 	if err != nil {
 		lc.t.Fatal(err)
@@ -97,6 +103,9 @@ func (lc *lambdaClient) do(method, target, body string, caller *tandem.Caller, h
 			DomainName: "api.test", RequestID: "req-test", Stage: "$default",
 			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: method, Path: path, SourceIP: "127.0.0.1"},
 		},
+	}
+	if !arrived.IsZero() {
+		ev.RequestContext.TimeEpoch = arrived.UnixMilli()
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		ev.Headers[strings.ToLower(headers[i])] = headers[i+1]
@@ -166,19 +175,21 @@ func newFixtureAt(t testing.TB, now time.Time) *fixture {
 		m := faithful.New()
 		m.Latency, m.MaxInFlight = 5*time.Millisecond, 8
 		t.Cleanup(func() { t.Logf("faithful model: %v", m.Stats()) })
-		return newFixtureWith(t, now, m.Middleware)
+		return newFixtureWith(t, now, m.Install)
 	}
 	return newFixtureWith(t, now)
 }
 
-// newFixtureWith is newFixtureAt with extra SDK middleware on every store of the fixture
-// (the load test's faithful.Model).
-func newFixtureWith(t testing.TB, now time.Time, apiOptions ...func(*middleware.Stack) error) *fixture {
+// newFixtureWith is newFixtureAt with every store's configuration extended by install (the
+// load test's faithful.Model: its middleware and its Pause).
+func newFixtureWith(t testing.TB, now time.Time, install ...func(*dynamo.Config)) *fixture {
 	t.Helper()
 	f := &fixture{counter: &dynamo.CallCounter{}, txs: &dynamo.TxRecorder{}, now: now}
 	f.cfg = dynamotest.Config(t, dynamotest.Options{Counter: f.counter, Now: f.clock})
 	f.cfg.APIOptions = append(f.cfg.APIOptions, f.txs.Middleware)
-	f.cfg.APIOptions = append(f.cfg.APIOptions, apiOptions...)
+	for _, in := range install {
+		in(&f.cfg)
+	}
 	store, err := dynamo.New(context.Background(), f.cfg)
 	if err != nil {
 		t.Fatal(err)

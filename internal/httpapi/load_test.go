@@ -23,10 +23,35 @@ import (
 // `make test`: TANDEM_LOAD=1 runs them (`make load-test`, and `make scale-test` calls it).
 // Knobs: TANDEM_LOAD_RATE (attempts a second, 50), TANDEM_LOAD_SECONDS (60),
 // TANDEM_LOAD_LATENCY (ms added to every DynamoDB call as a real round trip and service time,
-// and how long a write holds its items: 15), TANDEM_LOAD_LOCAL_CONCURRENCY (calls DynamoDB
-// Local runs at once: 4), TANDEM_LOAD_FAITHFUL=0 (the same latency and concurrency, without
+// and how long a write holds its items: 15), TANDEM_LOAD_SLOWDOWN (the modelled world runs
+// this many times slower than wall time, so that DynamoDB Local's and the handlers' own time
+// on this machine is small beside the modelled times: faithful.Model.Slowdown; default
+// defaultSlowdown; the circle rush's TANDEM_LOAD_RUSH_SLOWDOWN, defaultRushSlowdown),
+// TANDEM_LOAD_LOCAL_CONCURRENCY (calls DynamoDB Local runs at once:
+// defaultLocalConcurrency), TANDEM_LOAD_FAITHFUL=0 (the same latency and concurrency, without
 // conflicts or throttling: what DynamoDB Local alone lets through, for comparison).
+// Rates, durations and latencies are reported in the model's time (wall time / slowdown).
 // Each prints its figures on lines starting with "LOAD|".
+
+const (
+	// defaultSlowdown lets a 2-core machine keep up with 50 bookings a second: 2.5 a wall
+	// second, some 20 DynamoDB Local calls, half of what it serves. Measured on the machine
+	// shared with other builds (load average 19): at 10, a call's own time was 12 ms of
+	// model time (80% of the modelled 15 ms, queueing); at 20, 3.8 ms, and 0.9 ms once the
+	// machine was quieter (load average 4–7). The "keeping up" line says how small it is
+	// each run.
+	defaultSlowdown = 20
+	// defaultRushSlowdown is the circle rush's: 300 requests in 0.3 s of model time is 20
+	// times the budgeted org's rate, and the collisions that follow make some 50 calls a
+	// learner. At 20, a call's own time was 170 ms of model time (queueing: the run measured
+	// DynamoDB Local, not DynamoDB); at 100, 0.19 ms (1.3% of the modelled 15 ms). The rush
+	// lasts a few seconds of model time, so this costs some 7 minutes.
+	defaultRushSlowdown = 100
+	// defaultLocalConcurrency keeps DynamoDB Local below the few dozen concurrent
+	// transactions at which it times out on its own lock, with room for the handful of calls
+	// a dilated run has in flight at once.
+	defaultLocalConcurrency = 8
+)
 
 func loadEnv(t *testing.T, name string, def int) int {
 	t.Helper()
@@ -41,30 +66,36 @@ func loadEnv(t *testing.T, name string, def int) int {
 }
 
 // loadFixture is a fixture whose every store goes through one faithful.Model (unless
-// TANDEM_LOAD_FAITHFUL=0), or nil when TANDEM_LOAD is not set.
-func loadFixture(t *testing.T) (*fixture, *faithful.Model, string) {
+// TANDEM_LOAD_FAITHFUL=0), or nil when TANDEM_LOAD is not set; the model's slowdown is the
+// environment variable slowdownEnv, else slowdown.
+func loadFixture(t *testing.T, slowdownEnv string, slowdown int) (*fixture, *faithful.Model, string) {
 	t.Helper()
 	if os.Getenv("TANDEM_LOAD") != "1" {
 		t.Skip("load test: TANDEM_LOAD=1 (make load-test)")
 	}
 	m := faithful.New()
 	m.Latency = time.Duration(loadEnv(t, "TANDEM_LOAD_LATENCY", 15)) * time.Millisecond
-	m.MaxInFlight = loadEnv(t, "TANDEM_LOAD_LOCAL_CONCURRENCY", 4)
-	mode := fmt.Sprintf("faithful (conflicts, %d WCU/%d RCU a partition, %v a call and hold, %d calls at once in DynamoDB Local)",
-		faithful.PartitionWCU, faithful.PartitionRCU, m.Latency, m.MaxInFlight)
+	m.MaxInFlight = loadEnv(t, "TANDEM_LOAD_LOCAL_CONCURRENCY", defaultLocalConcurrency)
+	m.Slowdown = float64(loadEnv(t, slowdownEnv, slowdown))
+	if m.Slowdown < 1 {
+		t.Fatalf("%s=%v: want ≥ 1", slowdownEnv, m.Slowdown)
+	}
+	mode := fmt.Sprintf("faithful (conflicts, %d WCU/%d RCU a partition, %v a call and hold, %d calls at once in DynamoDB Local, slowdown %v)",
+		faithful.PartitionWCU, faithful.PartitionRCU, m.Latency, m.MaxInFlight, m.Slowdown)
 	if os.Getenv("TANDEM_LOAD_FAITHFUL") == "0" {
 		m.Unfaithful, m.WCU, m.RCU = true, 0, 0
-		mode = fmt.Sprintf("DynamoDB Local alone (no conflicts, no throttling; %v a call, %d calls at once)", m.Latency, m.MaxInFlight)
+		mode = fmt.Sprintf("DynamoDB Local alone (no conflicts, no throttling; %v a call, %d calls at once, slowdown %v)", m.Latency, m.MaxInFlight, m.Slowdown)
 	}
-	return newFixtureWith(t, time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC), m.Middleware), m, mode
+	return newFixtureWith(t, time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC), m.Install), m, mode
 }
 
-// attempt is one request's outcome: its class and how long it took.
+// attempt is one request's outcome: its class and how long it took (model time).
 type attempt struct {
-	class string
-	took  time.Duration
-	seq   int
-	id    string // the learner
+	class   string
+	took    time.Duration
+	seq     int
+	id      string    // the learner
+	arrived time.Time // the API Gateway stamp it was sent with (circle rush)
 }
 
 // classify names a response: booked (201), waitlisted (202), a true refusal (the time is
@@ -99,8 +130,9 @@ func percentile(d []time.Duration, p float64) time.Duration {
 }
 
 // report prints the outcome classes, the share of attempts answered truly (booked,
-// waitlisted or a true refusal), latencies and the model's counts.
-func report(t *testing.T, name, mode string, m *faithful.Model, results []attempt, wall time.Duration) (okShare float64) {
+// waitlisted or a true refusal), latencies and the model's counts; took and elapsed are in
+// the model's time.
+func report(t *testing.T, name, mode string, m *faithful.Model, results []attempt, elapsed time.Duration) (okShare float64) {
 	t.Helper()
 	classes := map[string]int{}
 	var all, booked []time.Duration
@@ -127,14 +159,17 @@ func report(t *testing.T, name, mode string, m *faithful.Model, results []attemp
 	okShare = float64(ok) / float64(len(results))
 	lines := []string{
 		fmt.Sprintf("%s: %s", name, mode),
-		fmt.Sprintf("attempts %d in %.1fs (%.1f/s); answered truly %.2f%% (%d); %s", len(results), wall.Seconds(),
-			float64(len(results))/wall.Seconds(), 100*okShare, ok, strings.Join(parts, " ")),
-		fmt.Sprintf("latency all p50 %v p99 %v max %v; booked p50 %v p99 %v", percentile(all, .5).Round(time.Millisecond),
+		fmt.Sprintf("attempts %d in %.1fs model time (%.1f/s); answered truly %.2f%% (%d); %s", len(results), elapsed.Seconds(),
+			float64(len(results))/elapsed.Seconds(), 100*okShare, ok, strings.Join(parts, " ")),
+		fmt.Sprintf("latency (model time) all p50 %v p99 %v max %v; booked p50 %v p99 %v", percentile(all, .5).Round(time.Millisecond),
 			percentile(all, .99).Round(time.Millisecond), percentile(all, 1).Round(time.Millisecond),
 			percentile(booked, .5).Round(time.Millisecond), percentile(booked, .99).Round(time.Millisecond)),
 	}
 	if m != nil {
-		lines = append(lines, "model: "+m.Stats().String())
+		s := m.Stats()
+		lines = append(lines, "model: "+s.String(),
+			fmt.Sprintf("keeping up: DynamoDB Local and the wait for a turn took %v a call on average (%.1f%% of the modelled %v), at most %v (model time)",
+				s.MeanLocal().Round(10*time.Microsecond), 100*float64(s.MeanLocal())/float64(max(m.Latency, 1)), m.Latency, s.MaxLocal.Round(time.Millisecond)))
 	}
 	for _, l := range lines {
 		fmt.Println("LOAD| " + l)
@@ -204,12 +239,12 @@ func budgetRecount(items []map[string]any) map[string]float64 {
 }
 
 // TestLoadBudgetedOrg: one org with an org-wide and a department budget; 50 booking attempts
-// a second for 60 s, each by one of 2,000 learners (five departments) for a random half hour
+// a second for 60 s (Poisson arrivals, faithful.Arrivals), each by one of 2,000 learners (five departments) for a random half hour
 // of one of 200 experts in March. Every attempt must be answered truly: booked, or refused
 // because the time is taken, a limit or the budget is reached. Afterwards no budget counter
 // may be over its cap, and the table's booking invariants must hold.
 func TestLoadBudgetedOrg(t *testing.T) {
-	f, m, mode := loadFixture(t)
+	f, m, mode := loadFixture(t, "TANDEM_LOAD_SLOWDOWN", defaultSlowdown)
 	rate, secs := loadEnv(t, "TANDEM_LOAD_RATE", 50), loadEnv(t, "TANDEM_LOAD_SECONDS", 60)
 	const orgHours, salesHours = 1500, 300
 	f.setBudget(t, fmt.Sprintf(`{"period":"month","orgHours":%d,"departmentHours":{"Sales":%d}}`, orgHours, salesHours))
@@ -225,11 +260,10 @@ func TestLoadBudgetedOrg(t *testing.T) {
 	n := rate * secs
 	results := make([]attempt, n)
 	var wg sync.WaitGroup
-	tick := time.NewTicker(time.Second / time.Duration(rate))
-	defer tick.Stop()
+	arrivals := faithful.Arrivals(float64(rate), n, 50)
 	begin := time.Now()
 	for i := range n {
-		<-tick.C
+		time.Sleep(time.Until(begin.Add(m.Wall(arrivals[i]))))
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -239,16 +273,16 @@ func TestLoadBudgetedOrg(t *testing.T) {
 			start := days[r.IntN(len(days))].Add(time.Duration(r.IntN(14)) * 30 * time.Minute).UTC()
 			body := fmt.Sprintf(`{"expertId":"%s","sessionType":"%s","start":"%s"}`, e.UserID, []string{"intro", "deep"}[r.IntN(2)], start.Format(time.RFC3339))
 			t0 := time.Now()
-			res := f.bookings.do("POST", "/v1/bookings", body, l, "Idempotency-Key", fmt.Sprintf("load-%05d", i))
-			results[i] = attempt{class: classify(t, res), took: time.Since(t0), seq: i, id: l.UserID}
+			res := f.bookings.doAt(t0, "POST", "/v1/bookings", body, l, "Idempotency-Key", fmt.Sprintf("load-%05d", i))
+			results[i] = attempt{class: classify(t, res), took: m.InModel(time.Since(t0)), seq: i, id: l.UserID}
 		}()
 	}
 	dispatched := time.Since(begin)
 	wg.Wait()
 	wall := time.Since(begin)
-	fmt.Printf("LOAD| budgeted org: %d attempts dispatched over %.1fs (%.1f/s), the last answered after %.1fs\n", n, dispatched.Seconds(),
-		float64(n)/dispatched.Seconds(), wall.Seconds())
-	share := report(t, "budgeted org", mode, m, results, wall)
+	fmt.Printf("LOAD| budgeted org: %d attempts dispatched over %.1fs model time (%.1f/s; %.0fs of wall time at slowdown %v), the last answered after %.1fs model time\n",
+		n, m.InModel(dispatched).Seconds(), float64(n)/m.InModel(dispatched).Seconds(), dispatched.Seconds(), m.Slowdown, m.InModel(wall).Seconds())
+	share := report(t, "budgeted org", mode, m, results, m.InModel(wall))
 
 	items := dynamotest.Items(t, f.cfg)
 	drawn := budgetRecount(items)
@@ -268,11 +302,14 @@ func TestLoadBudgetedOrg(t *testing.T) {
 }
 
 // TestLoadCircleRush: a 30-seat group session opened to 300 learners at once (dispatched 1 ms
-// apart, so their arrival order is known), each asking for the waitlist when full, in an org
-// with a budget. Exactly 30 seats may be taken, everyone else must be on the waitlist, and
-// the waitlist should be in arrival order (reported as the number of out-of-order pairs).
+// of model time apart, each request stamped as API Gateway stamps it on arrival,
+// requestContext.timeEpoch), each asking for the waitlist when full, in an org with a
+// budget. Exactly 30 seats may be taken, everyone else must be on the waitlist, and the
+// waitlist must be in the order of the stamps (ties in a millisecond by learner id): no pair
+// out of order. Reported, not required (today's design races for seats): how many seats went
+// to learners who arrived after someone who ended up waiting.
 func TestLoadCircleRush(t *testing.T) {
-	f, m, mode := loadFixture(t)
+	f, m, mode := loadFixture(t, "TANDEM_LOAD_RUSH_SLOWDOWN", defaultRushSlowdown)
 	f.setBudget(t, `{"period":"month","orgHours":100000,"departmentHours":{"Sales":50000}}`)
 	profile := strings.Replace(fmt.Sprintf(bookingProfile, "instant", 3),
 		`{"id":"intro","name":"Intro","durationMin":30,"bufferAfterMin":10},`,
@@ -288,18 +325,18 @@ func TestLoadCircleRush(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-gate
-			time.Sleep(time.Duration(i) * time.Millisecond)
+			time.Sleep(m.Wall(time.Duration(i) * time.Millisecond))
 			l := loadLearner(i)
 			body := fmt.Sprintf(`{"expertId":"%s","sessionType":"circle","start":"%s","waitlist":true}`, expert.UserID, wed0900)
 			t0 := time.Now()
-			res := f.bookings.do("POST", "/v1/bookings", body, l, "Idempotency-Key", fmt.Sprintf("rush-%03d", i))
-			results[i] = attempt{class: classify(t, res), took: time.Since(t0), seq: i, id: l.UserID}
+			res := f.bookings.doAt(t0, "POST", "/v1/bookings", body, l, "Idempotency-Key", fmt.Sprintf("rush-%03d", i))
+			results[i] = attempt{class: classify(t, res), took: m.InModel(time.Since(t0)), seq: i, id: l.UserID, arrived: t0.Truncate(time.Millisecond)}
 		}()
 	}
 	begin := time.Now()
 	close(gate)
 	wg.Wait()
-	share := report(t, "circle rush", mode, m, results, time.Since(begin))
+	share := report(t, "circle rush", mode, m, results, m.InModel(time.Since(begin)))
 
 	circleID := dynamo.CircleID("acme", expert.UserID, mustTime(t, wed0900))
 	res := f.bookings.do("GET", "/v1/circles/"+circleID, "", expert)
@@ -307,31 +344,64 @@ func TestLoadCircleRush(t *testing.T) {
 	if res.Status != 200 || json.Unmarshal([]byte(res.Body), &c) != nil {
 		t.Fatalf("circle: %d %s", res.Status, res.Body)
 	}
-	seq := map[string]int{}
+	// before says whether a arrived before b as the store orders a waitlist: by API Gateway's
+	// stamp (milliseconds), then by learner id.
+	byID := map[string]attempt{}
 	for _, r := range results {
-		seq[r.id] = r.seq
+		byID[r.id] = r
 	}
-	inversions, maxShift := 0, 0
+	before := func(a, b attempt) bool {
+		return a.arrived.Before(b.arrived) || a.arrived.Equal(b.arrived) && a.id < b.id
+	}
+	inversions, sameMs := 0, 0
+	waiting := map[string]bool{}
 	for i, w := range c.Waitlist {
+		waiting[w.Learner.ID] = true
 		for _, v := range c.Waitlist[i+1:] {
-			if seq[v.Learner.ID] < seq[w.Learner.ID] {
+			if before(byID[v.Learner.ID], byID[w.Learner.ID]) {
 				inversions++
 			}
-		}
-		rank := 0 // the place this learner's arrival gives among the waiting
-		for _, v := range c.Waitlist {
-			if seq[v.Learner.ID] < seq[w.Learner.ID] {
-				rank++
+			if byID[v.Learner.ID].arrived.Equal(byID[w.Learner.ID].arrived) {
+				sameMs++
 			}
 		}
-		maxShift = max(maxShift, abs(rank-i))
+	}
+	// Fairness: a seat taken by a learner who arrived after the first learner left waiting.
+	var firstWaiting *attempt
+	for _, r := range results {
+		if waiting[r.id] && (firstWaiting == nil || before(r, *firstWaiting)) {
+			firstWaiting = &r
+		}
+	}
+	seatedAfter, seated := 0, 0
+	for _, r := range results {
+		if r.class == "booked" {
+			seated++
+			if firstWaiting != nil && before(*firstWaiting, r) {
+				seatedAfter++
+			}
+		}
 	}
 	pairs := len(c.Waitlist) * (len(c.Waitlist) - 1) / 2
 	fmt.Printf("LOAD| circle: seats %d, taken %d (over capacity: %d), waiting %d, waitlist listed %d\n",
 		c.Seats, c.Taken, max(0, c.Taken-c.Seats), c.Waiting, len(c.Waitlist))
-	fmt.Printf("LOAD| waitlist vs arrival: %d of %d pairs out of order, largest displacement %d places\n", inversions, pairs, maxShift)
+	fmt.Printf("LOAD| waitlist vs API Gateway arrival (timeEpoch, then learner id): %d of %d pairs out of order (%d pairs stamped in the same millisecond)\n",
+		inversions, pairs, sameMs)
+	fmt.Printf("LOAD| fairness: %d of %d seats went to learners who arrived after someone who ended up waiting\n", seatedAfter, seated)
 	if c.Taken != 30 || c.Taken > c.Seats {
 		t.Errorf("taken %d of %d seats, want exactly 30", c.Taken, c.Seats)
+	}
+	told := 0 // answered 202: on the waitlist
+	for _, r := range results {
+		if r.class == "waitlisted" {
+			told++
+		}
+	}
+	if len(c.Waitlist) != told || c.Waiting != told {
+		t.Errorf("waitlist lists %d (waiting %d), want the %d learners answered 202", len(c.Waitlist), c.Waiting, told)
+	}
+	if inversions > 0 {
+		t.Errorf("%d waitlist pairs out of arrival order, want 0", inversions)
 	}
 	checkBookingInvariants(t, dynamotest.Items(t, f.cfg), f.clock())
 	if share < 0.999 {

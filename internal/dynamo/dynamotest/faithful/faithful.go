@@ -53,6 +53,20 @@
 // the response body (JSON is larger than DynamoDB's item size, so reads are over-counted);
 // no table-level or account-level limits, no burst capacity beyond one second, no adaptive
 // capacity; BatchWriteItem does not conflict with transactions (not documented).
+//
+// Time dilation (Model.Slowdown = k). DynamoDB Local and the code under test take CPU time
+// that real DynamoDB and Lambda would not spend on one shared machine; at a high enough rate
+// that time becomes queueing and swamps what is being measured. With k > 1 the whole
+// modelled world runs k times slower than wall time: the model's clock (holds, token
+// buckets) runs at wall/k, the Latency it adds to a call sleeps Latency×k of wall time, the
+// store's contention pauses sleep k times their length (Pause, installed as dynamo.Config's
+// Pause by Install), and a load test dispatches at rate/k a wall second and divides the wall
+// times it measures by k. What stays in wall time, and so shrinks k-fold in the model's: the
+// handlers' and DynamoDB Local's own time (Stats.Local says how much that was; it should be
+// small beside Latency) and the SDK retryer's own backoff after a throttling error
+// (ProvisionedThroughputExceededException, ThrottlingError: it sleeps in wall time, so under
+// dilation a throttled call retries k times sooner than in AWS; none occur at 50 bookings a
+// second, and Stats.Throttled counts them when they do).
 package faithful
 
 import (
@@ -64,6 +78,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"net/http"
 	"sort"
 	"strings"
@@ -101,9 +116,13 @@ type Model struct {
 	// Unfaithful turns rule 1 off (no conflicts), for a baseline of what DynamoDB Local alone
 	// lets through; WCU and RCU 0 turn rule 2 off.
 	Unfaithful bool
-	// Now is the model's clock for holds and token buckets (nil: time.Now); tests of the
-	// model hold it still so that its decisions do not depend on the machine's speed.
+	// Now is the model's clock for holds and token buckets (nil: wall time, dilated by
+	// Slowdown); tests of the model hold it still so that its decisions do not depend on the
+	// machine's speed.
 	Now func() time.Time
+	// Slowdown k ≥ 1 runs the modelled world k times slower than wall time (see the package
+	// doc, "Time dilation"); 0 or 1: real time.
+	Slowdown float64
 
 	mu      sync.Mutex
 	gate    chan struct{}
@@ -111,10 +130,48 @@ type Model struct {
 	wrHeld  map[string]time.Time // item → until when an ongoing single-item write holds it
 	buckets map[string]*bucket
 	stats   Stats
+	epoch   time.Time // wall time at the first reading of the dilated clock
 }
 
 // New returns a model with the documented per-partition limits.
 func New() *Model { return &Model{WCU: PartitionWCU, RCU: PartitionRCU} }
+
+// Install puts the model on a store's configuration: its Middleware on every call, and its
+// Pause as the store's contention wait (dynamo.Config.Pause).
+func (m *Model) Install(cfg *dynamo.Config) {
+	cfg.APIOptions = append(cfg.APIOptions, m.Middleware)
+	cfg.Pause = m.Pause
+}
+
+// k is the slowdown factor, at least 1.
+func (m *Model) k() float64 { return max(1, m.Slowdown) }
+
+// Wall is how long d of the model's time takes in wall time (d × Slowdown).
+func (m *Model) Wall(d time.Duration) time.Duration { return time.Duration(float64(d) * m.k()) }
+
+// InModel is how long d of wall time is in the model's time (d / Slowdown).
+func (m *Model) InModel(d time.Duration) time.Duration { return time.Duration(float64(d) / m.k()) }
+
+// Pause waits d of the model's time (d × Slowdown of wall time), or until ctx ends: a
+// dynamo.Pause.
+func (m *Model) Pause(ctx context.Context, d time.Duration) error {
+	return dynamo.Sleep(ctx, m.Wall(d))
+}
+
+// Arrivals returns when n requests arrive at rate a second, as offsets of the model's time
+// from the first: a Poisson process (exponential gaps, seeded: the same every run), as
+// independent users' requests arrive. Evenly spaced requests would understate collisions: at
+// 50 a second, 20 ms apart, a 15 ms hold never meets the next one.
+func Arrivals(rate float64, n int, seed uint64) []time.Duration {
+	r := rand.New(rand.NewPCG(seed, 2027))
+	out := make([]time.Duration, n)
+	at := time.Duration(0)
+	for i := range out {
+		out[i] = at
+		at += time.Duration(r.ExpFloat64() / rate * float64(time.Second))
+	}
+	return out
+}
 
 // Stats counts what the model saw and did.
 type Stats struct {
@@ -128,6 +185,19 @@ type Stats struct {
 	Throttled int
 	// WCU and RCU are the capacity units the accepted calls consumed, as the model counts.
 	WCU, RCU float64
+	// Local is the time accepted calls spent past the modelled Latency, waiting for a turn
+	// (MaxInFlight) and in DynamoDB Local, in the model's time (wall / Slowdown): time real
+	// DynamoDB would not take. Calls is how many it is summed over; MaxLocal the longest.
+	Local, MaxLocal time.Duration
+	Calls           int
+}
+
+// MeanLocal is the mean of Local over the calls.
+func (s Stats) MeanLocal() time.Duration {
+	if s.Calls == 0 {
+		return 0
+	}
+	return s.Local / time.Duration(s.Calls)
 }
 
 // SDKRetries is the number of attempts the SDK's retryer made beyond the first.
@@ -263,8 +333,9 @@ func (m *Model) attempt(ctx context.Context, op string, input any, in middleware
 	m.mu.Unlock()
 
 	if m.Latency > 0 {
-		time.Sleep(m.Latency)
+		time.Sleep(m.Wall(m.Latency))
 	}
+	local := time.Now()
 	if gate != nil {
 		gate <- struct{}{}
 	}
@@ -272,9 +343,13 @@ func (m *Model) attempt(ctx context.Context, op string, input any, in middleware
 	if gate != nil {
 		<-gate
 	}
+	spent := m.InModel(time.Since(local))
 
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.stats.Local += spent
+	m.stats.MaxLocal = max(m.stats.MaxLocal, spent)
+	m.stats.Calls++
 	if a.read || a.txGet {
 		size := 0.0
 		if res, ok := out.RawResponse.(*smithyhttp.Response); ok && res.ContentLength > 0 {
@@ -315,11 +390,20 @@ func hold(held map[string]time.Time, items []string, now, until time.Time) map[s
 	return held
 }
 
+// now is the model's clock (m.mu held): Now, or wall time dilated by Slowdown from the first
+// reading on.
 func (m *Model) now() time.Time {
 	if m.Now != nil {
 		return m.Now()
 	}
-	return time.Now()
+	wall := time.Now()
+	if m.k() == 1 {
+		return wall
+	}
+	if m.epoch.IsZero() {
+		m.epoch = wall
+	}
+	return m.epoch.Add(m.InModel(wall.Sub(m.epoch)))
 }
 
 type bucket struct {
@@ -526,6 +610,7 @@ func kbUnits(item map[string]types.AttributeValue) float64 {
 
 // String renders the stats on one line.
 func (s Stats) String() string {
-	return fmt.Sprintf("operations %d, attempts %d (SDK retries %d), transaction conflicts %d, write conflicts %d, throttled %d, WCU %.0f, RCU %.0f",
-		s.Operations, s.Attempts, s.SDKRetries(), s.TxConflicts, s.WriteConflicts, s.Throttled, s.WCU, s.RCU)
+	return fmt.Sprintf("operations %d, attempts %d (SDK retries %d), transaction conflicts %d, write conflicts %d, throttled %d, WCU %.0f, RCU %.0f; unmodelled local time a call mean %v max %v",
+		s.Operations, s.Attempts, s.SDKRetries(), s.TxConflicts, s.WriteConflicts, s.Throttled, s.WCU, s.RCU,
+		s.MeanLocal().Round(10*time.Microsecond), s.MaxLocal.Round(time.Millisecond))
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -214,5 +216,101 @@ func TestPartitionThrottling(t *testing.T) {
 	clk.advance(time.Second)
 	if err := put(retrying, "P#hot", 2001); err != nil {
 		t.Errorf("a second later: %v", err)
+	}
+}
+
+// TestSlowdown: with Slowdown k the model's world runs k times slower than wall time. A call's
+// Latency of 1 ms takes k ms of wall time and its hold lasts as long, so a transaction sent
+// while another is in that call conflicts; a partition's bucket refills at its rate per model
+// second (50 WCU at k = 1000: one unit per 20 s of wall time), so writes past it stay refused
+// for the rest of the test; and Pause(d) waits d × k. The bounds only need the machine not to
+// stall for a whole held second.
+func TestSlowdown(t *testing.T) {
+	const k = 1000
+	m := &faithful.Model{WCU: 50, RCU: 3000, Latency: time.Millisecond, Slowdown: k}
+	if m.Wall(time.Millisecond) != time.Second || m.InModel(time.Second) != time.Millisecond {
+		t.Errorf("Wall(1ms) = %v, InModel(1s) = %v; want 1s and 1ms", m.Wall(time.Millisecond), m.InModel(time.Second))
+	}
+	cfg := dynamotest.Config(t, dynamotest.Options{})
+	table := cfg.Table
+	c := clientOn(t, cfg, m, 1)
+	ctx := context.Background()
+
+	// A hold of 1 ms model time is a second of wall time.
+	first := make(chan error, 1)
+	begin := time.Now()
+	go func() {
+		_, err := c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{add(table, "P#hot", "COUNTER")}})
+		first <- err
+	}()
+	for m.Stats().Attempts == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	_, err := c.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{add(table, "P#hot", "COUNTER")}})
+	var tce *types.TransactionCanceledException
+	if !errors.As(err, &tce) || aws.ToString(tce.CancellationReasons[0].Code) != "TransactionConflict" {
+		t.Errorf("a transaction during the first one's dilated hold: %v, want TransactionConflict", err)
+	}
+	if err := <-first; err != nil {
+		t.Fatalf("first transaction: %v", err)
+	}
+	if took := time.Since(begin); took < time.Second {
+		t.Errorf("a call with 1 ms Latency at slowdown %d took %v of wall time, want ≥ 1s", k, took)
+	}
+	if s := m.Stats(); s.Calls != 1 {
+		t.Errorf("%d calls reached DynamoDB Local, want 1 (the conflicting one never does)", s.Calls)
+	}
+
+	// 50 WCU: the bucket (one second's worth) has 48 left after the transaction's 2 units; 48
+	// writes pass, then refusals, however long the machine takes (20 s of wall time per unit).
+	put := func(i int) error {
+		_, err := c.UpdateItem(ctx, &dynamodb.UpdateItemInput{TableName: &table, Key: key("P#hot", fmt.Sprint(i)),
+			UpdateExpression: aws.String("SET v = :v"), ExpressionAttributeValues: map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: "1"}}})
+		return err
+	}
+	m.Latency = 0 // the writes below need not wait a second each
+	accepted := 0
+	for i := range 100 {
+		if put(i) != nil {
+			break
+		}
+		accepted++
+	}
+	time.Sleep(200 * time.Millisecond) // 10 units at k = 1 ; 0.01 at k = 1000
+	var pte *types.ProvisionedThroughputExceededException
+	if err := put(1000); accepted != 48 || !errors.As(err, &pte) {
+		t.Errorf("%d writes accepted, then after 200 ms of wall time: %v; want 48, then still refused", accepted, err)
+	}
+
+	t0 := time.Now()
+	if err := m.Pause(ctx, 300*time.Microsecond); err != nil || time.Since(t0) < 300*time.Millisecond {
+		t.Errorf("Pause(300µs) at slowdown %d: %v after %v, want ≥ 300ms", k, err, time.Since(t0))
+	}
+	cancelled, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer cancel()
+	if err := m.Pause(cancelled, time.Second); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Pause past its context's deadline: %v, want DeadlineExceeded", err)
+	}
+}
+
+// TestArrivals: 10,000 arrivals at 50 a second span about 200 s, and they come in bursts as a
+// Poisson process does: the share of gaps under a 15 ms hold is 1 − e^(−0.75) ≈ 53% (evenly
+// spaced arrivals, 20 ms apart, would have none).
+func TestArrivals(t *testing.T) {
+	at := faithful.Arrivals(50, 10000, 1)
+	if at[0] != 0 || !slices.IsSorted(at) {
+		t.Fatalf("arrivals start at %v, sorted %v: want from 0, in order", at[0], slices.IsSorted(at))
+	}
+	if span := at[len(at)-1].Seconds(); span < 195 || span > 205 {
+		t.Errorf("10,000 arrivals at 50/s span %.1fs, want about 200s", span)
+	}
+	near := 0
+	for i := 1; i < len(at); i++ {
+		if at[i]-at[i-1] < 15*time.Millisecond {
+			near++
+		}
+	}
+	if share := float64(near) / float64(len(at)-1); math.Abs(share-(1-math.Exp(-0.75))) > 0.03 {
+		t.Errorf("%.1f%% of gaps under 15 ms, want about 52.8%%", 100*share)
 	}
 }

@@ -19,12 +19,15 @@ import (
 )
 
 // TestLoadHotCounter measures the ceiling of one hot item under the model, apart from the
-// rest of a booking (TANDEM_LOAD=1 only; `make load-test`): 50 transactions a second for
-// TANDEM_LOAD_SECONDS (20), each adding to a shared counter and writing an item of its own,
+// rest of a booking (TANDEM_LOAD=1 only; `make load-test`): 50 transactions a second (Poisson
+// arrivals, faithful.Arrivals) for TANDEM_LOAD_SECONDS (20), each adding to a shared counter
+// and writing an item of its own,
 // retried on TransactionConflict as Tandem's store does (5 tries 5–85 ms apart, then up to 7
 // rounds of jittered exponential pauses). Once with one counter (today's budget counter), once
 // with the counter split into 16 shards, a transaction drawing on a random one (the sharded
-// design in README, "Scale"). Prints LOAD| lines.
+// design in README, "Scale"). Time dilated by TANDEM_LOAD_SLOWDOWN (20, as the booking load
+// tests; Model.Slowdown): dispatched at 50/k a wall second, pauses through Model.Pause, times
+// reported in model time. Prints LOAD| lines.
 func TestLoadHotCounter(t *testing.T) {
 	if os.Getenv("TANDEM_LOAD") != "1" {
 		t.Skip("load test: TANDEM_LOAD=1 (make load-test)")
@@ -33,9 +36,13 @@ func TestLoadHotCounter(t *testing.T) {
 	if v, err := strconv.Atoi(os.Getenv("TANDEM_LOAD_SECONDS")); err == nil && v > 0 {
 		secs = min(v, 20)
 	}
+	slowdown := 20.0
+	if v, err := strconv.Atoi(os.Getenv("TANDEM_LOAD_SLOWDOWN")); err == nil && v >= 1 {
+		slowdown = float64(v)
+	}
 	for _, shards := range []int{1, 16} {
 		m := faithful.New()
-		m.Latency, m.MaxInFlight = 15*time.Millisecond, 4
+		m.Latency, m.MaxInFlight, m.Slowdown = 15*time.Millisecond, 8, slowdown
 		c, table := client(t, m, 0)
 		ctx := context.Background()
 		const rate = 50
@@ -47,10 +54,10 @@ func TestLoadHotCounter(t *testing.T) {
 			took    []time.Duration
 			wg      sync.WaitGroup
 		)
-		tick := time.NewTicker(time.Second / rate)
+		arrivals := faithful.Arrivals(rate, n, uint64(shards))
 		begin := time.Now()
 		for i := range n {
-			<-tick.C
+			time.Sleep(time.Until(begin.Add(m.Wall(arrivals[i]))))
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -70,14 +77,14 @@ func TestLoadHotCounter(t *testing.T) {
 						if !errors.As(err, &tce) {
 							break rounds
 						}
-						time.Sleep(time.Duration(5+rand.IntN(20*(try+1))) * time.Millisecond)
+						_ = m.Pause(ctx, time.Duration(5+rand.IntN(20*(try+1)))*time.Millisecond)
 					}
-					time.Sleep(time.Duration(rand.Int64N(int64(20*time.Millisecond)<<min(round, 6))) + time.Millisecond)
+					_ = m.Pause(ctx, time.Duration(rand.Int64N(int64(20*time.Millisecond)<<min(round, 6)))+time.Millisecond)
 				}
 				mu.Lock()
 				defer mu.Unlock()
 				tries = append(tries, attempts)
-				took = append(took, time.Since(t0))
+				took = append(took, m.InModel(time.Since(t0)))
 				if err == nil {
 					ok++
 				} else {
@@ -85,8 +92,7 @@ func TestLoadHotCounter(t *testing.T) {
 				}
 			}()
 		}
-		tick.Stop()
-		dispatched := time.Since(begin)
+		dispatched := m.InModel(time.Since(begin))
 		wg.Wait()
 		slices.Sort(tries)
 		slices.Sort(took)
@@ -105,8 +111,8 @@ func TestLoadHotCounter(t *testing.T) {
 			v, _ := strconv.Atoi(it["n"].(*types.AttributeValueMemberN).Value)
 			sum += v
 		}
-		line := fmt.Sprintf("hot counter, %d shard(s): %d transactions dispatched in %.1fs (%.1f/s); committed %d (%.2f%%), gave up %d; attempts per transaction mean %.2f p99 %d; time p50 %v p99 %v; counter sum %d; model: %v",
-			shards, n, dispatched.Seconds(), float64(n)/dispatched.Seconds(), ok, 100*float64(ok)/float64(n), bad,
+		line := fmt.Sprintf("hot counter, %d shard(s), slowdown %v: %d transactions dispatched in %.1fs model time (%.1f/s); committed %d (%.2f%%), gave up %d; attempts per transaction mean %.2f p99 %d; time p50 %v p99 %v; counter sum %d; model: %v",
+			shards, slowdown, n, dispatched.Seconds(), float64(n)/dispatched.Seconds(), ok, 100*float64(ok)/float64(n), bad,
 			float64(total)/float64(n), tries[len(tries)*99/100], took[len(took)/2].Round(time.Millisecond), took[len(took)*99/100].Round(time.Millisecond), sum, m.Stats())
 		fmt.Println("LOAD| " + line)
 		t.Log(line)
