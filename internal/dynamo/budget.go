@@ -538,7 +538,7 @@ func (s *Store) RebalanceBudget(ctx context.Context, org string, budget *tandem.
 				done++
 				break
 			}
-			if err := backoff(ctx, min(round+1, 4)); err != nil {
+			if err := s.backoff(ctx, min(round+1, 4)); err != nil {
 				return done, err
 			}
 		}

@@ -639,7 +639,7 @@ func (s *Store) PutSettings(ctx context.Context, org string, st *tandem.OrgSetti
 		if !errors.As(err, &tcf) || round == contentionRounds {
 			break
 		}
-		if err := backoff(ctx, round+1); err != nil {
+		if err := s.backoff(ctx, round+1); err != nil {
 			return err
 		}
 	}
