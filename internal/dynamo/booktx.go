@@ -150,7 +150,7 @@ func (s *Store) Book(ctx context.Context, r BookRequest) (replay *IdemRecord, er
 		if n > 0 {
 			token = requestToken(token, "budget", strconv.Itoa(n))
 		}
-		return s.commitPatient(ctx, tx, token)
+		return s.commitPatient(ctx, tx, token, contentionRounds)
 	})
 	if failed == nil {
 		if errors.Is(err, ErrRulesChanged) { // a rebalance guarded by the rules failed

@@ -647,23 +647,32 @@ func (s *Store) ImportBudgetUsage(ctx context.Context, org, batch string, usage 
 // one item at the same time cancel one another (TransactionConflict), so at a Monday
 // morning's rate most first attempts collide (README, "Scale"). commit's own 5 tries span
 // 0.1–0.2 s; commitPatient, used by Book and BookSeat, runs the same transaction again for
-// up to contentionRounds more rounds after exponentially growing, jittered pauses, as AWS
-// advises for TransactionConflict, before answering the conflict.
+// up to rounds more rounds after exponentially growing, jittered pauses, as AWS advises for
+// TransactionConflict, before answering the conflict. The budget's usage counters are sharded
+// (above), so a booking rarely needs more than one round; a circle's busy entry is still one
+// item that every seat and waitlist place of a rush writes, so BookSeat waits longer
+// (circleContentionRounds): the load test's 300-learner rush, at about 50 commits a second
+// on that item, needs some 6 s to drain.
 
-// contentionRounds is how many more times commitPatient runs a transaction that kept
+// contentionRounds is how many more times commitPatient runs a booking's transaction that kept
 // colliding: with pauses up to 20 ms × 2^(n−1) (at most 1.28 s), about 2.5 s in all at worst.
 const contentionRounds = 7
 
-// commitPatient is commit, run again while the transaction only collided with concurrent ones
-// (ErrContended). Each round has its own ClientRequestToken (derived from token).
-func (s *Store) commitPatient(ctx context.Context, tx *txBuilder, token string) (*failure, error) {
+// circleContentionRounds is contentionRounds for a circle's seats and waitlist places: 7 more
+// pauses of up to 1.28 s, about 11.5 s in all at worst (API Gateway answers 503 at 30 s).
+const circleContentionRounds = 14
+
+// commitPatient is commit, run again for up to rounds more rounds while the transaction only
+// collided with concurrent ones (ErrContended). Each round has its own ClientRequestToken
+// (derived from token).
+func (s *Store) commitPatient(ctx context.Context, tx *txBuilder, token string, rounds int) (*failure, error) {
 	for round := 0; ; round++ {
 		t := token
 		if t != "" && round > 0 {
 			t = requestToken(token, "round", strconv.Itoa(round))
 		}
 		failed, err := s.commit(ctx, tx, t)
-		if failed != nil || !errors.Is(err, ErrContended) || round == contentionRounds {
+		if failed != nil || !errors.Is(err, ErrContended) || round == rounds {
 			return failed, err
 		}
 		if err := s.backoff(ctx, round+1); err != nil {

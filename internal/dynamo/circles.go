@@ -225,7 +225,7 @@ func (s *Store) BookSeat(ctx context.Context, r SeatRequest) (_ SeatResult, err 
 			if err != nil {
 				return nil, err
 			}
-			return s.commitPatient(ctx, tx, requestToken(s.table, b.OrgID, b.ID, call, mode, strconv.Itoa(attempt), strconv.Itoa(n)))
+			return s.commitPatient(ctx, tx, requestToken(s.table, b.OrgID, b.ID, call, mode, strconv.Itoa(attempt), strconv.Itoa(n)), circleContentionRounds)
 		}
 		var failed *failure
 		if mode == "wait" {
