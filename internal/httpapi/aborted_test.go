@@ -4,17 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/tandemhq/tandem/internal/dynamo"
 	"github.com/tandemhq/tandem/internal/metrics"
 	"github.com/tandemhq/tandem/internal/obs/obstest"
 )
@@ -31,13 +27,14 @@ func TestAbortedRequestIsNoServerError(t *testing.T) {
 	rt := newRouter(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 
 	// The SDK fails the call on the cancelled context before sending anything, so the
-	// endpoint need not answer.
-	client := dynamodb.New(dynamodb.Options{Region: "eu-west-1", BaseEndpoint: aws.String("http://127.0.0.1:9"),
-		Credentials: credentials.NewStaticCredentialsProvider("k", "s", "")})
+	// endpoint need not answer. (Only internal/dynamo imports the DynamoDB SDK: the real store.)
+	store, err := dynamo.New(context.Background(), dynamo.Config{Table: "t", Endpoint: "http://127.0.0.1:9", Region: "eu-west-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	storeCall := func(ctx context.Context) error {
-		_, err := client.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String("t"),
-			Key: map[string]types.AttributeValue{"PK": &types.AttributeValueMemberS{Value: "p"}, "SK": &types.AttributeValueMemberS{Value: "s"}}})
-		return fmt.Errorf("Store.GetExpert(%q): %w", "e-1", err)
+		_, err := store.GetExpert(ctx, "acme", "e-1")
+		return err
 	}
 	started := make(chan struct{})
 	rt.handlePublic("GET /v1/slow", func(w http.ResponseWriter, r *http.Request) error {
