@@ -133,7 +133,9 @@ export interface paths {
          * Book a session (learner role), idempotent by key
          * @description One transaction locks the expert's and the learner's time, so a double booking cannot
          *     commit. Repeating a request with the same Idempotency-Key and body answers the original
-         *     response (with Idempotent-Replayed: true); the same key with another body is 422.
+         *     response (with Idempotent-Replayed: true), even after the booking was since confirmed,
+         *     moved or cancelled (GET the booking for what it is now); the same key with another body
+         *     is 422. A key that made a booking stays bound to it for as long as the booking exists.
          *     An expert in approval mode gets a pending booking that holds the slot for 48 hours.
          *
          *     A session type with more than one seat is a group session (circle): the first learner
@@ -4035,6 +4037,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             500: components["responses"]["Internal"];
         };
