@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -40,7 +41,7 @@ func checkInputs(pattern string, r *http.Request) error {
 		}
 		v.Check(tandem.ValidID(val), name, tandem.IDRule)
 	}
-	if rules := queryRules[pattern]; rules != nil {
+	if rules := queryRules()[pattern]; rules != nil {
 		q, err := url.ParseQuery(r.URL.RawQuery)
 		if err != nil {
 			v.Add("query", "is not a valid query string")
@@ -108,31 +109,33 @@ func sortedKeys(q url.Values) []string {
 type queryRule func(string) string
 
 // queryRules are the query parameters each route documents in openapi.yaml (a test holds the
-// two equal) with the rule of each.
-var queryRules = map[string]map[string]queryRule{
-	"GET /v1/experts": {
-		"topic": textParam(100), "language": textParam(8), "q": textParam(100),
-		"cursor": cursorParam, "limit": limitParam,
-	},
-	"GET /v1/experts/{expertId}/slots": {
-		"from": instantOrDateParam, "to": instantOrDateParam, "sessionType": textParam(40), "tz": zoneParam,
-	},
-	"GET /v1/bookings": {
-		"as": enumParam("learner", "expert"), "when": enumParam("upcoming", "past"),
-		"cursor": cursorParam, "limit": limitParam,
-	},
-	"GET /v1/experts/{expertId}/reviews": {"cursor": cursorParam, "limit": limitParam},
-	"GET /v1/requests":                   {"cursor": cursorParam, "limit": limitParam},
-	"GET /v1/requests/board":             {"cursor": cursorParam, "limit": limitParam},
-	"GET /v1/programs":                   {"status": enumParam("enrolling", "published", "archived")},
-	"GET /v1/reports/utilization": {
-		"from": monthParam, "to": monthParam,
-		"groupBy": enumParam("month", "department", "expert"), "format": enumParam("json", "csv"),
-	},
-	"GET /v1/reports/connections": {"from": monthParam, "to": monthParam},
-	"GET /v1/reports/mentorships": {"format": enumParam("json", "csv")},
-	"GET /v1/notifications":       {"cursor": cursorParam, "unread": enumParam("true", "false")},
-}
+// two equal) with the rule of each; built on first use, not at init (`make coldstart`).
+var queryRules = sync.OnceValue(func() map[string]map[string]queryRule {
+	return map[string]map[string]queryRule{
+		"GET /v1/experts": {
+			"topic": textParam(100), "language": textParam(8), "q": textParam(100),
+			"cursor": cursorParam, "limit": limitParam,
+		},
+		"GET /v1/experts/{expertId}/slots": {
+			"from": instantOrDateParam, "to": instantOrDateParam, "sessionType": textParam(40), "tz": zoneParam,
+		},
+		"GET /v1/bookings": {
+			"as": enumParam("learner", "expert"), "when": enumParam("upcoming", "past"),
+			"cursor": cursorParam, "limit": limitParam,
+		},
+		"GET /v1/experts/{expertId}/reviews": {"cursor": cursorParam, "limit": limitParam},
+		"GET /v1/requests":                   {"cursor": cursorParam, "limit": limitParam},
+		"GET /v1/requests/board":             {"cursor": cursorParam, "limit": limitParam},
+		"GET /v1/programs":                   {"status": enumParam("enrolling", "published", "archived")},
+		"GET /v1/reports/utilization": {
+			"from": monthParam, "to": monthParam,
+			"groupBy": enumParam("month", "department", "expert"), "format": enumParam("json", "csv"),
+		},
+		"GET /v1/reports/connections": {"from": monthParam, "to": monthParam},
+		"GET /v1/reports/mentorships": {"format": enumParam("json", "csv")},
+		"GET /v1/notifications":       {"cursor": cursorParam, "unread": enumParam("true", "false")},
+	}
+})
 
 func textParam(max int) queryRule {
 	return func(s string) string {

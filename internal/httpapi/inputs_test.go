@@ -227,7 +227,7 @@ func TestQueryRulesEqualTheDocument(t *testing.T) {
 		}
 	}
 	fromRules := map[string][]string{}
-	for pattern, rules := range queryRules {
+	for pattern, rules := range queryRules() {
 		for name := range rules {
 			fromRules[pattern] = append(fromRules[pattern], name)
 		}

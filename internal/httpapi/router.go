@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/tandemhq/tandem/internal/obs"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -28,12 +29,13 @@ type Router struct {
 	routes   []route
 	patterns []string
 	log      *slog.Logger
+	split    sync.Once // routes' segments, on the first request (not at init: `make coldstart`)
 }
 
 // route is one registered pattern split into its parts.
 type route struct {
 	pattern, method string
-	segs            []string // literal segments, or "{name}" for a wildcard
+	segs            []string // literal segments, or "{name}" for a wildcard (split on first use)
 	h               http.HandlerFunc
 }
 
@@ -44,6 +46,12 @@ func newRouter(log *slog.Logger) *Router {
 // match finds the route for r: the most specific pattern whose path and method match, with
 // its wildcards' values; or none, with the methods the path allows (405 when there are some).
 func (rt *Router) match(r *http.Request) (found *route, values []string, allow []string) {
+	rt.split.Do(func() {
+		for i := range rt.routes {
+			_, path, _ := strings.Cut(rt.routes[i].pattern, " ")
+			rt.routes[i].segs = strings.Split(path[1:], "/")
+		}
+	})
 	path := r.URL.EscapedPath()
 	if !strings.HasPrefix(path, "/") {
 		return nil, nil, nil
@@ -158,8 +166,8 @@ func (rt *Router) handlePublic(pattern string, h handlerFunc) {
 
 func (rt *Router) register(pattern string, h handlerFunc) {
 	rt.patterns = append(rt.patterns, pattern)
-	method, path, _ := strings.Cut(pattern, " ")
-	rt.routes = append(rt.routes, route{pattern: pattern, method: method, segs: strings.Split(path[1:], "/"),
+	method, _, _ := strings.Cut(pattern, " ")
+	rt.routes = append(rt.routes, route{pattern: pattern, method: method,
 		h: func(w http.ResponseWriter, r *http.Request) {
 			w = &responder{ResponseWriter: w, req: r} // lets writeJSON render a failure as a problem
 			if err := h(w, r); err != nil {
