@@ -96,7 +96,13 @@ func TestAbortedRequestIsNoServerError(t *testing.T) {
 	if l := lines[1]; l["status"] != 499.0 || l["code"] != "client_closed_request" || l["level"] != "INFO" {
 		t.Errorf("request line %v, want status 499 and code client_closed_request", l)
 	}
-	ms := linesWith(t, &emf, lines[1]["requestId"].(string))
+	// The metrics are put after the request line (the same deferred call): wait for them.
+	var ms []map[string]any
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if ms = linesWith(t, &emf, lines[1]["requestId"].(string)); len(ms) > 0 {
+			break
+		}
+	}
 	if len(ms) != 1 || ms[0]["ClientClosed"] != 1.0 || ms[0]["ServerErrors"] != nil || ms[0]["Refusals"] != nil {
 		t.Errorf("metrics %v, want ClientClosed only", ms)
 	}
