@@ -314,33 +314,45 @@ func (g *groupState) split(capMin, minutes, home int) ([]budgetPart, bool) {
 // readGroup reads a group's shards and unsharded counter (one strongly consistent Query).
 func (s *Store) readGroup(ctx context.Context, org, base string) (*groupState, error) {
 	g := &groupState{}
-	p := dynamodb.NewQueryPaginator(s.client, &dynamodb.QueryInput{TableName: &s.table, ConsistentRead: aws.Bool(true),
+	err := s.eachBudgetItem(ctx, org, base, base+"#S~", true, func(it *budgetUsageItem) {
+		switch got, shard := splitShardSK(it.SK); {
+		case got != base: // another department whose name starts with this one's
+		case shard < 0:
+			g.legacy, g.hasLegacy = it.UsedMin, true
+		default:
+			g.used[shard], g.exists[shard], g.loads[shard] = it.UsedMin, true, it.LoadMin
+			if it.LoadMin != nil {
+				g.load[shard] = *it.LoadMin
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// eachBudgetItem calls each with every usage item of the org's budget partition whose sort
+// key is between lo and hi (one Query, its pages).
+func (s *Store) eachBudgetItem(ctx context.Context, org, lo, hi string, consistent bool, each func(*budgetUsageItem)) error {
+	p := dynamodb.NewQueryPaginator(s.client, &dynamodb.QueryInput{TableName: &s.table, ConsistentRead: aws.Bool(consistent),
 		KeyConditionExpression: aws.String("PK = :pk AND SK BETWEEN :lo AND :hi"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": strAttr(budgetPK(org)),
-			":lo": strAttr(base), ":hi": strAttr(base + "#S~")}})
+			":lo": strAttr(lo), ":hi": strAttr(hi)}})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, translate(err, "")
+			return translate(err, "")
 		}
 		for _, raw := range page.Items {
 			var it budgetUsageItem
 			if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
-				return nil, err
+				return err
 			}
-			switch got, shard := splitShardSK(it.SK); {
-			case got != base: // another department whose name starts with this one's
-			case shard < 0:
-				g.legacy, g.hasLegacy = it.UsedMin, true
-			default:
-				g.used[shard], g.exists[shard], g.loads[shard] = it.UsedMin, true, it.LoadMin
-				if it.LoadMin != nil {
-					g.load[shard] = *it.LoadMin
-				}
-			}
+			each(&it)
 		}
 	}
-	return g, nil
+	return nil
 }
 
 // rebalance sets every shard's load of a capped group so that the group is sound and its
@@ -572,32 +584,21 @@ func (s *Store) LoadBudgetUsage(ctx context.Context, org string, periods []strin
 	if len(periods) == 0 {
 		return out, nil
 	}
-	p := dynamodb.NewQueryPaginator(s.client, &dynamodb.QueryInput{TableName: &s.table,
-		KeyConditionExpression: aws.String("PK = :pk AND SK BETWEEN :lo AND :hi"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": strAttr(budgetPK(org)),
-			":lo": strAttr(periods[0] + "#"), ":hi": strAttr(periods[len(periods)-1] + "#~")}})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, translate(err, "")
+	err = s.eachBudgetItem(ctx, org, periods[0]+"#", periods[len(periods)-1]+"#~", false, func(it *budgetUsageItem) {
+		base, _ := splitShardSK(it.SK)
+		period, rest, _ := strings.Cut(base, "#")
+		i, ok := index[period]
+		if !ok {
+			return // a period of another kind (the budget's period changed) or between ours
 		}
-		for _, raw := range page.Items {
-			var it budgetUsageItem
-			if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
-				return nil, err
-			}
-			base, _ := splitShardSK(it.SK)
-			period, rest, _ := strings.Cut(base, "#")
-			i, ok := index[period]
-			if !ok {
-				continue // a period of another kind (the budget's period changed) or between ours
-			}
-			if dept, ok := strings.CutPrefix(rest, "DEPT#"); ok {
-				out[i].Departments[dept] += it.UsedMin
-			} else if rest == "ORG" {
-				out[i].OrgMin += it.UsedMin
-			}
+		if dept, ok := strings.CutPrefix(rest, "DEPT#"); ok {
+			out[i].Departments[dept] += it.UsedMin
+		} else if rest == "ORG" {
+			out[i].OrgMin += it.UsedMin
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -642,17 +643,16 @@ func (s *Store) ImportBudgetUsage(ctx context.Context, org, batch string, usage 
 	return err
 }
 
-// Hot items. With a budget set, every booking of the org updates the same usage counters, and
-// every seat and waitlist place of a circle its busy entry; in DynamoDB two transactions on
-// one item at the same time cancel one another (TransactionConflict), so at a Monday
-// morning's rate most first attempts collide (README, "Scale"). commit's own 5 tries span
-// 0.1–0.2 s; commitPatient, used by Book and BookSeat, runs the same transaction again for
-// up to rounds more rounds after exponentially growing, jittered pauses, as AWS advises for
-// TransactionConflict, before answering the conflict. The budget's usage counters are sharded
-// (above), so a booking rarely needs more than one round; a circle's busy entry is still one
-// item that every seat and waitlist place of a rush writes, so BookSeat waits longer
-// (circleContentionRounds): the load test's 300-learner rush, at about 50 commits a second
-// on that item, needs some 6 s to drain.
+// Hot items. In DynamoDB two transactions on one item at the same time cancel one another
+// (TransactionConflict). With a budget set, every booking of an org draws on its budget
+// groups, which is why their usage is sharded (above); every seat and waitlist place of a
+// circle still updates its busy entry, so a crowd opening a circle collides on it (README,
+// "Scale"). commit's own 5 tries span 0.1–0.2 s; commitPatient, used by Book and BookSeat,
+// runs the same transaction again for up to rounds more rounds after exponentially growing,
+// jittered pauses, as AWS advises for TransactionConflict, before answering the conflict. A
+// booking rarely needs more than one round now; BookSeat waits longer
+// (circleContentionRounds): the load test's 300-learner rush drains at some 50 commits a
+// second on the busy entry, and even so 23 of 300 gave up (README, "Scale", "Measured").
 
 // contentionRounds is how many more times commitPatient runs a booking's transaction that kept
 // colliding: with pauses up to 20 ms × 2^(n−1) (at most 1.28 s), about 2.5 s in all at worst.
