@@ -55,7 +55,7 @@ func (z *zones) lookup(tzid string) zoneResult {
 	if loc := iana(tzid); loc != nil {
 		return zoneResult{loc: loc}
 	}
-	if name, ok := windowsZones[tzid]; ok {
+	if name, ok := windowsZones()[tzid]; ok {
 		if loc := iana(name); loc != nil {
 			return zoneResult{loc: loc}
 		}
