@@ -267,12 +267,7 @@ func TestCircleListingJoinAndDissolve(t *testing.T) {
 // leave, and leaving twice is harmless.
 func TestWaitlistSequentialOrderAndLeaving(t *testing.T) {
 	f := newCircleFixture(t)
-	var circleID string
-	for i := range 4 {
-		var b bookingJSON
-		f.book(learner(i), fmt.Sprintf("seq-seat-%02d", i), seatBody(wed0900, false)).decode(t, &b)
-		circleID = b.CircleID
-	}
+	circleID := f.fillCircle(t, "seq")
 	for i := 10; i < 14; i++ {
 		if res := f.book(learner(i), fmt.Sprintf("seq-wait-%02d", i), seatBody(wed0900, true)); res.Status != 202 {
 			t.Fatalf("waitlist %d: %d %s", i, res.Status, res.Body)
@@ -625,12 +620,7 @@ func TestCircleEmptiedByItsWaitlistDissolves(t *testing.T) {
 // to the function first); a request without a stamp takes its arrival at the function.
 func TestWaitlistFollowsGatewayArrival(t *testing.T) {
 	f := newCircleFixture(t)
-	var circleID string
-	for i := range 4 {
-		var b bookingJSON
-		f.book(learner(i), fmt.Sprintf("gw-seat-%02d", i), seatBody(wed0900, false)).decode(t, &b)
-		circleID = b.CircleID
-	}
+	circleID := f.fillCircle(t, "gw")
 	stamp := time.Now().Add(-time.Minute).Truncate(time.Millisecond)
 	for _, j := range []struct {
 		learner int
@@ -659,4 +649,17 @@ func TestWaitlistFollowsGatewayArrival(t *testing.T) {
 		t.Errorf("waitlist %v, want %v (gateway arrival, then learner id; unstamped last)", got, want)
 	}
 	checkBookingInvariants(t, itemsOf(t, f), f.clock())
+}
+
+// fillCircle books the four seats of the circle at wed0900 (learners 0-3, keys
+// <prefix>-seat-NN) and returns its id.
+func (f *fixture) fillCircle(t *testing.T, prefix string) string {
+	t.Helper()
+	var circleID string
+	for i := range 4 {
+		var b bookingJSON
+		f.book(learner(i), fmt.Sprintf("%s-seat-%02d", prefix, i), seatBody(wed0900, false)).decode(t, &b)
+		circleID = b.CircleID
+	}
+	return circleID
 }

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -74,12 +73,7 @@ func TestReplayAnswersWhatItAnsweredThen(t *testing.T) {
 // body with the key is refused.
 func TestWaitlistReplayAfterASeatFreed(t *testing.T) {
 	f := newCircleFixture(t)
-	var circleID string
-	for i := range 4 {
-		var b bookingJSON
-		f.book(learner(i), fmt.Sprintf("wr-seat-%02d", i), seatBody(wed0900, false)).decode(t, &b)
-		circleID = b.CircleID
-	}
+	circleID := f.fillCircle(t, "wr")
 	const key = "wr-wait-0010"
 	first := f.book(learner(10), key, seatBody(wed0900, true))
 	if first.Status != 202 {
