@@ -117,7 +117,9 @@
 // take it, and say why: busy at that time (busy), at their cap (active_limit), over budget
 // (budget). The store carries out each decision in one transaction conditioned on what was
 // read (dynamo.Store.OfferSeat, SkipWaiter, DissolveEmpty) and reports only whether that
-// still held ("stale": read again and re-decide). The last learner leaving the waitlist of a
+// still held ("stale": read again and re-decide). Places a crowd queued and nobody has
+// counted yet (dynamo.Store.FoldWaitlist) are counted before each decision, so the first in
+// line is the first to arrive, whenever their place was written. The last learner leaving the waitlist of a
 // circle nobody holds a seat in dissolves it; calling a circle off skips everyone waiting
 // (cancelled) and cancels every live seat as the expert.
 // A live seat given up (cancelled, declined, lapsed) dissolves its circle when it was the last

@@ -80,19 +80,21 @@ func offerID(circleID, key string) string {
 // and repeatedly: it stops when no seat is free or nobody waits, and dissolves the circle
 // when nobody holds a seat and nobody waits. It returns the offers made.
 //
-// Round trips: the settings (budget), the circle's facts and the first place in parallel;
-// then per offer the counts, one write; and the counts with the next place, in parallel.
+// Places still queued (dynamo.Store.FoldWaitlist) are counted before anyone is offered a
+// seat, so the first in line is offered first even if their place was written last.
+//
+// Round trips: the settings (budget) and the circle's facts in parallel; then per offer the
+// counts, the first place and the queue (counted when it is not empty) in parallel, and one
+// write.
 func (s *Service) PromoteWaitlist(ctx context.Context, org, circleID string) (_ []*tandem.Booking, err error) {
 	defer tandem.Wrap(&err, "booking.PromoteWaitlist(%q)", circleID)
 	var (
 		settings tandem.OrgSettings
 		c        *tandem.Circle
-		first    []tandem.Waiter
 		g        errgroup.Group
 	)
 	g.Go(func() (err error) { settings, err = s.store.GetSettings(ctx, org); return err })
 	g.Go(func() (err error) { c, err = s.store.CircleFacts(ctx, org, circleID); return err })
-	g.Go(func() (err error) { first, err = s.store.Waitlist(ctx, org, circleID, 1); return err })
 	if err := g.Wait(); err != nil {
 		if tandem.ErrorCode(err) == tandem.ENotFound {
 			return nil, nil // dissolved
@@ -101,13 +103,16 @@ func (s *Service) PromoteWaitlist(ctx context.Context, org, circleID string) (_ 
 	}
 	var offered []*tandem.Booking
 	for attempt := 0; attempt < 50; attempt++ {
-		var g errgroup.Group
-		if attempt > 0 {
-			g.Go(func() (err error) { first, err = s.store.Waitlist(ctx, org, circleID, 1); return err })
-		}
+		var (
+			g       errgroup.Group
+			first   []tandem.Waiter
+			counted bool
+		)
+		g.Go(func() (err error) { first, err = s.store.Waitlist(ctx, org, circleID, 1); return err })
+		g.Go(func() (err error) { counted, err = s.store.FoldWaitlist(ctx, c); return err })
 		err := s.store.CircleCounts(ctx, c)
 		errList := g.Wait()
-		if tandem.ErrorCode(err) == tandem.ENotFound {
+		if tandem.ErrorCode(err) == tandem.ENotFound || tandem.ErrorCode(errList) == tandem.ENotFound {
 			return offered, nil
 		}
 		if err == nil {
@@ -115,6 +120,9 @@ func (s *Service) PromoteWaitlist(ctx context.Context, org, circleID string) (_ 
 		}
 		if err != nil {
 			return offered, err
+		}
+		if counted {
+			continue // the counts and the first in line were read before the queue was counted
 		}
 		switch decideNext(c, first) {
 		case stop:

@@ -297,6 +297,12 @@ var ErrContended = errors.New("transaction contended by concurrent ones")
 // happy path is exactly one call. It returns the first failed condition, if any, with its
 // explanation as the error (so a caller that does not look at the failure still answers it).
 func (s *Store) commit(ctx context.Context, tx *txBuilder, token string) (*failure, error) {
+	return s.commitTries(ctx, tx, token, 5)
+}
+
+// commitTries is commit with at most tries attempts through conflicts (commit's 5; a waitlist
+// fold tries once, since whoever it collided with has likely counted its places already).
+func (s *Store) commitTries(ctx context.Context, tx *txBuilder, token string, tries int) (*failure, error) {
 	if tx.err != nil {
 		return nil, tx.err
 	}
@@ -319,11 +325,14 @@ func (s *Store) commit(ctx context.Context, tx *txBuilder, token string) (*failu
 			case "ConditionalCheckFailed":
 				f := &failure{kind: tx.kinds[i], old: r.Item}
 				return f, explainCause(f, err)
-			case "TransactionConflict":
+			case "TransactionConflict", "ThrottlingError":
+				// A partition over its throughput is retried like a collision: after a pause
+				// (AWS: "retry with exponential backoff"); the SDK's retryer does not retry a
+				// cancelled transaction.
 				contended = true
 			}
 		}
-		if !contended || attempt == 4 {
+		if !contended || attempt >= tries-1 {
 			if contended {
 				err = fmt.Errorf("%w: %w", ErrContended, err)
 			}

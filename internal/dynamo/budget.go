@@ -650,16 +650,18 @@ func (s *Store) ImportBudgetUsage(ctx context.Context, org, batch string, usage 
 // "Scale"). commit's own 5 tries span 0.1–0.2 s; commitPatient, used by Book and BookSeat,
 // runs the same transaction again for up to rounds more rounds after exponentially growing,
 // jittered pauses, as AWS advises for TransactionConflict, before answering the conflict. A
-// booking rarely needs more than one round now; BookSeat waits longer
-// (circleContentionRounds): the load test's 300-learner rush drains at some 50 commits a
-// second on the busy entry, and even so 23 of 300 gave up (README, "Scale", "Measured").
+// booking rarely needs more than one round now. A circle's seats collide on its busy entry
+// when it opens to a crowd: BookSeat reads the circle between rounds instead
+// (circleContentionRounds), and the waitlist does not collide (circles.go).
 
 // contentionRounds is how many more times commitPatient runs a booking's transaction that kept
 // colliding: with pauses up to 20 ms × 2^(n−1) (at most 1.28 s), about 2.5 s in all at worst.
 const contentionRounds = 7
 
-// circleContentionRounds is contentionRounds for a circle's seats and waitlist places: 7 more
-// pauses of up to 1.28 s, about 11.5 s in all at worst (API Gateway answers 503 at 30 s).
+// circleContentionRounds is contentionRounds for the collisions of a circle's seats
+// (BookSeat): 14 rounds with pauses up to 160 ms, each followed by a read of the circle; the
+// function's timeout (10 s) comes first only on a machine far slower than DynamoDB
+// (backoff keeps deadlineMargin to answer).
 const circleContentionRounds = 14
 
 // commitPatient is commit, run again for up to rounds more rounds while the transaction only
@@ -682,7 +684,16 @@ func (s *Store) commitPatient(ctx context.Context, tx *txBuilder, token string, 
 }
 
 // backoff waits before contention round n (1, 2, ...): a random time up to 20 ms × 2^(n−1),
-// at most 1.28 s ("full jitter"), with the store's Pause.
+// at most 1.28 s ("full jitter"), with the store's Pause. A wait that would end less than
+// deadlineMargin before ctx's deadline (the function's timeout) is not taken: the conflict is
+// answered ("please retry") while there is time to answer it.
 func (s *Store) backoff(ctx context.Context, n int) error {
-	return s.pause(ctx, time.Duration(rand.Int64N(int64(20*time.Millisecond)<<min(n-1, 6)))+time.Millisecond)
+	d := time.Duration(rand.Int64N(int64(20*time.Millisecond)<<min(n-1, 6))) + time.Millisecond
+	if end, ok := ctx.Deadline(); ok && time.Until(end) < d+deadlineMargin {
+		return &tandem.Error{Code: tandem.EConflict, Message: "Another change to this time is in progress; please retry.", Err: ErrContended}
+	}
+	return s.pause(ctx, d)
 }
+
+// deadlineMargin is the time kept to answer a request after its last try (backoff).
+const deadlineMargin = time.Second

@@ -138,6 +138,38 @@ func (r *TxRecorder) Count() int {
 	return len(r.txs)
 }
 
+// Matching counts, per recorded transaction that has any, its items of op (Put, Update,
+// Delete, ConditionCheck) whose sort key starts with skPrefix: what a test sees of how
+// transactions were batched (a waitlist fold's Deletes of "QUEUE#" markers).
+func (r *TxRecorder) Matching(op, skPrefix string) []int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var counts []int
+	for _, tx := range r.txs {
+		n := 0
+		for _, it := range tx.TransactItems {
+			var key map[string]types.AttributeValue
+			switch {
+			case op == "Put" && it.Put != nil:
+				key = it.Put.Item
+			case op == "Update" && it.Update != nil:
+				key = it.Update.Key
+			case op == "Delete" && it.Delete != nil:
+				key = it.Delete.Key
+			case op == "ConditionCheck" && it.ConditionCheck != nil:
+				key = it.ConditionCheck.Key
+			}
+			if sk, ok := key["SK"].(*types.AttributeValueMemberS); ok && strings.HasPrefix(sk.Value, skPrefix) {
+				n++
+			}
+		}
+		if n > 0 {
+			counts = append(counts, n)
+		}
+	}
+	return counts
+}
+
 // ItemUnits is one transaction item's cost.
 type ItemUnits struct {
 	Op    string // Put, Update, Delete, ConditionCheck

@@ -4,7 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"math/rand/v2"
+	"net/http"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -25,6 +28,19 @@ import (
 //	CIRCLE#id / CIRCLE                         the circle's facts, to find it by id
 //	CIRCLE#id / WAIT#<key>                     one waitlist place; keys sort in arrival order
 //	CIRCLE#id / WAITER#<learner>               the learner's standing (waiting or skipped)
+//	CIRCLEQ#id / QUEUE#<key>                   a place not yet counted in the busy entry's waiting
+//
+// The waitlist is a queue folded into the count. Joining it writes the place with nothing
+// another learner writes (place, queue marker, standing, idempotency record, a check that the
+// learner is free), so a crowd joining at once does not collide. The busy entry's waiting
+// count is then brought up to date by a fold (foldWaitlist): one transaction that adds the
+// number of queued markers to it, conditioned on the circle being there, not called off and
+// full (or already having a waitlist), and deletes those markers, each conditioned on being
+// there, so no place is counted twice. Whoever folds counts everyone queued so far: a crowd
+// becomes a few transactions on the circle's one hot item instead of one each. A request
+// answers 202 only once its place is counted. Taking a place off (leave, skip, offer) is
+// conditioned on its marker: a queued place's removal deletes the marker and leaves the count
+// alone, a counted one's checks the marker is gone and takes one off the count.
 //
 // A seat is an ordinary booking item (circleId set) holding the learner's cells; the expert's
 // cells are held once, by the circle id, for as long as the circle exists.
@@ -110,6 +126,15 @@ func (it *waitItem) toDomain() tandem.Waiter {
 	return tandem.Waiter{Learner: it.Learner.toDomain(), Key: it.Key, JoinedAt: joined, Note: it.Note}
 }
 
+// queueItem marks a waitlist place not yet counted in its circle's waiting count.
+type queueItem struct {
+	PK            string   `dynamodbav:"PK"`
+	SK            string   `dynamodbav:"SK"`
+	Type          itemType `dynamodbav:"type"`
+	SessionTypeID string   `dynamodbav:"sessionTypeId"` // a fold counts only its circle's session type
+	ExpiresAt     int64    `dynamodbav:"expiresAt"`
+}
+
 type waiterItem struct {
 	PK         string   `dynamodbav:"PK"`
 	SK         string   `dynamodbav:"SK"`
@@ -181,11 +206,14 @@ type SeatResult struct {
 
 // BookSeat takes a seat in the circle of r.Booking: creating the circle (its busy entry and
 // facts, the expert's cells and limit counters) when there is none, else taking a seat
-// conditioned on one being free and nobody waiting; when full, joining the waitlist if asked.
-// Each attempt is one TransactWriteItems; a condition that fails because the circle appeared,
-// filled or emptied meanwhile switches to the transaction that now applies, so at most one
-// learner ever gets the last seat. Errors as for Book, plus conflict with Detail.conflict =
-// circle_full (Detail.circleId) or already_waiting.
+// conditioned on one being free and nobody waiting; when full, joining the waitlist if asked
+// (joinWaitlist). Each attempt is one TransactWriteItems; a condition that fails because the
+// circle appeared, filled or emptied meanwhile switches to the transaction that now applies,
+// so at most one learner ever gets the last seat. A seat's transaction that only collided
+// with others (a crowd on the circle's busy entry) reads the busy entry, which collides with
+// nothing, and takes the path that now applies after a pause: once the circle is full the
+// crowd moves to the waitlist, where nobody collides. Errors as for Book, plus conflict with
+// Detail.conflict = circle_full (Detail.circleId) or already_waiting.
 func (s *Store) BookSeat(ctx context.Context, r SeatRequest) (_ SeatResult, err error) {
 	b := r.Booking
 	defer tandem.Wrap(&err, "Store.BookSeat(%q)", b.CircleID)
@@ -196,84 +224,172 @@ func (s *Store) BookSeat(ctx context.Context, r SeatRequest) (_ SeatResult, err 
 	case r.CircleFull && r.Waitlist:
 		mode = "wait"
 	}
-	call := tandem.NewID() // the transactions' tokens are this call's (see Book)
-	for attempt := 0; attempt < 8; attempt++ {
+	call := tandem.NewID()                     // the transactions' tokens are this call's (see Book)
+	key := arrivalKey(r.Arrived, b.Learner.ID) // the learner's place in line, however often this is retried
+	contended := 0
+	for attempt := 0; attempt < 12; attempt++ {
+		if mode == "wait" {
+			res, next, err := s.joinWaitlist(ctx, r, key, call, attempt)
+			if next == "" || err != nil {
+				return res, err
+			}
+			mode = next
+			continue
+		}
 		now := s.now()
-		build := func() (tx *txBuilder, err error) {
-			switch mode {
-			case "create":
+		run := func(n int) (*failure, error) {
+			var (
+				tx  *txBuilder
+				err error
+			)
+			if mode == "create" {
 				tx, err = s.bookTx(r.BookRequest, now, func(tx *txBuilder, item *bookingItem, _ int64) error {
 					return s.createCircleParts(tx, r, now)
 				})
-			case "join":
+			} else {
 				tx, err = s.bookTx(r.BookRequest, now, func(tx *txBuilder, _ *bookingItem, _ int64) error {
 					tx.update("circle_join", expertPK(b.OrgID, b.Expert.ID), busySK(b.Start, b.CircleID), "ADD taken :one",
 						"attribute_exists(PK) AND sessionTypeId = :st AND taken < seats AND waiting = :zero AND attribute_not_exists(cancelled)", nil,
 						map[string]types.AttributeValue{":one": num(1), ":zero": num(0), ":st": strAttr(b.SessionType.ID)})
 					return nil
 				})
-			case "wait":
-				tx, err = s.waitTx(r, now)
 			}
-			return tx, err
-		}
-		// Everyone wants the circle's busy entry at once when it opens to a crowd: commitPatient
-		// keeps trying through the collisions. A seat's budget draw is planned again like a
-		// booking's (commitDrawing); a waitlist place draws nothing.
-		run := func(n int) (*failure, error) {
-			tx, err := build()
 			if err != nil {
 				return nil, err
 			}
-			return s.commitPatient(ctx, tx, requestToken(s.table, b.OrgID, b.ID, call, mode, strconv.Itoa(attempt), strconv.Itoa(n)), circleContentionRounds)
+			return s.commit(ctx, tx, requestToken(s.table, b.OrgID, b.ID, call, mode, strconv.Itoa(attempt), strconv.Itoa(n)))
 		}
-		var failed *failure
-		if mode == "wait" {
-			failed, err = run(0)
-		} else {
-			failed, err = s.commitDrawing(ctx, &r.BookRequest, run)
-		}
+		// A seat's budget draw is planned again like a booking's (commitDrawing).
+		failed, err := s.commitDrawing(ctx, &r.BookRequest, run)
 		if failed == nil {
+			if !errors.Is(err, ErrContended) || contended == circleContentionRounds {
+				return SeatResult{}, err
+			}
+			contended++
+			attempt-- // a collision decides nothing: it does not count as an attempt
+			if err := s.backoff(ctx, min(contended, 4)); err != nil {
+				return SeatResult{}, err
+			}
+			busy, err := s.getCircleBusy(ctx, b.OrgID, b.Expert.ID, b.Start, b.CircleID)
 			if err != nil {
 				return SeatResult{}, err
 			}
-			return SeatResult{Waitlisted: mode == "wait"}, nil
+			if mode, err = nextSeatMode(busy, b, r.Waitlist); err != nil {
+				return SeatResult{}, err
+			}
+			continue
 		}
-		var old busyItem
+		var old *busyItem
 		if failed.old != nil {
-			if err := attributevalue.UnmarshalMap(failed.old, &old); err != nil {
+			old = new(busyItem)
+			if err := attributevalue.UnmarshalMap(failed.old, old); err != nil {
 				return SeatResult{}, err
 			}
 		}
 		switch failed.kind {
 		case "circle_new":
 			mode = "join" // someone created it first
-		case "circle_join", "circle_wait":
-			c := circleFromBusy(&old)
-			switch {
-			case failed.old == nil:
-				mode = "create" // it dissolved meanwhile
-			case old.Cancelled:
-				return SeatResult{}, circleCancelled()
-			case old.SessionTypeID != b.SessionType.ID:
-				return SeatResult{}, explain(&failure{kind: "expert"})
-			case c.SeatsLeft() > 0:
-				mode = "join"
-			case r.Waitlist:
-				mode = "wait"
-			default:
-				return SeatResult{}, &tandem.Error{Code: tandem.EConflict, Message: "This group session is full.",
-					Detail: map[string]any{"conflict": "circle_full", "circleId": b.CircleID, "waiting": c.Waiting}}
+		case "circle_join":
+			if mode, err = nextSeatMode(old, b, r.Waitlist); err != nil {
+				return SeatResult{}, err
 			}
-		case "waiter":
-			return SeatResult{}, &tandem.Error{Code: tandem.EConflict, Message: "You are already on the waitlist of this group session.",
-				Detail: map[string]any{"conflict": "already_waiting", "circleId": b.CircleID}}
 		default:
 			replay, err := s.idemOrExplain(failed, r.Idem)
 			return SeatResult{Replay: replay}, err
 		}
 	}
 	return SeatResult{}, tandem.Errorf(tandem.EConflict, "The group session changed too often at the same time; please retry.")
+}
+
+// nextSeatMode is the path a seat request takes given the circle's busy entry as it is now
+// (nil: there is none): create it, join it, wait for a seat, or the reason it cannot.
+func nextSeatMode(busy *busyItem, b *tandem.Booking, waitlist bool) (string, error) {
+	if busy == nil {
+		return "create", nil // it dissolved meanwhile (or was never there)
+	}
+	c := circleFromBusy(busy)
+	switch {
+	case c.Cancelled:
+		return "", circleCancelled()
+	case busy.SessionTypeID != b.SessionType.ID:
+		return "", explain(&failure{kind: "expert"})
+	case c.SeatsLeft() > 0:
+		return "join", nil
+	case waitlist:
+		return "wait", nil
+	}
+	return "", &tandem.Error{Code: tandem.EConflict, Message: "This group session is full.",
+		Detail: map[string]any{"conflict": "circle_full", "circleId": b.CircleID, "waiting": c.Waiting}}
+}
+
+// joinWaitlist puts the learner in line (key) and answers once their place is counted:
+// Waitlisted, a replay, or an error; or, when the circle changed so that the place does not
+// apply (it dissolved, or a seat is free with nobody waiting), the mode to try instead.
+//
+// On a quiet circle one transaction writes the place and counts it (1 write). When that
+// collides on the busy entry (a crowd), the place is queued instead, which collides with
+// nobody, and counted by a fold (foldWaitlist): its own, or another learner's that got there
+// first.
+func (s *Store) joinWaitlist(ctx context.Context, r SeatRequest, key, call string, attempt int) (_ SeatResult, next string, err error) {
+	b := r.Booking
+	for _, queue := range []bool{false, true} {
+		tx, err := s.placeTx(r, key, queue, s.now())
+		if err != nil {
+			return SeatResult{}, "", err
+		}
+		token := requestToken(s.table, b.OrgID, b.ID, call, "wait", strconv.Itoa(attempt), strconv.FormatBool(queue))
+		var failed *failure
+		if queue { // nothing in it is another learner's: only the learner's own calendar can collide
+			failed, err = s.commitPatient(ctx, tx, token, contentionRounds)
+		} else { // one try: a collision means a crowd, which the queue is for
+			failed, err = s.commitTries(ctx, tx, token, 1)
+		}
+		var old *busyItem
+		if failed != nil && failed.kind == kindCircleWait && failed.old != nil {
+			old = new(busyItem)
+			if err := attributevalue.UnmarshalMap(failed.old, old); err != nil {
+				return SeatResult{}, "", err
+			}
+		}
+		switch {
+		case failed != nil && failed.kind == kindCircleWait:
+			next, err := nextSeatMode(old, b, r.Waitlist)
+			return SeatResult{}, next, err
+		case failed != nil && failed.kind == kindWaiter:
+			return SeatResult{}, "", &tandem.Error{Code: tandem.EConflict, Message: "You are already on the waitlist of this group session.",
+				Detail: map[string]any{"conflict": "already_waiting", "circleId": b.CircleID}}
+		case failed != nil:
+			replay, err := s.idemOrExplain(failed, r.Idem)
+			if err == nil && replay != nil && replay.Status == http.StatusAccepted {
+				// The first try may have ended between queueing its place and counting it.
+				_, _, err = s.foldWaitlist(ctx, b.OrgID, b.Expert.ID, b.Start, b.CircleID, b.SessionType.ID, "", false)
+			}
+			return SeatResult{Replay: replay}, "", err
+		case err == nil && !queue:
+			return SeatResult{Waitlisted: true}, "", nil
+		case err != nil && !(errors.Is(err, ErrContended) && !queue):
+			return SeatResult{}, "", err
+		}
+	}
+	busy, _, err := s.foldWaitlist(ctx, b.OrgID, b.Expert.ID, b.Start, b.CircleID, b.SessionType.ID, key, false)
+	if err != nil || busy == nil {
+		return SeatResult{Waitlisted: err == nil}, "", err
+	}
+	// The place does not apply to the circle as it is: take it back, then see what does.
+	gone, err := s.unqueue(ctx, b, key)
+	switch {
+	case err != nil:
+		return SeatResult{}, "", err
+	case !gone && busy.Cancelled:
+		return SeatResult{}, "", circleCancelled() // skipped by the call-off meanwhile
+	case !gone:
+		return SeatResult{Waitlisted: true}, "", nil // counted meanwhile: the learner waits after all
+	}
+	if busy.PK == "" {
+		busy = nil // the circle is gone
+	}
+	next, err = nextSeatMode(busy, b, r.Waitlist)
+	return SeatResult{}, next, err
 }
 
 func circleCancelled() error {
@@ -308,10 +424,12 @@ func (s *Store) createCircleParts(tx *txBuilder, r SeatRequest, now time.Time) e
 	return nil
 }
 
-// waitTx joins the waitlist: the place, the learner's standing (one per learner), the
-// circle's waiting count (only while no seat is free to take), a check that the learner is
-// free at that time, and the idempotency record answering 202.
-func (s *Store) waitTx(r SeatRequest, now time.Time) (*txBuilder, error) {
+// placeTx writes the learner's place in line: the place (keyed by key, their arrival), the
+// learner's standing (one per learner), a check that the learner is free at that time, the
+// idempotency record answering 202, and either the place's queue marker (queue: nothing
+// another learner's place touches; foldWaitlist counts it) or its count on the busy entry,
+// conditioned on the circle being full or having a waitlist already.
+func (s *Store) placeTx(r SeatRequest, key string, queue bool, now time.Time) (*txBuilder, error) {
 	b := r.Booking
 	tx := newTx(s.table)
 	idem := idemItem{PK: bookingPK(b.OrgID, b.ID), SK: skBooking, Type: typeIdem, Hash: r.Idem.Hash,
@@ -320,10 +438,6 @@ func (s *Store) waitTx(r SeatRequest, now time.Time) (*txBuilder, error) {
 		map[string]types.AttributeValue{":nowUnix": num(now.Unix())}); err != nil {
 		return nil, err
 	}
-	tx.update("circle_wait", expertPK(b.OrgID, b.Expert.ID), busySK(b.Start, b.CircleID), "ADD waiting :one",
-		"attribute_exists(PK) AND sessionTypeId = :st AND attribute_not_exists(cancelled) AND (taken >= seats OR waiting > :zero)", nil,
-		map[string]types.AttributeValue{":one": num(1), ":zero": num(0), ":st": strAttr(b.SessionType.ID)})
-	key := arrivalKey(r.Arrived, b.Learner.ID)
 	expires := b.End.Add(60 * 24 * time.Hour).Unix()
 	pk := circlePK(b.OrgID, b.CircleID)
 	if err := tx.putNamed("waiter", waiterItem{PK: pk, SK: prefixWaiter + b.Learner.ID, Type: typeWaiter, State: tandem.MemberWaiting, Key: key, ExpiresAt: expires},
@@ -335,9 +449,137 @@ func (s *Store) waitTx(r SeatRequest, now time.Time) (*txBuilder, error) {
 		"attribute_not_exists(PK)", nil); err != nil {
 		return nil, err
 	}
+	if queue {
+		if err := tx.put(kindQueued, queueItem{PK: circleQueuePK(b.OrgID, b.CircleID), SK: prefixQueue + key, Type: typeQueue, SessionTypeID: b.SessionType.ID, ExpiresAt: expires},
+			"", nil); err != nil {
+			return nil, err
+		}
+	} else {
+		tx.update(kindCircleWait, expertPK(b.OrgID, b.Expert.ID), busySK(b.Start, b.CircleID), "ADD waiting :one",
+			"attribute_exists(PK) AND sessionTypeId = :st AND attribute_not_exists(cancelled) AND (taken >= seats OR waiting > :zero)", nil,
+			map[string]types.AttributeValue{":one": num(1), ":zero": num(0), ":st": strAttr(b.SessionType.ID)})
+	}
 	lo, hi := learnerSpan(b)
 	tx.checkSpanFree(learnerLocks(b.OrgID, b.Learner.ID), lo, hi, now)
 	return tx, nil
+}
+
+// foldPage is how many queued places one fold counts at most (a transaction holds 100 items:
+// the busy entry, the markers and, when forced, a due entry).
+const foldPage = 98
+
+// foldWaitlist counts the circle's queued places of session type st into its busy entry's
+// waiting count, in transactions of up to foldPage markers, until mine (a place's key) is
+// counted, or, with mine empty, until none is queued. It returns nil when done, or the busy
+// entry as it is when the places cannot be counted: an empty one (PK "") when the circle is
+// gone, else one that is called off, of another session type, or (unless forced) has a free
+// seat and nobody waiting. Forced (a promotion), places are counted into a circle with free
+// seats too, with a due entry to offer them. It also returns how many places it counted itself.
+func (s *Store) foldWaitlist(ctx context.Context, org, expertID string, start time.Time, circleID, st, mine string, force bool) (_ *busyItem, counted int, err error) {
+	pk := circleQueuePK(org, circleID)
+	for round := 0; ; round++ {
+		out, err := s.client.Query(ctx, &dynamodb.QueryInput{TableName: &s.table, ConsistentRead: aws.Bool(true),
+			KeyConditionExpression: aws.String("PK = :pk AND begins_with(SK, :q)"), Limit: aws.Int32(foldPage),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": strAttr(pk), ":q": strAttr(prefixQueue)}})
+		if err := translate(err, ""); tandem.ErrorCode(err) == tandem.ELimitExceeded && round < 3*circleContentionRounds {
+			// The queue's partition is at its read throughput: look again after a pause.
+			if err := s.pause(ctx, time.Duration(5+rand.IntN(20*min(round+1, 4)))*time.Millisecond); err != nil {
+				return nil, counted, err
+			}
+			continue
+		} else if err != nil {
+			return nil, counted, err
+		}
+		var page []queueItem
+		if err := attributevalue.UnmarshalListOfMaps(out.Items, &page); err != nil {
+			return nil, counted, err
+		}
+		tx, found := newTx(s.table), false
+		var sks []string
+		for _, q := range page {
+			found = found || q.SK == prefixQueue+mine
+			if q.SessionTypeID == st { // another type's place is its owner's to take back
+				sks = append(sks, q.SK)
+			}
+		}
+		last := len(page) < foldPage || (mine != "" && prefixQueue+mine < page[len(page)-1].SK)
+		if len(sks) == 0 || (mine != "" && !found && last) {
+			return nil, counted, nil // counted (or nothing to count)
+		}
+		cond := "attribute_exists(PK) AND sessionTypeId = :st AND attribute_not_exists(cancelled)"
+		if !force {
+			cond += " AND (taken >= seats OR waiting > :zero)"
+		}
+		values := map[string]types.AttributeValue{":n": num(int64(len(sks))), ":st": strAttr(st)}
+		if !force {
+			values[":zero"] = num(0)
+		}
+		tx.update(kindCircleWait, expertPK(org, expertID), busySK(start, circleID), "ADD waiting :n", cond, nil, values)
+		for _, sk := range sks {
+			tx.delete(kindQueued, pk, sk, "attribute_exists(PK)", nil)
+		}
+		if force {
+			now := s.now()
+			_ = tx.put(kindDue, dueItem{PK: duePK(now), SK: dueSK(org, circleID, "PROMOTE"), Type: typeDue, Org: org, BookingID: circleID}, "", nil)
+		}
+		// One try: whoever this collided with has likely counted these places already.
+		failed, err := s.commitTries(ctx, tx, "", 1)
+		switch {
+		case failed != nil && failed.kind == kindCircleWait:
+			busy := &busyItem{}
+			if failed.old != nil {
+				if err := attributevalue.UnmarshalMap(failed.old, busy); err != nil {
+					return nil, counted, err
+				}
+			}
+			return busy, counted, nil
+		case failed != nil && failed.kind == kindQueued, errors.Is(err, ErrContended):
+			// Someone else is counting: look again after a short pause.
+			if round == 3*circleContentionRounds {
+				return nil, counted, err
+			}
+			if err := s.pause(ctx, time.Duration(2+rand.IntN(8*min(round+1, 4)))*time.Millisecond); err != nil {
+				return nil, counted, err
+			}
+		case err != nil:
+			return nil, counted, err
+		default:
+			counted += len(sks)
+			if mine != "" && found {
+				return nil, counted, nil
+			}
+		}
+	}
+}
+
+// unqueue takes back the learner's place (key) before it is counted: the place, its marker
+// (conditioned on being there: a fold that counted it first wins), the standing and the
+// idempotency record. It reports false when the place was counted meanwhile (it stays).
+func (s *Store) unqueue(ctx context.Context, b *tandem.Booking, key string) (bool, error) {
+	pk := circlePK(b.OrgID, b.CircleID)
+	tx := newTx(s.table)
+	tx.delete(kindQueued, circleQueuePK(b.OrgID, b.CircleID), prefixQueue+key, "attribute_exists(PK)", nil)
+	tx.delete(kindWaitGone, pk, prefixWait+key, "", nil)
+	tx.delete(kindWaiter, pk, prefixWaiter+b.Learner.ID, "", nil)
+	tx.delete(kindIdempotency, bookingPK(b.OrgID, b.ID), skBooking, "", nil)
+	failed, err := s.commit(ctx, tx, "")
+	if failed != nil && failed.kind == kindQueued {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// FoldWaitlist counts every queued place of the circle, even into free seats (a promotion
+// does this, so the first in line is counted before being offered a seat). It reports
+// whether it counted any; a circle called off has its places skipped, not counted.
+// Errors: not_found (the circle is gone).
+func (s *Store) FoldWaitlist(ctx context.Context, c *tandem.Circle) (counted bool, err error) {
+	defer tandem.Wrap(&err, "Store.FoldWaitlist(%q)", c.ID)
+	busy, n, err := s.foldWaitlist(ctx, c.OrgID, c.Expert.ID, c.Start, c.ID, c.SessionType.ID, "", true)
+	if err == nil && busy != nil && busy.PK == "" {
+		err = tandem.Errorf(tandem.ENotFound, "No group session with this id.")
+	}
+	return n > 0, err
 }
 
 // releaseSeat adds to a transition's transaction what giving up a live seat does to its
@@ -542,9 +784,9 @@ func (s *Store) Membership(ctx context.Context, c *tandem.Circle, learnerID stri
 	return tandem.CircleMember{State: tandem.MemberWaiting, Position: int(out.Count)}, nil
 }
 
-// LeaveWaitlist takes the learner off the circle's waitlist (one read, one transaction) and
-// reports whether they left a place or a standing. Leaving when not waiting is not an error
-// (safe to retry).
+// LeaveWaitlist takes the learner off the circle's waitlist (one read, one transaction; one
+// more if their place was counted or queued in between) and reports whether they left a
+// place or a standing. Leaving when not waiting is not an error (safe to retry).
 func (s *Store) LeaveWaitlist(ctx context.Context, c *tandem.Circle, learnerID string) (left bool, err error) {
 	defer tandem.Wrap(&err, "Store.LeaveWaitlist(%q)", c.ID)
 	pk := circlePK(c.OrgID, c.ID)
@@ -552,18 +794,47 @@ func (s *Store) LeaveWaitlist(ctx context.Context, c *tandem.Circle, learnerID s
 	if err != nil || w == nil {
 		return false, err
 	}
-	tx := newTx(s.table)
-	tx.delete("waiter", pk, prefixWaiter+learnerID, "", nil)
-	if w.State == tandem.MemberWaiting {
-		tx.delete("wait_gone", pk, prefixWait+w.Key, "attribute_exists(PK)", nil)
-		tx.update("counter", expertPK(c.OrgID, c.Expert.ID), busySK(c.Start, c.ID), "ADD waiting :minus", "waiting > :zero", nil,
-			map[string]types.AttributeValue{":minus": num(-1), ":zero": num(0)})
-	}
-	failed, err := s.commit(ctx, tx, "")
-	if failed != nil && failed.kind == "wait_gone" {
+	gone, err := s.removePlace(ctx, c, w.Key, w.State == tandem.MemberWaiting, func(tx *txBuilder) {
+		tx.delete("waiter", pk, prefixWaiter+learnerID, "", nil)
+	})
+	if gone {
 		return false, nil // promoted or skipped meanwhile: nothing left to leave
 	}
 	return err == nil, err
+}
+
+// removePlace takes the place with key off the circle's waitlist (if place; else only what
+// also adds), in one transaction with also's items. The place is counted, or still queued
+// (foldWaitlist): a counted place's removal checks its marker is gone and takes one off the
+// waiting count; a queued one's deletes its marker (conditioned on it being there) and
+// leaves the count alone. The counted form is tried first; each refusal by the marker means
+// the other form applies. It reports gone when the place was no longer there.
+func (s *Store) removePlace(ctx context.Context, c *tandem.Circle, key string, place bool, also func(*txBuilder)) (gone bool, err error) {
+	pk := circlePK(c.OrgID, c.ID)
+	queued := false
+	for attempt := 0; ; attempt++ {
+		tx := newTx(s.table)
+		also(tx)
+		if place {
+			tx.delete("wait_gone", pk, prefixWait+key, "attribute_exists(PK)", nil)
+			if queued {
+				tx.delete(kindQueued, circleQueuePK(c.OrgID, c.ID), prefixQueue+key, "attribute_exists(PK)", nil)
+			} else {
+				tx.checkAbsent(kindQueued, circleQueuePK(c.OrgID, c.ID), prefixQueue+key)
+				tx.update("counter", expertPK(c.OrgID, c.Expert.ID), busySK(c.Start, c.ID), "ADD waiting :minus", "waiting > :zero", nil,
+					map[string]types.AttributeValue{":minus": num(-1), ":zero": num(0)})
+			}
+		}
+		failed, err := s.commit(ctx, tx, "")
+		switch {
+		case failed != nil && failed.kind == kindQueued && attempt < 3:
+			queued = !queued // counted or queued in between
+		case failed != nil && failed.kind == kindWaitGone:
+			return true, nil
+		default:
+			return false, err
+		}
+	}
 }
 
 // SeatOffer is the use case's decision to offer a freed seat of Circle to Waiter: Booking is
@@ -606,16 +877,18 @@ func (s *Store) OfferSeat(ctx context.Context, o SeatOffer) (stale bool, err err
 		return false, err
 	}
 	switch failed.kind {
-	case "circle_promote", "wait_gone", "booking":
+	case "circle_promote", "wait_gone", "booking", kindQueued:
 		return true, nil
 	}
 	return false, explain(failed)
 }
 
-// takeFromWaitlist removes the waiter's place and standing, conditioned on both being there.
+// takeFromWaitlist removes the waiter's place and standing, conditioned on both being there
+// and the place being counted (its queue marker gone: the promoter folds first).
 func (s *Store) takeFromWaitlist(tx *txBuilder, c *tandem.Circle, w tandem.Waiter) {
 	pk := circlePK(c.OrgID, c.ID)
 	tx.delete("wait_gone", pk, prefixWait+w.Key, "attribute_exists(PK)", nil)
+	tx.checkAbsent(kindQueued, circleQueuePK(c.OrgID, c.ID), prefixQueue+w.Key)
 	tx.add("wait_gone", types.TransactWriteItem{Delete: &types.Delete{TableName: &s.table, Key: pkSK(pk, prefixWaiter+w.Learner.ID),
 		ConditionExpression: aws.String("#st = :waiting AND #k = :key"), ExpressionAttributeNames: map[string]string{"#st": "state", "#k": "key"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{":waiting": strAttr(tandem.MemberWaiting), ":key": strAttr(w.Key)}}})
@@ -626,16 +899,10 @@ func (s *Store) takeFromWaitlist(tx *txBuilder, c *tandem.Circle, w tandem.Waite
 func (s *Store) SkipWaiter(ctx context.Context, c *tandem.Circle, w tandem.Waiter, reason string) (err error) {
 	defer tandem.Wrap(&err, "Store.SkipWaiter(%q)", c.ID)
 	pk := circlePK(c.OrgID, c.ID)
-	tx := newTx(s.table)
-	tx.delete("wait_gone", pk, prefixWait+w.Key, "attribute_exists(PK)", nil)
-	_ = tx.put("waiter", waiterItem{PK: pk, SK: prefixWaiter + w.Learner.ID, Type: typeWaiter, State: tandem.MemberSkipped, Key: w.Key,
-		SkipReason: reason, ExpiresAt: c.End.Add(60 * 24 * time.Hour).Unix()}, "", nil)
-	tx.update("counter", expertPK(c.OrgID, c.Expert.ID), busySK(c.Start, c.ID), "ADD waiting :minus", "waiting > :zero", nil,
-		map[string]types.AttributeValue{":minus": num(-1), ":zero": num(0)})
-	failed, err := s.commit(ctx, tx, "")
-	if failed != nil && failed.kind == "wait_gone" {
-		return nil // already taken off
-	}
+	_, err = s.removePlace(ctx, c, w.Key, true, func(tx *txBuilder) {
+		_ = tx.put("waiter", waiterItem{PK: pk, SK: prefixWaiter + w.Learner.ID, Type: typeWaiter, State: tandem.MemberSkipped, Key: w.Key,
+			SkipReason: reason, ExpiresAt: c.End.Add(60 * 24 * time.Hour).Unix()}, "", nil)
+	})
 	return err
 }
 

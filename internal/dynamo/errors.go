@@ -98,6 +98,7 @@ var explanations = map[txKind]explanation{
 	kindWait:             {tandem.EConflict, "The group session changed at the same time; please retry.", "", ""},
 	kindWaiter:           {tandem.EConflict, "You are already on the waitlist of this group session.", "conflict", "already_waiting"},
 	kindWaitGone:         {tandem.EConflict, "The waitlist changed at the same time; please retry.", "", ""},
+	kindQueued:           {tandem.EConflict, "The waitlist changed at the same time; please retry.", "", ""},
 	kindEnrollment:       {tandem.EConflict, "The enrollment changed at the same time; please retry.", "", ""},
 	kindProgram:          {tandem.EConflict, "Enrollment in this program is closed.", "", ""}, // programClosed says why
 	kindPlan:             {tandem.EConflict, "The cohorts changed since you loaded them; reload and try again.", "conflict", "plan_changed"},

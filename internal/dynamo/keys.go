@@ -37,6 +37,7 @@ const (
 	prefixOffer     = "OFFER#"
 	prefixWait      = "WAIT#"
 	prefixWaiter    = "WAITER#"
+	prefixQueue     = "QUEUE#"
 	prefixEnroll    = "ENROLL#"
 	prefixNotif     = "NOTIF#"
 	skUnread        = "COUNT#UNREAD"
@@ -71,6 +72,7 @@ const (
 	typeCircle        itemType = "circle"
 	typeWait          itemType = "waitlist"
 	typeWaiter        itemType = "waiter"
+	typeQueue         itemType = "waitQueue"
 	typeProgram       itemType = "program"
 	typeEnroll        itemType = "enrollment"
 	typeCohortDoc     itemType = "cohortPlan"
@@ -104,7 +106,7 @@ const (
 
 // itemTypes lists every entity type (tests check stored items against it).
 var itemTypes = []itemType{typeExpert, typeExpertTopic, typeUser, typeAvailability, typeBusy, typeBooking,
-	typeCell, typeIdem, typeCounter, typeDue, typeCalToken, typeBudget, typeCircle, typeWait, typeWaiter,
+	typeCell, typeIdem, typeCounter, typeDue, typeCalToken, typeBudget, typeCircle, typeWait, typeWaiter, typeQueue,
 	typeProgram, typeEnroll, typeCohortDoc, typeMet, typeFeedback, typeRequest, typeRequestTopic, typeOffer,
 	typeSettings, typeAggMarker, typeWatermark, typeNotification, typeNotifSettings, typeCalConn, typeCalBusy,
 	typeCalHealth, typeCalWB, typeMentorship, typeMentorAgenda, typeMentorAction, typeMentorNote, typeMentorCheckIn,
@@ -185,6 +187,10 @@ func reviewsPK(org, expertID string) string {
 
 // Circles (group sessions): the facts, waitlist places and standings in one partition.
 func circlePK(org, id string) string { return orgPrefix(org) + "CIRCLE#" + id }
+
+// circleQueuePK holds a circle's queue markers apart from its places: a crowd's writes are
+// spread over two partitions (each takes 1,000 write units a second).
+func circleQueuePK(org, id string) string { return orgPrefix(org) + "CIRCLEQ#" + id }
 
 // Requests: the request and its topic pointers in one partition; GSI1 lists a learner's
 // requests and, per topic, the experts' board.

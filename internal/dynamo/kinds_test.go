@@ -1,6 +1,7 @@
 package dynamo
 
 import (
+	"context"
 	"errors"
 	"go/ast"
 	"go/parser"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tandemhq/tandem/internal/problem"
 	"github.com/tandemhq/tandem/internal/tandem"
@@ -182,7 +184,7 @@ func TestEveryKindUsedIsKnown(t *testing.T) {
 // Every entity type is listed once, and the stored values are the ones existing data has.
 func TestItemTypesAreStable(t *testing.T) {
 	want := []string{"expert", "expertTopic", "user", "availability", "busy", "booking", "cell", "idempotency",
-		"counter", "due", "calendarToken", "budget", "circle", "waitlist", "waiter", "program", "enrollment",
+		"counter", "due", "calendarToken", "budget", "circle", "waitlist", "waiter", "waitQueue", "program", "enrollment",
 		"cohortPlan", "met", "feedback", "request", "requestTopic", "offer", "settings", "aggMarker", "watermark",
 		"notification", "notificationSettings", "calendarConnection", "calendarBusy", "calendarHealth", "calendarWriteBack",
 		"mentorship", "mentorAgenda", "mentorAction", "mentorNote", "mentorCheckIn",
@@ -195,5 +197,26 @@ func TestItemTypesAreStable(t *testing.T) {
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		t.Errorf("itemTypes = %v, want %v", got, want)
+	}
+}
+
+// A contention pause that would end within deadlineMargin of the request's deadline (the
+// function's timeout) is not taken: the conflict is answered while there is time to.
+func TestBackoffKeepsTimeToAnswer(t *testing.T) {
+	var paused []time.Duration
+	s := &Store{pauser: func(_ context.Context, d time.Duration) error { paused = append(paused, d); return nil }}
+	if err := s.backoff(context.Background(), 3); err != nil || len(paused) != 1 {
+		t.Fatalf("no deadline: %v, paused %v", err, paused)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), deadlineMargin+2*time.Second)
+	defer cancel()
+	if err := s.backoff(ctx, 1); err != nil || len(paused) != 2 { // at most 21 ms: still in time
+		t.Fatalf("a short pause before the margin: %v, paused %v", err, paused)
+	}
+	late, cancel := context.WithTimeout(context.Background(), deadlineMargin-100*time.Millisecond)
+	defer cancel()
+	err := s.backoff(late, 1) // any pause now ends inside the margin
+	if tandem.ErrorCode(err) != tandem.EConflict || !errors.Is(err, ErrContended) || len(paused) != 2 {
+		t.Errorf("a pause into the margin: %v, paused %v; want the contended conflict at once", err, paused)
 	}
 }

@@ -36,6 +36,7 @@
 //	waitlist in order        Query    PK=ORG#o#CIRCLE#id, begins_with(SK, WAIT#)        Waitlist (httpapi), PromoteWaitlist (httpapi, scheduler), CancelCircle
 //	waitlist standing        GetItem  PK=ORG#o#CIRCLE#id, SK=WAITER#learner             Membership, LeaveWaitlist (httpapi)
 //	waitlist position        Query    PK=ORG#o#CIRCLE#id, SK BETWEEN WAIT# AND WAIT#key (Select COUNT)  Membership (httpapi)
+//	waitlist queue           Query    PK=ORG#o#CIRCLEQ#id, begins_with(SK, QUEUE#) (consistent, ≤ 98)  BookSeat in a crowd, PromoteWaitlist (foldWaitlist)
 //	circle's seats           Query    GSI1: expert's bookings, begins_with(GSI1SK, end#), filter circleId  Seats (httpapi), CancelCircle
 //	learner's seat           Query    GSI2: learner's bookings, begins_with(GSI2SK, end#), filter circleId Membership (httpapi)
 //	due entries of an hour   Query    PK=DUE#yyyy-mm-ddThh (all orgs)                   DueIn (scheduler)
@@ -95,6 +96,7 @@
 //	circle seat / waitlist place    transaction as Book, plus the circle's counters     BookSeat (httpapi)
 //	lifecycle step                  transaction: booking at the version read and its side effects  UpdateBooking (httpapi, scheduler)
 //	waitlist promotion, leave, skip transactions on the circle's counters               PromoteWaitlist, LeaveWaitlist, CancelCircle
+//	waitlist fold            transaction: the busy entry's waiting count + the queue markers it counts  BookSeat, PromoteWaitlist
 //	due entries                     PutItem / DeleteItem                                ScheduleOfferedRefresh (streams), ClearDue (scheduler)
 //	scheduler watermark             PutItem                                             SetSchedulerWatermark (scheduler)
 //	feedback                        transaction: feedback, rating tallies (ADD), request SaveFeedback (httpapi)

@@ -52,6 +52,7 @@ const (
 	kindWait             txKind = "wait"              // a new waitlist place
 	kindWaiter           txKind = "waiter"            // the learner's waitlist standing, not already waiting
 	kindWaitGone         txKind = "wait_gone"         // a waitlist place taken off, while still there
+	kindQueued           txKind = "queued"            // a waitlist place's queue marker: there (not yet counted), or checked gone
 	kindEnrollment       txKind = "enrollment"        // a program enrollment (new, or removed while there)
 	kindProgram          txKind = "program"           // a program, while enrolling and below its cap
 	kindPlan             txKind = "plan"              // a cohort plan, at the version read and unpublished
@@ -74,7 +75,7 @@ var txKinds = []txKind{kindExpert, kindLearner, kindRelease, kindDay, kindWeek, 
 	kindBudgetOrg, kindBudgetDepartment, kindBooking, kindBusy, kindIdempotency, kindDue, kindState, kindRequest,
 	kindTopic, kindOffer, kindDuplicate, kindChanged, kindProfileChanged, kindProfile, kindExpertTopic, kindMarker,
 	kindAgg, kindToken, kindPointer, kindCircleNew, kindCircleJoin, kindCircleWait, kindCirclePromote,
-	kindCircleRelease, kindCircleFacts, kindWait, kindWaiter, kindWaitGone, kindEnrollment, kindProgram, kindPlan,
+	kindCircleRelease, kindCircleFacts, kindWait, kindWaiter, kindWaitGone, kindQueued, kindEnrollment, kindProgram, kindPlan,
 	kindOpenRequests, kindReleased, kindNotification, kindNotificationRead, kindUnread, kindOutbox,
 	kindFlash, kindFlashIndex, kindFlashBusy, kindRules, kindCalendar, kindCalendars}
 
@@ -144,6 +145,12 @@ func (t *txBuilder) delete(kind txKind, pk, sk, cond string, values map[string]t
 		d.ExpressionAttributeValues = values
 	}
 	t.add(kind, types.TransactWriteItem{Delete: d})
+}
+
+// checkAbsent adds a ConditionCheck that the item does not exist.
+func (t *txBuilder) checkAbsent(kind txKind, pk, sk string) {
+	t.add(kind, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{TableName: &t.table, Key: pkSK(pk, sk),
+		ConditionExpression: aws.String("attribute_not_exists(PK)")}})
 }
 
 func (t *txBuilder) update(kind txKind, pk, sk, expr, cond string, names map[string]string, values map[string]types.AttributeValue) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tandemhq/tandem/internal/booking"
 	"github.com/tandemhq/tandem/internal/dynamo"
+	"github.com/tandemhq/tandem/internal/dynamo/dynamotest/faithful"
 	"github.com/tandemhq/tandem/internal/scheduler"
 	"github.com/tandemhq/tandem/internal/tandem"
 )
@@ -25,7 +26,12 @@ var circleProfile = strings.Replace(fmt.Sprintf(bookingProfile, "approval", 3),
 
 func newCircleFixture(t *testing.T) *fixture {
 	t.Helper()
-	f := newFixture(t)
+	return withCircleExpert(t, newFixture(t))
+}
+
+// withCircleExpert gives f's Alice the circle profile and the booking tests' schedule.
+func withCircleExpert(t *testing.T, f *fixture) *fixture {
+	t.Helper()
 	if res := f.api.do("PUT", "/v1/experts/me", circleProfile, aliceExpert); res.Status != 200 {
 		t.Fatalf("profile: %d %s", res.Status, res.Body)
 	}
@@ -384,7 +390,7 @@ func checkCircleInvariants(t *testing.T, items []map[string]any, circles []map[s
 	t.Helper()
 	str := func(m map[string]any, k string) string { s, _ := m[k].(string); return s }
 	n := func(m map[string]any, k string) int { v, _ := m[k].(float64); return int(v) }
-	held, waits, facts, promote := map[string]int{}, map[string]int{}, map[string]bool{}, map[string]bool{}
+	held, waits, queued, facts, promote := map[string]int{}, map[string]int{}, map[string]int{}, map[string]bool{}, map[string]bool{}
 	standing := map[string]string{} // circle PK + learner → key of a waiting standing
 	for _, it := range items {
 		switch str(it, "type") {
@@ -399,6 +405,9 @@ func checkCircleInvariants(t *testing.T, items []map[string]any, circles []map[s
 				t.Errorf("learner %s waits twice in %s", str(learner, "ID"), str(it, "PK"))
 			}
 			standing[str(it, "PK")+"|"+str(learner, "ID")] = str(it, "key")
+		case "waitQueue": // a place not yet counted: every request counts its own before answering
+			queued[strings.Replace(str(it, "PK"), "#CIRCLEQ#", "#CIRCLE#", 1)]++
+			t.Errorf("waitlist place %s in %s was never counted", str(it, "SK"), str(it, "PK"))
 		case "circle":
 			facts[str(it, "id")] = true
 		case "due":
@@ -426,8 +435,8 @@ func checkCircleInvariants(t *testing.T, items []map[string]any, circles []map[s
 		if n(c, "taken") > n(c, "seats") {
 			t.Errorf("circle %s over capacity: %d of %d", id, n(c, "taken"), n(c, "seats"))
 		}
-		if n(c, "waiting") != waits[pk] {
-			t.Errorf("circle %s: waiting %d, but %d places", id, n(c, "waiting"), waits[pk])
+		if n(c, "waiting") != waits[pk]-queued[pk] {
+			t.Errorf("circle %s: waiting %d, but %d places (%d queued)", id, n(c, "waiting"), waits[pk], queued[pk])
 		}
 		if !facts[id] {
 			t.Errorf("circle %s has no facts item", id)
@@ -662,4 +671,62 @@ func (f *fixture) fillCircle(t *testing.T, prefix string) string {
 		circleID = b.CircleID
 	}
 	return circleID
+}
+
+// TestCircleCrowdWaitlistIsQueued: 40 learners ask for a full circle's waitlist at once under
+// DynamoDB's conflict rules (faithful model, 20 ms a call): every one is answered 202, none is
+// asked to retry; the waitlist is in arrival order; the places the crowd queued were counted
+// by folds of several places at a time (not one transaction each on the circle's busy entry);
+// and every count equals its items, with no place left uncounted.
+func TestCircleCrowdWaitlistIsQueued(t *testing.T) {
+	m := faithful.New()
+	m.Latency, m.MaxInFlight = 20*time.Millisecond, 8
+	f := withCircleExpert(t, newFixtureWith(t, time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC), m.Install))
+	circleID := f.fillCircle(t, "crowd")
+	f.txs.Reset()
+	const crowd = 40
+	stamp := time.Now().Add(-time.Minute).Truncate(time.Millisecond)
+	var (
+		wg      sync.WaitGroup
+		results = make([]response, crowd)
+		gate    = make(chan struct{})
+	)
+	for i := range crowd {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-gate
+			results[i] = f.bookings.doAt(stamp.Add(time.Duration(i)*time.Millisecond), "POST", "/v1/bookings", seatBody(wed0900, true),
+				learner(10+i), "Idempotency-Key", fmt.Sprintf("crowd-%02d", i))
+		}()
+	}
+	close(gate)
+	wg.Wait()
+	for i, res := range results {
+		if res.Status != 202 {
+			t.Errorf("learner %d: %d %s", 10+i, res.Status, res.Body)
+		}
+	}
+	c := f.circle(t, circleID, aliceExpert)
+	if c.Taken != 4 || c.Waiting != crowd || len(c.Waitlist) != crowd {
+		t.Fatalf("circle after the crowd: taken %d waiting %d waitlist %d", c.Taken, c.Waiting, len(c.Waitlist))
+	}
+	for i, w := range c.Waitlist {
+		if want := learner(10 + i).UserID; w.Learner.ID != want {
+			t.Errorf("waitlist %d is %s, want %s (arrival order)", i+1, w.Learner.ID, want)
+		}
+	}
+	folds, queued, batched := f.txs.Matching("Delete", "QUEUE#"), 0, 0
+	for _, n := range folds {
+		queued += n
+		if n > 1 {
+			batched++
+		}
+	}
+	stats := m.Stats()
+	t.Logf("%d places counted directly, %d queued and counted by %d folds %v; model: %v", crowd-queued, queued, len(folds), folds, stats)
+	if stats.TxConflicts == 0 || queued == 0 || batched == 0 {
+		t.Errorf("the crowd did not collide and queue (%d conflicts, %d queued, %d folds of several): the test shows nothing", stats.TxConflicts, queued, batched)
+	}
+	checkBookingInvariants(t, itemsOf(t, f), f.clock())
 }
